@@ -1,0 +1,66 @@
+# baoyen — two commands for a newcomer: `make run` and `make test`.
+# Everything is installed into .venv from the pinned lock (requirements.lock, made with `make lock`),
+# and the map's JavaScript/CSS from the npm lockfile (package-lock.json).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+STAMP  := $(VENV)/.installed
+UV_VERSION := 0.13.8
+
+.PHONY: run test setup assets store lint typecheck unit e2e bench lock clean help
+
+help:
+	@echo "make run    - set up (venv, pinned deps, map assets, store) and start the app on http://localhost:$(PORT)"
+	@echo "make test   - every check: lint, type checks, unit/integration tests, browser end-to-end tests"
+	@echo "make bench  - benchmarks (print figures and ratios against baselines)"
+	@echo "make lock   - re-pin Python dependencies into requirements.lock"
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+setup: $(STAMP) assets
+
+assets: $(STAMP)
+	@if [ -f package-lock.json ]; then $(MAKE) --no-print-directory static/vendor/.installed; fi
+
+static/vendor/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python -m ui.assets install
+	touch $@
+
+store: setup
+	$(BIN)/baoyen init
+
+run: store
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: setup
+	$(BIN)/pytest -m "not e2e"
+
+e2e: setup
+	$(BIN)/pytest -m e2e
+
+test: setup lint typecheck
+	$(BIN)/pytest
+
+bench: setup
+	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+lock:
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .mypy_cache .ruff_cache .pytest_cache

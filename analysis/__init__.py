@@ -1,0 +1,1 @@
+"""Planning computations: pure functions over GeoDataFrames. No I/O, no streamlit, no folium."""

@@ -1,0 +1,150 @@
+"""Coordinate reference systems for Lào Cai and measurement in the working CRS.
+
+The working CRS is EPSG:9208 (VN-2000 / TM-3 104-45), Lào Cai's provincial projection; the display CRS
+is EPSG:4326. Definitions and the datum shift (EPSG:6960, "VN-2000 to WGS 84 (2)") come from PROJ's
+own database: no hand-written proj strings here. Every area or length in the project is measured by
+the helpers of this module, in EPSG:9208.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from pyproj import CRS, Transformer
+
+from geo.errors import CRSError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+WORK_EPSG = 9208
+DISPLAY_EPSG = 4326
+WORK_CRS = f"EPSG:{WORK_EPSG}"
+DISPLAY_CRS = f"EPSG:{DISPLAY_EPSG}"
+
+M2_PER_HA = 10_000.0
+
+
+@dataclass(frozen=True)
+class KnownCRS:
+    """A CRS the project recognises by name, with what it is used for."""
+
+    epsg: int
+    name_vi: str
+    name_en: str
+
+
+KNOWN_CRS: dict[int, KnownCRS] = {
+    9208: KnownCRS(9208, "VN-2000 / TM-3 kinh tuyến trục 104°45′ (Lào Cai)", "VN-2000 / TM-3 104-45 (Lào Cai)"),
+    3405: KnownCRS(3405, "VN-2000 / UTM múi 48N", "VN-2000 / UTM zone 48N"),
+    4756: KnownCRS(4756, "VN-2000 (kinh độ, vĩ độ)", "VN-2000 geographic"),
+    4326: KnownCRS(4326, "WGS 84 (kinh độ, vĩ độ)", "WGS 84 longitude/latitude"),
+    32648: KnownCRS(32648, "WGS 84 / UTM múi 48N", "WGS 84 / UTM zone 48N"),
+}
+
+
+@lru_cache(maxsize=64)
+def get_crs(value: object) -> CRS:
+    """Return a :class:`pyproj.CRS` for an EPSG code, ``"EPSG:n"`` string, WKT or CRS.
+
+    Raises
+    ------
+    CRSError
+        When the value is not a CRS PROJ knows.
+    """
+    if isinstance(value, CRS):
+        return value
+    try:
+        if isinstance(value, int):
+            return CRS.from_epsg(value)
+        return CRS.from_user_input(value)
+    except Exception as exc:  # pyproj raises its own CRSError; translate by type at this boundary
+        raise CRSError(
+            f"'{value}' is not a coordinate reference system PROJ knows; give an EPSG code such as "
+            f"EPSG:{WORK_EPSG} (VN-2000 / TM-3 104-45)"
+        ) from exc
+
+
+def parse_epsg(text: str) -> int:
+    """Parse ``"EPSG:9208"``, ``"epsg:9208"`` or ``"9208"`` into the integer code.
+
+    Raises
+    ------
+    CRSError
+        When the text is not of that form or PROJ does not know the code.
+    """
+    raw = text.strip().upper().removeprefix("EPSG:")
+    if not raw.isdigit():
+        raise CRSError(f"'{text}' is not an EPSG code; write it as EPSG:9208 (or just 9208)")
+    code = int(raw)
+    get_crs(code)
+    return code
+
+
+@lru_cache(maxsize=64)
+def transformer(src: object, dst: object) -> Transformer:
+    """Cached, always_xy transformer between two CRSs, using PROJ's best available operation."""
+    return Transformer.from_crs(get_crs(src), get_crs(dst), always_xy=True)
+
+
+def require_crs(frame: gpd.GeoDataFrame | gpd.GeoSeries, what: str = "the data") -> CRS:
+    """Return the frame's CRS or raise a :class:`CRSError` that tells how to set it."""
+    if frame.crs is None:
+        raise CRSError(
+            f"{what} has no coordinate reference system; choose one (VN-2000 TM-3 104°45′ is EPSG:{WORK_EPSG})"
+        )
+    return CRS.from_user_input(frame.crs)
+
+
+def to_work(frame: gpd.GeoDataFrame, what: str = "the data") -> gpd.GeoDataFrame:
+    """Return the frame in the working CRS (EPSG:9208), reprojecting only when needed."""
+    crs = require_crs(frame, what)
+    if crs.to_epsg() == WORK_EPSG:
+        return frame
+    return frame.to_crs(WORK_CRS)
+
+
+def to_display(frame: gpd.GeoDataFrame, what: str = "the data") -> gpd.GeoDataFrame:
+    """Return the frame in the display CRS (EPSG:4326)."""
+    crs = require_crs(frame, what)
+    if crs.to_epsg() == DISPLAY_EPSG:
+        return frame
+    return frame.to_crs(DISPLAY_CRS)
+
+
+def area_ha(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:
+    """Area of each geometry in hectares, measured in EPSG:9208 whatever the input CRS."""
+    geoms = frame.geometry if hasattr(frame, "geometry") else frame
+    crs = require_crs(geoms)
+    if crs.to_epsg() != WORK_EPSG:
+        geoms = geoms.to_crs(WORK_CRS)
+    return geoms.area / M2_PER_HA
+
+
+def length_m(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:
+    """Length of each geometry in metres, measured in EPSG:9208 whatever the input CRS."""
+    geoms = frame.geometry if hasattr(frame, "geometry") else frame
+    crs = require_crs(geoms)
+    if crs.to_epsg() != WORK_EPSG:
+        geoms = geoms.to_crs(WORK_CRS)
+    return geoms.length
+
+
+def check_same_crs(left: gpd.GeoDataFrame | gpd.GeoSeries, right: gpd.GeoDataFrame | gpd.GeoSeries) -> None:
+    """Raise :class:`CRSError` unless both inputs carry the same CRS (geopandas' ``_check_crs`` idea)."""
+    a, b = require_crs(left, "the first input"), require_crs(right, "the second input")
+    if not a.equals(b):
+        raise CRSError(
+            f"the inputs are in different CRSs ({a.to_string()} and {b.to_string()}); "
+            f"reproject one of them, e.g. both to EPSG:{WORK_EPSG}"
+        )
+
+
+def crs_label(crs: object) -> str:
+    """Short human label: ``"EPSG:9208"`` when it has a code, else the CRS name."""
+    c = get_crs(crs) if not isinstance(crs, CRS) else crs
+    code = c.to_epsg()
+    return f"EPSG:{code}" if code else c.name

@@ -1,0 +1,1 @@
+"""The plan's layer catalogue and the project store (GeoPackage by default)."""

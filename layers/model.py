@@ -1,0 +1,158 @@
+"""Types of the declarative layer catalogue.
+
+A :class:`LayerDef` says what a layer is: id, Vietnamese and English titles, group, geometry type, typed
+fields with units, style and legend entry, the plan targets it serves and where its data comes from.
+The catalogue itself (the instances) lives in :mod:`layers.catalogue`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+DType = Literal["str", "int", "float", "date", "bool"]
+GeomType = Literal["Point", "LineString", "Polygon", "None"]
+
+#: Geometry quality, best first. Nothing authored by this project is better than "approximate".
+#: "unlocated" is our addition: an entity the plan names without a place; it has no geometry and
+#: appears in tables and reports but not on the map (docs/DECISIONS.md).
+GEOM_QUALITIES: tuple[str, ...] = ("surveyed", "digitised", "approximate", "schematic", "unlocated")
+
+GEOM_QUALITY_LABELS: dict[str, tuple[str, str]] = {
+    "surveyed": ("Đo đạc", "Surveyed"),
+    "digitised": ("Số hóa từ bản đồ", "Digitised"),
+    "approximate": ("Gần đúng", "Approximate"),
+    "schematic": ("Sơ đồ", "Schematic"),
+    "unlocated": ("Chưa xác định vị trí", "Location unknown"),
+}
+
+#: Layer groups in display order: id -> (Vietnamese, English).
+GROUPS: dict[str, tuple[str, str]] = {
+    "admin": ("Hành chính", "Administrative units"),
+    "clusters": ("Cụm công nghiệp", "Industrial clusters"),
+    "materials": ("Vùng nguyên liệu", "Raw-material zones"),
+    "minerals": ("Khoáng sản & VLXD", "Minerals & construction materials"),
+    "hydropower": ("Thủy điện", "Hydropower"),
+    "water": ("Cấp nước", "Water supply"),
+    "processing": ("Nhà máy chế biến", "Processing plants"),
+    "craft": ("Làng nghề", "Craft villages"),
+}
+
+#: Fields every feature of every layer carries.
+COMMON_FIELDS: tuple[str, ...] = ("id", "name", "source", "geom_quality")
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    """A typed attribute of a layer.
+
+    ``unit`` is the unit of the value ("ha", "MW", "m3/day", "bn VND", "households", ...), or None.
+    ``choices`` restricts a text field to canonical values (e.g. a status).
+    """
+
+    name: str
+    dtype: DType
+    label_vi: str
+    label_en: str
+    unit: str | None = None
+    required: bool = False
+    choices: tuple[str, ...] | None = None
+    #: shown in popups and cards as a key figure
+    key: bool = False
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a layer is drawn, and so how its legend symbol looks.
+
+    Points are circle markers of ``radius`` pixels, or sized by ``size_field`` (square-root scaling between
+    ``radius_min`` and ``radius_max``). Polygons and lines use ``color``/``weight``; polygons fill with
+    ``fill_color`` at ``fill_opacity``; ``hatch`` draws a diagonal hatch instead of a flat fill.
+    """
+
+    color: str
+    fill_color: str | None = None
+    fill_opacity: float = 0.3
+    weight: float = 2.0
+    radius: float = 6.0
+    size_field: str | None = None
+    radius_min: float = 5.0
+    radius_max: float = 18.0
+    hatch: bool = False
+    #: colour per value of a field (e.g. species, status); falls back to ``fill_color``
+    color_field: str | None = None
+    color_map: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class LayerDef:
+    """One layer of the catalogue."""
+
+    id: str
+    title_vi: str
+    title_en: str
+    group: str
+    geometry_type: GeomType
+    fields: tuple[FieldDef, ...]
+    style: Style
+    #: plan target ids this layer serves ("1".."13", "training")
+    targets: tuple[str, ...] = ()
+    description_vi: str = ""
+    description_en: str = ""
+    #: True for layers the plan gives only as counts or that wait for the planners' own data (lots, mapped
+    #: zones, mines): they ship empty and are filled by import or editing.
+    user_data: bool = False
+    #: file under data/ that the authored features come from (None for user-data layers)
+    data_file: str | None = None
+    visible_by_default: bool = True
+
+    def field(self, name: str) -> FieldDef:
+        """Return the field called ``name``; KeyError if the layer has none."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" else self.title_vi
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """An ordered, id-indexed collection of layers."""
+
+    layers: tuple[LayerDef, ...]
+    _by_id: dict[str, LayerDef] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for layer in self.layers:
+            if layer.id in self._by_id:
+                raise ValueError(f"duplicate layer id {layer.id!r} in the catalogue")
+            self._by_id[layer.id] = layer
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.layers)
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __contains__(self, layer_id: object) -> bool:
+        return layer_id in self._by_id
+
+    def get(self, layer_id: str) -> LayerDef:
+        """Return the layer with this id; KeyError naming the known ids otherwise."""
+        try:
+            return self._by_id[layer_id]
+        except KeyError:
+            raise KeyError(f"no layer {layer_id!r}; known layers: {', '.join(self._by_id)}") from None
+
+    def by_group(self) -> dict[str, list[LayerDef]]:
+        """Layers grouped in the order of :data:`GROUPS`."""
+        out: dict[str, list[LayerDef]] = {g: [] for g in GROUPS}
+        for layer in self.layers:
+            out[layer.group].append(layer)
+        return {g: ls for g, ls in out.items() if ls}

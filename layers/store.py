@@ -1,0 +1,755 @@
+"""The project store: one GeoPackage file behind a small interface.
+
+:class:`Store` is the interface the rest of the project uses; :class:`GeoPackageStore` implements it on
+a real GeoPackage (SQLite, WAL journal, ``synchronous=FULL``). A PostGIS implementation can follow behind
+the same interface.
+
+Why we write the GeoPackage through ``sqlite3`` rather than through GDAL: a write here touches several
+tables (the new layer table, the renamed previous version, ``gpkg_contents``, ``gpkg_geometry_columns``
+and our version registry) and must be one transaction — all or nothing, also when the process is killed.
+GDAL opens its own connection per dataset and cannot share our transaction. The file stays a standard
+GeoPackage (GDAL, QGIS and pyogrio read it; a test proves it), geometries in GeoPackage binary (GPB).
+
+Layout:
+- the current version of layer ``x`` is the feature table ``x`` (what QGIS shows under that name);
+- earlier versions are kept as ``x__v<N>`` and can be restored;
+- ``baoyen_versions`` records every version (who, when, why, origin, feature count, content hash, column
+  types); ``baoyen_layers`` points at the current one;
+- plain attribute tables (targets, actuals, ...) are GeoPackage ``attributes`` tables; ``baoyen_tables``
+  records their writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import sqlite3
+import struct
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from geo.crs import WORK_EPSG, get_crs, require_crs
+from geo.errors import InputDataError, LayerNotFoundError, StoreError
+
+LAYER_ID = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+_COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+GEOM_COLUMN = "geom"
+GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
+GPKG_USER_VERSION = 10300  # GeoPackage 1.3
+
+
+@dataclass(frozen=True)
+class LayerVersion:
+    """One stored version of a layer."""
+
+    layer_id: str
+    version: int
+    written_at: str
+    user: str
+    message: str
+    origin: str
+    features: int
+    current: bool
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """What the store holds for one layer (current version)."""
+
+    layer_id: str
+    version: int
+    features: int
+    geometry_type: str
+    origin: str
+    quality_mix: dict[str, int]
+
+
+def check_layer_id(layer_id: str) -> str:
+    """Return ``layer_id`` if it is a plain identifier; raise :class:`InputDataError` otherwise."""
+    if not isinstance(layer_id, str) or not LAYER_ID.match(layer_id) or "__v" in layer_id:
+        raise InputDataError(
+            f"'{layer_id}' is not a valid layer id; use lower-case letters, digits and _ "
+            "starting with a letter (for example cluster_lots)"
+        )
+    return layer_id
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _q(name: str) -> str:
+    """Quote an SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+class Store(ABC):
+    """The interface of a project store (GeoPackage now, PostGIS later)."""
+
+    @abstractmethod
+    def layer_ids(self) -> list[str]:
+        """Ids of the layers the store holds."""
+
+    def has_layer(self, layer_id: str) -> bool:
+        """True when the store holds ``layer_id``."""
+        return layer_id in self.layer_ids()
+
+    @abstractmethod
+    def current_version(self, layer_id: str) -> int:
+        """Version number of the layer's current version."""
+
+    @abstractmethod
+    def read_layer(self, layer_id: str, *, crs: object = None) -> gpd.GeoDataFrame:
+        """The current version of a layer, in the store CRS or reprojected to ``crs``."""
+
+    @abstractmethod
+    def write_layer(
+        self, layer_id: str, frame: gpd.GeoDataFrame, *, user: str, message: str = "", origin: str = "imported"
+    ) -> int:
+        """Store ``frame`` as the new current version of ``layer_id`` (atomic); return its version."""
+
+    @abstractmethod
+    def history(self, layer_id: str) -> list[LayerVersion]:
+        """Every stored version of a layer, oldest first."""
+
+    @abstractmethod
+    def restore(self, layer_id: str, version: int, *, user: str) -> int:
+        """Make a copy of an earlier version the new current version; return the new version number."""
+
+    @abstractmethod
+    def layer_info(self) -> list[LayerInfo]:
+        """Feature counts and geometry-quality mix of every layer."""
+
+    @abstractmethod
+    def table_names(self) -> list[str]:
+        """Names of the plain attribute tables."""
+
+    @abstractmethod
+    def read_table(self, name: str) -> pd.DataFrame:
+        """A plain attribute table."""
+
+    @abstractmethod
+    def write_table(self, name: str, frame: pd.DataFrame, *, user: str, message: str = "") -> None:
+        """Replace a plain attribute table (atomic)."""
+
+    @abstractmethod
+    def append_rows(self, name: str, frame: pd.DataFrame, *, user: str) -> None:
+        """Append rows to an append-only table (atomic), stamping who and when."""
+
+    @abstractmethod
+    def get_meta(self, key: str) -> str | None:
+        """A store-level setting (e.g. the hash of the data it was built from)."""
+
+    @abstractmethod
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a store-level setting."""
+
+
+# --- GeoPackage binary geometry -------------------------------------------------------------------
+
+_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+
+
+def _to_gpb(geoms: np.ndarray, srs_id: int) -> list[bytes | None]:
+    """Encode shapely geometries as GeoPackage binary blobs (little-endian, xy envelope)."""
+    out: list[bytes | None] = [None] * len(geoms)
+    present = ~shapely.is_missing(geoms)
+    if not present.any():
+        return out
+    idx = np.flatnonzero(present)
+    sub = geoms[idx]
+    wkbs = shapely.to_wkb(sub, byte_order=1, output_dimension=2, flavor="iso")
+    empty = shapely.is_empty(sub)
+    bounds = shapely.bounds(sub)
+    head_env = b"GP\x00" + bytes([0b0000_0011]) + struct.pack("<i", srs_id)
+    head_empty = b"GP\x00" + bytes([0b0001_0001]) + struct.pack("<i", srs_id)
+    for k, i in enumerate(idx):
+        if empty[k]:
+            out[i] = head_empty + wkbs[k]
+        else:
+            minx, miny, maxx, maxy = bounds[k]
+            out[i] = head_env + struct.pack("<4d", minx, maxx, miny, maxy) + wkbs[k]
+    return out
+
+
+def _from_gpb(blobs: list[bytes | None]) -> np.ndarray:
+    """Decode GeoPackage binary blobs to shapely geometries (None stays missing)."""
+    wkbs: list[bytes | None] = []
+    for blob in blobs:
+        if blob is None:
+            wkbs.append(None)
+            continue
+        b = bytes(blob)
+        if b[:2] != b"GP":
+            raise StoreError("the store holds a geometry that is not GeoPackage binary; the file may be damaged")
+        flags = b[3]
+        env = _ENVELOPE_BYTES.get((flags >> 1) & 0b111)
+        if env is None:
+            raise StoreError("the store holds a geometry with an unknown envelope; the file may be damaged")
+        wkbs.append(b[8 + env :])
+    return shapely.from_wkb(np.array(wkbs, dtype=object))
+
+
+# --- column kinds: how pandas columns are stored and restored -------------------------------------
+
+
+def _kind(series: pd.Series) -> str:
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "bool"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "int"
+    if pd.api.types.is_float_dtype(dtype):
+        return "float"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "datetime"
+    values = series.dropna()
+    if len(values):
+        first = values.iloc[0]
+        if isinstance(first, dt.date) and not isinstance(first, dt.datetime):
+            return "date"
+        if isinstance(first, (dt.datetime, pd.Timestamp)):
+            return "datetime"
+        if isinstance(first, (list, dict, tuple)):
+            return "json"
+        if isinstance(first, (bool, np.bool_)):
+            return "bool"
+    return "str"
+
+
+_SQL_TYPE = {
+    "bool": "BOOLEAN",
+    "int": "INTEGER",
+    "float": "REAL",
+    "datetime": "DATETIME",
+    "date": "DATE",
+    "json": "TEXT",
+    "str": "TEXT",
+}
+
+
+def _to_sql_values(series: pd.Series, kind: str) -> list[Any]:
+    def conv(v: Any) -> Any:
+        if v is None or (not isinstance(v, (list, dict, tuple)) and pd.isna(v)):
+            return None
+        if kind == "bool":
+            return int(bool(v))
+        if kind == "int":
+            return int(v)
+        if kind == "float":
+            return float(v)
+        if kind == "datetime":
+            return pd.Timestamp(v).isoformat()
+        if kind == "date":
+            return v.isoformat()
+        if kind == "json":
+            return json.dumps(list(v) if isinstance(v, tuple) else v, ensure_ascii=False)
+        return str(v)
+
+    return [conv(v) for v in series.tolist()]
+
+
+def _restore(values: list[Any], kind: str) -> pd.Series:
+    if kind == "bool":
+        return pd.Series([None if v is None else bool(v) for v in values], dtype="boolean")
+    if kind == "int":
+        return pd.Series(values, dtype="Int64")
+    if kind == "float":
+        return pd.Series([np.nan if v is None else v for v in values], dtype="float64")
+    if kind == "datetime":
+        return pd.to_datetime(pd.Series(values, dtype="object"))
+    if kind == "date":
+        return pd.Series([None if v is None else dt.date.fromisoformat(v) for v in values], dtype="object")
+    if kind == "json":
+        return pd.Series([None if v is None else json.loads(v) for v in values], dtype="object")
+    return pd.Series(values, dtype="object" if all(v is None for v in values) else None)
+
+
+def content_hash(frame: pd.DataFrame) -> str:
+    """A stable hash of a frame's columns, values and geometries (to skip rewriting unchanged data)."""
+    h = hashlib.sha256()
+    h.update(json.dumps([str(c) for c in frame.columns]).encode())
+    for col in frame.columns:
+        series = frame[col]
+        if isinstance(series, gpd.GeoSeries):
+            for g in series.values:
+                h.update(b"\x00" if g is None else shapely.to_wkb(g, byte_order=1))
+        else:
+            kind = _kind(series)
+            h.update(kind.encode())
+            h.update(json.dumps(_to_sql_values(series, kind), ensure_ascii=False, default=str).encode())
+    if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None:
+        h.update(str(CRS.from_user_input(frame.crs).to_epsg()).encode())
+    return h.hexdigest()
+
+
+# --- the GeoPackage store -------------------------------------------------------------------------
+
+_BASE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS gpkg_spatial_ref_sys (
+  srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY, organization TEXT NOT NULL,
+  organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
+CREATE TABLE IF NOT EXISTS gpkg_contents (
+  table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
+  description TEXT DEFAULT '', last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+  CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
+CREATE TABLE IF NOT EXISTS gpkg_geometry_columns (
+  table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
+  srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+  CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+  CONSTRAINT uk_gc_table_name UNIQUE (table_name),
+  CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+  CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
+CREATE TABLE IF NOT EXISTS baoyen_layers (
+  layer_id TEXT PRIMARY KEY, current_version INTEGER NOT NULL, geometry_type TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS baoyen_versions (
+  layer_id TEXT NOT NULL, version INTEGER NOT NULL, table_name TEXT NOT NULL, written_at TEXT NOT NULL,
+  user TEXT NOT NULL, message TEXT NOT NULL, origin TEXT NOT NULL, features INTEGER NOT NULL,
+  content_hash TEXT NOT NULL, columns_json TEXT NOT NULL, PRIMARY KEY (layer_id, version));
+CREATE TABLE IF NOT EXISTS baoyen_tables (
+  name TEXT NOT NULL, written_at TEXT NOT NULL, user TEXT NOT NULL, message TEXT NOT NULL,
+  rows INTEGER NOT NULL, columns_json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS baoyen_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class GeoPackageStore(Store):
+    """A :class:`Store` in one GeoPackage file. Layers are kept in EPSG:9208 unless created otherwise."""
+
+    def __init__(self, path: str | Path, *, create: bool = False, srs_epsg: int = WORK_EPSG) -> None:
+        self.path = Path(path)
+        self.srs_epsg = srs_epsg
+        if not self.path.exists():
+            if not create:
+                raise StoreError(f"no store at {self.path}; create it with `baoyen init --store {self.path}`")
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        if create:
+            self._create_schema()
+        with self._read() as con:
+            self._check_gpkg(con)
+
+    def _create_schema(self) -> None:
+        # executescript commits any open transaction, so the schema (idempotent) is laid down by
+        # itself; the SRS rows then go in one transaction.
+        con = self._connect()
+        try:
+            con.execute(f"PRAGMA application_id = {GPKG_APPLICATION_ID}")
+            con.execute(f"PRAGMA user_version = {GPKG_USER_VERSION}")
+            con.executescript(_BASE_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot create a store at {self.path}: {exc}; check the path") from exc
+        finally:
+            con.close()
+        with self._tx() as tx:
+            for epsg in (-1, 0, 4326, self.srs_epsg):
+                self._ensure_srs(tx, epsg)
+
+    # -- connections and transactions --
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}; check the path and its permissions") from exc
+        try:
+            con.execute("PRAGMA journal_mode = WAL")
+            con.execute("PRAGMA synchronous = FULL")
+            con.execute("PRAGMA foreign_keys = OFF")
+        except sqlite3.DatabaseError as exc:
+            con.close()
+            raise StoreError(
+                f"{self.path} is not a GeoPackage store ({exc}); give another --store path or remove the file"
+            ) from exc
+        return con
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed when the block ends, rolled back on any exception."""
+        con = self._connect()
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"the store {self.path} could not be written: {exc}; nothing was changed") from exc
+        finally:
+            con.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        con = self._connect()
+        try:
+            yield con
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"the store {self.path} could not be read: {exc}") from exc
+        finally:
+            con.close()
+
+    def _check_gpkg(self, con: sqlite3.Connection) -> None:
+        try:
+            app_id = con.execute("PRAGMA application_id").fetchone()[0]
+            has = con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'baoyen_versions'").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a GeoPackage store ({exc}); give another --store path") from exc
+        if app_id != GPKG_APPLICATION_ID or not has:
+            raise StoreError(
+                f"{self.path} is not a baoyen GeoPackage store; give another --store path or remove the file"
+            )
+
+    def _ensure_srs(self, con: sqlite3.Connection, epsg: int) -> None:
+        if con.execute("SELECT 1 FROM gpkg_spatial_ref_sys WHERE srs_id = ?", (epsg,)).fetchone():
+            return
+        if epsg == -1:
+            row = ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate system")
+        elif epsg == 0:
+            row = ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate system")
+        else:
+            crs = get_crs(epsg)
+            row = (crs.name, epsg, "EPSG", epsg, crs.to_wkt("WKT1_GDAL"), crs.name)
+        con.execute("INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)", row)
+
+    # -- meta --
+
+    def get_meta(self, key: str) -> str | None:
+        """A store-level setting, or None."""
+        with self._read() as con:
+            row = con.execute("SELECT value FROM baoyen_meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a store-level setting (one transaction)."""
+        with self._tx() as con:
+            con.execute("INSERT OR REPLACE INTO baoyen_meta VALUES (?, ?)", (key, value))
+
+    # -- layers --
+
+    def layer_ids(self) -> list[str]:
+        """Ids of the layers the store holds, sorted."""
+        with self._read() as con:
+            return [r[0] for r in con.execute("SELECT layer_id FROM baoyen_layers ORDER BY layer_id")]
+
+    def current_version(self, layer_id: str) -> int:
+        """The current version number of a layer."""
+        with self._read() as con:
+            return self._current(con, layer_id)[0]
+
+    def _current(self, con: sqlite3.Connection, layer_id: str) -> tuple[int, str]:
+        row = con.execute(
+            "SELECT current_version, geometry_type FROM baoyen_layers WHERE layer_id = ?", (layer_id,)
+        ).fetchone()
+        if row is None:
+            raise LayerNotFoundError(f"the store has no layer '{layer_id}'; `baoyen layers` lists the layers")
+        return int(row[0]), str(row[1])
+
+    def read_layer(self, layer_id: str, *, crs: object = None) -> gpd.GeoDataFrame:
+        """The current version of a layer (EPSG:9208 unless ``crs`` asks for another CRS)."""
+        with self._read() as con:
+            version, _ = self._current(con, layer_id)
+            return self._read_version(con, layer_id, version, crs=crs)
+
+    def _read_version(self, con: sqlite3.Connection, layer_id: str, version: int, *, crs: object) -> gpd.GeoDataFrame:
+        row = con.execute(
+            "SELECT table_name, columns_json FROM baoyen_versions WHERE layer_id = ? AND version = ?",
+            (layer_id, version),
+        ).fetchone()
+        if row is None:
+            raise LayerNotFoundError(f"layer '{layer_id}' has no version {version}; `baoyen history` lists them")
+        table, columns_json = row
+        columns: list[list[str]] = json.loads(columns_json)
+        srs = con.execute("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (table,)).fetchone()
+        names = [c for c, _ in columns]
+        select = ", ".join([_q(GEOM_COLUMN), *(_q(c) for c in names)])
+        rows = con.execute(f"SELECT {select} FROM {_q(table)} ORDER BY fid").fetchall()
+        cols: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [() for _ in range(len(names) + 1)]
+        data = {name: _restore(list(cols[i + 1]), kind) for i, (name, kind) in enumerate(columns)}
+        geoms = _from_gpb(list(cols[0]))
+        frame = gpd.GeoDataFrame(
+            pd.DataFrame(data, index=pd.RangeIndex(len(geoms))),
+            geometry=gpd.GeoSeries(geoms, crs=f"EPSG:{srs[0]}" if srs else None, index=pd.RangeIndex(len(geoms))),
+        )
+        if crs is not None and len(frame.columns):
+            target = get_crs(crs)
+            if not target.equals(CRS.from_user_input(frame.crs)):
+                frame = frame.to_crs(target)
+        return frame
+
+    def write_layer(
+        self, layer_id: str, frame: gpd.GeoDataFrame, *, user: str, message: str = "", origin: str = "imported"
+    ) -> int:
+        """Store ``frame`` as the new current version of ``layer_id`` in one transaction.
+
+        The frame is reprojected to the store CRS. The previous version is kept (``history``/``restore``).
+        Nothing is changed when any step fails.
+        """
+        check_layer_id(layer_id)
+        if not isinstance(frame, gpd.GeoDataFrame):
+            raise InputDataError(f"layer '{layer_id}' must be a GeoDataFrame with a geometry column")
+        require_crs(frame, f"layer '{layer_id}'")
+        frame = frame.to_crs(epsg=self.srs_epsg) if CRS.from_user_input(frame.crs).to_epsg() != self.srs_epsg else frame
+        attrs = frame.drop(columns=frame.geometry.name)
+        columns = []
+        for name in attrs.columns:
+            if not isinstance(name, str) or not _COLUMN.match(name) or name.lower() in ("fid", GEOM_COLUMN):
+                raise InputDataError(
+                    f"layer '{layer_id}' has a field named {name!r}, which cannot be stored; rename it to letters, "
+                    "digits and _ (not fid or geom)"
+                )
+            columns.append([name, _kind(attrs[name])])
+        if len({c.lower() for c, _ in columns}) != len(columns):
+            raise InputDataError(f"layer '{layer_id}' has two fields whose names differ only by case; rename one")
+        geom_type = _geometry_type(frame)
+        digest = content_hash(frame)
+        with self._tx() as con:
+            row = con.execute("SELECT current_version FROM baoyen_layers WHERE layer_id = ?", (layer_id,)).fetchone()
+            version = (
+                1
+                if row is None
+                else int(
+                    con.execute("SELECT max(version) FROM baoyen_versions WHERE layer_id = ?", (layer_id,)).fetchone()[
+                        0
+                    ]
+                )
+                + 1
+            )
+            if row is not None:
+                self._archive_current(con, layer_id, int(row[0]))
+            self._create_feature_table(con, layer_id, layer_id, columns, geom_type, frame, message)
+            con.execute(
+                "INSERT INTO baoyen_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (layer_id, version, layer_id, _now(), user, message, origin, len(frame), digest, json.dumps(columns)),
+            )
+            con.execute("INSERT OR REPLACE INTO baoyen_layers VALUES (?, ?, ?)", (layer_id, version, geom_type))
+        return version
+
+    def _archive_current(self, con: sqlite3.Connection, layer_id: str, version: int) -> None:
+        """Rename the current table ``x`` to ``x__v<N>`` so the new version can take the name."""
+        old = f"{layer_id}__v{version}"
+        con.execute(f"ALTER TABLE {_q(layer_id)} RENAME TO {_q(old)}")
+        con.execute(
+            "UPDATE gpkg_contents SET table_name = ?, identifier = ? WHERE table_name = ?",
+            (old, f"{layer_id} (v{version})", layer_id),
+        )
+        con.execute("UPDATE gpkg_geometry_columns SET table_name = ? WHERE table_name = ?", (old, layer_id))
+        con.execute(
+            "UPDATE baoyen_versions SET table_name = ? WHERE layer_id = ? AND version = ?", (old, layer_id, version)
+        )
+
+    def _create_feature_table(
+        self,
+        con: sqlite3.Connection,
+        table: str,
+        layer_id: str,
+        columns: list[list[str]],
+        geom_type: str,
+        frame: gpd.GeoDataFrame,
+        description: str,
+    ) -> None:
+        defs = ", ".join(f"{_q(n)} {_SQL_TYPE[k]}" for n, k in columns)
+        con.execute(
+            f"CREATE TABLE {_q(table)} (fid INTEGER PRIMARY KEY AUTOINCREMENT, {_q(GEOM_COLUMN)} {geom_type}"
+            + (f", {defs}" if defs else "")
+            + ")"
+        )
+        geoms = np.asarray(frame.geometry.values, dtype=object)
+        blobs = _to_gpb(geoms, self.srs_epsg)
+        values = [_to_sql_values(frame[n], k) for n, k in columns]
+        placeholders = ", ".join(["?"] * (len(columns) + 1))
+        names = ", ".join([_q(GEOM_COLUMN), *(_q(n) for n, _ in columns)])
+        con.executemany(
+            f"INSERT INTO {_q(table)} ({names}) VALUES ({placeholders})",
+            zip(blobs, *values, strict=True) if values else ((b,) for b in blobs),
+        )
+        present = geoms[~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)] if len(geoms) else geoms
+        bbox = shapely.total_bounds(present) if len(present) else [None] * 4
+        con.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, "
+            "min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?, ?)",
+            (table, layer_id, description, _now(), *[None if v is None else float(v) for v in bbox], self.srs_epsg),
+        )
+        con.execute(
+            "INSERT INTO gpkg_geometry_columns VALUES (?, ?, ?, ?, 0, 0)",
+            (table, GEOM_COLUMN, geom_type, self.srs_epsg),
+        )
+
+    def history(self, layer_id: str) -> list[LayerVersion]:
+        """Every version of a layer, oldest first."""
+        with self._read() as con:
+            current, _ = self._current(con, layer_id)
+            rows = con.execute(
+                "SELECT version, written_at, user, message, origin, features FROM baoyen_versions "
+                "WHERE layer_id = ? ORDER BY version",
+                (layer_id,),
+            ).fetchall()
+        return [LayerVersion(layer_id, int(v), w, u, m, o, int(f), int(v) == current) for v, w, u, m, o, f in rows]
+
+    def restore(self, layer_id: str, version: int, *, user: str) -> int:
+        """Copy an earlier version as the new current version (history is never rewritten)."""
+        with self._read() as con:
+            self._current(con, layer_id)
+            frame = self._read_version(con, layer_id, version, crs=None)
+            origin = con.execute(
+                "SELECT origin FROM baoyen_versions WHERE layer_id = ? AND version = ?", (layer_id, version)
+            ).fetchone()[0]
+        return self.write_layer(layer_id, frame, user=user, message=f"restored version {version}", origin=origin)
+
+    def latest_origin(self, layer_id: str) -> tuple[str, str]:
+        """(origin, content hash) of the current version of a layer."""
+        with self._read() as con:
+            version, _ = self._current(con, layer_id)
+            row = con.execute(
+                "SELECT origin, content_hash FROM baoyen_versions WHERE layer_id = ? AND version = ?",
+                (layer_id, version),
+            ).fetchone()
+        return str(row[0]), str(row[1])
+
+    def layer_info(self) -> list[LayerInfo]:
+        """Current version, feature count and geometry-quality mix of every layer."""
+        out = []
+        with self._read() as con:
+            rows = con.execute(
+                "SELECT l.layer_id, l.current_version, l.geometry_type, v.origin, v.features, v.columns_json "
+                "FROM baoyen_layers l JOIN baoyen_versions v ON v.layer_id = l.layer_id "
+                "AND v.version = l.current_version ORDER BY l.layer_id"
+            ).fetchall()
+            for layer_id, version, gtype, origin, features, columns_json in rows:
+                mix: dict[str, int] = {}
+                if any(c == "geom_quality" for c, _ in json.loads(columns_json)):
+                    for q, n in con.execute(
+                        f"SELECT geom_quality, count(*) FROM {_q(layer_id)} GROUP BY geom_quality ORDER BY 1"
+                    ):
+                        mix[str(q)] = int(n)
+                out.append(LayerInfo(layer_id, int(version), int(features), str(gtype), str(origin), mix))
+        return out
+
+    # -- plain tables --
+
+    def table_names(self) -> list[str]:
+        """Names of the plain attribute tables."""
+        with self._read() as con:
+            return [
+                r[0]
+                for r in con.execute(
+                    "SELECT table_name FROM gpkg_contents WHERE data_type = 'attributes' ORDER BY table_name"
+                )
+            ]
+
+    def _table_columns(self, con: sqlite3.Connection, name: str) -> list[list[str]]:
+        row = con.execute(
+            "SELECT columns_json FROM baoyen_tables WHERE name = ? ORDER BY rowid DESC LIMIT 1", (name,)
+        ).fetchone()
+        if row is None:
+            raise LayerNotFoundError(f"the store has no table '{name}'; run `baoyen init` to build it")
+        return [list(c) for c in json.loads(row[0])]
+
+    def read_table(self, name: str) -> pd.DataFrame:
+        """A plain attribute table, with the column types it was written with."""
+        check_layer_id(name)
+        with self._read() as con:
+            columns = self._table_columns(con, name)
+            names = [c for c, _ in columns]
+            rows = (
+                con.execute(f"SELECT {', '.join(_q(c) for c in names)} FROM {_q(name)} ORDER BY fid").fetchall()
+                if names
+                else []
+            )
+        cols: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+        return pd.DataFrame(
+            {n: _restore(list(cols[i]), k) for i, (n, k) in enumerate(columns)}, index=pd.RangeIndex(len(rows))
+        )
+
+    def write_table(self, name: str, frame: pd.DataFrame, *, user: str, message: str = "") -> None:
+        """Replace a plain attribute table in one transaction."""
+        check_layer_id(name)
+        columns = self._columns_of(name, frame)
+        with self._tx() as con:
+            if con.execute("SELECT 1 FROM gpkg_contents WHERE table_name = ?", (name,)).fetchone():
+                con.execute(f"DROP TABLE {_q(name)}")
+                con.execute("DELETE FROM gpkg_contents WHERE table_name = ?", (name,))
+            defs = ", ".join(f"{_q(n)} {_SQL_TYPE[k]}" for n, k in columns)
+            con.execute(
+                f"CREATE TABLE {_q(name)} (fid INTEGER PRIMARY KEY AUTOINCREMENT" + (f", {defs}" if defs else "") + ")"
+            )
+            con.execute(
+                "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
+                "VALUES (?, 'attributes', ?, ?, ?)",
+                (name, name, message, _now()),
+            )
+            self._insert_rows(con, name, frame, columns)
+            con.execute(
+                "INSERT INTO baoyen_tables VALUES (?, ?, ?, ?, ?, ?)",
+                (name, _now(), user, message, len(frame), json.dumps(columns)),
+            )
+
+    def append_rows(self, name: str, frame: pd.DataFrame, *, user: str) -> None:
+        """Append rows to a table in one transaction; ``user`` and ``recorded_at`` columns are stamped."""
+        check_layer_id(name)
+        frame = frame.copy()
+        frame["user"] = user
+        frame["recorded_at"] = _now()
+        with self._tx() as con:
+            columns = self._table_columns(con, name)
+            known = {c for c, _ in columns}
+            extra = [c for c in frame.columns if c not in known]
+            if extra:
+                raise InputDataError(f"table '{name}' has no column(s) {', '.join(extra)}; known: {', '.join(known)}")
+            self._insert_rows(con, name, frame, [c for c in columns if c[0] in frame.columns])
+            con.execute(
+                "INSERT INTO baoyen_tables VALUES (?, ?, ?, ?, ?, ?)",
+                (name, _now(), user, f"appended {len(frame)} row(s)", len(frame), json.dumps(columns)),
+            )
+
+    def _columns_of(self, name: str, frame: pd.DataFrame) -> list[list[str]]:
+        cols = []
+        for c in frame.columns:
+            if not isinstance(c, str) or not _COLUMN.match(c) or c.lower() == "fid":
+                raise InputDataError(f"table '{name}' has a column named {c!r}; use letters, digits and _ (not fid)")
+            cols.append([c, _kind(frame[c])])
+        return cols
+
+    def _insert_rows(self, con: sqlite3.Connection, name: str, frame: pd.DataFrame, columns: list[list[str]]) -> None:
+        if not columns or frame.empty:
+            return
+        values = [_to_sql_values(frame[n], k) for n, k in columns]
+        con.executemany(
+            f"INSERT INTO {_q(name)} ({', '.join(_q(n) for n, _ in columns)}) "
+            f"VALUES ({', '.join(['?'] * len(columns))})",
+            zip(*values, strict=True),
+        )
+
+
+def _geometry_type(frame: gpd.GeoDataFrame) -> str:
+    """The GeoPackage geometry type name for a frame (GEOMETRY when mixed or empty)."""
+    types = {t for t in frame.geometry.geom_type.dropna().unique() if t}
+    if len(types) == 1:
+        return str(types.pop()).upper()
+    if types and all(t.removeprefix("Multi") == next(iter(types)).removeprefix("Multi") for t in types):
+        return "MULTI" + str(next(iter(types))).removeprefix("Multi").upper()
+    return "GEOMETRY"
+
+
+def open_store(where: object) -> GeoPackageStore:
+    """Open an existing store from a path or from :class:`~layers.settings.Settings` (``store_path``)."""
+    path = getattr(where, "store_path", where)
+    return GeoPackageStore(Path(str(path)))
+
+
+def create_store(path: str | Path, *, srs_epsg: int = WORK_EPSG) -> GeoPackageStore:
+    """Create an empty store at ``path`` (a new GeoPackage)."""
+    return GeoPackageStore(path, create=True, srs_epsg=srs_epsg)

@@ -1,0 +1,1 @@
+"""Report documents (DOCX, XLSX) built from the analyses and the store. Entry tier: may use layers and analysis."""

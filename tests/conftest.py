@@ -1,0 +1,25 @@
+"""Shared fixtures: where the real third-party data lives, and a fresh store per test."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shared_data_dir() -> Path:
+    """``../shared/data`` beside the checkout, or ``$BAOYEN_SHARED_DATA``."""
+    env = os.environ.get("BAOYEN_SHARED_DATA")
+    return Path(env) if env else REPO.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real public geodata (communes, roads, rivers); the test is skipped when it is absent."""
+    d = shared_data_dir()
+    if not (d / "bao_yen_communes_2020.geojson").is_file():
+        pytest.skip(f"real data not found at {d} (set BAOYEN_SHARED_DATA to the shared/data folder)")
+    return d

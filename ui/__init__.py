@@ -1,0 +1,1 @@
+"""Streamlit pages, one module per page; only app.py and ui/ import streamlit."""
