@@ -1,0 +1,103 @@
+"""Regenerate ``data/communes_legacy.csv`` and ``data/communes_2025.csv`` from the vietnamadminunits package.
+
+Run ``.venv/bin/python data/tools/make_communes.py`` after upgrading the package and review the diff. The
+package (MIT, PyPI) carries the official unit names and codes, geocoded centre points (not surveyed) and the
+legacy -> 1 July 2025 conversion; everything here is read offline from the installed copy.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import unicodedata
+from importlib.metadata import version
+from pathlib import Path
+
+import vietnamadminunits
+from vietnamadminunits import convert_address
+
+DATA = Path(__file__).resolve().parents[1]
+PKG = Path(vietnamadminunits.__file__).parent
+SOURCE = f"vietnamadminunits {version('vietnamadminunits')}"
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC, the one form the project stores."""
+    return unicodedata.normalize("NFC", text)
+
+
+def main() -> None:
+    """Write both CSV files from the installed package."""
+    db = sqlite3.connect(PKG / "data" / "dataset.db")
+    legacy = db.execute(
+        "SELECT ward, wardShort, wardType, wardCode, wardLat, wardLon, wardKey FROM admin_units_legacy "
+        "WHERE districtShort = 'Bảo Yên' AND provinceShort = 'Lào Cai' ORDER BY wardCode"
+    ).fetchall()
+    conv = json.loads((PKG / "data" / "converter_2025.json").read_text(encoding="utf-8"))
+    divided = conv["DICT_PROVINCE_WARD_DIVIDED"].get("tinhlaocai", {})
+    whole = {k for keys in conv["DICT_PROVINCE_WARD_NO_DIVIDED"]["tinhlaocai"].values() for k in keys}
+
+    rows = []
+    successors: dict[str, list[str]] = {}
+    for ward, short, ward_type, code, lat, lon, _key in legacy:
+        new = convert_address(f"{ward}, Huyện Bảo Yên, Tỉnh Lào Cai")
+        old_key = f"tinhlaocai_huyenbaoyen_{fold_key(ward)}"
+        if old_key not in divided and old_key not in whole:
+            raise SystemExit(f"{ward}: key {old_key} is in neither conversion table; the package format changed")
+        rows.append(
+            {
+                "ma_xa": code,
+                "ten_xa": nfc(short),
+                "loai": nfc(ward_type),
+                "centre_lat": f"{lat:.6f}",
+                "centre_lon": f"{lon:.6f}",
+                "successor_code": new.ward_code,
+                "successor_name": nfc(new.short_ward),
+                "successor_split": "true" if old_key in divided else "false",
+                "source": f"{SOURCE}: admin_units_legacy; convert_address",
+            }
+        )
+        successors.setdefault(new.ward_code, []).append(code)
+    write(DATA / "communes_legacy.csv", rows)
+
+    marks = ",".join("?" * len(successors))
+    new_rows = db.execute(
+        f"SELECT wardCode, wardShort, wardAreaKm2, wardLat, wardLon FROM admin_units "
+        f"WHERE provinceShort = 'Lào Cai' AND wardCode IN ({marks}) ORDER BY wardCode",
+        sorted(successors),
+    ).fetchall()
+    write(
+        DATA / "communes_2025.csv",
+        [
+            {
+                "ma_xa": code,
+                "ten_xa": nfc(short),
+                "area_km2": f"{area:.1f}",
+                "centre_lat": f"{lat:.6f}",
+                "centre_lon": f"{lon:.6f}",
+                "legacy_codes": "; ".join(successors[code]),
+                "source": f"{SOURCE}: admin_units; convert_address",
+            }
+            for code, short, area, lat, lon in new_rows
+        ],
+    )
+
+
+def fold_key(name: str) -> str:
+    """The package's key form: no diacritics, no spaces, lower case (Thị trấn Phố Ràng -> thitranphorang)."""
+    decomposed = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn" and not ch.isspace()).lower()
+
+
+def write(path: Path, rows: list[dict[str, str]]) -> None:
+    """Write rows as UTF-8 CSV with LF line ends."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"wrote {len(rows)} rows to {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,444 @@
+"""The authored plan data, tied to the seed (the plan text) and to the vietnamadminunits package."""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import sqlite3
+import unicodedata
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from shapely.geometry import Point
+
+from geo.crs import area_ha
+from geo.errors import InputDataError
+from layers.authored import AUTHORED_QUALITIES, DISTRICT_BUFFER_M, load_all, load_layer, schematic_cells
+from layers.catalogue import CATALOGUE
+from layers.model import GEOM_QUALITIES
+from layers.settings import DATA_DIR
+from tests.conftest import REPO
+
+SEED = REPO.parent / "shared" / "seed" / "000_5b51fb190578e84a.txt"
+NEW_CODES = {"02947", "02953", "02962", "02968", "02989", "02998"}
+
+
+@pytest.fixture(scope="module")
+def frames() -> dict[str, gpd.GeoDataFrame]:
+    return load_all(DATA_DIR)
+
+
+def _by_id(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return frame.set_index("id")
+
+
+def _seed_text() -> str:
+    if not SEED.is_file():
+        pytest.skip(f"the plan text is not at {SEED}")
+    return unicodedata.normalize("NFC", SEED.read_text(encoding="utf-8"))
+
+
+def _vn_number(text: str) -> float:
+    """Vietnamese number format: 21.184,07 -> 21184.07; the seed also writes "3.5MW" with a decimal point."""
+    if "," not in text and re.fullmatch(r"\d+\.\d{1,2}", text):
+        return float(text)
+    return float(text.replace(".", "").replace(",", "."))
+
+
+# --- the plan's figures -----------------------------------------------------------------------------------------
+
+
+def test_district_material_totals(frames):
+    zones = frames["material_zones_plan"]
+    district = zones[zones["scope"] == "district"]
+    assert sorted(district["species"]) == sorted(["que", "mo", "trau", "bo_de", "tre_vau", "hong_khong_hat"])
+    assert round(math.fsum(district["planned_ha"]), 2) == 34_903.01
+
+
+def test_district_totals_match_seed_text(frames):
+    text = _seed_text()
+    part = text[text.index("4. Giải pháp về vùng nguyên liệu") : text.index("5. Giải pháp về mặt bằng")]
+    stated = {m[0].strip(): _vn_number(m[1]) for m in re.findall(r"cây ([^:;]+): ([\d.,]+) ha", part)}
+    assert len(stated) == 6
+    zones = frames["material_zones_plan"]
+    district = zones[zones["scope"] == "district"]
+    assert sorted(district["planned_ha"]) == sorted(stated.values())
+    assert math.isclose(math.fsum(stated.values()), 34_903.01, abs_tol=0.005)
+
+
+def test_hydropower(frames):
+    hydro = frames["hydropower"]
+    assert len(hydro) == 9
+    proposed = hydro[hydro["status"] == "proposed"]
+    assert len(proposed) == 6
+    assert round(math.fsum(proposed["capacity_mw"]), 2) == 93.9
+    by_id = _by_id(hydro)
+    assert by_id.loc["hydro_bao_ha", "capacity_mw"] == 75
+    assert "40 MW" in by_id.loc["hydro_bao_ha", "other_source"]
+    assert by_id.loc["hydro_vinh_ha", "capacity_mw"] == 21
+    assert "http" in by_id.loc["hydro_vinh_ha", "source"]
+    assert by_id.loc["hydro_phuc_long", "budget_bn"] == 757
+    assert by_id.loc["hydro_phuc_long", "target_year"] == 2021
+
+
+def test_proposed_hydropower_match_seed_text(frames):
+    text = _seed_text()
+    stated = {
+        name: _vn_number(mw)
+        for name, mw in re.findall(r"(Tân Tiến \d|Bảo Hà|Xuân Thượng|Nghĩa Đô):? ([\d,.]+) ?MW", text)
+    }
+    assert len(stated) == 6
+    proposed = frames["hydropower"].query("status == 'proposed'")
+    got = {
+        name.removeprefix("Thủy điện "): mw for name, mw in zip(proposed["name"], proposed["capacity_mw"], strict=True)
+    }
+    assert got == stated
+
+
+def test_water_plants(frames):
+    water = frames["water_plants"]
+    assert len(water) == 3
+    assert sorted(water["capacity_m3_day"]) == [1_500, 2_000, 6_000]
+    assert sorted(water["budget_bn"]) == [15, 20, 100]
+    pairs = dict(zip(water["capacity_m3_day"], water["budget_bn"], strict=True))
+    assert pairs == {2_000: 20, 1_500: 15, 6_000: 100}
+
+
+def test_clusters(frames):
+    clusters = _by_id(frames["clusters"])
+    assert set(clusters.index) == {"ccn_pho_rang", "ttcn_zone_bao_ha", "ccn_bao_ha", "ccn_cam_con"}
+    pr = clusters.loc["ccn_pho_rang"]
+    assert (pr["occupancy_target_pct"], pr["target_year"], pr["status"]) == (50, 2025, "under_construction")
+    assert pr["budget_bn"] == pr["infrastructure_bn"] + pr["clearance_bn"] == 140
+    zone = clusters.loc["ttcn_zone_bao_ha"]
+    assert (zone["area_min_ha"], zone["area_max_ha"]) == (20, 30)
+    assert "An Khánh" in zone["villages"]
+    assert set(clusters.loc[["ccn_bao_ha", "ccn_cam_con"], "status"]) == {"proposed"}
+
+
+def test_processing_minerals_craft(frames):
+    proc = _by_id(frames["processing_plants"])
+    assert proc.loc["proc_mdf_bao_yen", "budget_bn"] == 400
+    assert proc.loc["proc_agroforestry_hub", "budget_bn"] == 650
+    assert proc.loc["proc_agroforestry_hub", "target_year"] == 2023
+    for fid in ("proc_trieu_duong", "proc_son_hai", "proc_che_dai_hung", "proc_persimmon_bao_ha"):
+        assert proc.loc[fid, "budget_bn"] == 5
+    minerals = _by_id(frames["mineral_plants"])
+    taimu = minerals.loc["mineral_taimu_tiles"]
+    assert (taimu["output_now_m_year"], taimu["output_target_m_year"], taimu["budget_bn"]) == (3, 5, 1.5)
+    craft = _by_id(frames["craft_villages"])
+    assert craft.loc["craft_votive_bao_ha", "households"] == 150
+    assert craft.loc["craft_votive_bao_ha", "cooperatives"] == 1
+    brocade = craft[craft["craft"] == "brocade"]
+    assert len(brocade) == 2 and brocade["figure_group"].nunique() == 1
+    # a figure shared by a group counts once
+    once = craft.drop_duplicates("figure_group").query("figure_group.notna()")["households"]
+    assert once.tolist() == [80]
+    assert craft.loc["craft_rattan_tan_duong", "trial_ha"] == 202
+    zones = _by_id(frames["material_zones_plan"])
+    assert zones.loc["mz_may_tre", "planned_ha"] == 202
+    assert zones.loc["mz_que_sa", "area_min_ha"] == 20_320
+    assert zones.loc["mz_que_sa", "communes"].split("; ") == [
+        "Tân Dương",
+        "Nghĩa Đô",
+        "Vĩnh Yên",
+        "Xuân Hòa",
+        "Phúc Khánh",
+    ]
+
+
+def test_cross_references_resolve(frames):
+    ids = {fid for frame in frames.values() for fid in frame["id"]}
+    zones = frames["material_zones_plan"]
+    for supplies in zones["supplies"].dropna():
+        assert set(supplies.split("; ")) <= ids
+    assert set(frames["processing_plants"]["material_zone"].dropna()) <= ids
+
+
+# --- communes ---------------------------------------------------------------------------------------------------
+
+
+def test_legacy_communes(frames):
+    legacy = frames["communes_legacy"]
+    codes = legacy["ma_xa"].tolist()
+    assert len(codes) == 17 and len(set(codes)) == 17
+    assert all(isinstance(c, str) and re.fullmatch(r"0\d{4}", c) for c in codes)
+    assert min(codes) == "02947" and max(codes) == "02998"
+    assert set(legacy["successor_code"]) == NEW_CODES
+    assert (legacy.loc[legacy["ten_xa"] == "Phố Ràng", "loai"] == "Thị trấn").all()
+    assert (legacy["loai"] == "Xã").sum() == 16
+
+
+def test_communes_match_package(frames):
+    """The CSVs agree with the installed vietnamadminunits package (an independent read)."""
+    import vietnamadminunits
+    from vietnamadminunits import convert_address
+
+    db = Path(vietnamadminunits.__file__).parent / "data" / "dataset.db"
+    with sqlite3.connect(db) as con:
+        rows = con.execute(
+            "SELECT wardCode, ward, wardLat, wardLon FROM admin_units_legacy "
+            "WHERE district = 'Huyện Bảo Yên' AND province = 'Tỉnh Lào Cai'"
+        ).fetchall()
+        new = dict(
+            con.execute(
+                f"SELECT wardCode, wardAreaKm2 FROM admin_units WHERE province = 'Tỉnh Lào Cai' "
+                f"AND wardCode IN ({','.join('?' * len(NEW_CODES))})",
+                sorted(NEW_CODES),
+            ).fetchall()
+        )
+    legacy = frames["communes_legacy"].set_index("ma_xa")
+    assert {r[0] for r in rows} == set(legacy.index)
+    for code, ward, lat, lon in rows:
+        assert legacy.loc[code, "centre_lat"] == pytest.approx(lat, abs=1e-6)
+        assert legacy.loc[code, "centre_lon"] == pytest.approx(lon, abs=1e-6)
+        assert convert_address(f"{ward}, Huyện Bảo Yên, Tỉnh Lào Cai").ward_code == legacy.loc[code, "successor_code"]
+    new_frame = frames["communes_2025"].set_index("ma_xa")
+    assert set(new_frame.index) == NEW_CODES
+    for code, km2 in new.items():
+        assert new_frame.loc[code, "area_km2"] == km2
+
+
+def test_schematic_cells(frames):
+    legacy = frames["communes_legacy"].set_index("ma_xa")
+    centres = frames["commune_centres"].set_index("ma_xa")
+    assert set(legacy.index) == set(centres.index)
+    for code, cell in legacy.geometry.items():
+        assert cell.is_valid and cell.contains(centres.geometry[code]), code
+        others = legacy.geometry.drop(code)
+        assert not others.contains(centres.geometry[code]).any()
+    # the cells tile the district: no overlaps, union = buffered hull of the centres
+    total = area_ha(legacy).sum()
+    extent = shapely.MultiPoint(list(centres.geometry)).convex_hull.buffer(DISTRICT_BUFFER_M)
+    assert total == pytest.approx(extent.area / 10_000, rel=1e-9)
+    assert legacy.union_all().symmetric_difference(extent).area < 1.0
+
+
+def test_communes_2025_are_unions(frames):
+    legacy = frames["communes_legacy"]
+    new = frames["communes_2025"].set_index("ma_xa")
+    for code, group in legacy.groupby("successor_code"):
+        assert new.loc[code, "legacy_codes"].split("; ") == sorted(group["ma_xa"])
+        assert new.geometry[code].symmetric_difference(group.union_all()).area < 1.0
+    assert area_ha(new).sum() == pytest.approx(area_ha(legacy).sum(), rel=1e-9)
+
+
+def test_district_zones_cover_district(frames):
+    zones = frames["material_zones_plan"]
+    whole = frames["communes_legacy"].union_all()
+    for geom in zones.loc[zones["scope"] == "district"].geometry:
+        assert geom.symmetric_difference(whole).area < 1.0
+    cells = frames["communes_legacy"].set_index("ten_xa").geometry
+    mdf_zone = _by_id(zones).geometry["mz_mdf_wood"]
+    expected = shapely.union_all([cells[n] for n in ("Phúc Khánh", "Lương Sơn", "Việt Tiến", "Xuân Thượng")])
+    assert mdf_zone.symmetric_difference(expected).area < 1.0
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 40_000), st.integers(0, 40_000)),
+        min_size=3,
+        max_size=25,
+        unique=True,
+    )
+)
+def test_schematic_cells_property(points):
+    cells, extent = schematic_cells([(float(x), float(y)) for x, y in points], buffer_m=500.0)
+    assert len(cells) == len(points)
+    for (x, y), cell in zip(points, cells, strict=True):
+        assert cell.contains(Point(x, y))
+    assert math.isclose(sum(c.area for c in cells), extent.area, rel_tol=1e-9)
+
+
+# --- provenance and quality -------------------------------------------------------------------------------------
+
+
+def test_every_feature_has_provenance(frames):
+    for layer_id, frame in frames.items():
+        assert frame["id"].map(lambda s: isinstance(s, str) and bool(s.strip())).all(), layer_id
+        assert frame["source"].map(lambda s: isinstance(s, str) and bool(s.strip())).all(), layer_id
+        assert frame["geom_quality"].isin(GEOM_QUALITIES).all(), layer_id
+        assert frame["geom_quality"].isin(AUTHORED_QUALITIES).all(), layer_id
+        assert not frame["geom_quality"].isin(["surveyed", "digitised"]).any()
+        unlocated = frame["geom_quality"] == "unlocated"
+        assert frame.geometry[unlocated].isna().all(), layer_id
+        located = frame.geometry[~unlocated]
+        assert located.notna().all() and not located.is_empty.any(), layer_id
+        assert located.is_valid.all(), layer_id
+        # schematic shapes are polygons; approximate positions are points
+        quality = frame.loc[~unlocated, "geom_quality"]
+        kinds = located.geom_type
+        assert (kinds[quality == "approximate"] == "Point").all()
+        assert kinds[quality == "schematic"].isin(["Polygon", "MultiPolygon"]).all()
+
+
+def test_sources_are_seed_sections_or_urls(frames):
+    section = re.compile(r"^(I|II|III|IV|V|VI|VII)\.(\(\d+\)|\d+[ab]?)$")
+    for layer_id, frame in frames.items():
+        if CATALOGUE.get(layer_id).data_file and CATALOGUE.get(layer_id).data_file.endswith(".yaml"):
+            for source in frame["source"]:
+                for part in source.split("; "):
+                    assert section.match(part) or part.startswith("https://"), (layer_id, part)
+
+
+def test_unlocated_entities(frames):
+    expected_unlocated = {
+        "hydro_bac_cong",
+        "hydro_phuc_long",
+        "mineral_taimu_tiles",
+        "proc_silk_reeling",
+        "proc_trieu_duong",
+        "proc_son_hai",
+        "proc_che_dai_hung",
+        "mz_che",
+    }
+    unlocated = {fid for f in frames.values() for fid in f.loc[f["geom_quality"] == "unlocated", "id"]}
+    assert unlocated == expected_unlocated
+
+
+def test_shared_commune_centres_not_jittered(frames):
+    centres = frames["commune_centres"].set_index("ten_xa").geometry
+    bao_ha = centres["Bảo Hà"]
+    at_bao_ha = [
+        _by_id(frames["hydropower"]).geometry["hydro_bao_ha"],
+        _by_id(frames["clusters"]).geometry["ttcn_zone_bao_ha"],
+        _by_id(frames["clusters"]).geometry["ccn_bao_ha"],
+        _by_id(frames["water_plants"]).geometry["water_bao_ha"],
+        _by_id(frames["craft_villages"]).geometry["craft_votive_bao_ha"],
+        _by_id(frames["mineral_plants"]).geometry["mineral_graphite_bao_ha"],
+    ]
+    assert all(g.equals_exact(bao_ha, 0.0) for g in at_bao_ha)
+    tan_tien = _by_id(frames["hydropower"]).geometry[["hydro_tan_tien_1", "hydro_tan_tien_2", "hydro_tan_tien_3"]]
+    assert all(g.equals_exact(centres["Tân Tiến"], 0.0) for g in tan_tien)
+    # a midpoint of two centres is equidistant from both
+    vinh_ha = _by_id(frames["hydropower"]).geometry["hydro_vinh_ha"]
+    assert vinh_ha.distance(centres["Tân Dương"]) == pytest.approx(vinh_ha.distance(centres["Thượng Hà"]), abs=1e-6)
+
+
+def test_mdf_about_12_km_from_pho_rang(frames):
+    mdf = _by_id(frames["processing_plants"]).geometry["proc_mdf_bao_yen"]
+    pho_rang = frames["commune_centres"].set_index("ten_xa").geometry["Phố Ràng"]
+    assert 11_000 < mdf.distance(pho_rang) < 14_000
+    assert mdf.y < pho_rang.y
+
+
+def test_all_text_is_nfc(frames):
+    for path in sorted(DATA_DIR.rglob("*")):
+        if path.suffix in (".csv", ".yaml", ".geojson", ".md"):
+            text = path.read_text(encoding="utf-8")
+            assert unicodedata.normalize("NFC", text) == text, path
+    for layer_id, frame in frames.items():
+        for column in frame.columns.drop("geometry"):
+            for value in frame[column].dropna():
+                if isinstance(value, str):
+                    assert unicodedata.normalize("NFC", value) == value, (layer_id, column)
+
+
+def test_user_data_layers_empty(frames):
+    for layer in CATALOGUE:
+        if layer.user_data:
+            assert len(frames[layer.id]) == 0
+
+
+# --- against real boundaries (shared data; skipped when absent) ---------------------------------------------------
+
+
+@pytest.mark.shared_data
+def test_positions_against_real_boundaries(frames, shared_data):
+    real = gpd.read_file(shared_data / "bao_yen_communes_2020.geojson").to_crs("EPSG:9208").set_index("ma_xa")
+    centres = frames["commune_centres"].set_index("ma_xa")
+    for code, point in centres.geometry.items():
+        assert real.geometry[code].contains(point), f"official centre of {code} outside its real commune"
+    outline = real.union_all().buffer(100)
+    for layer_id in ("clusters", "hydropower", "water_plants", "processing_plants", "mineral_plants", "craft_villages"):
+        located = frames[layer_id].geometry.dropna()
+        assert located.within(outline).all(), layer_id
+    roads = gpd.read_file(shared_data / "roads_rail_lao_cai_south.geojson").to_crs("EPSG:9208")
+    ql70 = roads.loc[roads["ten"] == "Quốc lộ 70"].union_all()
+    assert _by_id(frames["processing_plants"]).geometry["proc_mdf_bao_yen"].distance(ql70) < 1_000
+
+
+# --- bad data is refused, naming the file and the feature -----------------------------------------------------
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target, ignore=shutil.ignore_patterns("tools", "__pycache__"))
+    return target
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("    source: III.3a; https://moitruong.net.vn\n", "", r"hydropower\.yaml.*hydro_bao_ha.*'source' is missing"),
+        ("    capacity_mw: 75\n", "    capacity_mw: 75\n    height_m: 30\n", r"unknown field 'height_m'"),
+        ("    capacity_mw: 75\n", "    capacity_mw: seventy-five\n", r"'capacity_mw' must be a number"),
+        ("    target_year: 2021\n", "    target_year: '2021'\n", r"'target_year' must be a whole number"),
+        ("    status: under_construction\n", "    status: demolished\n", r"'status' is 'demolished', not one of"),
+        (
+            "    geom_quality: approximate\n    at: {commune: Bảo Hà}\n",
+            "    geom_quality: surveyed\n    at: {commune: Bảo Hà}\n",
+            r"hydro_bao_ha.*'surveyed' is not allowed",
+        ),
+        ("    geom_quality: unlocated\n", "    geom_quality: unlocated\n    at: {commune: Bảo Hà}\n", r"unlocated"),
+        ("    at: {commune: Bảo Hà}\n", "", r"needs a position 'at'"),
+        ("    at: {commune: Bảo Hà}\n", "    at: {commune: Bảo Thắng}\n", r"Bảo Thắng"),
+        ("    at: {commune: Bảo Hà}\n", "    at: {lon: 22.2, lat: 104.4}\n", r"not EPSG:4326 degrees"),
+        ("  - id: hydro_nghia_do\n", "  - id: Hydro Nghĩa Đô\n", r"plain identifier"),
+        ("  - id: hydro_nghia_do\n", "  - id: hydro_bao_ha\n", r"duplicate id"),
+    ],
+)
+def test_bad_authored_data_is_refused(data_copy, old, new, message):
+    _edit(data_copy / "hydropower.yaml", old, new)
+    with pytest.raises(InputDataError, match=message):
+        load_layer(CATALOGUE.get("hydropower"), data_copy)
+    with pytest.raises(InputDataError, match=r"hydropower\.yaml"):
+        load_all(data_copy)
+
+
+def test_all_problems_reported_at_once(data_copy):
+    _edit(data_copy / "water_plants.yaml", "    capacity_m3_day: 2000\n", "    capacity_m3_day: lots\n")
+    _edit(data_copy / "water_plants.yaml", "    budget_bn: 100\n", "    budget_bn: many\n")
+    with pytest.raises(InputDataError, match=r"2 problem\(s\).*water_pho_rang.*water_cam_con"):
+        load_layer(CATALOGUE.get("water_plants"), data_copy)
+
+
+def test_vietnamese_status_accepted(data_copy):
+    _edit(data_copy / "water_plants.yaml", "    status: planned\n", "    status: Theo kế hoạch\n")
+    frame = load_layer(CATALOGUE.get("water_plants"), data_copy)
+    assert _by_id(frame).loc["water_cam_con", "status"] == "planned"
+
+
+def test_bad_commune_csv(data_copy):
+    _edit(data_copy / "communes_legacy.csv", "02989,Bảo Hà,Xã,22.202114", "2989,Bảo Hà,Xã,22.202114")
+    with pytest.raises(InputDataError, match=r"communes_legacy\.csv.* line 16.*five digits"):
+        load_all(data_copy)
+
+
+def test_missing_file(data_copy):
+    (data_copy / "craft_villages.yaml").unlink()
+    with pytest.raises(InputDataError, match=r"craft_villages\.yaml.*missing"):
+        load_all(data_copy)
+
+
+def test_loading_is_deterministic(frames):
+    again = load_all(DATA_DIR)
+    for layer_id, frame in frames.items():
+        pd.testing.assert_frame_equal(
+            pd.DataFrame(frame.drop(columns="geometry")), pd.DataFrame(again[layer_id].drop(columns="geometry"))
+        )
+        assert frame.geometry.geom_equals_exact(again[layer_id].geometry, 0.0).where(frame.geometry.notna(), True).all()
