@@ -214,7 +214,7 @@ def _kind(series: pd.Series) -> str:
     if pd.api.types.is_float_dtype(dtype):
         return "float"
     if pd.api.types.is_datetime64_any_dtype(dtype):
-        return "datetime"
+        return f"datetime:{dtype}"  # the exact dtype (unit, time zone) is restored on reading
     values = series.dropna()
     if len(values):
         first = values.iloc[0]
@@ -241,6 +241,8 @@ _SQL_TYPE = {
 
 
 def _to_sql_values(series: pd.Series, kind: str) -> list[Any]:
+    kind = kind.partition(":")[0]
+
     def conv(v: Any) -> Any:
         if v is None or (not isinstance(v, (list, dict, tuple)) and pd.isna(v)):
             return None
@@ -262,6 +264,7 @@ def _to_sql_values(series: pd.Series, kind: str) -> list[Any]:
 
 
 def _restore(values: list[Any], kind: str) -> pd.Series:
+    kind, _, dtype = kind.partition(":")
     if kind == "bool":
         return pd.Series([None if v is None else bool(v) for v in values], dtype="boolean")
     if kind == "int":
@@ -269,12 +272,13 @@ def _restore(values: list[Any], kind: str) -> pd.Series:
     if kind == "float":
         return pd.Series([np.nan if v is None else v for v in values], dtype="float64")
     if kind == "datetime":
-        return pd.to_datetime(pd.Series(values, dtype="object"))
+        stamps = pd.to_datetime(pd.Series(values, dtype="object"))
+        return stamps.astype(dtype) if dtype else stamps
     if kind == "date":
         return pd.Series([None if v is None else dt.date.fromisoformat(v) for v in values], dtype="object")
     if kind == "json":
         return pd.Series([None if v is None else json.loads(v) for v in values], dtype="object")
-    return pd.Series(values, dtype="object" if all(v is None for v in values) else None)
+    return pd.Series(values, dtype="str")
 
 
 def content_hash(frame: pd.DataFrame) -> str:
@@ -561,7 +565,7 @@ class GeoPackageStore(Store):
         frame: gpd.GeoDataFrame,
         description: str,
     ) -> None:
-        defs = ", ".join(f"{_q(n)} {_SQL_TYPE[k]}" for n, k in columns)
+        defs = ", ".join(f"{_q(n)} {_SQL_TYPE[k.partition(':')[0]]}" for n, k in columns)
         con.execute(
             f"CREATE TABLE {_q(table)} (fid INTEGER PRIMARY KEY AUTOINCREMENT, {_q(GEOM_COLUMN)} {geom_type}"
             + (f", {defs}" if defs else "")
@@ -682,7 +686,7 @@ class GeoPackageStore(Store):
             if con.execute("SELECT 1 FROM gpkg_contents WHERE table_name = ?", (name,)).fetchone():
                 con.execute(f"DROP TABLE {_q(name)}")
                 con.execute("DELETE FROM gpkg_contents WHERE table_name = ?", (name,))
-            defs = ", ".join(f"{_q(n)} {_SQL_TYPE[k]}" for n, k in columns)
+            defs = ", ".join(f"{_q(n)} {_SQL_TYPE[k.partition(':')[0]]}" for n, k in columns)
             con.execute(
                 f"CREATE TABLE {_q(name)} (fid INTEGER PRIMARY KEY AUTOINCREMENT" + (f", {defs}" if defs else "") + ")"
             )

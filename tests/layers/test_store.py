@@ -225,3 +225,21 @@ def test_kill_during_writes_leaves_a_consistent_store(store: GeoPackageStore, tm
     con = sqlite3.connect(store.path)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     con.close()
+
+
+def test_dtypes_survive_including_empty_text_and_datetime_units(store: GeoPackageStore) -> None:
+    frame = gpd.GeoDataFrame(
+        {
+            "note": pd.Series([None, None], dtype="str"),
+            "leased_on": pd.Series(pd.to_datetime(["2024-05-01", None]), dtype="datetime64[ms]"),
+            "name": pd.Series(["a", "b"], dtype="str"),
+        },
+        geometry=[shapely.Point(470_000, 2_460_000)] * 2,
+        crs="EPSG:9208",
+    )
+    store.write_layer("typed", frame, user="t")
+    back = store.read_layer("typed")
+    assert back["note"].dtype == frame["note"].dtype
+    assert back["leased_on"].dtype == frame["leased_on"].dtype
+    assert back["leased_on"].iloc[0] == pd.Timestamp("2024-05-01")
+    assert pd.isna(back["leased_on"].iloc[1])
