@@ -273,7 +273,7 @@ def _restore(values: list[Any], kind: str) -> pd.Series:
         return pd.Series([np.nan if v is None else v for v in values], dtype="float64")
     if kind == "datetime":
         stamps = pd.to_datetime(pd.Series(values, dtype="object"))
-        return stamps.astype(dtype) if dtype else stamps
+        return stamps.astype(pd.api.types.pandas_dtype(dtype)) if dtype else stamps
     if kind == "date":
         return pd.Series([None if v is None else dt.date.fromisoformat(v) for v in values], dtype="object")
     if kind == "json":
