@@ -1,0 +1,201 @@
+"""The periodic report: a DOCX in administrative form and an XLSX with the same tables and the map."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from analysis.targets import new_actual_row, targets_from_frames
+from geo.errors import InputDataError
+from layers.plan_data import load_tables
+from layers.settings import DATA_DIR
+from layers.store import open_store
+from reports.plan_inputs import gather
+from reports.report import build_report, render_map_png
+
+TODAY = dt.date(2026, 11, 26)
+
+
+def _record(store, target_id: str, period: str, value: float, measure: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    targets = targets_from_frames(store.read_table("targets"), store.read_table("target_measures"))
+    row = new_actual_row(
+        targets,
+        target_id=target_id,
+        measure=measure,
+        period=period,
+        value=value,
+        source="Báo cáo thống kê",
+        recorded_on=TODAY,
+    )
+    store.append_rows("target_actuals", row, user="tester")
+
+
+def _docx_text(doc) -> str:  # type: ignore[no-untyped-def]
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts += [c.text for c in row.cells]
+    return "\n".join(parts)
+
+
+def _table_with_header(doc, first: str):  # type: ignore[no-untyped-def]
+    return next(t for t in doc.tables if t.rows[0].cells[0].text == first)
+
+
+def test_docx_holds_header_tables_map_and_missing_list(store_path: Path) -> None:
+    store = open_store(store_path)
+    _record(store, "12", "2025", 85.0)
+    data = build_report("2025", store=store, fmt="docx", today=TODAY)
+    doc = Document(io.BytesIO(data))
+    text = _docx_text(doc)
+    for expected in (
+        "ỦY BAN NHÂN DÂN",
+        "HUYỆN BẢO YÊN",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Số:",
+        "Bảo Yên, ngày 26 tháng 11 năm 2026",
+        "BÁO CÁO",
+        "kỳ năm 2025",
+        "TM. ỦY BAN NHÂN DÂN",
+        "Nơi nhận:",
+        "Cách đánh giá",
+    ):
+        assert expected in text, expected
+    targets = _table_with_header(doc, "STT")
+    assert [c.text for c in targets.rows[0].cells] == [
+        "STT",
+        "Mục tiêu",
+        "Chỉ tiêu",
+        "Đơn vị",
+        "Kế hoạch",
+        "Thực hiện",
+        "Tỷ lệ (%)",
+        "Đánh giá",
+    ]
+    measures = load_tables(DATA_DIR)["target_measures"]
+    assert len(targets.rows) == 1 + len(measures)
+    brocade = next(r for r in targets.rows if r.cells[2].text.startswith("Số hộ tham gia làng nghề dệt"))
+    assert [c.text for c in brocade.cells[3:]] == ["hộ", "80", "85", "106,2", "Đạt"]
+    assert sum(1 for r in targets.rows if r.cells[7].text == "Chưa có số liệu") == len(measures) - 2  # + indicator
+    funding = _table_with_header(doc, "Khoản mục")
+    funding_text = [[c.text for c in r.cells] for r in funding.rows]
+    assert ["Nguồn vốn doanh nghiệp tự huy động", "V.4", "5.224,5", "6.554,5"] in funding_text
+    assert "6.554,50" in text and "3.286,00" in text  # consistency notes
+    assert len(doc.inline_shapes) == 1  # the map
+    assert "SƠ ĐỒ — vị trí gần đúng" in text
+    assert "V. NHỮNG NỘI DUNG CHƯA CÓ SỐ LIỆU" in text
+    assert "(1) Giá trị sản xuất công nghiệp: chưa nhập số liệu" in text
+    assert "(1) Giá trị sản xuất công nghiệp đạt 529 tỷ đồng" in text  # the short title in the table
+
+
+def test_xlsx_holds_the_same_tables_and_the_map(store_path: Path) -> None:
+    store = open_store(store_path)
+    _record(store, "training", "2021-2025", 2100.0)
+    data = build_report("2021-2025", store=store, fmt="xlsx", today=TODAY)
+    wb = load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == [
+        "Tóm tắt",
+        "Mục tiêu",
+        "Nguồn vốn",
+        "Dự án",
+        "Đối chiếu",
+        "Giải ngân",
+        "Thiếu số liệu",
+        "Bản đồ",
+    ]
+    targets = list(wb["Mục tiêu"].iter_rows(values_only=True))
+    assert targets[0][:8] == ("STT", "Mục tiêu", "Chỉ tiêu", "Đơn vị", "Kế hoạch", "Thực hiện", "Tỷ lệ (%)", "Đánh giá")
+    training = next(r for r in targets if r[0] == "training")
+    assert (training[5], training[6], training[8]) == (2100.0, 105.0, "achieved")
+    checks = list(wb["Đối chiếu"].iter_rows(values_only=True))
+    assert len(checks) == 1 + 5
+    assert {(r[2], r[4], r[5]) for r in checks[1:]} >= {("enterprise", 5224.5, 6554.5)}
+    funding = list(wb["Nguồn vốn"].iter_rows(values_only=True))
+    assert any(r[-1] == "total" and r[2] == 6699.5 for r in funding)
+    assert len(wb["Bản đồ"]._images) == 1
+    assert "tổng kết" in wb["Tóm tắt"]["A2"].value
+
+
+def test_half_year_report_uses_the_half_year_data(store_path: Path) -> None:
+    store = open_store(store_path)
+    _record(store, "1", "2025-H1", 260.0)
+    _record(store, "1", "2025", 530.0)
+    doc = Document(io.BytesIO(build_report("2025-H1", store=store, today=TODAY)))
+    row = next(r for r in _table_with_header(doc, "STT").rows if r.cells[2].text == "Giá trị sản xuất công nghiệp")
+    # mid-2025: 49 % of 529 with 90 % of the period gone
+    assert [c.text for c in row.cells[4:]] == ["529", "260", "49,1", "Có nguy cơ không đạt"]
+    doc = Document(io.BytesIO(build_report("2025", store=store, today=TODAY)))
+    row = next(r for r in _table_with_header(doc, "STT").rows if r.cells[2].text == "Giá trị sản xuất công nghiệp")
+    assert [c.text for c in row.cells[4:]] == ["529", "530", "100,2", "Đạt"]
+
+
+def test_english_report(store_path: Path) -> None:
+    doc = Document(io.BytesIO(build_report("2025", store=open_store(store_path), lang="en", today=TODAY)))
+    text = _docx_text(doc)
+    assert "SOCIALIST REPUBLIC OF VIETNAM" in text and "REPORT" in text and "What lacks data".upper() in text
+
+
+def test_from_gathered_inputs_without_a_map(store_path: Path) -> None:
+    inputs = gather(open_store(store_path), as_of=dt.date(2025, 12, 14))
+    doc = Document(io.BytesIO(build_report("2025", inputs=inputs, today=TODAY)))
+    assert len(doc.inline_shapes) == 0
+    assert "Kho dữ liệu không có lớp bản đồ để vẽ." in _docx_text(doc)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"period": "2025-Q3"}, "not a reporting period"), ({"fmt": "pdf"}, "docx or xlsx"), ({"lang": "fr"}, "vi or en")],
+)
+def test_bad_arguments(store_path: Path, kwargs, message) -> None:  # type: ignore[no-untyped-def]
+    args = {"period": "2025", "fmt": "docx", "lang": "vi", **kwargs}
+    with pytest.raises(InputDataError, match=message):
+        build_report(args.pop("period"), store=open_store(store_path), today=TODAY, **args)
+
+
+def test_map_is_png_and_counts_unlocated(store_path: Path) -> None:
+    store = open_store(store_path)
+    layers = {lid: store.read_layer(lid) for lid in ("communes_legacy", "hydropower")}
+    png, unlocated = render_map_png(layers)
+    assert png is not None and png[:8] == b"\x89PNG\r\n\x1a\n"
+    hydro = layers["hydropower"]
+    assert unlocated == int((hydro.geometry.isna() | hydro.geometry.is_empty).sum()) > 0
+    assert render_map_png({}) == (None, 0)
+
+
+def _office() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(_office() is None, reason="LibreOffice (soffice) is not on PATH; the PDF conversion is not tried")
+def test_libreoffice_converts_the_docx_to_pdf(store_path: Path, tmp_path: Path) -> None:
+    docx_path = tmp_path / "bao_cao_2025.docx"
+    docx_path.write_bytes(build_report("2025", store=open_store(store_path), today=TODAY))
+    profile = tmp_path / "lo-profile"
+    done = subprocess.run(
+        [
+            _office(),
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(docx_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    pdf = tmp_path / "bao_cao_2025.pdf"
+    assert done.returncode == 0, done.stderr
+    assert pdf.is_file() and pdf.read_bytes()[:5] == b"%PDF-"
+    assert pdf.stat().st_size > 20_000  # text, tables and the map image

@@ -1,0 +1,116 @@
+"""The targets & funding page (AppTest) with a temporary store."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from docx import Document
+from streamlit.testing.v1 import AppTest
+
+from layers.settings import Settings
+from layers.store import open_store
+from ui import state
+
+
+@pytest.fixture()
+def store_path(tmp_path: Path) -> Iterator[Path]:
+    """A store built from data/ in a temporary file; BAOYEN_STORE points at it during the test."""
+    from layers.build import ensure_store
+
+    path = tmp_path / "baoyen.gpkg"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BAOYEN_STORE", str(path))
+        mp.setenv("BAOYEN_USER", "ui-tester")
+        ensure_store(Settings.from_env())
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        yield path
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
+def _page() -> None:
+    from ui import targets_page
+
+    targets_page.render()
+
+
+def run_page(lang: str = "vi") -> AppTest:
+    at = AppTest.from_function(_page, default_timeout=90)
+    at.session_state[state.LANG] = lang
+    return at.run()
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_cards_statuses_deadline_and_checks(store_path: Path) -> None:
+    at = run_page()
+    assert not at.exception
+    assert at.subheader[0].value == "Mục tiêu & kinh phí"
+    assert "Kỳ báo cáo tiếp theo" in at.info[0].value
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Chưa có số liệu"] == "14" and metrics["Đạt"] == "0"
+    text = _markdown(at)
+    assert "(7) Hạ tầng CCN Phố Ràng" in text and "training Đào tạo khoảng 2.000 lao động" in text
+    warnings = [w.value for w in at.warning]
+    assert len(warnings) == 5
+    assert any("5.224,50" in w and "6.554,50" in w for w in warnings)
+
+
+def test_recording_an_actual_updates_the_card(store_path: Path) -> None:
+    at = run_page()
+    form_select = at.selectbox[0]
+    pick = next(i for i, label in enumerate(form_select.options) if label.startswith("(12)"))
+    form_select.select_index(pick)
+    at.text_input[0].input("2025")  # period
+    at.text_input[1].input("85")  # value
+    at.text_input[2].input("UBND xã Nghĩa Đô")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("Đã lưu" in s.value and "ui-tester" in s.value for s in at.success)
+    rows = open_store(store_path).read_table("target_actuals")
+    assert len(rows) == 1
+    assert (rows["target_id"][0], rows["measure"][0], rows["value"][0], rows["user"][0]) == (
+        "12",
+        "brocade_households",
+        85.0,
+        "ui-tester",
+    )
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Đạt"] == "1" and metrics["Chưa có số liệu"] == "13"
+
+
+def test_a_bad_value_is_shown_not_saved(store_path: Path) -> None:
+    at = run_page()
+    at.text_input[0].input("2025")
+    at.text_input[1].input("2.150")  # ambiguous: thousands or decimals
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("ambiguous" in e.value for e in at.error)
+    assert open_store(store_path).read_table("target_actuals").empty
+
+
+def test_report_download(store_path: Path) -> None:
+    at = run_page()
+    make = next(b for b in at.button if b.label == "Lập báo cáo")
+    make.click().run()
+    assert not at.exception
+    made = at.session_state[state.TARGETS_REPORT]
+    assert made["period"] == "2021-2025"
+    doc = Document(io.BytesIO(made["docx"]))
+    assert any(t.rows[0].cells[0].text == "STT" for t in doc.tables)
+    buttons = at.get("download_button")
+    assert len(buttons) == 2
+
+
+def test_english(store_path: Path) -> None:
+    at = run_page("en")
+    assert not at.exception
+    assert at.subheader[0].value == "Targets & funding"
+    assert {m.label for m in at.metric} >= {"Achieved", "No data"}

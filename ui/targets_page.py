@@ -1,0 +1,326 @@
+"""Mục tiêu & kinh phí: the plan's targets with status and progress, entry of actuals, funding and reports.
+
+Everything shown comes from :mod:`reports.plan_inputs` (the same figures as ``baoyen targets`` and the
+report), the status rule is :data:`analysis.targets.STATUS_RULES`, the funding check
+:func:`analysis.funding.consistency_check`. Entries are appended to the store (``target_actuals``,
+``disbursements``) in one transaction each, stamped with who and when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import streamlit as st
+
+from analysis.funding import (
+    by_project,
+    by_sector,
+    by_source,
+    consistency_check,
+    disbursement_summary,
+    new_disbursement_row,
+    sector_reconciliation,
+    statements_from_frames,
+)
+from analysis.targets import (
+    STATUS_COLORS,
+    STATUS_RULES,
+    STATUSES,
+    TargetResult,
+    last_closed_period,
+    new_actual_row,
+    next_report_deadline,
+    parse_number,
+    status_counts,
+    status_label,
+)
+from geo.errors import PlanError
+from reports.plan_inputs import PlanInputs, evaluate, gather
+from reports.report import build_report
+from ui import common, state
+from ui.common import lang, show_error, tr
+
+REPORT_PERIODS: tuple[str, ...] = ("2025-H1", "2025", "2021-2025")
+
+
+def _fmt(value: float | None, language: str, digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = f"{value:,.{digits}f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".") if language == "vi" else text
+
+
+def _badge(status: str, language: str) -> str:
+    color = STATUS_COLORS.get(status, "#bdbdbd")
+    return (
+        f"<span style='background:{color};color:#111;padding:2px 8px;border-radius:8px;font-size:0.85em;"
+        "white-space:nowrap'>"
+        f"{status_label(status, language)}</span>"
+    )
+
+
+def _card(result: TargetResult, language: str) -> None:
+    target = result.target
+    with st.container(border=True):
+        st.markdown(
+            f"**{target.label} {target.title(language)}** &nbsp; {_badge(result.status, language)}",
+            unsafe_allow_html=True,
+        )
+        for mr in result.measures:
+            m = mr.measure
+            method = tr(f"targets.method.{m.method}")
+            line = (
+                f"{m.label(language)} — {tr('targets.goal')}: {m.goal_text()} {m.unit_label(language)}; "
+                f"{tr('targets.actual')}: {_fmt(mr.actual, language)}; {method}"
+            )
+            st.markdown(f"{line} &nbsp; {_badge(mr.status, language)}", unsafe_allow_html=True)
+            if mr.progress_pct is not None:
+                st.progress(
+                    min(max(mr.progress_pct, 0.0), 100.0) / 100.0,
+                    text=f"{tr('targets.progress')}: {_fmt(mr.progress_pct, language, 1)} %",
+                )
+            st.caption(f"{tr('targets.basis')}: {mr.text(language)}")
+        with st.expander(tr("targets.plan_text")):
+            st.write(target.text(language))
+            st.caption(f"{tr('targets.source')}: {target.source} · {tr('targets.responsible')}: {target.responsible}")
+            if any(mr.evidence for mr in result.measures):
+                st.caption(f"{tr('targets.evidence')}: " + "; ".join(e for mr in result.measures for e in mr.evidence))
+
+
+def _targets_section(inputs: PlanInputs, as_of: dt.date, language: str) -> None:
+    results = evaluate(inputs, as_of=as_of)
+    counts = status_counts(results)
+    cols = st.columns(len(STATUSES))
+    for col, status in zip(cols, STATUSES, strict=True):
+        col.metric(status_label(status, language), counts[status])
+    with st.expander(tr("targets.rules")):
+        st.write(STATUS_RULES[language])
+        for note in inputs.note_texts(language):
+            st.caption(note)
+    st.markdown(f"#### {tr('targets.section.cards')}")
+    left, right = st.columns(2)
+    for n, result in enumerate(results):
+        with left if n % 2 == 0 else right:
+            _card(result, language)
+
+
+def _entry_section(inputs: PlanInputs, language: str) -> None:
+    st.markdown(f"#### {tr('targets.section.entry')}")
+    st.caption(tr("targets.entry.help"))
+    choices = [(t, m) for t in inputs.targets for m in t.measures if m.method == "recorded"]
+    labels = [f"{t.label} {m.label(language)} ({m.unit_label(language)})" for t, m in choices]
+    with st.form("targets_actual_form", clear_on_submit=True):
+        pick = st.selectbox(tr("targets.entry.measure"), range(len(choices)), format_func=lambda i: labels[i])
+        period = st.text_input(tr("targets.entry.period"), value=last_closed_period(dt.date.today()).label)
+        value = st.text_input(tr("targets.entry.value"))
+        source = st.text_input(tr("targets.entry.source"))
+        note = st.text_input(tr("targets.entry.note"))
+        submitted = st.form_submit_button(tr("targets.entry.submit"))
+    if submitted:
+        target, measure = choices[int(pick)]
+        try:
+            row = new_actual_row(
+                inputs.targets,
+                target_id=target.id,
+                measure=measure.key,
+                period=period,
+                value=parse_number(value),
+                source=source,
+                note=note,
+                recorded_on=dt.date.today(),
+            )
+            user = common.settings().user
+            common.store().append_rows("target_actuals", row, user=user)
+        except PlanError as exc:
+            show_error(exc)
+        else:
+            rec = row.iloc[0]
+            st.session_state[state.TARGETS_SAVED] = tr("targets.entry.saved").format(
+                what=f"{target.label} {measure.label(language)}",
+                value=_fmt(float(rec["value"]), language),
+                unit=measure.unit_label(language),
+                period=rec["period"],
+                user=user,
+            )
+            st.rerun()
+    history = inputs.actuals
+    with st.expander(tr("targets.entry.history")):
+        if history.empty:
+            st.caption(tr("targets.entry.none"))
+        else:
+            st.dataframe(history.iloc[::-1], hide_index=True, width="stretch")
+
+
+def _funding_section(inputs: PlanInputs, as_of: dt.date, language: str) -> None:
+    lines, costs = inputs.funding_lines, inputs.project_costs
+    st.markdown(f"#### {tr('targets.section.funding')}")
+    left, right = st.columns(2)
+    src = by_source(lines, lang=language)
+    left.caption(tr("targets.funding.by_source"))
+    left.bar_chart(src.set_index("label")["stated_bn_vnd"], horizontal=True)
+    sec = by_sector(lines, lang=language).groupby("label", sort=False)["amount_bn_vnd"].sum()
+    right.caption(tr("targets.funding.by_sector"))
+    right.bar_chart(sec, horizontal=True)
+    st.dataframe(
+        src[["label", "stated_bn_vnd", "parts_bn_vnd"]].rename(
+            columns={
+                "label": tr("targets.col.label"),
+                "stated_bn_vnd": tr("targets.col.stated"),
+                "parts_bn_vnd": tr("targets.col.parts"),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.markdown(f"**{tr('targets.funding.checks')}**")
+    st.caption(tr("targets.funding.checks_help"))
+    findings = consistency_check(lines, costs)
+    if not findings:
+        st.success(tr("targets.funding.none"))
+    for f in findings:
+        st.warning(f.message(language))
+    with st.expander(tr("targets.funding.reconciliation")):
+        rec = sector_reconciliation(lines, costs, lang=language)
+        st.dataframe(
+            rec[["label", "line_bn_vnd", "itemised_bn_vnd", "not_itemised_bn_vnd", "projects"]].rename(
+                columns={
+                    "label": tr("targets.col.label"),
+                    "line_bn_vnd": tr("targets.col.line"),
+                    "itemised_bn_vnd": tr("targets.col.itemised"),
+                    "not_itemised_bn_vnd": tr("targets.col.rest"),
+                    "projects": tr("targets.col.projects"),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    with st.expander(tr("targets.funding.projects")):
+        projects = by_project(costs, lang=language)
+        st.dataframe(
+            projects[["label", "source", "amount_bn_vnd"]].rename(
+                columns={
+                    "label": tr("targets.col.label"),
+                    "source": tr("targets.col.section"),
+                    "amount_bn_vnd": tr("targets.col.amount"),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    st.markdown(f"#### {tr('targets.section.disbursement')}")
+    summary = disbursement_summary(inputs.disbursements, lines, costs, as_of=as_of, lang=language)
+    if summary.empty:
+        st.caption(tr("targets.disb.none"))
+    else:
+        st.dataframe(
+            summary[["label", "planned_bn_vnd", "disbursed_bn_vnd", "disbursed_pct", "periods"]].rename(
+                columns={
+                    "label": tr("targets.col.label"),
+                    "planned_bn_vnd": tr("targets.col.planned"),
+                    "disbursed_bn_vnd": tr("targets.col.disbursed"),
+                    "disbursed_pct": tr("targets.col.share"),
+                    "periods": tr("targets.col.periods"),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    statements = statements_from_frames(lines, costs)
+    with st.form("targets_disbursement_form", clear_on_submit=True):
+        pick = st.selectbox(
+            tr("targets.disb.line"),
+            range(len(statements)),
+            format_func=lambda i: f"{statements[i].label(language)} ({statements[i].section})",
+        )
+        period = st.text_input(tr("targets.entry.period"), value=last_closed_period(dt.date.today()).label)
+        amount = st.text_input(tr("targets.disb.amount"))
+        source = st.text_input(tr("targets.entry.source"))
+        submitted = st.form_submit_button(tr("targets.disb.submit"))
+    if submitted:
+        line = statements[int(pick)]
+        try:
+            row = new_disbursement_row(
+                lines,
+                costs,
+                line_id=line.id,
+                period=period,
+                amount_bn_vnd=parse_number(amount),
+                source=source,
+                recorded_on=dt.date.today(),
+            )
+            user = common.settings().user
+            common.store().append_rows("disbursements", row, user=user)
+        except PlanError as exc:
+            show_error(exc)
+        else:
+            st.session_state[state.TARGETS_SAVED] = tr("targets.disb.saved").format(
+                amount=_fmt(float(row.iloc[0]["amount_bn_vnd"]), language),
+                line=line.label(language),
+                period=row.iloc[0]["period"],
+                user=user,
+            )
+            st.rerun()
+
+
+def _report_section(language: str) -> None:
+    st.markdown(f"#### {tr('targets.section.report')}")
+    left, mid, right = st.columns([2, 1, 1])
+    period = left.selectbox(tr("targets.report.period"), REPORT_PERIODS, index=len(REPORT_PERIODS) - 1)
+    report_lang = mid.selectbox(tr("targets.report.lang"), ("vi", "en"), index=0 if language == "vi" else 1)
+    if right.button(tr("targets.report.make"), width="stretch"):
+        try:
+            store = common.store()
+            st.session_state[state.TARGETS_REPORT] = {
+                "period": period,
+                "lang": report_lang,
+                "docx": build_report(period, store=store, fmt="docx", lang=report_lang),
+                "xlsx": build_report(period, store=store, fmt="xlsx", lang=report_lang),
+            }
+        except PlanError as exc:
+            show_error(exc)
+    made = st.session_state.get(state.TARGETS_REPORT)
+    if made:
+        from analysis.targets import parse_period
+
+        st.success(tr("targets.report.ready").format(title=parse_period(made["period"]).title(language)))
+        name = f"bao_cao_{made['period']}"
+        a, b = st.columns(2)
+        a.download_button(
+            tr("targets.report.docx"),
+            made["docx"],
+            file_name=f"{name}.docx",
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        b.download_button(
+            tr("targets.report.xlsx"),
+            made["xlsx"],
+            file_name=f"{name}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
+
+def render() -> None:
+    language = lang()
+    st.subheader(tr("targets.title"))
+    st.caption(tr("targets.caption"))
+    today = dt.date.today()
+    nxt = next_report_deadline(today)
+    st.info(
+        tr("targets.next_report").format(
+            title=nxt.period.title(language), due=nxt.due.strftime("%d/%m/%Y"), days=nxt.days_left
+        )
+    )
+    saved = st.session_state.pop(state.TARGETS_SAVED, None)
+    if saved:
+        st.success(saved)
+    as_of = st.date_input(tr("targets.as_of"), value=today, key=state.TARGETS_AS_OF, format="DD/MM/YYYY")
+    try:
+        inputs = gather(common.store(), as_of=as_of)
+    except PlanError as exc:
+        show_error(exc)
+        return
+    _targets_section(inputs, as_of, language)
+    _entry_section(inputs, language)
+    _funding_section(inputs, as_of, language)
+    _report_section(language)
