@@ -1,0 +1,409 @@
+"""Tables of coordinates (CSV, XLSX) as point layers.
+
+Vietnamese survey tables label **X = northing and Y = easting** (the reverse of most GIS software), and
+decimal commas are common. Columns are found by their headers (lon/lat, "Kinh độ"/"Vĩ độ", X/Y,
+easting/northing, with or without diacritics and units in brackets); which column is the northing and
+which CRS the numbers are in is decided from the value ranges around Lào Cai unless the caller gives
+the CRS, and every decision is reported as a warning that says what was decided.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from geo.crs import crs_label, get_crs
+from geo.encoding import ENCODING_LABELS, decode, detect
+from geo.errors import CRSError, InputDataError, UnsafeInputError
+from geo.limits import Limits
+from geo.safety import coordinate_problems
+from geo.text import fold
+from geo.validate import LAO_CAI_LONLAT, _inside, guess_crs, parse_number, region_bounds
+
+_LON = {"lon", "long", "lng", "longitude", "kinh do", "kinhdo", "kd"}
+_LAT = {"lat", "latitude", "vi do", "vido", "vd"}
+_X = {"x", "toa do x", "x vn2000", "x vn 2000", "x m", "tdx", "x toa do"}
+_Y = {"y", "toa do y", "y vn2000", "y vn 2000", "y m", "tdy", "y toa do"}
+_EAST = {"easting", "e", "dong"}
+_NORTH = {"northing", "n", "bac"}
+
+
+def _norm(header: object) -> str:
+    text = re.sub(r"[(\[].*?[)\]]", "", str(header))
+    return re.sub(r"[\s_\-.:]+", " ", fold(text)).strip()
+
+
+class SeveralLayersError(InputDataError):
+    """The source holds several layers (or sheets, or data files) and none was named; ``layers`` lists them."""
+
+    def __init__(self, message: str, *, layers: Sequence[str]) -> None:
+        super().__init__(message)
+        self.layers = list(layers)
+
+
+@dataclass
+class TableInfo:
+    """What reading a table decided."""
+
+    encoding: str = "utf-8"
+    x_column: str = ""
+    y_column: str = ""
+    crs_source: str = "given"
+    sheets: tuple[str, ...] = ()
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+# --- raw rows -------------------------------------------------------------------------------------------
+
+
+def read_csv_rows(path: Path, *, label: str) -> tuple[list[str], list[list[str]], str, list[str]]:
+    """Header, rows, encoding and warnings of a CSV (UTF-8 with or without BOM, CRLF or LF, `,` `;` or tab).
+
+    Text that is not UTF-8 is decoded as the legacy Vietnamese encoding that reads best (TCVN3, VNI,
+    1258). A row with fewer cells than the header at the end of the file, or an unclosed quote, means
+    the file was cut off: refused.
+    """
+    raw = path.read_bytes()
+    warnings: list[str] = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+        encoding = "utf-8" if not raw.isascii() else "ascii"
+    except UnicodeDecodeError:
+        det = detect(line for line in raw.splitlines())
+        encoding = det.encoding
+        text = decode(raw, encoding if encoding != "utf-8" else "cp1258")
+        warnings.append(f"{label} is not UTF-8; its text was read as {ENCODING_LABELS.get(encoding, encoding)}")
+    lines = text.splitlines()
+    if not lines:
+        raise UnsafeInputError(f"{label} has no rows; send a table with a header row and one row per point")
+    first = lines[0]
+    delim = max((",", ";", "\t", "|"), key=first.count)
+    if first.count(delim) == 0:
+        raise InputDataError(
+            f"{label} has a single column; a coordinate table needs columns such as X and Y or Kinh độ and Vĩ độ"
+        )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
+    try:
+        rows = [r for r in reader]
+    except csv.Error as exc:
+        raise UnsafeInputError(
+            f"{label} is not a well-formed table ({exc}); it may be truncated, send the complete file again"
+        ) from exc
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    header, body = rows[0], rows[1:]
+    if body and len(body[-1]) < len(header) and not text.endswith(("\n", "\r")):
+        raise UnsafeInputError(
+            f"{label} ends in the middle of a row (row {len(body) + 1} has {len(body[-1])} of {len(header)} cells); "
+            "the file is truncated, send the complete file again"
+        )
+    return header, body, encoding, warnings
+
+
+def read_xlsx_rows(
+    path: Path, *, sheet: str | None, label: str
+) -> tuple[list[str], list[list[object]], tuple[str, ...], str]:
+    """Header and rows of one sheet of a workbook; refuses to choose between several non-empty sheets."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook; translate at this boundary
+        raise UnsafeInputError(f"{label} is not a readable Excel workbook ({exc}); save it again as .xlsx") from exc
+    try:
+        sheets = tuple(wb.sheetnames)
+        non_empty = [s for s in sheets if (wb[s].max_row or 0) > 1]
+        if sheet is None:
+            if len(non_empty) > 1:
+                raise InputDataError(f"{label} has several sheets ({', '.join(non_empty)}); choose one (--layer NAME)")
+            name = non_empty[0] if non_empty else sheets[0]
+        elif sheet in sheets:
+            name = sheet
+        else:
+            raise InputDataError(f"{label} has no sheet '{sheet}'; its sheets are {', '.join(sheets)}")
+        rows = [list(r) for r in wb[name].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    rows = [r for r in rows if any(v is not None and str(v).strip() for v in r)]
+    if not rows:
+        raise InputDataError(f"{label}: sheet '{name}' is empty; put a header row and one row per point")
+    header = ["" if v is None else str(v).strip() for v in rows[0]]
+    return header, rows[1:], sheets, name
+
+
+# --- coordinates ----------------------------------------------------------------------------------------
+
+
+_WKT = {"wkt", "geometry", "geom", "the geom", "hinh hoc"}
+
+
+def find_coordinate_columns(header: Sequence[str], *, label: str = "the table") -> tuple[str, int, int]:
+    """(kind, i, j): "lonlat" (i = lon, j = lat), "xy" (i = X, j = Y), "en" (easting, northing) or "wkt" (i = j)."""
+    norm = [_norm(h) for h in header]
+
+    def find(names: set[str]) -> int | None:
+        for i, n in enumerate(norm):
+            if n in names:
+                return i
+        return None
+
+    lon, lat = find(_LON), find(_LAT)
+    if lon is not None and lat is not None:
+        return "lonlat", lon, lat
+    east, north = find(_EAST), find(_NORTH)
+    if east is not None and north is not None:
+        return "en", east, north
+    x, y = find(_X), find(_Y)
+    if x is not None and y is not None:
+        return "xy", x, y
+    w = find(_WKT)
+    if w is not None:
+        return "wkt", w, w
+    raise InputDataError(
+        f"{label} has no coordinate columns (headers: " + ", ".join(str(h) for h in header) + "); name them "
+        "Kinh độ/Vĩ độ (or lon/lat) for degrees, X/Y for VN-2000 metres (X = northing), or wkt"
+    )
+
+
+def _numbers(cells: Sequence[object]) -> tuple[np.ndarray, list[int], list[int]]:
+    """Floats (NaN for blanks), rows (1-based, after the header) that are not numbers, and blank rows."""
+    out = np.full(len(cells), np.nan)
+    bad: list[int] = []
+    blank: list[int] = []
+    for i, c in enumerate(cells):
+        if c is None or (isinstance(c, str) and not c.strip()):
+            blank.append(i)
+            continue
+        v = parse_number(c)
+        if v is None:
+            bad.append(i)
+        else:
+            out[i] = v
+    return out, bad, blank
+
+
+def _fits(e: np.ndarray, n: np.ndarray, epsg: int) -> bool:
+    ok = np.isfinite(e) & np.isfinite(n)
+    if not ok.any():
+        return False
+    b = (float(e[ok].min()), float(n[ok].min()), float(e[ok].max()), float(n[ok].max()))
+    margin = 0.5 if epsg in (4326, 4756) else 20_000.0
+    return _inside(b, region_bounds(epsg) if epsg != 4756 else LAO_CAI_LONLAT, margin)
+
+
+def points_from_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    crs: object = None,
+    label: str,
+    limits: Limits,
+) -> tuple[gpd.GeoDataFrame, TableInfo]:
+    """Turn a table with coordinate columns into a point frame, deciding axes and CRS as documented above."""
+    info = TableInfo()
+    kind, i, j = find_coordinate_columns(header, label=label)
+    width = len(header)
+    cells = [list(r) + [None] * (width - len(r)) for r in rows]
+    if kind == "wkt":
+        return _wkt_table(header, cells, i, crs=crs, label=label, limits=limits, info=info)
+    a, bad_a, blank_a = _numbers([r[i] for r in cells])
+    b, bad_b, blank_b = _numbers([r[j] for r in cells])
+    hi, hj = header[i], header[j]
+    bad = sorted(set(bad_a) | set(bad_b))
+    if bad:
+        listed = ", ".join(f"row {k + 2} ({hi}={cells[k][i]!r}, {hj}={cells[k][j]!r})" for k in bad[:10])
+        more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
+        info.errors.append(f"{label}: coordinates that are not numbers in {listed}{more}; correct them")
+    half = sorted(set(blank_a) ^ set(blank_b))
+    if half:
+        info.errors.append(
+            f"{label}: row(s) {', '.join(str(k + 2) for k in half[:10])} have only one of {hi}/{hj}; fill in both"
+        )
+    none = sorted(set(blank_a) & set(blank_b))
+    if none:
+        info.warnings.append(
+            f"{label}: {len(none)} row(s) without coordinates ({', '.join(str(k + 2) for k in none[:10])}) "
+            "are kept without a location"
+        )
+    given = get_crs(crs) if crs is not None else None
+
+    # decide (easting, northing) arrays and the CRS
+    if kind == "lonlat":
+        east, north = a, b
+        info.x_column, info.y_column = hi, hj
+        epsg_default = 4326
+        if not _fits(a, b, 4326) and _fits(b, a, 4326):
+            east, north = b, a
+            info.x_column, info.y_column = hj, hi
+            info.warnings.append(
+                f"{label}: the column '{hi}' holds latitudes and '{hj}' longitudes (values around Lào Cai); "
+                "they were swapped"
+            )
+    elif kind == "en":
+        east, north = a, b
+        info.x_column, info.y_column = hi, hj
+        epsg_default = 0
+    else:  # X/Y: Vietnamese tables put X = northing
+        epsg_guess = 0
+        if _looks_northing(a) and not _looks_northing(b):
+            east, north = b, a
+            info.x_column, info.y_column = hj, hi
+            info.warnings.append(
+                f"{label}: '{hi}' holds northings and '{hj}' eastings (the Vietnamese X = northing convention); "
+                f"points were made from ({hj}, {hi})"
+            )
+        elif _looks_northing(b) and not _looks_northing(a):
+            east, north = a, b
+            info.x_column, info.y_column = hi, hj
+            info.warnings.append(f"{label}: '{hi}' holds eastings and '{hj}' northings (GIS convention)")
+        elif _fits(a, b, 4326) or _fits(b, a, 4326):
+            east, north = (a, b) if _fits(a, b, 4326) else (b, a)
+            info.x_column, info.y_column = (hi, hj) if _fits(a, b, 4326) else (hj, hi)
+            epsg_guess = 4326
+            info.warnings.append(
+                f"{label}: {hi}/{hj} hold degrees; '{info.x_column}' was taken as longitude and "
+                f"'{info.y_column}' as latitude"
+            )
+        else:
+            east, north = b, a
+            info.x_column, info.y_column = hj, hi
+            info.warnings.append(
+                f"{label}: could not tell northing from easting by the values; took {hi} as northing "
+                "(the Vietnamese convention)"
+            )
+        epsg_default = epsg_guess
+    if given is not None:
+        info.crs_source = "given"
+        out_crs: CRS = given
+    else:
+        info.crs_source = "guessed"
+        ok = np.isfinite(east) & np.isfinite(north)
+        if not ok.any():
+            raise CRSError(f"{label} has no usable coordinates to tell its CRS from; give it (e.g. --crs EPSG:9208)")
+        bounds = (east[ok].min(), north[ok].min(), east[ok].max(), north[ok].max())
+        epsg, reason = guess_crs(bounds)
+        if epsg is None and epsg_default:
+            epsg = epsg_default
+        if epsg is None:
+            raise CRSError(
+                f"{label} does not say its CRS and its values do not tell it ({reason}); give it, e.g. --crs EPSG:9208"
+            )
+        if kind == "lonlat" and epsg != 4326:
+            raise CRSError(
+                f"{label}: columns {hi}/{hj} are named as degrees but hold {reason}; rename them X/Y or give --crs"
+            )
+        out_crs = get_crs(epsg)
+        assumed = "WGS 84 (EPSG:4326)" if epsg == 4326 else crs_label(out_crs)
+        info.warnings.append(
+            f"{label} does not say its CRS; assumed {assumed} because {reason}; give --crs to choose another"
+            + (" (VN-2000 degrees are EPSG:4756)" if epsg == 4326 else "")
+        )
+    coords = np.column_stack([east, north])
+    rows_idx = np.arange(len(cells))
+    finite_or_blank = np.isnan(coords).all(axis=1)
+    problems = coordinate_problems(coords[~finite_or_blank], rows_idx[~finite_or_blank], limits)
+    info.errors.extend(f"{label}: {p}" for p in problems)
+    geoms = np.array(
+        [None if not (np.isfinite(x) and np.isfinite(y)) else shapely.Point(x, y) for x, y in coords], dtype=object
+    )
+    attrs = pd.DataFrame({str(h) if str(h) else f"column_{k + 1}": [r[k] for r in cells] for k, h in enumerate(header)})
+    attrs = attrs.drop(columns=[c for c in attrs.columns if c in (str(hi), str(hj))])
+    frame = gpd.GeoDataFrame(attrs, geometry=gpd.GeoSeries(geoms, crs=out_crs), crs=out_crs)
+    return frame, info
+
+
+def _wkt_table(
+    header: Sequence[str],
+    cells: list[list[object]],
+    col: int,
+    *,
+    crs: object,
+    label: str,
+    limits: Limits,
+    info: TableInfo,
+) -> tuple[gpd.GeoDataFrame, TableInfo]:
+    """A table whose geometries are WKT text in one column."""
+    geoms: list[shapely.Geometry | None] = []
+    bad: list[int] = []
+    for k, r in enumerate(cells):
+        text = r[col]
+        if text is None or not str(text).strip():
+            geoms.append(None)
+            continue
+        try:
+            geoms.append(shapely.from_wkt(str(text)))
+        except shapely.errors.GEOSException:
+            geoms.append(None)
+            bad.append(k)
+    if bad:
+        listed = ", ".join(str(k + 2) for k in bad[:10])
+        info.errors.append(f"{label}: column {header[col]} is not valid WKT in row(s) {listed}; correct them")
+    arr = np.array(geoms, dtype=object)
+    present = np.array([g is not None and not g.is_empty for g in geoms], dtype=bool)
+    coords, idx = shapely.get_coordinates(arr[present], return_index=True)
+    rows_idx = np.flatnonzero(present)[idx] if idx.size else idx
+    info.errors.extend(f"{label}: {p}" for p in coordinate_problems(coords, rows_idx, limits))
+    info.x_column = info.y_column = str(header[col])
+    if crs is not None:
+        out_crs, info.crs_source = get_crs(crs), "given"
+    else:
+        finite = coords[np.isfinite(coords).all(axis=1)] if coords.size else coords
+        if not finite.size:
+            raise CRSError(f"{label} has no usable geometries to tell its CRS from; give it (e.g. --crs EPSG:9208)")
+        epsg, reason = guess_crs((*finite.min(axis=0), *finite.max(axis=0)))
+        if epsg is None:
+            raise CRSError(
+                f"{label} does not say its CRS and its values do not tell it ({reason}); give it, e.g. --crs EPSG:9208"
+            )
+        out_crs, info.crs_source = get_crs(epsg), "guessed"
+        info.warnings.append(
+            f"{label} does not say its CRS; assumed {crs_label(out_crs)} because {reason}; give --crs to choose another"
+        )
+    attrs = pd.DataFrame(
+        {str(h) if str(h) else f"column_{k + 1}": [r[k] for r in cells] for k, h in enumerate(header) if k != col}
+    )
+    return gpd.GeoDataFrame(attrs, geometry=gpd.GeoSeries(arr, crs=out_crs), crs=out_crs), info
+
+
+def _looks_northing(values: np.ndarray) -> bool:
+    """Northings over Lào Cai are about 2.33–2.55 million metres (both VN-2000 projections)."""
+    v = values[np.isfinite(values)]
+    return bool(v.size) and bool(((v > 2_200_000) & (v < 2_700_000)).mean() > 0.9)
+
+
+def read_table(
+    path: Path,
+    *,
+    kind: str,
+    sheet: str | None = None,
+    crs: object = None,
+    limits: Limits,
+    label: str,
+) -> tuple[gpd.GeoDataFrame, TableInfo]:
+    """Read a CSV (``kind="csv"``) or XLSX (``kind="xlsx"``) table of points."""
+    rows: Sequence[Sequence[object]]
+    if kind == "csv":
+        header, rows, encoding, warnings = read_csv_rows(path, label=label)
+        sheets: tuple[str, ...] = ()
+    else:
+        header, rows, sheets, _ = read_xlsx_rows(path, sheet=sheet, label=label)
+        encoding, warnings = "utf-8", []
+    if not rows:
+        raise InputDataError(f"{label} has a header but no rows; add one row per point")
+    frame, info = points_from_table(header, rows, crs=crs, label=label, limits=limits)
+    info.encoding = encoding
+    info.sheets = sheets
+    info.warnings[:0] = warnings
+    return frame, info

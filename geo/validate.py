@@ -1,0 +1,498 @@
+"""Checks of a frame before anything is stored: region and CRS, geometries, ids, fields against a schema.
+
+Everything here is a pure function of frames and plain values; it knows Lào Cai's extent (to guess a
+missing CRS and to notice a wrong one) but nothing about the plan's layers: a target schema is any
+sequence of field definitions with ``name``, ``dtype``, ``required`` and ``choices`` (the catalogue's
+``FieldDef`` fits).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Protocol
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.crs import crs_label, transformer
+from geo.text import fold, nfc
+
+# --- Lào Cai's extent -----------------------------------------------------------------------------------
+
+#: Lào Cai province as merged on 1 July 2025 (with the former Yên Bái), in degrees (lon/lat), with a
+#: margin of ~0.2°: the pre-2025 province spans about 103.5–104.65 E, 21.85–22.85 N; Yên Bái reaches
+#: 105.1 E and 21.3 N.
+LAO_CAI_LONLAT: tuple[float, float, float, float] = (103.3, 21.1, 105.3, 23.0)
+
+#: Data farther than this outside the extent is reported as "CRS probably wrong".
+FAR_OUTSIDE_KM = 50.0
+
+#: CRSs a user may choose when a file has none, best first.
+CRS_CHOICES: tuple[int, ...] = (9208, 3405, 4326)
+
+Bounds = tuple[float, float, float, float]
+
+
+@lru_cache(maxsize=8)
+def region_bounds(epsg: int) -> Bounds:
+    """Lào Cai's extent in the CRS ``epsg`` (densified edges transformed, so the box contains the region)."""
+    lon0, lat0, lon1, lat1 = LAO_CAI_LONLAT
+    if epsg == 4326:
+        return LAO_CAI_LONLAT
+    t = transformer("EPSG:4326", f"EPSG:{epsg}")
+    x0, y0, x1, y1 = t.transform_bounds(lon0, lat0, lon1, lat1, densify_pts=21)
+    return (float(x0), float(y0), float(x1), float(y1))
+
+
+def _inside(b: Bounds, box: Bounds, margin: float = 0.0) -> bool:
+    return b[0] >= box[0] - margin and b[1] >= box[1] - margin and b[2] <= box[2] + margin and b[3] <= box[3] + margin
+
+
+def _fmt(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4f}"
+
+
+def guess_crs(bounds: Sequence[float]) -> tuple[int | None, str]:
+    """Guess the CRS of coordinates whose CRS is not declared, from their ranges around Lào Cai.
+
+    Returns ``(epsg, reason)``; ``epsg`` is None when no candidate fits (the reason then says what the
+    ranges look like, e.g. swapped axes). Candidates: EPSG:4326 (degrees), EPSG:9208 (VN-2000 / TM-3
+    104°45′, the province's projection, preferred) and EPSG:3405 (VN-2000 / UTM 48N). The two VN-2000
+    projections overlap over Lào Cai, so a fit in both gives 9208 with a note that 3405 would also fit.
+    """
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    b = (minx, miny, maxx, maxy)
+    if not all(np.isfinite(b)):
+        return None, "the coordinates are not finite numbers"
+    rng = f"x {_fmt(minx)}…{_fmt(maxx)}, y {_fmt(miny)}…{_fmt(maxy)}"
+    if minx >= -180 and maxx <= 180 and miny >= -180 and maxy <= 180:
+        if _inside(b, LAO_CAI_LONLAT, 0.5):
+            return 4326, f"{rng} look like longitude/latitude in degrees around Lào Cai (WGS 84)"
+        if _inside((miny, minx, maxy, maxx), LAO_CAI_LONLAT, 0.5):
+            return None, f"{rng} look like latitude/longitude in swapped order (x is latitude); swap the axes"
+        if maxy <= 90 and miny >= -90:
+            return 4326, f"{rng} look like degrees but lie outside Lào Cai; check the data"
+    fits = {epsg: _inside(b, region_bounds(epsg), 20_000.0) for epsg in (9208, 3405)}
+    if fits[9208]:
+        note = (
+            "; EPSG:3405 (VN-2000 / UTM 48N) would also fit and place the data about 26 km farther west"
+            if fits[3405]
+            else ""
+        )
+        return 9208, f"{rng} fit VN-2000 / TM-3 104°45′ over Lào Cai (metres){note}"
+    if fits[3405]:
+        return 3405, f"{rng} fit VN-2000 / UTM zone 48N over Lào Cai (metres)"
+    swapped = (miny, minx, maxy, maxx)
+    if any(_inside(swapped, region_bounds(e), 20_000.0) for e in (9208, 3405)):
+        return None, f"{rng} look like northing/easting in swapped order (x is the northing); swap the axes"
+    return None, f"{rng} fit none of EPSG:9208, EPSG:3405 or EPSG:4326 around Lào Cai"
+
+
+def km_outside_region(bounds_lonlat: Sequence[float]) -> float:
+    """How far (km, roughly) the centre of a lon/lat box lies outside Lào Cai's extent; 0 when inside."""
+    minx, miny, maxx, maxy = bounds_lonlat
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    lon0, lat0, lon1, lat1 = LAO_CAI_LONLAT
+    dx = max(lon0 - cx, 0.0, cx - lon1) * 111.32 * np.cos(np.radians(22.3))
+    dy = max(lat0 - cy, 0.0, cy - lat1) * 110.6
+    return float(np.hypot(dx, dy))
+
+
+def region_warning(frame: gpd.GeoDataFrame, *, label: str) -> str | None:
+    """A warning when the data lies far outside Lào Cai (the CRS is then probably wrong); else None."""
+    geoms = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    if geoms.empty or frame.crs is None:
+        return None
+    b = geoms.to_crs("EPSG:4326").total_bounds if frame.crs.to_epsg() != 4326 else geoms.total_bounds
+    if not np.all(np.isfinite(b)):
+        return None
+    km = km_outside_region(b)
+    if km > FAR_OUTSIDE_KM:
+        return (
+            f"{label} lies about {km:,.0f} km outside Lào Cai in {crs_label(frame.crs)} "
+            f"(lon {b[0]:.3f}…{b[2]:.3f}, lat {b[1]:.3f}…{b[3]:.3f}): the CRS is probably wrong; "
+            "choose the CRS the data was made in (VN-2000 TM-3 104°45′ is EPSG:9208)"
+        )
+    return None
+
+
+# --- geometries -----------------------------------------------------------------------------------------
+
+_FAMILY = {
+    "Point": "Point",
+    "MultiPoint": "Point",
+    "LineString": "LineString",
+    "MultiLineString": "LineString",
+    "LinearRing": "LineString",
+    "Polygon": "Polygon",
+    "MultiPolygon": "Polygon",
+    "GeometryCollection": "GeometryCollection",
+}
+
+
+@dataclass(frozen=True)
+class GeometryCheck:
+    """What :func:`check_geometries` found and repaired."""
+
+    repaired: int
+    #: 1-based feature numbers repaired with make_valid
+    repaired_rows: tuple[int, ...]
+    empty: int
+    empty_rows: tuple[int, ...]
+    #: feature count by geometry family (Point, LineString, Polygon, GeometryCollection)
+    types: Mapping[str, int]
+
+    @property
+    def mixed(self) -> bool:
+        return len(self.types) > 1
+
+
+def geometry_family(geom_type: str) -> str:
+    """Point, LineString, Polygon or GeometryCollection for any (multi) geometry type name."""
+    return _FAMILY.get(geom_type, geom_type)
+
+
+def check_geometries(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, GeometryCheck]:
+    """Repair invalid geometries with :func:`shapely.make_valid` and count empty, null and mixed ones.
+
+    Repair keeps each geometry's dimension (``method="structure"``, collapsed parts dropped), so a
+    self-intersecting polygon stays a (multi)polygon. Returns the repaired copy and what was found.
+    """
+    geoms = frame.geometry.values
+    arr = np.asarray(geoms, dtype=object)
+    missing = shapely.is_missing(arr)
+    empty_mask = missing | shapely.is_empty(arr)
+    valid = shapely.is_valid(arr) | empty_mask
+    bad = np.flatnonzero(~valid)
+    out = frame
+    if bad.size:
+        fixed = arr.copy()
+        fixed[bad] = shapely.make_valid(arr[bad], method="structure", keep_collapsed=False)
+        out = frame.copy()
+        out[frame.geometry.name] = gpd.GeoSeries(fixed, index=frame.index, crs=frame.crs)
+        out = out.set_geometry(frame.geometry.name)
+        arr = fixed
+        empty_mask = shapely.is_missing(arr) | shapely.is_empty(arr)
+    types: dict[str, int] = {}
+    kinds = shapely.get_type_id(arr[~empty_mask]) if (~empty_mask).any() else np.array([], dtype=int)
+    names = {0: "Point", 1: "LineString", 2: "LineString", 3: "Polygon", 4: "Point", 5: "LineString", 6: "Polygon"}
+    for k in kinds:
+        fam = names.get(int(k), "GeometryCollection")
+        types[fam] = types.get(fam, 0) + 1
+    empty_rows = np.flatnonzero(empty_mask)
+    return out, GeometryCheck(
+        repaired=int(bad.size),
+        repaired_rows=tuple(int(i) + 1 for i in bad),
+        empty=int(empty_rows.size),
+        empty_rows=tuple(int(i) + 1 for i in empty_rows),
+        types=types,
+    )
+
+
+# --- ids ------------------------------------------------------------------------------------------------
+
+ID_FIELDS = ("id", "fid", "objectid", "ma", "code")
+
+
+def id_field_of(columns: Iterable[object]) -> str | None:
+    """The column that carries feature ids (``id``, ``fid``, ``objectid``... case-insensitively), if any."""
+    by_fold = {str(c).strip().lower(): c for c in columns}
+    for name in ID_FIELDS:
+        if name in by_fold:
+            return str(by_fold[name])
+    return None
+
+
+def duplicate_ids(frame: pd.DataFrame, id_field: str | None) -> list[Any]:
+    """Id values that occur more than once in ``id_field`` (nulls ignored), in first-seen order."""
+    if id_field is None or id_field not in frame.columns:
+        return []
+    s = frame[id_field].dropna()
+    if pd.api.types.is_string_dtype(s.dtype) or s.dtype == object:
+        s = s.astype(str).str.strip()
+        s = s[s != ""]
+    dup = s[s.duplicated(keep="first")]
+    return list(pd.unique(dup))
+
+
+# --- fields against a target schema ----------------------------------------------------------------------
+
+
+class FieldLike(Protocol):
+    """What a target field must tell (the catalogue's ``FieldDef`` fits)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def dtype(self) -> str: ...
+    @property
+    def required(self) -> bool: ...
+    @property
+    def choices(self) -> tuple[str, ...] | None: ...
+
+
+@dataclass(frozen=True)
+class RowFailure:
+    """One value that cannot be converted to its target field's type."""
+
+    row: int  # 1-based feature number
+    field: str
+    value: str
+    expected: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.field} = {self.value!r} is not {self.expected}"
+
+
+@dataclass(frozen=True)
+class SchemaCheck:
+    """How a frame's fields fit a target schema after the field mapping."""
+
+    #: target field -> source column used
+    mapping: Mapping[str, str]
+    missing_required: tuple[str, ...]
+    missing_optional: tuple[str, ...]
+    #: source columns not mapped to any target field (dropped on import)
+    unmapped: tuple[str, ...]
+    failures: tuple[RowFailure, ...] = ()
+    rows_without_required: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing_required or self.failures or self.rows_without_required)
+
+    def errors(self, *, max_listed: int = 20) -> list[str]:
+        """One-line descriptions of what blocks an import."""
+        out = []
+        if self.missing_required:
+            out.append(
+                f"required field(s) {', '.join(self.missing_required)} have no source column; map a column to them"
+            )
+        for f in self.failures[:max_listed]:
+            out.append(str(f))
+        if len(self.failures) > max_listed:
+            out.append(f"… and {len(self.failures) - max_listed} more values that do not convert")
+        missing_rows = self.rows_without_required
+        if missing_rows:
+            listed = ", ".join(f"row {r} ({f})" for r, f in missing_rows[:max_listed])
+            more = f" and {len(missing_rows) - max_listed} more" if len(missing_rows) > max_listed else ""
+            out.append(f"required value missing in {listed}{more}")
+        return out
+
+
+def _norm_header(text: str) -> str:
+    return re.sub(r"[\s_\-.]+", " ", fold(re.sub(r"[(\[].*?[)\]]", "", str(text)))).strip()
+
+
+def suggest_mapping(
+    columns: Iterable[object],
+    fields: Sequence[FieldLike],
+    *,
+    labels: Mapping[str, Iterable[str]] | None = None,
+) -> dict[str, str]:
+    """Propose target field -> source column by name (diacritic- and case-insensitive), then by label.
+
+    ``labels`` gives other names a field may carry in files (e.g. its Vietnamese and English labels).
+    Each source column is used at most once.
+    """
+    cols = [str(c) for c in columns]
+    by_norm: dict[str, str] = {}
+    for c in cols:
+        by_norm.setdefault(_norm_header(c), c)
+    used: set[str] = set()
+    mapping: dict[str, str] = {}
+    for f in fields:
+        names = [f.name, *((labels or {}).get(f.name, ()))]
+        for n in names:
+            col = by_norm.get(_norm_header(n))
+            if col is not None and col not in used:
+                mapping[f.name] = col
+                used.add(col)
+                break
+    return mapping
+
+
+_TRUE = {"true", "1", "yes", "y", "x", "co", "dung", "t"}
+_FALSE = {"false", "0", "no", "n", "khong", "sai", "f", ""}
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+
+
+def parse_number(value: object) -> float | None:
+    """A float from a number or text, accepting a decimal comma and thousands separators; None if not one."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value)
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("\u202f", "")
+    if not text:
+        return None
+    if "," in text and "." in text:
+        # the separator that comes last is the decimal one
+        text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") else text.replace(",", "")
+    elif text.count(",") > 1:
+        text = text.replace(",", "")
+    elif text.count(".") > 1:
+        text = text.replace(".", "")
+    else:
+        text = text.replace(",", ".")
+    if not _NUMBER.match(text):
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _is_blank(v: object) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, float) and np.isnan(v):
+        return True
+    if v is pd.NA or v is pd.NaT:
+        return True
+    return isinstance(v, str) and not v.strip()
+
+
+def _convert_value(v: object, dtype: str) -> tuple[bool, object]:
+    """(ok, converted) for one non-blank value."""
+    if dtype == "str":
+        if isinstance(v, float) and v.is_integer():
+            return True, str(int(v))
+        return True, nfc(str(v).strip())
+    if dtype == "float":
+        x = parse_number(v)
+        return (x is not None and bool(np.isfinite(x))), x
+    if dtype == "int":
+        x = parse_number(v)
+        if x is None or not np.isfinite(x) or not float(x).is_integer():
+            return False, None
+        return True, int(x)
+    if dtype == "bool":
+        if isinstance(v, (bool, np.bool_)):
+            return True, bool(v)
+        key = fold(str(v))
+        if key in _TRUE:
+            return True, True
+        if key in _FALSE:
+            return True, False
+        return False, None
+    if dtype == "date":
+        if isinstance(v, (dt.date, pd.Timestamp)):
+            return True, pd.Timestamp(v).date().isoformat()
+        text = str(v).strip()
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%Y"):
+            try:
+                return True, dt.datetime.strptime(text, fmt).date().isoformat()
+            except ValueError:
+                continue
+        return False, None
+    return True, v
+
+
+_EXPECTED = {
+    "str": "text",
+    "float": "a number",
+    "int": "a whole number",
+    "bool": "yes/no",
+    "date": "a date (YYYY-MM-DD or DD/MM/YYYY)",
+}
+
+
+def apply_schema(
+    frame: gpd.GeoDataFrame,
+    fields: Sequence[FieldLike],
+    *,
+    mapping: Mapping[str, str],
+    normalise_choice: Callable[[Any, str], str | None] | None = None,
+    keep_unmapped: bool = False,
+) -> tuple[gpd.GeoDataFrame, SchemaCheck]:
+    """Build a frame with the target fields (typed) from the source columns named by ``mapping``.
+
+    Every value is converted to its field's dtype (numbers accept a decimal comma; dates ISO or
+    DD/MM/YYYY; text is NFC); values that do not convert, or that are not one of a field's ``choices``
+    (after ``normalise_choice(field, value)``), are listed as :class:`RowFailure` with their row. Target
+    fields with no source column are added empty. Source columns not in the mapping are dropped unless
+    ``keep_unmapped``.
+    """
+    cols = {str(c) for c in frame.columns if c != frame.geometry.name}
+    unknown = [src for src in mapping.values() if src not in cols]
+    mapping = {t: s for t, s in mapping.items() if s in cols}
+    data: dict[str, pd.Series] = {}
+    failures: list[RowFailure] = []
+    missing_values: list[tuple[int, str]] = []
+    for f in fields:
+        src = mapping.get(f.name)
+        if src is None:
+            data[f.name] = _empty_series(f.dtype, len(frame), frame.index)
+            continue
+        values: list[object] = []
+        for i, v in enumerate(frame[src].tolist()):
+            if _is_blank(v):
+                values.append(None)
+                if f.required:
+                    missing_values.append((i + 1, f.name))
+                continue
+            ok, conv = _convert_value(v, f.dtype)
+            if ok and f.choices and conv is not None:
+                canon = (
+                    normalise_choice(f, str(conv)) if normalise_choice else (str(conv) if conv in f.choices else None)
+                )
+                ok, conv = canon is not None, canon
+                if not ok:
+                    failures.append(RowFailure(i + 1, f.name, str(v), "one of " + ", ".join(f.choices)))
+                    values.append(None)
+                    continue
+            if not ok:
+                failures.append(RowFailure(i + 1, f.name, str(v), _EXPECTED.get(f.dtype, f.dtype)))
+                values.append(None)
+                continue
+            values.append(conv)
+        data[f.name] = _typed_series(values, f.dtype, frame.index)
+    used = set(mapping.values())
+    unmapped = tuple(c for c in frame.columns if c != frame.geometry.name and str(c) not in used)
+    if keep_unmapped:
+        for c in unmapped:
+            if str(c) not in data:
+                data[str(c)] = frame[c]
+    out = gpd.GeoDataFrame(data, geometry=frame.geometry.values, crs=frame.crs, index=frame.index)
+    names = {f.name for f in fields}
+    check = SchemaCheck(
+        mapping=dict(mapping),
+        missing_required=tuple(f.name for f in fields if f.required and f.name not in mapping),
+        missing_optional=tuple(f.name for f in fields if not f.required and f.name not in mapping),
+        unmapped=tuple(str(c) for c in unmapped if str(c) not in names or keep_unmapped),
+        failures=tuple(failures),
+        rows_without_required=tuple(missing_values),
+    )
+    if unknown:
+        check = SchemaCheck(
+            mapping=check.mapping,
+            missing_required=check.missing_required,
+            missing_optional=check.missing_optional,
+            unmapped=check.unmapped,
+            failures=check.failures + tuple(RowFailure(0, "mapping", s, "a column of the file") for s in unknown),
+            rows_without_required=check.rows_without_required,
+        )
+    return out, check
+
+
+def _empty_series(dtype: str, n: int, index: pd.Index) -> pd.Series:
+    return _typed_series([None] * n, dtype, index)
+
+
+def _typed_series(values: list[object], dtype: str, index: pd.Index) -> pd.Series:
+    if dtype == "int":
+        return pd.Series(pd.array(values, dtype="Int64"), index=index)  # type: ignore[call-overload]
+    if dtype == "float":
+        return pd.Series([np.nan if v is None else v for v in values], index=index, dtype="float64")
+    if dtype == "bool":
+        return pd.Series(pd.array(values, dtype="boolean"), index=index)  # type: ignore[call-overload]
+    return pd.Series(values, index=index, dtype=object)

@@ -1,0 +1,121 @@
+"""Schema mapping and type conversion, geometry checks, region and CRS guess."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pytest
+import shapely
+from hypothesis import given
+from hypothesis import strategies as st
+
+from geo.validate import (
+    apply_schema,
+    check_geometries,
+    duplicate_ids,
+    guess_crs,
+    km_outside_region,
+    parse_number,
+    region_bounds,
+    suggest_mapping,
+)
+
+
+@dataclass(frozen=True)
+class F:
+    name: str
+    dtype: str
+    required: bool = False
+    choices: tuple[str, ...] | None = None
+
+
+FIELDS = (
+    F("name", "str", True),
+    F("area_ha", "float"),
+    F("households", "int"),
+    F("status", "str", choices=("leased", "vacant")),
+)
+
+
+def _frame(**cols: list[object]) -> gpd.GeoDataFrame:
+    n = len(next(iter(cols.values())))
+    return gpd.GeoDataFrame(cols, geometry=[shapely.Point(i, i) for i in range(n)], crs=9208)
+
+
+def test_suggest_mapping_by_name_and_label() -> None:
+    m = suggest_mapping(
+        ["Tên", "Diện tích (ha)", "SO_HO"],
+        FIELDS,
+        labels={"name": ["Tên"], "area_ha": ["Diện tích"], "households": ["Số hộ"]},
+    )
+    assert m == {"name": "Tên", "area_ha": "Diện tích (ha)", "households": "SO_HO"}
+
+
+def test_apply_schema_converts_and_lists_failures() -> None:
+    frame = _frame(ten=["A", "B", None], dt=["1,5", "x", "2"], ho=["3", "4.5", ""], st=["leased", "Vacant", "sold"])
+    out, check = apply_schema(
+        frame,
+        FIELDS,
+        mapping={"name": "ten", "area_ha": "dt", "households": "ho", "status": "st"},
+        normalise_choice=lambda f, v: next((c for c in f.choices if c == v.lower()), None),
+    )
+    assert list(out.columns) == ["name", "area_ha", "households", "status", "geometry"]
+    assert out["area_ha"].iloc[0] == 1.5
+    assert out["status"].tolist()[:2] == ["leased", "vacant"]
+    failures = {(f.row, f.field) for f in check.failures}
+    assert failures == {(2, "area_ha"), (2, "households"), (3, "status")}
+    assert check.rows_without_required == ((3, "name"),)
+    assert not check.ok
+    assert any("row 2: area_ha = 'x' is not a number" in e for e in check.errors())
+
+
+def test_missing_required_field() -> None:
+    _, check = apply_schema(_frame(x=[1]), FIELDS, mapping={})
+    assert check.missing_required == ("name",)
+    assert check.unmapped == ("x",)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1,5", 1.5),
+        ("2.460.000,5", 2460000.5),
+        ("2,460,000.5", 2460000.5),
+        (" 7 ", 7.0),
+        ("1e3", 1000.0),
+        ("abc", None),
+        ("", None),
+    ],
+)
+def test_parse_number(text: str, value: float | None) -> None:
+    assert parse_number(text) == value
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).map(lambda v: round(v, 3)))
+def test_parse_number_decimal_comma_property(v: float) -> None:
+    assert parse_number(repr(v).replace(".", ",")) == pytest.approx(v)
+
+
+def test_check_geometries() -> None:
+    bowtie = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
+    frame = gpd.GeoDataFrame(geometry=[bowtie, None, shapely.Point(0, 0), shapely.box(0, 0, 1, 1)], crs=9208)
+    out, check = check_geometries(frame)
+    assert check.repaired == 1 and check.repaired_rows == (1,)
+    assert check.empty == 1 and check.empty_rows == (2,)
+    assert check.types == {"Polygon": 2, "Point": 1}
+    assert check.mixed
+    assert out.geometry.iloc[0].area == pytest.approx(0.5)
+
+
+def test_duplicate_ids() -> None:
+    assert duplicate_ids(_frame(id=["a", "b", "a", None, None]), "id") == ["a"]
+    assert duplicate_ids(_frame(id=[1, 2]), "id") == []
+
+
+def test_region() -> None:
+    b = region_bounds(9208)
+    assert 340_000 < b[0] < 360_000 and 2_330_000 < b[1] < 2_340_000
+    assert km_outside_region((104.3, 22.1, 104.6, 22.4)) == 0
+    assert km_outside_region((106.6, 10.7, 106.8, 10.9)) > 1000  # Hồ Chí Minh City
+    assert guess_crs((300, 300, 400, 400))[0] is None

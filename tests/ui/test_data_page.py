@@ -1,0 +1,150 @@
+"""The data page: helpers, and the page in Streamlit's AppTest against a temporary store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from layers.store import Store, create_store
+from tests.geo.test_io_corpus import CASES, sample_frame, shapefile_zip
+from ui import state
+from ui.data_page import crs_label, crs_options, digest, mapping_from_table, mapping_table
+
+
+def test_crs_options_put_the_guess_first() -> None:
+    assert crs_options(9208) == [9208, 3405, 4326]
+    assert crs_options(3405) == [3405, 9208, 4326]
+    assert crs_options(None) == [9208, 3405, 4326]
+    assert "đoán" in crs_label(9208, "vi", guess=9208)
+    assert "guess" not in crs_label(4326, "en", guess=9208)
+
+
+def test_mapping_table_round_trip() -> None:
+    table = mapping_table("cluster_lots", {"name": "Tên", "status": "TT"}, "vi")
+    assert {"id", "name", "source", "geom_quality", "cluster_id", "status"} <= set(table["field"])
+    assert table.loc[table["field"] == "status", "required"].item()
+    assert mapping_from_table(table) == {"name": "Tên", "status": "TT"}
+
+
+def _app() -> None:
+    from ui import data_page
+
+    data_page.render()
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    path = tmp_path / "store.gpkg"
+    monkeypatch.setenv("BAOYEN_STORE", str(path))
+    monkeypatch.setenv("BAOYEN_USER", "chuyen_vien_a")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    s = create_store(path)
+    yield s
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _page(upload: Path | None = None, *, target: str = "my_lots", lang: str = "vi", **extra: object) -> AppTest:
+    # (format functions read the session language; AppTest formats in the test process, so tests use "vi")
+    at = AppTest.from_function(_app, default_timeout=60)
+    at.session_state[state.LANG] = lang
+    if target not in ("cluster_lots",):
+        at.session_state[state.DATA_TARGET] = "__new__"
+        at.session_state[state.DATA_NEW_ID] = target
+    else:
+        at.session_state[state.DATA_TARGET] = target
+    if upload is not None:
+        data = upload.read_bytes()
+        at.session_state[state.DATA_UPLOAD] = {"name": upload.name, "data": data, "digest": digest(data)}
+    for k, v in extra.items():
+        at.session_state[k] = v
+    return at.run()
+
+
+def _texts(at: AppTest) -> str:
+    parts = [
+        e.value for kind in ("info", "warning", "success", "error", "caption", "markdown") for e in getattr(at, kind)
+    ]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_empty_page_asks_for_a_file(store: Store) -> None:
+    at = _page()
+    assert not at.exception
+    assert "tải tệp lên" in _texts(at).lower()
+
+
+def test_upload_preview_commit_history_restore(store: Store, tmp_path: Path) -> None:
+    first = shapefile_zip(tmp_path / "a", sample_frame(3))
+    at = _page(first)
+    assert not at.exception
+    report = at.table[0].value
+    assert "3" in report.iloc[:, 1].tolist()
+    assert at.dataframe[0].value.shape[0] == 3
+    at.button(key=state.DATA_COMMIT).click().run()
+    assert not at.exception
+    assert "phiên bản 1" in _texts(at)
+    assert [v.version for v in store.history("my_lots")] == [1]
+    assert state.DATA_UPLOAD not in at.session_state
+
+    second = shapefile_zip(tmp_path / "b", sample_frame(2))
+    at = _page(second)
+    at.button(key=state.DATA_COMMIT).click().run()
+    assert len(store.read_layer("my_lots")) == 2
+
+    at = _page()
+    at.selectbox(key=state.DATA_HISTORY_LAYER).select("my_lots").run()
+    assert at.dataframe[0].value.shape[0] == 2
+    at.selectbox(key=state.DATA_RESTORE_PICK).select(1).run()
+    at.button(key=state.DATA_RESTORE).click().run()
+    assert not at.exception
+    assert len(store.read_layer("my_lots")) == 3
+    assert "khôi phục" in _texts(at).lower()
+
+
+def test_missing_crs_offers_the_guess_and_the_usual_choices(store: Store, tmp_path: Path) -> None:
+    at = _page(shapefile_zip(tmp_path, drop=("prj",)))
+    assert not at.exception
+    radio = at.radio(key=state.DATA_CRS_PICK)
+    assert radio.options[0].startswith("EPSG:9208") and "đoán" in radio.options[0]
+    assert [o.split(" ")[0] for o in radio.options] == ["EPSG:9208", "EPSG:3405", "EPSG:4326"]
+    assert "Đoán từ giá trị tọa độ: EPSG:9208" in _texts(at)
+    radio.set_value(9208).run()
+    at.button(key=state.DATA_CRS_APPLY).click().run()
+    assert not at.exception
+    assert at.session_state[state.DATA_CRS] == "EPSG:9208"
+    assert not at.button(key=state.DATA_COMMIT).disabled
+
+
+def test_catalogue_layer_needs_mapping_and_blocks_commit(store: Store, tmp_path: Path) -> None:
+    at = _page(shapefile_zip(tmp_path), target="cluster_lots")
+    assert not at.exception
+    assert at.button(key=state.DATA_COMMIT).disabled
+    assert any("cluster_id, status" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.name in ("zip bomb (ratio)", "XXE in KML", "truncated .shp")], ids=lambda c: c.name
+)
+def test_hostile_upload_shows_one_error_and_writes_nothing(store: Store, tmp_path: Path, case) -> None:  # type: ignore[no-untyped-def]
+    _page()  # the page opens (and builds) the store first
+    before = {lid: [v.version for v in store.history(lid)] for lid in store.layer_ids()}
+    at = _page(case.build(tmp_path))
+    assert not at.exception
+    assert len(at.error) == 1
+    assert {lid: [v.version for v in store.history(lid)] for lid in store.layer_ids()} == before
+
+
+def test_export_builds_a_download(store: Store, tmp_path: Path) -> None:
+    store.write_layer("my_lots", sample_frame(2), user="t")
+    at = _page()
+    at.selectbox(key=state.DATA_EXPORT_LAYER).select("my_lots").run()
+    at.selectbox(key=state.DATA_EXPORT_FORMAT).select("csv").run()
+    at.button(key=state.DATA_EXPORT).click().run()
+    assert not at.exception
+    assert len(at.get("download_button")) == 1
