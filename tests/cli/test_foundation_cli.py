@@ -1,0 +1,114 @@
+"""`baoyen init`, `layers`, `import-boundaries`, `history`, `restore`: JSON contract and clean failures."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import cli
+from layers.catalogue import CATALOGUE
+
+BAOYEN = Path(sys.executable).with_name("baoyen")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_init_then_layers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "s.gpkg")
+    status, out, _ = run(capsys, "init", "--store", store, "--json")
+    assert status == 0
+    first = json.loads(out)
+    assert first["created"] is True and len(first["layers_written"]) == len(CATALOGUE)
+    status, out, _ = run(capsys, "init", "--store", store, "--json")
+    again = json.loads(out)
+    assert status == 0 and again["created"] is False and again["layers_written"] == []
+    status, out, _ = run(capsys, "layers", "--store", store, "--json")
+    layers = {row["id"]: row for row in json.loads(out)["layers"]}
+    assert set(layers) == {layer.id for layer in CATALOGUE}
+    assert layers["hydropower"]["features"] == 9
+    assert layers["communes_legacy"]["geom_quality"] == {"schematic": 17}
+    assert layers["mines"]["features"] == 0  # the plan gives only a count: an empty layer, not invented points
+    status, out, _ = run(capsys, "layers", "--store", store)
+    assert status == 0 and "hydropower" in out and "schematic 17" in out
+
+
+def test_failure_is_one_line_without_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bogus = tmp_path / "notes.gpkg"
+    bogus.write_text("not a geopackage")
+    status, out, err = run(capsys, "layers", "--store", str(bogus), "--json")
+    assert status == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "not a GeoPackage store" in err and "Traceback" not in err
+
+
+def test_history_and_restore(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "s.gpkg")
+    run(capsys, "init", "--store", store)
+    status, out, _ = run(capsys, "history", "hydropower", "--store", store, "--json")
+    assert status == 0 and [v["version"] for v in json.loads(out)["versions"]] == [1]
+    status, _, err = run(capsys, "restore", "hydropower", "1", "--store", store)
+    assert status == 0 and "restored as version 2" in err
+    status, _, err = run(capsys, "history", "nope", "--store", store)
+    assert status == 1 and "no layer 'nope'" in err
+
+
+def test_import_boundaries_from_real_communes(
+    tmp_path: Path, shared_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = str(tmp_path / "s.gpkg")
+    run(capsys, "init", "--store", store)
+    status, out, _ = run(
+        capsys, "import-boundaries", str(shared_data / "bao_yen_communes_2020.geojson"), "--store", store, "--json"
+    )
+    assert status == 0
+    report = json.loads(out)
+    assert report["matched"] == 17 and report["unmatched_units"] == [] and report["code_field"] == "ma_xa"
+    status, out, _ = run(capsys, "layers", "--store", store, "--json")
+    layers = {row["id"]: row for row in json.loads(out)["layers"]}
+    assert layers["communes_legacy"]["geom_quality"] == {"digitised": 17}
+    assert layers["communes_legacy"]["origin"] == "imported"
+    # a later init keeps the imported boundaries
+    status, out, _ = run(capsys, "init", "--store", store, "--json")
+    assert "communes_legacy" not in json.loads(out)["layers_written"]
+
+
+def test_import_boundaries_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "s.gpkg")
+    run(capsys, "init", "--store", store)
+    status, out, err = run(capsys, "import-boundaries", str(tmp_path / "absent.shp"), "--store", store)
+    assert status != 0 and out == "" and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_console_script_entry_point(tmp_path: Path) -> None:
+    assert BAOYEN.exists(), "the baoyen console script is not installed in the venv"
+    done = subprocess.run(
+        [str(BAOYEN), "layers", "--json", "--store", str(tmp_path / "s.gpkg")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["layers"]) == len(CATALOGUE)
+    bad = subprocess.run(
+        [str(BAOYEN), "restore", "hydropower", "x", "--store", str(tmp_path / "s.gpkg")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr  # argparse usage error
+
+
+def test_closed_pipe_stops_quietly(tmp_path: Path) -> None:
+    store = str(tmp_path / "s.gpkg")
+    subprocess.run([str(BAOYEN), "init", "--store", store], capture_output=True, timeout=120, check=True)
+    done = subprocess.run(
+        f"'{BAOYEN}' layers --store '{store}' | head -1", shell=True, capture_output=True, text=True, timeout=120
+    )
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
