@@ -69,8 +69,10 @@ SPECIES_COLORS: tuple[tuple[str, str], ...] = (
     ("nong_lam", "#666666"),
 )
 
-CLUSTER_USE_CHOICES: tuple[str, ...] = ("industrial", "services", "roads", "green", "technical", "water", "other")
-LOT_STATUS_CHOICES: tuple[str, ...] = ("leased", "vacant", "reserved", "negotiating")
+#: Land use inside a cluster, as issue 4 defines it (Vietnamese input is normalised by analysis.occupancy).
+CLUSTER_USE_CHOICES: tuple[str, ...] = ("industrial", "road", "green", "technical", "other")
+#: Lot status, as issue 4 defines it (trống | đã cho thuê | đang xây dựng | đang hoạt động on input).
+LOT_STATUS_CHOICES: tuple[str, ...] = ("vacant", "allocated", "building", "operating")
 
 
 # --- fields used by several layers -------------------------------------------------------------------------
@@ -210,6 +212,7 @@ LAYERS: tuple[LayerDef, ...] = (
         fields=(
             _f("cluster_id", "str", "Cụm", "Cluster", required=True),
             STATUS,
+            _f("leasable_ha", "float", "Đất công nghiệp có thể cho thuê", "Leasable industrial land", "ha", key=True),
             _f("plan_ref", "str", "Quyết định quy hoạch", "Planning decision"),
             NOTE,
         ),
@@ -237,13 +240,11 @@ LAYERS: tuple[LayerDef, ...] = (
             weight=1.0,
             color_field="use",
             color_map=(
-                ("industrial", "#9970ab"),
-                ("services", "#fdb863"),
-                ("roads", "#bababa"),
+                ("industrial", "#d8daeb"),
+                ("road", "#bababa"),
                 ("green", "#a6dba0"),
                 ("technical", "#80cdc1"),
-                ("water", "#92c5de"),
-                ("other", "#f7f7f7"),
+                ("other", "#f0f0f0"),
             ),
         ),
         targets=_targets(
@@ -276,10 +277,10 @@ LAYERS: tuple[LayerDef, ...] = (
             weight=1.0,
             color_field="status",
             color_map=(
-                ("leased", "#542788"),
                 ("vacant", "#f7f7f7"),
-                ("reserved", "#b2abd2"),
-                ("negotiating", "#fdb863"),
+                ("allocated", "#fdb863"),
+                ("building", "#e08214"),
+                ("operating", "#542788"),
             ),
         ),
         targets=_targets("7", "9"),
@@ -560,13 +561,34 @@ LAYERS: tuple[LayerDef, ...] = (
 CATALOGUE: Catalogue = Catalogue(LAYERS)
 
 
-_CHOICE_LABELS: dict[str, dict[str, tuple[str, str]]] = {"status": STATUS_LABELS, "species": SPECIES_LABELS}
+#: labels of lot statuses and land uses inside a cluster (issue 4's Vietnamese input terms)
+LOT_STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "vacant": ("Trống", "Vacant"),
+    "allocated": ("Đã cho thuê", "Allocated"),
+    "building": ("Đang xây dựng", "Building"),
+    "operating": ("Đang hoạt động", "Operating"),
+}
+USE_LABELS: dict[str, tuple[str, str]] = {
+    "industrial": ("Đất công nghiệp", "Industrial land"),
+    "road": ("Đất giao thông", "Roads"),
+    "green": ("Đất cây xanh", "Green space"),
+    "technical": ("Đất hạ tầng kỹ thuật", "Technical infrastructure"),
+    "other": ("Đất khác", "Other"),
+}
+
+# a field's choices are looked up among these labels; plant and lot statuses share the field name
+# "status", which is fine: only the choices of the field at hand are candidates
+_CHOICE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "status": {**STATUS_LABELS, **LOT_STATUS_LABELS},
+    "use": USE_LABELS,
+    "species": SPECIES_LABELS,
+}
 
 
 def normalise_choice(fdef: FieldDef, value: str) -> str | None:
     """Return the canonical key for ``value`` of a field with choices, or None when it is not one.
 
-    Canonical keys match exactly; for ``status`` and ``species`` the Vietnamese or English label is accepted
+    Canonical keys match exactly; for ``status``, ``use`` and ``species`` the Vietnamese or English label is accepted
     too, diacritic- and case-insensitively ("Đang xây dựng" -> "under_construction").
     """
     if fdef.choices is None:

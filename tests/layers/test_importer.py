@@ -27,7 +27,7 @@ def _lots_file(tmp: Path, **extra: list[object]) -> Path:
             "Mã lô": ["L1", "L2", "L3"],
             "Tên": ["Lô A1", "Lô A2", "Lô B1"],
             "cluster_id": ["ccn_pho_rang"] * 3,
-            "Tình trạng": ["leased", "Vacant", "reserved"],
+            "Tình trạng": ["đã cho thuê", "Vacant", "ĐANG XÂY DỰNG"],
             **extra,
         },
         geometry=[square(E0 + 2000 * i, side_m=100) for i in range(3)],
@@ -58,7 +58,7 @@ def test_preview_converts_and_commit_stores_in_9208(store: GeoPackageStore, tmp_
     mapping = {"id": "Mã lô", "name": "Tên", "cluster_id": "cluster_id", "status": "Tình trạng"}
     preview = prepare_import(_lots_file(tmp_path), "cluster_lots", mapping=mapping)
     assert preview.ok, preview.errors
-    assert list(preview.frame["status"]) == ["leased", "vacant", "reserved"]
+    assert list(preview.frame["status"]) == ["allocated", "vacant", "building"]
     assert list(preview.frame["geom_quality"]) == ["digitised"] * 3
     assert preview.frame.crs.to_epsg() == 9208
     version = commit_import(store, preview, user="planner")
