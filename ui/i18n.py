@@ -1,0 +1,591 @@
+"""The one translation table of the UI: every label the pages show, in Vietnamese (default) and English.
+
+Keys are grouped by page below; a page adds its keys under its own heading. ``t(key, lang)`` falls back
+to the key itself when a label is missing, and ``tests/ui/test_i18n.py`` checks that none is missing.
+"""
+
+from __future__ import annotations
+
+LANGS: tuple[str, ...] = ("vi", "en")
+DEFAULT_LANG = "vi"
+
+TEXT: dict[str, tuple[str, str]] = {
+    # --- app (shared sidebar, navigation) ---
+    "app.title": ("Quy hoạch CN – TTCN – làng nghề Bảo Yên", "Bảo Yên industry & craft-village plan"),
+    "app.language": ("Ngôn ngữ", "Language"),
+    "app.store": ("Kho dữ liệu", "Data store"),
+    "app.plan_source": (
+        "Kế hoạch của UBND huyện Bảo Yên (8/2021) triển khai Đề án phát triển CN, TTCN và làng nghề 2020–2025, "
+        "tầm nhìn 2030",
+        "Plan of the Bảo Yên district People's Committee (Aug 2021) implementing the industry, small-industry "
+        "and craft-village scheme 2020–2025, vision 2030",
+    ),
+    "app.error": ("Lỗi", "Error"),
+    "nav.map": ("Bản đồ quy hoạch", "Planning map"),
+    "nav.catalogue": ("Danh mục lớp dữ liệu", "Layer catalogue"),
+    "nav.clusters": ("Cụm công nghiệp", "Industrial clusters"),
+    "nav.materials": ("Vùng nguyên liệu", "Raw-material zones"),
+    "nav.targets": ("Mục tiêu & kinh phí", "Targets & funding"),
+    "nav.data": ("Dữ liệu", "Data"),
+    # --- map page ---
+    "map.title": ("Bản đồ quy hoạch", "Planning map"),
+    "map.layers": ("Lớp bản đồ", "Map layers"),
+    "map.layers.group": ("Hiện cả nhóm", "Show this group"),
+    "map.layer_missing": ("Kho dữ liệu chưa có lớp", "The store has no layer"),
+    "map.layer_empty": ("chưa có dữ liệu", "no data yet"),
+    "map.basemap": ("Nền bản đồ", "Basemap"),
+    "map.basemap.none": ("Không nền (chỉ lớp vector)", "None (vector layers only)"),
+    "map.basemap.osm": ("OpenStreetMap (cần mạng)", "OpenStreetMap (needs internet)"),
+    "map.basemap.satellite": ("Ảnh vệ tinh Esri (cần mạng)", "Esri satellite imagery (needs internet)"),
+    "map.search": ("Tìm theo tên", "Search by name"),
+    "map.search.placeholder": ("vd. pho rang, bao ha, thuy dien", "e.g. pho rang, bao ha, hydropower"),
+    "map.search.none": ("Không tìm thấy đối tượng nào có tên này.", "No feature has that name."),
+    "map.search.results": ("Kết quả", "Results"),
+    "map.search.more": (
+        "Chỉ hiện {shown} trên {total} kết quả; gõ cụ thể hơn.",
+        "Showing {shown} of {total}; be more specific.",
+    ),
+    "map.search.no_place": ("chưa xác định vị trí", "no location"),
+    "map.legend": ("Chú giải", "Legend"),
+    "map.legend.size_by": ("Kích thước theo", "Size by"),
+    "map.legend.quality": ("Độ tin cậy hình học", "Geometry quality"),
+    "map.legend.quality_exact": ("Đo đạc / số hóa (nét liền)", "Surveyed / digitised (solid)"),
+    "map.details": ("Thông tin đối tượng", "Feature details"),
+    "map.details.empty": (
+        "Bấm vào một đối tượng trên bản đồ để xem đầy đủ thuộc tính.",
+        "Click a feature on the map to see all its attributes.",
+    ),
+    "map.details.gone": ("Đối tượng này không còn trong lớp dữ liệu.", "This feature is no longer in the layer."),
+    "map.details.field": ("Thuộc tính", "Attribute"),
+    "map.details.value": ("Giá trị", "Value"),
+    "map.unlocated": ("Chưa xác định vị trí", "Location unknown"),
+    "map.unlocated.help": (
+        "Các đối tượng kế hoạch có nêu nhưng chưa có vị trí, nên không vẽ trên bản đồ.",
+        "Features the plan names without a place; they are not drawn on the map.",
+    ),
+    "map.col.layer": ("Lớp", "Layer"),
+    "map.col.name": ("Tên", "Name"),
+    "map.col.source": ("Nguồn", "Source"),
+    "map.zoom_in": ("Phóng to", "Zoom in"),
+    "map.zoom_out": ("Thu nhỏ", "Zoom out"),
+    "map.popup.quality": ("Độ tin cậy vị trí", "Geometry quality"),
+    "map.popup.targets": ("Mục tiêu kế hoạch", "Plan targets"),
+    "map.popup.source": ("Nguồn", "Source"),
+    "map.yes": ("Có", "Yes"),
+    "map.no": ("Không", "No"),
+    "map.quality_note.surveyed": ("đo đạc thực địa.", "surveyed in the field."),
+    "map.quality_note.digitised": ("số hóa từ bản đồ, bản vẽ quy hoạch.", "digitised from a map or planning drawing."),
+    "map.quality_note.approximate": (
+        "vị trí gần đúng (ước lượng, mã hóa theo địa danh); vẽ nét đứt.",
+        "approximate position (estimated or geocoded from a place name); drawn dashed.",
+    ),
+    "map.quality_note.schematic": (
+        "sơ đồ minh họa, vị trí và hình dạng không chính xác; vẽ nét chấm, nhạt màu.",
+        "schematic: position and shape are only indicative; drawn dotted and lighter.",
+    ),
+    "map.quality_note.unlocated": (
+        "kế hoạch có nêu nhưng chưa có vị trí; không vẽ, liệt kê dưới bản đồ.",
+        "named by the plan without a place; not drawn, listed under the map.",
+    ),
+    "map.unit.ha": ("ha", "ha"),
+    "map.unit.MW": ("MW", "MW"),
+    "map.unit.m³/day": ("m³/ngày", "m³/day"),
+    "map.unit.m³": ("m³", "m³"),
+    "map.unit.km²": ("km²", "km²"),
+    "map.unit.bn VND": ("tỷ đồng", "bn VND"),
+    "map.unit.households": ("hộ", "households"),
+    "map.unit.cooperatives": ("HTX", "cooperatives"),
+    "map.unit.people": ("người", "people"),
+    "map.unit.GWh/yr": ("GWh/năm", "GWh/yr"),
+    "map.unit.million units/yr": ("triệu sản phẩm/năm", "million units/yr"),
+    "map.unit.million bricks/yr": ("triệu viên/năm", "million bricks/yr"),
+    "map.choice.ccn": ("Cụm công nghiệp", "Industrial cluster"),
+    "map.choice.ttcn_zone": ("Khu tiểu thủ công nghiệp", "Small-industry zone"),
+    "map.choice.graphite_processing": ("Chế biến graphit", "Graphite processing"),
+    "map.choice.roof_tiles": ("Ngói xi măng không nung", "Non-fired cement roof tiles"),
+    "map.choice.sand": ("Cát", "Sand"),
+    "map.choice.stone": ("Đá", "Stone"),
+    "map.choice.gravel": ("Sỏi", "Gravel"),
+    "map.choice.soil": ("Đất", "Soil"),
+    "map.choice.other": ("Khác", "Other"),
+    "map.choice.non_fired": ("Gạch không nung", "Non-fired bricks"),
+    "map.choice.tunnel_kiln": ("Lò tuynel", "Tunnel kiln"),
+    "map.choice.votive_paper": ("Đan lát, cắt dán, hàng mã", "Weaving, paper cutting, votive paper"),
+    "map.choice.brocade": ("Dệt thổ cẩm", "Brocade weaving"),
+    "map.choice.food": ("Chế biến thực phẩm", "Food processing"),
+    "map.choice.rattan_bamboo": ("Mây tre đan", "Rattan and bamboo"),
+    "map.choice.industrial": ("Đất công nghiệp", "Industrial land"),
+    "map.choice.services": ("Dịch vụ", "Services"),
+    "map.choice.roads": ("Giao thông", "Roads"),
+    "map.choice.green": ("Cây xanh", "Green space"),
+    "map.choice.technical": ("Hạ tầng kỹ thuật", "Technical infrastructure"),
+    "map.choice.water": ("Mặt nước", "Water"),
+    "map.choice.leased": ("Đã cho thuê", "Leased"),
+    "map.choice.vacant": ("Còn trống", "Vacant"),
+    "map.choice.reserved": ("Đã giữ chỗ", "Reserved"),
+    "map.choice.negotiating": ("Đang đàm phán", "Negotiating"),
+    "map.choice.district": ("Toàn huyện", "District-wide"),
+    "map.choice.communes": ("Một số xã", "Selected communes"),
+    "map.assets_missing": ("Bản đồ chưa có thư viện hiển thị", "The map's browser assets are missing"),
+    # --- catalogue page ---
+    "catalogue.title": ("Danh mục lớp dữ liệu", "Layer catalogue"),
+    "catalogue.intro": (
+        "Mọi lớp của kế hoạch: nhóm, số đối tượng, độ tin cậy hình học và nguồn. Chọn một lớp để xem và tải "
+        "bảng thuộc tính.",
+        "Every layer of the plan: group, feature count, geometry quality and source. Pick a layer to see and "
+        "download its attribute table.",
+    ),
+    "catalogue.col.title": ("Lớp", "Layer"),
+    "catalogue.col.id": ("Mã lớp", "Layer id"),
+    "catalogue.col.group": ("Nhóm", "Group"),
+    "catalogue.col.geometry": ("Kiểu hình học", "Geometry"),
+    "catalogue.col.features": ("Số đối tượng", "Features"),
+    "catalogue.col.quality": ("Độ tin cậy hình học", "Geometry quality"),
+    "catalogue.col.source": ("Nguồn", "Source"),
+    "catalogue.col.targets": ("Mục tiêu kế hoạch", "Plan targets"),
+    "catalogue.user_data": ("Dữ liệu người dùng nhập", "Entered by users"),
+    "catalogue.not_in_store": ("chưa có trong kho", "not in the store"),
+    "catalogue.pick": ("Bảng thuộc tính của lớp", "Attribute table of layer"),
+    "catalogue.empty": ("Lớp này chưa có đối tượng nào.", "This layer has no features yet."),
+    "catalogue.download": ("Tải CSV", "Download CSV"),
+    "catalogue.geometry.Point": ("Điểm", "Point"),
+    "catalogue.geometry.LineString": ("Đường", "Line"),
+    "catalogue.geometry.Polygon": ("Vùng", "Polygon"),
+    "catalogue.geometry.None": ("Không hình học", "No geometry"),
+    "catalogue.wkt": ("Hình học (WKT, EPSG:4326)", "Geometry (WKT, EPSG:4326)"),
+    # --- clusters page ---
+    "clusters.title": ("Cụm công nghiệp – tỷ lệ lấp đầy", "Industrial clusters – land occupancy"),
+    "clusters.intro": (
+        "Mục tiêu II.(7) của kế hoạch: đến năm 2025 các cơ sở sản xuất di chuyển vào CCN Phố Ràng đạt 50 % diện tích "
+        "quy hoạch. Tỷ lệ lấp đầy = diện tích các lô đã cho thuê, đang xây dựng hoặc đang hoạt động (trong ranh giới "
+        "cụm và trên đất công nghiệp) ÷ diện tích đất công nghiệp có thể cho thuê; đo trong VN-2000 / TM-3 104°45′.",
+        "Plan target II.(7): by 2025 the facilities moved into CCN Phố Ràng occupy 50 % of its planned area. "
+        "Occupancy = area of the lots that are allocated, under construction or operating (inside the cluster, on "
+        "industrial land) ÷ leasable industrial land; measured in VN-2000 / TM-3 104°45′.",
+    ),
+    "clusters.pick": ("Cụm", "Cluster"),
+    "clusters.as_of": ("Tính đến ngày", "As of"),
+    "clusters.as_of.help": (
+        "Chỉ tính các lô thuê đến hết ngày này (theo ngày thuê). Để trống: mọi lô theo tình trạng hiện tại.",
+        "Counts only the lots leased on or before this day. Empty: every lot with its current status.",
+    ),
+    "clusters.leasable": ("Đất công nghiệp cho thuê (ha)", "Leasable industrial land (ha)"),
+    "clusters.leasable.help": (
+        "Dùng khi chưa có lớp quy hoạch sử dụng đất trong cụm; để trống thì tính trên tổng diện tích cụm.",
+        "Used when the cluster has no zoning layer; left empty, occupancy is over the cluster's gross area.",
+    ),
+    "clusters.pho_rang_note": (
+        "Diện tích và các lô đất của CCN Phố Ràng chưa được công bố công khai, nên trang này bắt đầu trống với cụm "
+        "này. Cách điền: (1) nhập ranh giới cụm từ hồ sơ quy hoạch chi tiết (DGN, DWG/DXF, Shapefile…) ở thẻ «Nhập "
+        "và sửa»; (2) nhập quy hoạch sử dụng đất (trường `use`: đất công nghiệp, đất giao thông, đất cây xanh, đất hạ "
+        "tầng kỹ thuật) hoặc ghi diện tích đất cho thuê; (3) nhập lớp lô đất (trường `status`: trống, đã cho thuê, "
+        "đang xây dựng, đang hoạt động; `leased_on`: ngày thuê) hoặc thêm từng lô theo tọa độ góc.",
+        "CCN Phố Ràng's area and lots are not public, so this page starts empty for it. To fill it: (1) import the "
+        "cluster boundary from the detailed-plan files (DGN, DWG/DXF, Shapefile…) in the «Import and edit» tab; "
+        "(2) import the land use (field `use`: industrial, road, green, technical) or enter the leasable area; "
+        "(3) import the lot layer (field `status`: vacant, allocated, building, operating; `leased_on`: lease date) "
+        "or add lots one by one from their corner coordinates.",
+    ),
+    "clusters.no_boundary": (
+        "Chưa có ranh giới của {name}: hãy nhập ranh giới cụm ở thẻ «Nhập và sửa».",
+        "{name} has no boundary yet: import it in the «Import and edit» tab.",
+    ),
+    "clusters.gauge.target": ("Mục tiêu {pct} %", "Target {pct} %"),
+    "clusters.gauge.expansion": ("Mở rộng {pct} %", "Expansion {pct} %"),
+    "clusters.metric.occupancy": ("Tỷ lệ lấp đầy", "Occupancy"),
+    "clusters.metric.occupied": ("Đã lấp đầy / đất cho thuê", "Occupied / leasable"),
+    "clusters.metric.gap": ("Còn thiếu để đạt {pct} %", "Still needed for {pct} %"),
+    "clusters.basis.leasable": ("Mẫu số: đất công nghiệp có thể cho thuê.", "Denominator: leasable industrial land."),
+    "clusters.basis.gross": (
+        "Mẫu số: tổng diện tích cụm (chưa có quy hoạch đất công nghiệp hay diện tích đất cho thuê).",
+        "Denominator: the cluster's gross area (no industrial zoning or leasable area yet).",
+    ),
+    "clusters.decree": (
+        "Nghị định 32/2024/NĐ-CP: lập cụm mới khi các cụm hiện có lấp đầy trên {new} % — {new_ok}; mở rộng cụm cần "
+        "tối thiểu {exp} % — {exp_ok}.",
+        "Decree 32/2024/NĐ-CP: a new cluster needs the existing ones above {new} % — {new_ok}; expanding a cluster "
+        "needs at least {exp} % — {exp_ok}.",
+    ),
+    "clusters.yes": ("đạt", "met"),
+    "clusters.no": ("chưa đạt", "not met"),
+    "clusters.by_status": ("Diện tích theo tình trạng", "Area by status"),
+    "clusters.status.vacant": ("Trống", "Vacant"),
+    "clusters.status.allocated": ("Đã cho thuê", "Allocated"),
+    "clusters.status.building": ("Đang xây dựng", "Under construction"),
+    "clusters.status.operating": ("Đang hoạt động", "Operating"),
+    "clusters.col.id": ("Mã", "ID"),
+    "clusters.col.lot": ("Số lô", "Lot"),
+    "clusters.col.status": ("Tình trạng", "Status"),
+    "clusters.col.tenant": ("Đơn vị thuê", "Tenant"),
+    "clusters.col.sector": ("Ngành nghề", "Sector"),
+    "clusters.col.leased_on": ("Ngày thuê", "Leased on"),
+    "clusters.col.relocated_from": ("Di dời từ", "Relocated from"),
+    "clusters.col.area_ha": ("Diện tích (ha)", "Area (ha)"),
+    "clusters.tab.map": ("Bản đồ", "Map"),
+    "clusters.tab.lots": ("Các lô", "Lots"),
+    "clusters.tab.time": ("Theo thời gian", "Over time"),
+    "clusters.tab.whatif": ("Giả định di dời", "Relocation what-if"),
+    "clusters.tab.data": ("Nhập và sửa", "Import and edit"),
+    "clusters.map.assets": ("Bản đồ chưa hiển thị được", "The map cannot be shown"),
+    "clusters.legend": ("Chú giải", "Legend"),
+    "clusters.legend.boundary": ("Ranh giới cụm", "Cluster boundary"),
+    "clusters.legend.industrial": ("Đất công nghiệp", "Industrial land"),
+    "clusters.lots.empty": ("Chưa có lô đất nào.", "No lots yet."),
+    "clusters.time.caption": (
+        "Theo ngày thuê của các lô, với tình trạng hiện tại; lô chưa ghi ngày thuê không được tính.",
+        "From the lots' lease dates, with their current status; lots without a lease date are left out.",
+    ),
+    "clusters.time.x": ("Ngày", "Date"),
+    "clusters.time.y": ("Tỷ lệ lấp đầy (%)", "Occupancy (%)"),
+    "clusters.time.line": ("Ngưỡng", "Threshold"),
+    "clusters.whatif.caption": (
+        "Kế hoạch: di dời các cơ sở gia công nhôm kính, sửa chữa xe, gia công cơ khí và các cơ sở gây ô nhiễm xen "
+        "kẽ khu dân cư vào CCN Phố Ràng. Chọn cơ sở và nhập diện tích cần để xem tỷ lệ lấp đầy dự kiến.",
+        "The plan moves aluminium-glass, vehicle-repair and mechanical workshops and other polluting facilities out "
+        "of residential areas into CCN Phố Ràng. Pick facilities and enter the area they need to see the projection.",
+    ),
+    "clusters.whatif.pick": ("Cơ sở cần di dời vào cụm", "Facilities to relocate into the cluster"),
+    "clusters.whatif.area": ("Diện tích cần: {name} (ha)", "Area needed: {name} (ha)"),
+    "clusters.cand.aluminium_glass": ("Cơ sở gia công nhôm kính", "Aluminium-glass workshops"),
+    "clusters.cand.vehicle_repair": ("Cơ sở sửa chữa xe máy, ô tô", "Vehicle-repair workshops"),
+    "clusters.cand.mechanical": ("Cơ sở gia công cơ khí", "Mechanical workshops"),
+    "clusters.cand.other_polluting": (
+        "Cơ sở gây ô nhiễm khác trong khu dân cư",
+        "Other polluting facilities in residential areas",
+    ),
+    "clusters.whatif.projected": ("Tỷ lệ lấp đầy dự kiến", "Projected occupancy"),
+    "clusters.whatif.unplaced": (
+        "{ha} ha không còn chỗ: đất cho thuê còn trống chỉ {free} ha.",
+        "{ha} ha does not fit: only {free} ha of leasable land is free.",
+    ),
+    "clusters.whatif.meets": ("Đạt mục tiêu {pct} %.", "Reaches the {pct} % target."),
+    "clusters.whatif.short": ("Còn thiếu {ha} ha để đạt {pct} %.", "{ha} ha short of {pct} %."),
+    "clusters.import.title": ("Nhập tệp cho cụm này", "Import a file for this cluster"),
+    "clusters.import.layer": ("Lớp", "Layer"),
+    "clusters.import.layer.cluster_lots": ("Lô đất", "Lots"),
+    "clusters.import.layer.cluster_boundaries": ("Ranh giới cụm", "Cluster boundary"),
+    "clusters.import.layer.cluster_zoning": ("Quy hoạch sử dụng đất", "Land use (zoning)"),
+    "clusters.import.file": ("Tệp dữ liệu", "Data file"),
+    "clusters.import.help": (
+        "Shapefile (.zip), GeoPackage, GeoJSON, KML/KMZ, DXF, DGN v7, CSV/Excel có tọa độ. Lô đất: trường `status` "
+        "(trống | đã cho thuê | đang xây dựng | đang hoạt động), `leased_on`, `tenant`, `sector`, `relocated_from`. "
+        "Quy hoạch: trường `use`. Các đối tượng hiện có của cụm này trong lớp được thay bằng nội dung tệp (phiên bản "
+        "cũ vẫn được giữ).",
+        "Shapefile (.zip), GeoPackage, GeoJSON, KML/KMZ, DXF, DGN v7, CSV/Excel with coordinates. Lots: field "
+        "`status` (vacant | allocated | building | operating), `leased_on`, `tenant`, `sector`, `relocated_from`. "
+        "Zoning: field `use`. This cluster's features in the layer are replaced by the file (earlier versions are "
+        "kept).",
+    ),
+    "clusters.import.quality": ("Chất lượng hình học", "Geometry quality"),
+    "clusters.import.read": ("Đọc được {n} đối tượng, hệ tọa độ {crs}.", "Read {n} features, CRS {crs}."),
+    "clusters.import.replace": (
+        "Lưu sẽ thay {old} đối tượng hiện có của cụm bằng {new} đối tượng.",
+        "Saving replaces the cluster's {old} current features with {new}.",
+    ),
+    "clusters.import.part": ("Tệp có nhiều ranh giới – chọn ranh giới của cụm", "The file holds several boundaries"),
+    "clusters.import.save": ("Lưu thành phiên bản mới", "Save as a new version"),
+    "clusters.saved": (
+        "Đã lưu {layer}, phiên bản {version} (người sửa: {user}).",
+        "Saved {layer}, version {version} (by {user}).",
+    ),
+    "clusters.edit.title": ("Sửa thuộc tính các lô", "Edit the lots' attributes"),
+    "clusters.edit.save": ("Lưu thay đổi", "Save changes"),
+    "clusters.edit.none": ("Không có thay đổi nào để lưu.", "There are no changes to save."),
+    "clusters.edit.message": ("sửa {n} lô trên trang Cụm công nghiệp", "{n} lot(s) edited on the clusters page"),
+    "clusters.add.title": ("Thêm lô theo tọa độ góc", "Add a lot from its corner coordinates"),
+    "clusters.add.corners": (
+        "Tọa độ các góc, VN-2000 kinh tuyến trục 104°45′ múi 3° (EPSG:9208): mỗi dòng «X Y», X là tọa độ Bắc, Y là "
+        "tọa độ Đông (như bảng tọa độ mốc giới)",
+        "Corner coordinates in VN-2000 / TM-3 104°45′ (EPSG:9208): one «X Y» per line, X northing and Y easting (as "
+        "Vietnamese boundary-marker tables write them)",
+    ),
+    "clusters.add.button": ("Thêm lô", "Add lot"),
+    "clusters.add.message": ("thêm lô {lot} trên trang Cụm công nghiệp", "lot {lot} added on the clusters page"),
+    "clusters.draw_note": (
+        "Chưa vẽ được lô trực tiếp trên bản đồ (cần thư viện Leaflet.draw chạy ngoại tuyến); hãy nhập tệp hoặc tọa "
+        "độ góc.",
+        "Drawing lots on the map is not available yet (it needs Leaflet.draw served offline); import a file or enter "
+        "corner coordinates.",
+    ),
+    "clusters.history": ("Lịch sử phiên bản lớp lô đất", "Version history of the lot layer"),
+    "clusters.col.version": ("Phiên bản", "Version"),
+    "clusters.col.written_at": ("Thời điểm (UTC)", "When (UTC)"),
+    "clusters.col.user": ("Người sửa", "By"),
+    "clusters.col.message": ("Ghi chú", "Note"),
+    # --- materials page ---
+    "materials.title": ("Vùng nguyên liệu", "Raw-material zones"),
+    "materials.intro": (
+        "Diện tích theo kế hoạch (mục IV.4, III.3) so với diện tích đã khoanh vẽ theo từng xã, và vùng cung cấp "
+        "nguyên liệu quanh các nhà máy chế biến. Diện tích tính trong VN-2000 / TM-3 104°45′ (EPSG:9208).",
+        "The plan's areas (sections IV.4, III.3) against the mapped stands, commune by commune, and the supply "
+        "areas around the processing plants. Areas are measured in VN-2000 / TM-3 104°45′ (EPSG:9208).",
+    ),
+    "materials.species": ("Cây trồng / vùng", "Species / zone"),
+    "materials.units": ("Đơn vị hành chính", "Administrative units"),
+    "materials.units.legacy": ("17 xã cũ (kế hoạch)", "17 legacy communes (the plan's)"),
+    "materials.units.2025": ("Xã mới từ 7/2025", "Communes since July 2025"),
+    "materials.scheme": ("Phân lớp", "Classes"),
+    "materials.scheme.JenksCaspall": ("Ngắt tự nhiên (Jenks)", "Natural breaks (Jenks)"),
+    "materials.scheme.Quantiles": ("Phân vị", "Quantiles"),
+    "materials.scheme.EqualInterval": ("Khoảng đều nhau", "Equal intervals"),
+    "materials.no_mapped": (
+        "Chưa có lô trồng đã khoanh vẽ (lớp material_zones_mapped trống): bản đồ chỉ tô các xã mà kế hoạch nêu, "
+        "với số liệu của kế hoạch. Cần nhập dữ liệu khoanh vẽ (trang Dữ liệu) để so sánh kế hoạch với thực tế.",
+        "No mapped stands yet (layer material_zones_mapped is empty): the map only shades the communes the plan "
+        "names, with the plan's figures. Import mapped stands (Data page) to compare the plan with what is planted.",
+    ),
+    "materials.plan.zone_ha": ("{ha} ha (cả vùng)", "{ha} ha (whole zone)"),
+    "materials.plan.no_area": ("kế hoạch không nêu diện tích", "no area in the plan"),
+    "materials.plan.legend": (
+        "Xã tô màu: nằm trong vùng nguyên liệu của kế hoạch cho cây đã chọn (ranh giới xã là sơ đồ).",
+        "Shaded communes: inside a plan zone for the chosen species (commune boundaries are schematic).",
+    ),
+    "materials.map.assets": ("Không hiển thị được bản đồ", "The map cannot be shown"),
+    "materials.col.unit": ("Xã", "Commune"),
+    "materials.col.code": ("Mã xã", "Code"),
+    "materials.col.name": ("Tên xã", "Name"),
+    "materials.col.total": ("Tổng (ha)", "Total (ha)"),
+    "materials.col.mapped_ha": ("Đã khoanh vẽ", "Mapped"),
+    "materials.col.plan": ("Kế hoạch", "Plan"),
+    "materials.col.zone": ("Vùng nguyên liệu", "Zone"),
+    "materials.col.species": ("Cây trồng", "Species"),
+    "materials.col.communes": ("Các xã (mã)", "Communes (codes)"),
+    "materials.col.planned_ha": ("Kế hoạch (ha)", "Planned (ha)"),
+    "materials.col.mapped_in_ha": ("Đã khoanh vẽ trong vùng (ha)", "Mapped inside (ha)"),
+    "materials.col.pct": ("Đạt (%)", "Achieved (%)"),
+    "materials.col.mapped_outside_ha": ("Ở xã khác (ha)", "In other communes (ha)"),
+    "materials.col.unassigned_ha": ("Ngoài các xã (ha)", "Outside every commune (ha)"),
+    "materials.col.counted": ("Loài được tính", "Species counted"),
+    "materials.district": ("toàn huyện", "whole district"),
+    "materials.communes_short": ("xã", "communes"),
+    "materials.plan_table": ("Từng vùng của kế hoạch", "Each plan zone"),
+    "materials.outside": ("Ngoài các xã", "Outside every commune"),
+    "materials.plan_vs_mapped": ("Kế hoạch và thực tế", "Plan against mapped"),
+    "materials.by_commune": ("Diện tích theo xã (ha)", "Hectares by commune"),
+    "materials.unassigned": (
+        "{ha} ha lô trồng nằm ngoài mọi xã (khe hở ranh giới hoặc ngoài huyện): không tính cho xã nào.",
+        "{ha} ha of stands lie outside every commune (boundary gaps or outside the district): counted for none.",
+    ),
+    "materials.sheet.communes": ("Theo xã", "By commune"),
+    "materials.sheet.plan": ("Kế hoạch và thực tế", "Plan vs mapped"),
+    "materials.download.csv": ("Tải CSV", "Download CSV"),
+    "materials.download.xlsx": ("Tải XLSX", "Download XLSX"),
+    "materials.supply.title": ("Vùng cung cấp nguyên liệu", "Supply area"),
+    "materials.supply.plant": ("Nhà máy", "Plant"),
+    "materials.supply.distance": ("Khoảng cách (km)", "Distance (km)"),
+    "materials.supply.roads": ("Đo theo", "Measured"),
+    "materials.supply.straight": ("đường chim bay", "straight line"),
+    "materials.supply.no_plants": ("Chưa có nhà máy nào có vị trí.", "No plant has a location yet."),
+    "materials.supply.need_mapped": (
+        "Cần dữ liệu lô trồng đã khoanh vẽ để tính vùng cung cấp; vòng tròn chưa được vẽ.",
+        "Mapped stands are needed to measure a supply area; nothing is drawn yet.",
+    ),
+    "materials.supply.yield": (
+        "Năng suất mỗi ha mỗi năm (t hoặc m³; 0 = bỏ qua)",
+        "Yield per ha and year (t or m³; 0 = none)",
+    ),
+    "materials.supply.capacity": ("Công suất nhà máy mỗi năm (cùng đơn vị)", "Plant capacity per year (same unit)"),
+    "materials.supply.area": ("Diện tích trong vùng", "Area within reach"),
+    "materials.supply.amount": ("Sản lượng mỗi năm", "Supply per year"),
+    "materials.supply.ratio": ("So với công suất", "Of capacity"),
+    "materials.supply.species": ("Loài được tính: {species}", "Species counted: {species}"),
+    "materials.supply.all_species": ("mọi loài", "all species"),
+    # --- targets page ---
+    "targets.title": ("Mục tiêu & kinh phí", "Targets & funding"),
+    "targets.caption": (
+        "Kết quả thực hiện 13 mục tiêu (mục II) và mục tiêu đào tạo (mục IV.2) của Kế hoạch; nguồn vốn (mục V) "
+        "và đối chiếu số liệu; báo cáo định kỳ (mục VII).",
+        "Results of the plan's 13 targets (section II) and the training target (IV.2); funding (section V) and "
+        "its consistency; the periodic reports (section VII).",
+    ),
+    "targets.next_report": (
+        "Kỳ báo cáo tiếp theo: {title} — gửi trước ngày {due} (còn {days} ngày). Báo cáo 6 tháng trước 15/6, "
+        "báo cáo năm trước 10/12 (mục VII); báo cáo sơ kết, tổng kết theo chỉ đạo.",
+        "Next report: {title} — due before {due} ({days} days left). Six-month report before 15 June, annual "
+        "report before 10 December (section VII); mid-term and end-of-term summaries as directed.",
+    ),
+    "targets.as_of": ("Đánh giá tại ngày", "Evaluate on"),
+    "targets.rules": ("Cách đánh giá", "How statuses are decided"),
+    "targets.section.cards": ("Các mục tiêu", "The targets"),
+    "targets.goal": ("Kế hoạch", "Plan"),
+    "targets.actual": ("Thực hiện", "Actual"),
+    "targets.progress": ("Tỷ lệ", "Progress"),
+    "targets.basis": ("Căn cứ", "Basis"),
+    "targets.evidence": ("Số liệu dùng", "Evidence"),
+    "targets.source": ("Nguồn (mục)", "Source (section)"),
+    "targets.responsible": ("Cơ quan chủ trì", "Lead office"),
+    "targets.method.recorded": ("nhập theo kỳ", "recorded per period"),
+    "targets.method.derived": ("tính từ bản đồ", "derived from the map"),
+    "targets.plan_text": ("Nội dung trong Kế hoạch", "Text of the plan"),
+    "targets.section.entry": ("Nhập số liệu thực hiện", "Record an actual value"),
+    "targets.entry.help": (
+        "Mỗi lần nhập được lưu thêm (không sửa, không xóa), kèm người nhập và thời điểm; muốn sửa thì nhập lại "
+        "cho cùng kỳ — lần nhập sau cùng được dùng.",
+        "Every entry is appended (never edited or deleted) with who and when; to correct a value, record it "
+        "again for the same period — the latest entry counts.",
+    ),
+    "targets.entry.measure": ("Chỉ tiêu", "Measure"),
+    "targets.entry.period": ("Kỳ (2025-H1, 2025, 2021-2025)", "Period (2025-H1, 2025, 2021-2025)"),
+    "targets.entry.value": ("Giá trị", "Value"),
+    "targets.entry.source": ("Nguồn số liệu", "Source of the figure"),
+    "targets.entry.note": ("Ghi chú", "Note"),
+    "targets.entry.submit": ("Lưu số liệu", "Save the value"),
+    "targets.entry.saved": (
+        "Đã lưu: {what} = {value} {unit}, kỳ {period} (người nhập: {user}).",
+        "Saved: {what} = {value} {unit}, period {period} (by {user}).",
+    ),
+    "targets.entry.history": ("Lịch sử số liệu đã nhập", "Recorded values (history)"),
+    "targets.entry.none": ("Chưa có số liệu nào được nhập.", "No value has been recorded yet."),
+    "targets.section.funding": ("Nguồn vốn (mục V)", "Funding (section V)"),
+    "targets.funding.by_source": ("Theo nguồn vốn (tỷ đồng, số ghi trong Kế hoạch)", "By source (bn VND, as stated)"),
+    "targets.funding.by_sector": ("Theo lĩnh vực (các khoản chi tiết, tỷ đồng)", "By sector (itemised lines, bn VND)"),
+    "targets.funding.projects": ("Kinh phí các dự án nêu tại mục II, III", "Project costs stated in II and III"),
+    "targets.funding.checks": ("Đối chiếu số liệu", "Consistency of the figures"),
+    "targets.funding.checks_help": (
+        "Tính từ chính các số ghi trong Kế hoạch: mỗi chỗ số tổng khác tổng các khoản con, hoặc cùng một hạng mục "
+        "được ghi số hay phạm vi khác nhau ở các mục.",
+        "Computed from the plan's own figures: every place where a total differs from the sum of its parts, or "
+        "one item is given different amounts or scopes in different sections.",
+    ),
+    "targets.funding.none": ("Các số tổng và số chi tiết khớp nhau.", "Totals and parts agree."),
+    "targets.funding.reconciliation": (
+        "Để tham khảo: các dòng vốn doanh nghiệp so với kinh phí các dự án cùng lĩnh vực (Kế hoạch không nói dòng "
+        "nào gồm dự án nào)",
+        "For information: the enterprise lines beside the project costs of the same sector (the plan does not say "
+        "which projects make up a line)",
+    ),
+    "targets.col.label": ("Khoản mục", "Line"),
+    "targets.col.stated": ("Số ghi (tỷ đồng)", "Stated (bn VND)"),
+    "targets.col.parts": ("Tổng các khoản con", "Sum of parts"),
+    "targets.col.amount": ("Tỷ đồng", "bn VND"),
+    "targets.col.section": ("Mục", "Section"),
+    "targets.col.line": ("Dòng vốn (tỷ đồng)", "Line (bn VND)"),
+    "targets.col.itemised": ("Đã nêu dự án (tỷ đồng)", "Itemised (bn VND)"),
+    "targets.col.rest": ("Chưa nêu (tỷ đồng)", "Not itemised (bn VND)"),
+    "targets.col.projects": ("Dự án", "Projects"),
+    "targets.section.disbursement": ("Giải ngân", "Disbursements"),
+    "targets.disb.line": ("Khoản mục hoặc dự án", "Funding line or project"),
+    "targets.disb.amount": ("Số tiền (tỷ đồng)", "Amount (bn VND)"),
+    "targets.disb.submit": ("Lưu giải ngân", "Save the disbursement"),
+    "targets.disb.saved": (
+        "Đã lưu giải ngân {amount} tỷ đồng cho {line}, kỳ {period} (người nhập: {user}).",
+        "Saved {amount} bn VND for {line}, period {period} (by {user}).",
+    ),
+    "targets.disb.none": ("Chưa có số liệu giải ngân.", "No disbursement recorded yet."),
+    "targets.col.planned": ("Kế hoạch (tỷ đồng)", "Planned (bn VND)"),
+    "targets.col.disbursed": ("Đã giải ngân (tỷ đồng)", "Disbursed (bn VND)"),
+    "targets.col.share": ("Tỷ lệ (%)", "Share (%)"),
+    "targets.col.periods": ("Các kỳ", "Periods"),
+    "targets.section.report": ("Báo cáo định kỳ", "Periodic report"),
+    "targets.report.period": ("Kỳ báo cáo", "Reporting period"),
+    "targets.report.lang": ("Ngôn ngữ báo cáo", "Report language"),
+    "targets.report.make": ("Lập báo cáo", "Make the report"),
+    "targets.report.docx": ("Tải báo cáo (DOCX)", "Download the report (DOCX)"),
+    "targets.report.xlsx": ("Tải bảng số liệu (XLSX)", "Download the tables (XLSX)"),
+    "targets.report.ready": ("Báo cáo {title} đã sẵn sàng.", "The report for {title} is ready."),
+    # --- data page ---
+    "data.title": ("Dữ liệu", "Data"),
+    "data.tab.import": ("Nhập dữ liệu", "Import"),
+    "data.tab.history": ("Lịch sử lớp", "Layer history"),
+    "data.tab.export": ("Xuất dữ liệu", "Export"),
+    "data.target": ("Nhập vào lớp", "Import into layer"),
+    "data.new_layer": ("Lớp mới…", "New layer…"),
+    "data.new_layer_id": ("Mã lớp mới", "New layer id"),
+    "data.new_layer_help": (
+        "Chữ thường không dấu, số và dấu _, bắt đầu bằng chữ (ví dụ: khu_dat_moi)",
+        "Lower-case letters, digits and _, starting with a letter (e.g. new_parcels)",
+    ),
+    "data.upload": ("Tải tệp lên", "Upload a file"),
+    "data.upload_help": (
+        "Shapefile (.zip gồm .shp .shx .dbf .prj), GeoPackage, GeoJSON, KML/KMZ, DXF, DGN v7, FlatGeobuf, "
+        "GeoParquet, CSV/XLSX có cột tọa độ (X/Y VN-2000 hoặc Kinh độ/Vĩ độ)",
+        "Shapefile (.zip with .shp .shx .dbf .prj), GeoPackage, GeoJSON, KML/KMZ, DXF, DGN v7, FlatGeobuf, "
+        "GeoParquet, CSV/XLSX with coordinate columns (VN-2000 X/Y or longitude/latitude)",
+    ),
+    "data.upload_first": (
+        "Chọn lớp đích và tải tệp lên để kiểm tra. Chưa có gì được ghi cho đến khi bấm « Lưu vào kho ».",
+        "Choose the target layer and upload a file to check it. Nothing is written until you press “Save to store”.",
+    ),
+    "data.too_large": ("Tệp lớn hơn giới hạn tải lên ({mb} MB)", "The file is larger than the upload limit ({mb} MB)"),
+    "data.quality": ("Chất lượng vị trí của dữ liệu", "Geometry quality of the data"),
+    "data.source_layer": ("Chọn lớp trong tệp", "Choose the layer in the file"),
+    "data.crs_guess": (
+        "Đoán từ giá trị tọa độ: {crs} — {reason}",
+        "Guess from the coordinate values: {crs} — {reason}",
+    ),
+    "data.crs_no_guess": ("Không đoán được hệ tọa độ: {reason}", "No CRS could be guessed: {reason}"),
+    "data.crs_choose": ("Hệ tọa độ của tệp", "CRS of the file"),
+    "data.crs_apply": ("Dùng hệ tọa độ này", "Use this CRS"),
+    "data.crs_chosen": ("Hệ tọa độ đã chọn: {crs}", "CRS chosen: {crs}"),
+    "data.crs_src.file": ("theo tệp", "from the file"),
+    "data.crs_src.given": ("do người dùng chọn", "chosen by the user"),
+    "data.crs_src.guessed": ("đoán từ giá trị", "guessed from the values"),
+    "data.mapping": ("Ghép trường", "Field mapping"),
+    "data.mapping_help": (
+        "Chọn cột của tệp cho từng trường của lớp. Cột không được ghép sẽ không được nhập.",
+        "Choose the file's column for each field of the layer. Columns not mapped are not imported.",
+    ),
+    "data.m.field": ("Trường", "Field"),
+    "data.m.label": ("Tên trường", "Label"),
+    "data.m.required": ("Bắt buộc", "Required"),
+    "data.m.column": ("Cột trong tệp", "Column of the file"),
+    "data.report": ("Báo cáo kiểm tra", "Validation report"),
+    "data.r.item": ("Mục", "Item"),
+    "data.r.value": ("Giá trị", "Value"),
+    "data.r.features": ("Số đối tượng", "Features"),
+    "data.r.driver": ("Định dạng", "Format"),
+    "data.r.crs": ("Hệ tọa độ", "CRS"),
+    "data.r.encoding": ("Bảng mã chữ", "Text encoding"),
+    "data.r.converted": ("Trường đã chuyển sang Unicode", "Fields converted to Unicode"),
+    "data.r.repaired": ("Hình học đã sửa (make_valid)", "Geometries repaired (make_valid)"),
+    "data.r.empty": ("Đối tượng không có hình học", "Features without geometry"),
+    "data.r.mixed": ("Lẫn nhiều kiểu hình học", "Mixed geometry types"),
+    "data.r.duplicates": ("Mã trùng", "Duplicate ids"),
+    "data.gdal": ("Thông báo của GDAL", "GDAL messages"),
+    "data.preview": ("Xem trước", "Preview"),
+    "data.preview_rows": ("Hiển thị {n} trên {total} dòng", "Showing {n} of {total} rows"),
+    "data.message": ("Ghi chú cho phiên bản mới", "Note for the new version"),
+    "data.commit": ("Lưu vào kho", "Save to store"),
+    "data.discard": ("Bỏ tệp này", "Discard this file"),
+    "data.blocked": (
+        "Chưa thể lưu: sửa các lỗi ở trên (hoặc ghép trường) rồi tải lại tệp.",
+        "Cannot be saved yet: fix the problems above (or the field mapping) and upload again.",
+    ),
+    "data.committed": (
+        "Đã lưu {n} đối tượng vào lớp {layer}, phiên bản {version}. Phiên bản trước vẫn được giữ.",
+        "Stored {n} features in layer {layer}, version {version}. The previous version is kept.",
+    ),
+    "data.no_layers": ("Kho chưa có lớp nào.", "The store has no layers yet."),
+    "data.layer": ("Lớp", "Layer"),
+    "data.h.version": ("Phiên bản", "Version"),
+    "data.h.when": ("Thời điểm (UTC)", "Written (UTC)"),
+    "data.h.user": ("Người ghi", "User"),
+    "data.h.origin": ("Nguồn gốc", "Origin"),
+    "data.h.features": ("Số đối tượng", "Features"),
+    "data.h.message": ("Ghi chú", "Note"),
+    "data.h.current": ("Hiện hành", "Current"),
+    "data.restore_pick": ("Khôi phục phiên bản", "Restore version"),
+    "data.restore": ("Khôi phục", "Restore"),
+    "data.restored": (
+        "Đã khôi phục lớp {layer} về nội dung phiên bản {old} (thành phiên bản {version}).",
+        "Layer {layer} restored to the content of version {old} (as version {version}).",
+    ),
+    "data.format": ("Định dạng", "Format"),
+    "data.fmt.gpkg": ("GeoPackage (kèm kiểu hiển thị QGIS)", "GeoPackage (with QGIS style)"),
+    "data.fmt.shp": ("Shapefile (.zip)", "Shapefile (.zip)"),
+    "data.fmt.geojson": ("GeoJSON", "GeoJSON"),
+    "data.fmt.kml": ("KML (Google Earth)", "KML (Google Earth)"),
+    "data.fmt.csv": ("CSV (thuộc tính, diện tích ha)", "CSV (attributes, area in ha)"),
+    "data.fmt.xlsx": ("Excel (thuộc tính, diện tích ha)", "Excel (attributes, area in ha)"),
+    "data.export_crs": ("Hệ tọa độ xuất", "Output CRS"),
+    "data.export": ("Tạo tệp", "Build the file"),
+    "data.download": ("Tải về {name}", "Download {name}"),
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANG) -> str:
+    """The label for ``key`` in ``lang`` ("vi" or "en"); the key itself when it has no label."""
+    pair = TEXT.get(key)
+    if pair is None:
+        return key
+    return pair[1] if lang == "en" else pair[0]
