@@ -63,6 +63,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Các đối tượng kế hoạch có nêu nhưng chưa có vị trí, nên không vẽ trên bản đồ.",
         "Features the plan names without a place; they are not drawn on the map.",
     ),
+    "map.col.id": ("Mã đối tượng", "ID"),
     "map.col.layer": ("Lớp", "Layer"),
     "map.col.name": ("Tên", "Name"),
     "map.col.source": ("Nguồn", "Source"),
