@@ -1,0 +1,185 @@
+"""The map page under streamlit.testing (AppTest): layers, language, search, details, unlocated features."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from geo.text import fold
+from layers.catalogue import CATALOGUE
+from layers.settings import Settings
+from layers.store import open_store
+from ui import state
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+MAX_MAP_BYTES = 1_500_000
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A store built from data/ in a temporary file; BAOYEN_STORE points at it while this module runs."""
+    from layers.build import ensure_store
+
+    path = tmp_path_factory.mktemp("store") / "baoyen.gpkg"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BAOYEN_STORE", str(path))
+        ensure_store(Settings.from_env())
+        st.cache_resource.clear()  # ui.common caches the settings and the store per process
+        st.cache_data.clear()
+        yield path
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
+def _page() -> None:
+    from ui import map_page
+
+    map_page.render()
+
+
+def run_page(lang: str = "vi") -> AppTest:
+    at = AppTest.from_function(_page, default_timeout=60)
+    at.session_state[state.LANG] = lang
+    return at.run()
+
+
+def map_args(at: AppTest) -> dict:
+    (component,) = at.get("component_instance")
+    assert component.proto.component_name == "streamlit_folium.st_folium"
+    return json.loads(component.proto.json_args)
+
+
+def drawn_layers(args: dict) -> set[str]:
+    return {layer_id for layer_id in CATALOGUE._by_id if f'"id":"{layer_id}"' in args["feature_group"]}
+
+
+def located_counts(path: Path) -> dict[str, int]:
+    store = open_store(path)
+    out = {}
+    for layer_id in store.layer_ids():
+        frame = store.read_layer(layer_id)
+        out[layer_id] = int((~(frame.geometry.isna() | frame.geometry.is_empty)).sum())
+    return out
+
+
+def test_default_view_draws_the_visible_layers_within_budget(store_path: Path) -> None:
+    at = run_page()
+    assert not at.exception
+    args = map_args(at)
+    counts = located_counts(store_path)
+    expected = {layer.id for layer in CATALOGUE if layer.visible_by_default and counts.get(layer.id, 0) > 0}
+    assert drawn_layers(args) == expected
+    assert len(at.get("component_instance")[0].proto.json_args.encode()) <= MAX_MAP_BYTES
+    # every asset the map loads is the app's own
+    assert args["js_links"] == ["../../app/static/vendor/leaflet/leaflet.js"]
+    assert args["css_links"] == ["../../app/static/vendor/leaflet/leaflet.css"]
+    assert "https://" not in args["script"] + args["header"]
+    assert "L.tileLayer" not in args["feature_group"]  # no basemap by default (sources may cite web pages)
+    # pan/zoom never rerun the page: only a click on a feature is returned
+    assert args["returned_objects"] == ["last_object_clicked_tooltip"]
+    assert args["center"] is None and args["zoom"] is None
+
+
+def test_switching_a_layer_off_removes_it_and_keeps_the_map(store_path: Path) -> None:
+    at = run_page()
+    before = map_args(at)
+    at.checkbox(key=state.MAP_WIDGET + state.MAP_VISIBLE + "hydropower").uncheck().run()
+    after = map_args(at)
+    assert "hydropower" in drawn_layers(before) and "hydropower" not in drawn_layers(after)
+    assert drawn_layers(before) - drawn_layers(after) == {"hydropower"}
+    assert after["script"] == before["script"]  # the base map is unchanged, so the browser keeps it and its view
+    at.toggle(key=state.MAP_WIDGET + state.MAP_GROUP_VISIBLE + "admin").set_value(False).run()
+    assert not drawn_layers(map_args(at)) & {"communes_legacy", "communes_2025", "commune_centres"}
+
+
+def test_language_switch_changes_labels_not_the_map(store_path: Path) -> None:
+    vi, en = run_page("vi"), run_page("en")
+    assert not vi.exception and not en.exception
+    assert vi.subheader[0].value == "Bản đồ quy hoạch" and en.subheader[0].value == "Planning map"
+    legend_vi = "".join(e.proto.body for e in vi.get("html"))
+    legend_en = "".join(e.proto.body for e in en.get("html"))
+    assert "Hành chính" in legend_vi and "Administrative units" in legend_en
+    assert "Geometry quality" in legend_en
+    args_vi, args_en = map_args(vi), map_args(en)
+    assert args_vi["script"] == args_en["script"]
+    assert '"title":"Hydropower plants"' in args_en["feature_group"]
+    assert '"title":"Thủy điện"' in args_vi["feature_group"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("pho rang", "Phố Ràng"), ("bao ha", "Bảo Hà"), ("PHỐ  RÀNG", "Phố Ràng"), ("thuy dien bao ha", "Bảo Hà")],
+)
+def test_search_ignores_diacritics_and_case_and_zooms(store_path: Path, query: str, expected: str) -> None:
+    at = run_page()
+    at.text_input(key=state.MAP_SEARCH).input(query).run()
+    assert not at.exception
+    results = at.radio(key=state.MAP_PICK + fold(query))
+    assert results.options and all(fold(expected) in fold(label) for label in results.options)
+    args = map_args(at)
+    assert args["center"] is not None and 9 <= args["zoom"] <= 16
+    lat, lon = args["center"]
+    assert 22.0 < lat < 22.6 and 104.1 < lon < 104.7  # inside Bảo Yên
+    assert "baoyenMapkit.highlight" in args["feature_group"] and expected in args["feature_group"]
+    # the chosen result's attributes are in the side panel
+    assert any(expected in md.value for md in at.markdown)
+
+
+def test_search_for_nothing_says_so(store_path: Path) -> None:
+    at = run_page()
+    at.text_input(key=state.MAP_SEARCH).input("zzzz không có").run()
+    assert not at.exception
+    assert at.info and at.info[0].value == "Không tìm thấy đối tượng nào có tên này."
+    assert map_args(at)["center"] is None
+
+
+def test_clicked_feature_fills_the_side_panel(store_path: Path) -> None:
+    store = open_store(store_path)
+    plants = store.read_layer("hydropower")
+    row = plants[plants["geom_quality"] != "unlocated"].iloc[0]
+    at = run_page("en")
+    at.session_state[state.MAP_SELECTED] = ("hydropower", str(row["id"]))
+    at.run()
+    assert not at.exception
+    (table,) = at.table
+    shown = table.value
+    assert row["name"] in shown.to_string()
+    assert "Capacity" in shown.index or "Status" in shown.index
+
+
+def test_unlocated_features_are_listed_under_the_map(store_path: Path) -> None:
+    store = open_store(store_path)
+    unlocated = sum(
+        int((store.read_layer(lid).geometry.isna() | store.read_layer(lid).geometry.is_empty).sum())
+        for lid in store.layer_ids()
+    )
+    at = run_page()
+    labels = [e.label for e in at.expander]
+    assert f"Chưa xác định vị trí ({unlocated})" in labels
+
+
+def _go_to(at: AppTest, url_path: str) -> AppTest:
+    """Open another st.navigation page of app.py (AppTest.switch_page only knows file pages)."""
+    pages = {info.get("url_pathname"): page_hash for page_hash, info in at._registered_pages.items()}
+    at._page_hash = pages[url_path]
+    return at.run()
+
+
+def test_basemap_and_layer_choices_are_remembered_across_pages(store_path: Path) -> None:
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    at.radio(key=state.MAP_WIDGET + state.MAP_BASEMAP).set_value("osm").run()
+    at.checkbox(key=state.MAP_WIDGET + state.MAP_VISIBLE + "clusters").uncheck().run()
+    assert "tile.openstreetmap.org" in map_args(at)["feature_group"]
+    _go_to(at, "danh-muc")
+    assert not at.exception and not at.get("component_instance")
+    _go_to(at, "")  # the default page (ban-do) is registered under the empty path
+    assert not at.exception
+    assert at.radio(key=state.MAP_WIDGET + state.MAP_BASEMAP).value == "osm"
+    assert "tile.openstreetmap.org" in map_args(at)["feature_group"]
+    assert "clusters" not in drawn_layers(map_args(at))

@@ -1,0 +1,904 @@
+"""Folium maps of the plan's layers that work offline, stay small, and draw each layer as its catalogue says.
+
+- :func:`base_map` makes a ``folium.Map`` whose only assets are Leaflet's own JS and CSS, served by the app
+  (:mod:`ui.assets`, :func:`use_local_assets`): no jQuery, Bootstrap, Font Awesome or marker plugins.
+- :func:`prepare_layer` turns a layer frame into a compact, language-free :class:`PreparedLayer` (simplified,
+  rounded GeoJSON text with one style index per feature): cache it per layer version.
+- :func:`add_layer` draws a layer on a map or ``FeatureGroup`` with its catalogue :class:`~layers.model.Style`
+  (points as circle markers sized by ``size_field`` with square-root scaling, polygons flat or hatched, colours
+  by ``color_field``). Geometry quality shows: approximate features are dashed, schematic ones dotted and
+  lighter, and their tooltip and popup say so. Popups and tooltips are built in the browser from the feature's
+  key figures and the labels of one language, so the data is sent once per layer version.
+- :func:`legend_html` builds the legend from the same styles, with a note on geometry qualities.
+
+Every map made here runs a small script (``window.baoyenMapkit``) that the layers call; maps for
+streamlit-folium's ``feature_group_to_add`` must therefore come from :func:`base_map`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, Figure, MacroElement
+from folium.elements import JSCSSMixin
+from folium.template import Template
+
+from geo.crs import to_display
+from geo.errors import InputDataError
+from geo.text import fold
+from layers.catalogue import SPECIES_LABELS, STATUS_LABELS
+from layers.model import GEOM_QUALITIES, GEOM_QUALITY_LABELS, GROUPS, Catalogue, FieldDef, LayerDef, Style
+from ui import assets
+from ui.i18n import TEXT, t
+
+#: Bảo Yên district (legacy), lon/lat bounds of the 17 communes: the map's first view.
+DISTRICT_BOUNDS: tuple[tuple[float, float], tuple[float, float]] = ((22.086, 104.209), (22.503, 104.629))
+DISTRICT_CENTER: tuple[float, float] = (22.2947, 104.4187)
+
+#: Tile basemaps: key -> (URL template, attribution, max zoom). "none" draws vector layers only, which is what
+#: works offline; the tiles simply stay blank without a network.
+BASEMAPS: dict[str, tuple[str, str, int] | None] = {
+    "none": None,
+    "osm": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+        19,
+    ),
+    "satellite": (
+        "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+        "Tiles &copy; Esri &mdash; Source: Esri, Maxar, Earthstar Geographics, and the GIS User Community",
+        18,
+    ),
+}
+
+#: Display defaults: ~5 m simplification and 5 decimals (~1 m) are far below what a screen shows at zoom 16.
+SIMPLIFY_M = 5.0
+DECIMALS = 5
+_M_PER_DEG = 111_320.0
+
+#: Qualities that are drawn differently and say so (see legend_html).
+FLAGGED_QUALITIES: tuple[str, ...] = ("approximate", "schematic")
+_DASH = {"approximate": "8 5", "schematic": "2 5"}
+_POINT_DASH = {"approximate": "4 3", "schematic": "2 3"}
+_FILL_FACTOR = {"approximate": 0.7, "schematic": 0.55}
+
+#: Units whose numbers are shown as they are (no thousands separator): years, degrees.
+_PLAIN_UNITS = ("year", "°")
+
+#: The reference a feature's tooltip carries (hidden) so a click can be traced to the feature: ⟦layer/id⟧.
+REF_OPEN, REF_CLOSE = "\u27e6", "\u27e7"
+
+
+# --- assets ---------------------------------------------------------------------------------------------------
+
+#: Links folium adds that a map of circle markers and vector layers does not need.
+_UNNEEDED = {
+    "jquery",
+    "bootstrap",
+    "awesome_markers",
+    "bootstrap_css",
+    "glyphicons_css",
+    "awesome_markers_font_css",
+    "awesome_markers_css",
+    "awesome_rotate_css",
+}
+
+
+def _walk(element: Any) -> Iterable[Any]:
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+def use_local_assets(element: folium.Map | folium.FeatureGroup) -> Any:
+    """Make ``element`` and everything in it load its JS/CSS from the app (``static/vendor``), not from CDNs.
+
+    Leaflet's links point at the vendored copy; folium's jQuery, Bootstrap, Font Awesome and awesome-markers
+    links are dropped (nothing here uses them). Any other remote asset is a plugin that is not vendored yet:
+    that raises ``ValueError`` naming it, rather than silently loading it from the internet.
+    """
+    local_js, local_css = dict(assets.js_urls()), dict(assets.css_urls())
+    for node in _walk(element):
+        if not isinstance(node, JSCSSMixin):
+            continue
+        for attr, local in (("default_js", local_js), ("default_css", local_css)):
+            links: list[tuple[str, str]] = []
+            for name, url in getattr(node, attr):
+                if name in local:
+                    links.append((name, local[name]))
+                elif name in _UNNEEDED:
+                    continue
+                elif url.startswith(assets.VENDOR_URL):
+                    links.append((name, url))
+                else:
+                    raise ValueError(
+                        f"{type(node).__name__} loads {url!r}, which is not served by the app; add its npm package "
+                        "to package.json and ui/assets.py"
+                    )
+            setattr(node, attr, links)  # an instance attribute: folium's class lists stay untouched
+    return element
+
+
+# --- the browser side -----------------------------------------------------------------------------------------
+
+_RUNTIME_JS = r"""
+(function () {
+  if (window.baoyenMapkit) { return; }
+  var ESC = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
+  function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return ESC[c]; }); }
+  var patterns = {};
+  function hatch(color) {
+    if (!patterns[color]) {
+      // 45° stripes, 8 px apart; each colour is shifted 2 px from the last so overlapping zones interleave
+      var shift = 2 * (Object.keys(patterns).length % 4), c = document.createElement("canvas");
+      c.width = 8; c.height = 8;
+      var g = c.getContext("2d");
+      g.strokeStyle = color; g.lineWidth = 1.3;
+      g.beginPath();
+      for (var k = -16; k <= 16; k += 8) { g.moveTo(k + shift, 8); g.lineTo(k + shift + 8, 0); }
+      g.stroke();
+      patterns[color] = g.createPattern(c, "repeat");
+    }
+    return patterns[color];
+  }
+  function styleOf(spec, f) {
+    var p = f.properties || {}, s = spec.styles[p._s] || spec.styles[0], o = {};
+    for (var k in s) { o[k] = s[k]; }
+    if (o.hatch) { o.fillColor = hatch(o.hatch); delete o.hatch; }
+    if (p._r) { o.radius = p._r; }
+    return o;
+  }
+  function value(spec, fd, v) {
+    if (typeof v === "boolean") { return esc(v ? spec.labels.yes : spec.labels.no); }
+    if (fd[3] && Object.prototype.hasOwnProperty.call(fd[3], v)) { return esc(fd[3][v]); }
+    var text = typeof v === "number" && !fd[4]
+      ? v.toLocaleString(spec.lang === "en" ? "en-US" : "vi-VN", {maximumFractionDigits: 2}) : String(v);
+    return esc(fd[2] ? text + "\u00a0" + fd[2] : text);
+  }
+  function tooltip(spec, f) {
+    var p = f.properties, q = spec.quality[p.geom_quality];
+    var h = "<b>" + esc(p.name == null ? "" : p.name) + "</b><br><span class=\"by-muted\">" + esc(spec.title);
+    if (q && q[2]) { h += " \u00b7 <i>" + esc(q[0]) + "</i>"; }
+    return h + "</span><span style=\"display:none\">\u27e6" + esc(spec.id) + "/" + esc(p.id) + "\u27e7</span>";
+  }
+  function popup(spec, f) {
+    var p = f.properties, q = spec.quality[p.geom_quality], rows = "";
+    spec.fields.forEach(function (fd) {
+      var v = p[fd[0]];
+      if (v !== undefined && v !== null && v !== "") {
+        rows += "<tr><th>" + esc(fd[1]) + "</th><td>" + value(spec, fd, v) + "</td></tr>";
+      }
+    });
+    var h = "<div class=\"by-popup\"><div class=\"by-name\">" + esc(p.name == null ? "" : p.name) + "</div>"
+      + "<div class=\"by-muted\">" + esc(spec.title) + "</div>";
+    if (rows) { h += "<table>" + rows + "</table>"; }
+    if (q) {
+      h += "<div class=\"by-q" + (q[2] ? " by-flag" : "") + "\">" + esc(spec.labels.quality) + ": <b>"
+        + esc(q[0]) + "</b>" + (q[1] ? " \u2014 " + esc(q[1]) : "") + "</div>";
+    }
+    var targets = p.plan_targets || spec.targets;
+    if (targets) { h += "<div>" + esc(spec.labels.targets) + ": " + esc(targets) + "</div>"; }
+    if (p.source) { h += "<div class=\"by-muted\">" + esc(spec.labels.source) + ": " + esc(p.source) + "</div>"; }
+    return h + "</div>";
+  }
+  function layer(spec, data, parent) {
+    var g = L.geoJSON(data, {
+      pointToLayer: function (f, ll) { return L.circleMarker(ll, styleOf(spec, f)); },
+      style: function (f) { return styleOf(spec, f); },
+      onEachFeature: function (f, l) {
+        l.byLayer = spec.id;
+        l.byFeature = f.properties.id;
+        l.bindTooltip(tooltip(spec, f), {sticky: true, direction: "top"});
+        l.bindPopup(function () { return popup(spec, f); }, {maxWidth: 360});
+      }
+    });
+    g.byLayer = spec.id;
+    return g.addTo(parent);
+  }
+  function highlight(parent, data, name) {
+    var g = L.geoJSON(data, {
+      interactive: false,
+      pointToLayer: function (f, ll) { return L.circleMarker(ll, {radius: 16}); },
+      style: function () { return {color: "#e31a1c", weight: 4, fill: false, interactive: false}; }
+    }).addTo(parent);
+    var b = g.getBounds(), at = data.features[0].properties._at;
+    L.tooltip({permanent: true, direction: "top", className: "by-hl", offset: [0, -14]})
+      .setLatLng(at ? L.latLng(at[0], at[1]) : b.getCenter()).setContent(esc(name)).addTo(parent);
+  }
+  function labels(target, titles) {
+    function apply(map) {
+      var zc = map && map.zoomControl;
+      if (!zc) { return; }
+      [[zc._zoomInButton, titles[0]], [zc._zoomOutButton, titles[1]]].forEach(function (bt) {
+        bt[0].title = bt[1]; bt[0].setAttribute("aria-label", bt[1]);
+      });
+    }
+    if (target instanceof L.Map) { apply(target); } else { target.on("add", function () { apply(target._map); }); }
+  }
+  window.baoyenMapkit = {esc: esc, hatch: hatch, style: styleOf, tooltip: tooltip, popup: popup, layer: layer,
+                         highlight: highlight, labels: labels};
+})();
+"""
+
+_CSS = """<style>
+.leaflet-container { font-family: "Source Sans Pro", "Segoe UI", Roboto, Arial, sans-serif; font-size: 0.85rem; }
+.by-popup { font-size: 0.82rem; line-height: 1.35; }
+.by-popup .by-name { font-weight: 600; font-size: 0.95rem; }
+.by-popup table { border-collapse: collapse; margin: 4px 0; }
+.by-popup th { text-align: left; font-weight: normal; color: #555; padding: 1px 8px 1px 0; vertical-align: top; }
+.by-popup td { padding: 1px 0; }
+.by-muted { color: #666; }
+.by-q { margin: 3px 0; }
+.by-flag { color: #8a4b00; }
+.leaflet-tooltip.by-hl { font-weight: 600; border: 2px solid #e31a1c; }
+</style>"""
+
+
+class _Text(Element):
+    """Text put into the page as it is: folium would compile an element's rendered script as a new template."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+class _ScriptOnly(MacroElement):
+    """A macro element with only a ``script`` macro, rendered once and never re-read as a template.
+
+    folium's ``MacroElement.render`` wraps the rendered script in ``Element(text)``, which compiles the text
+    with jinja: slow for a megabyte of GeoJSON, and unsafe, since ``{{ ... }}`` in a feature's name would run.
+    """
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # MacroElement.render returns None too
+        script = self._template.module.__dict__["script"](self, kwargs)
+        figure = cast(Figure, self.get_root())
+        figure.script.add_child(_Text(script), name=self.get_name())
+
+
+class _Runtime(_ScriptOnly):
+    """The map's own script: ``window.baoyenMapkit`` (styles, hatch patterns, popups, tooltips)."""
+
+    _template = Template("{% macro script(this, kwargs) %}" + _RUNTIME_JS + "{% endmacro %}")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "BaoyenRuntime"
+
+
+class _PlanLayer(_ScriptOnly):
+    """One catalogue layer: compact GeoJSON text plus a small spec (styles, labels) for the browser."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = window.baoyenMapkit.layer({{ this.spec }}, {{ this.data }}, {{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, spec_json: str, data_json: str) -> None:
+        super().__init__()
+        self._name = "PlanLayer"
+        self.spec = spec_json
+        self.data = data_json
+
+
+class _Highlight(_ScriptOnly):
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+window.baoyenMapkit.highlight({{ this._parent.get_name() }}, {{ this.data }}, {{ this.label }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, data_json: str, label: str) -> None:
+        super().__init__()
+        self._name = "Highlight"
+        self.data = data_json
+        self.label = _js_json(label)
+
+
+class _MapLabels(_ScriptOnly):
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+window.baoyenMapkit.labels({{ this._parent.get_name() }}, {{ this.titles }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "MapLabels"
+        self.titles = _js_json([t("map.zoom_in", lang), t("map.zoom_out", lang)])
+
+
+_TEMPLATE_OPENER = re.compile(r"\{(?=[{%#])")
+
+
+def _js_json(value: object) -> str:
+    """JSON text that is safe inside an HTML ``<script>`` and inert to jinja.
+
+    ``<`` is escaped (no ``</script>``, no ``<!--``) and so is a ``{`` that opens ``{{``, ``{%`` or ``{#`` —
+    which JSON syntax never produces, so only text inside strings is changed, to an equal escape.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
+    return _TEMPLATE_OPENER.sub(r"\\u007b", text)
+
+
+# --- maps -----------------------------------------------------------------------------------------------------
+
+
+def tile_layer(basemap: str) -> folium.TileLayer | None:
+    """The tile layer for a basemap key of :data:`BASEMAPS` (None for "none"); unknown keys raise KeyError."""
+    spec = BASEMAPS[basemap]
+    if spec is None:
+        return None
+    url, attribution, max_zoom = spec
+    return folium.TileLayer(tiles=url, attr=attribution, name=basemap, max_zoom=max_zoom, max_native_zoom=max_zoom)
+
+
+def context_group(*, basemap: str = "none", lang: str = "vi") -> folium.FeatureGroup:
+    """A feature group with the basemap tiles and the map's labels in ``lang``.
+
+    For a streamlit-folium page that keeps one stable map: pass this first in ``feature_group_to_add`` so that
+    changing the basemap or the language replaces only this group, never the map (the view is kept).
+    """
+    group = folium.FeatureGroup(name="context", control=False)
+    tiles = tile_layer(basemap)
+    if tiles is not None:
+        tiles.add_to(group)
+    _MapLabels(lang).add_to(group)
+    return group
+
+
+def base_map(
+    *,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    basemap: str = "none",
+    lang: str | None = "vi",
+) -> folium.Map:
+    """A folium map of Bảo Yên that loads only the app's own Leaflet (no CDN) and draws vectors on a canvas.
+
+    Parameters
+    ----------
+    center, zoom
+        First view (lat, lon) and zoom; the whole district when both are None.
+    basemap
+        "none" (vector layers only; the default, and what works offline), "osm" or "satellite".
+    lang
+        Language of the map's own labels (zoom buttons); None leaves them to a :func:`context_group`.
+    """
+    if basemap not in BASEMAPS:
+        raise KeyError(f"unknown basemap {basemap!r}; choose one of {', '.join(BASEMAPS)}")
+    m = folium.Map(
+        location=list(center or DISTRICT_CENTER),
+        zoom_start=zoom or 11,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+        zoom_snap=0.25,
+    )
+    cast(Figure, m.get_root()).header.add_child(Element(_CSS), name="baoyen_css")
+    _Runtime().add_to(m)
+    tiles = tile_layer(basemap)
+    if tiles is not None:
+        tiles.add_to(m)
+    if lang is not None:
+        _MapLabels(lang).add_to(m)
+    if center is None and zoom is None:
+        m.fit_bounds([list(DISTRICT_BOUNDS[0]), list(DISTRICT_BOUNDS[1])])
+    return use_local_assets(m)
+
+
+# --- display data ---------------------------------------------------------------------------------------------
+
+
+def display_frame(
+    frame: gpd.GeoDataFrame, *, simplify_m: float = SIMPLIFY_M, decimals: int = DECIMALS
+) -> gpd.GeoDataFrame:
+    """The located features of ``frame`` in EPSG:4326, simplified and rounded for display only.
+
+    Rows without geometry (``geom_quality`` "unlocated") are dropped; Z is dropped; lines and polygons are
+    simplified with a tolerance of ``simplify_m`` metres (topology preserved) and every coordinate is rounded to
+    ``decimals`` decimals (5 ≈ 1.1 m). Never use the result for measurements.
+    """
+    shown = to_display(frame, "the layer")
+    geoms = shown.geometry.array
+    keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    shown = shown.loc[keep].copy()
+    geoms = shapely.force_2d(shown.geometry.array)
+    if simplify_m > 0:
+        geoms = shapely.simplify(geoms, simplify_m / _M_PER_DEG, preserve_topology=True)
+    scale = 10.0**decimals
+    geoms = shapely.transform(geoms, lambda xy: np.round(xy * scale) / scale)
+    shown[shown.geometry.name] = gpd.GeoSeries(geoms, index=shown.index, crs=shown.crs)
+    return shown
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    """A named feature for search: where to zoom and what to highlight."""
+
+    layer_id: str
+    feature_id: str
+    name: str
+    folded: str
+    #: representative point (lat, lon); None for unlocated features
+    at: tuple[float, float] | None
+    zoom: int | None
+    #: the feature's display geometry as GeoJSON text (None for unlocated features)
+    geometry: str | None
+
+
+@dataclass(frozen=True)
+class PreparedLayer:
+    """A layer ready to draw: language-free, small, picklable (cache it per layer version)."""
+
+    layer_id: str
+    geojson: str
+    styles: tuple[str, ...]
+    n_features: int
+    quality_counts: tuple[tuple[str, int], ...]
+    size_max: float | None
+    #: values of the style's ``color_field`` that occur, in order of first appearance
+    color_values: tuple[str, ...]
+    bounds: tuple[float, float, float, float] | None
+    search: tuple[SearchEntry, ...]
+    #: (id, name, source) of features the plan names without a place
+    unlocated: tuple[tuple[str, str, str], ...]
+
+    @property
+    def n_located(self) -> int:
+        return self.n_features - len(self.unlocated)
+
+    @property
+    def dominant_quality(self) -> str | None:
+        located = [(q, n) for q, n in self.quality_counts if q != "unlocated"]
+        return max(located, key=lambda qn: qn[1])[0] if located else None
+
+
+def _plain(value: Any) -> Any:
+    """A JSON value for a cell: Python scalars, ISO dates; None for missing."""
+    if value is None:
+        return None
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return str(value)
+
+
+def _hex_color(value: str) -> str:
+    return value.lower()
+
+
+def _rgba(color: str, alpha: float) -> str:
+    c = color.lstrip("#")
+    if len(c) == 3:
+        c = "".join(ch * 2 for ch in c)
+    r, g, b = (int(c[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha:.2f})"
+
+
+def _fill_for(style: Style, value: object) -> str | None:
+    if style.color_field is not None and value is not None:
+        for key, color in style.color_map:
+            if key == value:
+                return color
+    return style.fill_color
+
+
+def style_for(layer: LayerDef, *, fill: str | None = None, quality: str | None = None) -> dict[str, Any]:
+    """Leaflet path options for a feature of ``layer`` with fill colour ``fill`` and geometry ``quality``.
+
+    The one place drawing rules live: the map and the legend both use it. ``hatch`` (a colour) asks the
+    browser for a diagonal-stripe pattern of that colour instead of a flat fill.
+    """
+    style = layer.style
+    fill = fill if fill is not None else style.fill_color
+    q = quality or "digitised"
+    out: dict[str, Any] = {"color": style.color, "weight": style.weight, "opacity": 0.95}
+    factor = _FILL_FACTOR.get(q, 1.0)
+    if layer.geometry_type == "Point":
+        out.update(radius=style.radius, fill=True, fillColor=fill or style.color)
+        out["fillOpacity"] = round(style.fill_opacity * factor, 3) if q != "schematic" else 0.15
+        if q in _POINT_DASH:
+            out["dashArray"] = _POINT_DASH[q]
+            out["weight"] = max(style.weight, 1.5)
+        return out
+    if q in _DASH:
+        out["dashArray"] = _DASH[q]
+    if layer.geometry_type == "LineString":
+        out["fill"] = False
+        return out
+    if style.hatch:
+        out.update(fill=True, hatch=_hex_color(fill or style.color), fillOpacity=round(0.6 * factor, 3))
+    elif fill is not None and style.fill_opacity > 0:
+        out.update(fill=True, fillColor=fill, fillOpacity=round(style.fill_opacity * factor, 3))
+    else:
+        out["fill"] = False
+    return out
+
+
+def _radius(style: Style, value: float | None, vmax: float | None) -> float:
+    if value is None or vmax is None or vmax <= 0 or value <= 0:
+        return style.radius
+    return round(style.radius_min + (style.radius_max - style.radius_min) * math.sqrt(min(value / vmax, 1.0)), 1)
+
+
+def _zoom_for(geom: shapely.Geometry) -> int:
+    if geom.geom_type == "Point":
+        return 15
+    minx, miny, maxx, maxy = geom.bounds
+    span = max(maxx - minx, (maxy - miny) * 1.1, 1e-4)
+    return int(min(16, max(9, math.floor(math.log2(360 * 600 / (256 * span))))))
+
+
+#: Fields a popup shows besides the catalogue's key figures (the issue: "... status, target year").
+POPUP_FIELDS: tuple[str, ...] = ("target_year",)
+
+
+def _popup_fields(layer: LayerDef) -> list[FieldDef]:
+    return [f for f in layer.fields if (f.key or f.name in POPUP_FIELDS) and f.name != "name"]
+
+
+def _property_fields(layer: LayerDef) -> list[str]:
+    names = ["id", "name", "source", "geom_quality"]
+    extra = [f.name for f in _popup_fields(layer)] + ["plan_targets", layer.style.size_field or ""]
+    for name in extra:
+        if name in layer.field_names and name not in names:
+            names.append(name)
+    return names
+
+
+def prepare_layer(
+    layer: LayerDef, frame: gpd.GeoDataFrame, *, simplify_m: float = SIMPLIFY_M, decimals: int = DECIMALS
+) -> PreparedLayer:
+    """Everything the map needs of a layer, computed once: display GeoJSON, styles, search index, unlocated list.
+
+    The GeoJSON keeps only the popup's key figures (the side panel reads the full row) and gives every feature a
+    style index ``_s`` (and a radius ``_r`` for sized points).
+    """
+    for col in ("id", "name"):
+        if col not in frame.columns:
+            raise InputDataError(f"layer `{layer.id}` has no `{col}` column; every feature needs id and name")
+    quality = (
+        frame["geom_quality"].astype("string").fillna("approximate")
+        if "geom_quality" in frame.columns
+        else pd.Series("approximate", index=frame.index, dtype="string")
+    )
+    quality_counts = tuple(
+        sorted(
+            Counter(quality.tolist()).items(),
+            key=lambda qn: GEOM_QUALITIES.index(qn[0]) if qn[0] in GEOM_QUALITIES else len(GEOM_QUALITIES),
+        )
+    )
+    shown = display_frame(frame, simplify_m=simplify_m, decimals=decimals)
+    # largest first, so smaller polygons are drawn on top and stay clickable (ordering only, not a measurement)
+    shown = shown.iloc[np.argsort(-shapely.area(shown.geometry.array), kind="stable")]
+    has_source = "source" in frame.columns
+    unlocated = tuple(
+        (str(_plain(frame.at[i, "id"])), _text(frame.at[i, "name"]), _text(frame.at[i, "source"]) if has_source else "")
+        for i in frame.index.difference(shown.index, sort=False)
+    )
+    style = layer.style
+    size_max: float | None = None
+    if style.size_field and style.size_field in shown.columns:
+        sizes = pd.to_numeric(shown[style.size_field], errors="coerce")
+        positive = sizes[sizes > 0]
+        size_max = float(positive.max()) if not positive.empty else None
+
+    color_values: tuple[str, ...] = ()
+    if style.color_field and style.color_field in shown.columns:
+        color_values = tuple(dict.fromkeys(str(v) for v in shown[style.color_field].dropna()))
+    props = [c for c in _property_fields(layer) if c in shown.columns]
+    style_index: dict[str, int] = {}
+    styles: list[str] = []
+    features: list[str] = []
+    search: list[SearchEntry] = []
+    for i, geom in zip(shown.index, shown.geometry.array, strict=True):
+        row = shown.loc[i]
+        p = {c: v for c in props if (v := _plain(row[c])) is not None}
+        p["id"] = str(p.get("id", i))
+        q = str(quality.loc[i])
+        fill = _fill_for(style, _plain(row[style.color_field]) if style.color_field in shown.columns else None)
+        key = _js_json(style_for(layer, fill=fill, quality=q))
+        if key not in style_index:
+            style_index[key] = len(styles)
+            styles.append(key)
+        p["_s"] = style_index[key]
+        if style.size_field and layer.geometry_type == "Point":
+            p["_r"] = _radius(style, _plain(row.get(style.size_field)), size_max)
+        geometry = _js_json(shapely.geometry.mapping(geom))
+        features.append(f'{{"type":"Feature","properties":{_js_json(p)},"geometry":{geometry}}}')
+        name = str(p.get("name", ""))
+        at = geom if geom.geom_type == "Point" else geom.representative_point()
+        search.append(
+            SearchEntry(
+                layer.id, p["id"], name, fold(name), (round(at.y, 6), round(at.x, 6)), _zoom_for(geom), geometry
+            )
+        )
+    for fid, name, _source in unlocated:
+        search.append(SearchEntry(layer.id, fid, name, fold(name), None, None, None))
+    bounds = tuple(float(v) for v in shown.total_bounds) if len(shown) else None
+    return PreparedLayer(
+        layer_id=layer.id,
+        geojson='{"type":"FeatureCollection","features":[' + ",".join(features) + "]}",
+        styles=tuple(styles),
+        n_features=len(frame),
+        quality_counts=quality_counts,
+        size_max=size_max,
+        color_values=color_values,
+        bounds=bounds,  # type: ignore[arg-type]
+        search=tuple(search),
+        unlocated=unlocated,
+    )
+
+
+def _text(value: object) -> str:
+    v = _plain(value)
+    return "" if v is None else str(v)
+
+
+# --- labels ---------------------------------------------------------------------------------------------------
+
+
+def unit_label(unit: str | None, lang: str) -> str:
+    """A unit as the UI shows it ("m³/day" -> "m³/ngày" in Vietnamese); unknown units unchanged."""
+    if not unit:
+        return ""
+    key = f"map.unit.{unit}"
+    return t(key, lang) if key in TEXT else unit
+
+
+def choice_label(field: str, value: object, lang: str) -> str:
+    """The label of a canonical choice value (statuses, species, kinds) in ``lang``; others unchanged."""
+    i = 1 if lang == "en" else 0
+    if field == "status" and value in STATUS_LABELS:
+        return STATUS_LABELS[str(value)][i]
+    if field == "species" and value in SPECIES_LABELS:
+        return SPECIES_LABELS[str(value)][i]
+    key = f"map.choice.{value}"
+    return t(key, lang) if key in TEXT else str(value)
+
+
+def quality_label(quality: str, lang: str) -> str:
+    """The label of a geometry quality in ``lang``."""
+    pair = GEOM_QUALITY_LABELS.get(quality)
+    return (pair[1] if lang == "en" else pair[0]) if pair else quality
+
+
+def format_value(fdef: FieldDef | None, value: object, lang: str) -> str:
+    """A cell as the side panel and tables show it: choice labels, localised numbers, units."""
+    v = _plain(value)
+    if v is None or v == "":
+        return ""
+    if isinstance(v, bool):
+        return t("map.yes" if v else "map.no", lang)
+    if fdef is not None and fdef.choices:
+        return choice_label(fdef.name, v, lang)
+    if isinstance(v, int | float) and fdef is not None and fdef.unit in _PLAIN_UNITS:
+        return str(v) if fdef.unit == "year" else f"{v}{fdef.unit}"
+    if isinstance(v, int | float):
+        text = f"{v:,.2f}".rstrip("0").rstrip(".") if isinstance(v, float) else f"{v:,}"
+        if lang != "en":
+            text = text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    else:
+        text = str(v)
+    unit = unit_label(fdef.unit if fdef else None, lang)
+    return f"{text}\u00a0{unit}" if unit else text
+
+
+def _spec(layer: LayerDef, prepared: PreparedLayer, lang: str) -> str:
+    fields = []
+    for f in _popup_fields(layer):
+        choices = {c: choice_label(f.name, c, lang) for c in f.choices} if f.choices else None
+        plain = f.unit in _PLAIN_UNITS
+        unit = "" if f.unit == "year" else unit_label(f.unit, lang)
+        fields.append([f.name, f.label_en if lang == "en" else f.label_vi, unit, choices, plain])
+    quality = {
+        q: [quality_label(q, lang), t(f"map.quality_note.{q}", lang), q in FLAGGED_QUALITIES] for q in GEOM_QUALITIES
+    }
+    spec = {
+        "id": layer.id,
+        "title": layer.title(lang),
+        "lang": lang,
+        "fields": fields,
+        "quality": quality,
+        "targets": ", ".join(layer.targets),
+        "labels": {
+            "quality": t("map.popup.quality", lang),
+            "targets": t("map.popup.targets", lang),
+            "source": t("map.popup.source", lang),
+            "yes": t("map.yes", lang),
+            "no": t("map.no", lang),
+        },
+    }
+    return _js_json(spec)[:-1] + ',"styles":[' + ",".join(prepared.styles) + "]}"
+
+
+def add_layer(
+    target: folium.Map | folium.FeatureGroup,
+    layer: LayerDef,
+    data: gpd.GeoDataFrame | PreparedLayer,
+    *,
+    lang: str,
+) -> PreparedLayer:
+    """Draw a catalogue layer on ``target`` (a map from :func:`base_map`, or a feature group for it).
+
+    ``data`` is the layer's frame (any CRS; reprojected to EPSG:4326 and simplified here) or a
+    :class:`PreparedLayer` made earlier (cache those). Returns the prepared layer.
+    """
+    prepared = data if isinstance(data, PreparedLayer) else prepare_layer(layer, data)
+    if prepared.layer_id != layer.id:
+        raise ValueError(f"prepared data is for layer {prepared.layer_id!r}, not {layer.id!r}")
+    _PlanLayer(_spec(layer, prepared, lang), prepared.geojson).add_to(target)
+    return prepared
+
+
+def highlight_group(entry: SearchEntry) -> folium.FeatureGroup:
+    """A feature group outlining a search result, with its name in a permanent label."""
+    group = folium.FeatureGroup(name="highlight", control=False)
+    add_highlight(group, entry)
+    return group
+
+
+def add_highlight(target: folium.Map | folium.FeatureGroup, entry: SearchEntry) -> None:
+    """Outline a search result on ``target`` and label it with its name (nothing for unlocated features)."""
+    if entry.geometry is not None and entry.at is not None:
+        data = (
+            '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"_at":'
+            + _js_json(list(entry.at))
+            + '},"geometry":'
+            + entry.geometry
+            + "}]}"
+        )
+        _Highlight(data, entry.name).add_to(target)
+
+
+def parse_ref(tooltip_text: str | None) -> tuple[str, str] | None:
+    """(layer id, feature id) from the text of a clicked feature's tooltip, or None."""
+    if not tooltip_text:
+        return None
+    start = tooltip_text.rfind(REF_OPEN)
+    end = tooltip_text.rfind(REF_CLOSE)
+    if start < 0 or end < start:
+        return None
+    layer_id, sep, feature_id = tooltip_text[start + 1 : end].partition("/")
+    return (layer_id, feature_id) if sep and layer_id else None
+
+
+# --- legend ---------------------------------------------------------------------------------------------------
+
+_CSS_DASH = {None: "solid", "approximate": "dashed", "schematic": "dotted"}
+
+
+def _symbol(
+    layer: LayerDef, *, fill: str | None = None, quality: str | None = None, radius: float | None = None
+) -> str:
+    s = style_for(layer, fill=fill, quality=quality)
+    border = f"{max(1.0, float(s['weight'])):.1f}px {_CSS_DASH.get(quality if quality in FLAGGED_QUALITIES else None)}"
+    border += f" {html.escape(s['color'])}"
+    if layer.geometry_type == "Point":
+        r = radius if radius is not None else float(s["radius"])
+        size = max(6, round(2 * r))
+        bg = _rgba(s["fillColor"], float(s["fillOpacity"]))
+        return (
+            f'<span class="by-sym" style="display:inline-block;width:{size}px;height:{size}px;border-radius:50%;'
+            f'border:{border};background:{bg};vertical-align:middle;box-sizing:border-box"></span>'
+        )
+    if layer.geometry_type == "LineString":
+        return (
+            f'<span class="by-sym" style="display:inline-block;width:24px;border-top:{border};'
+            'vertical-align:middle"></span>'
+        )
+    if "hatch" in s:
+        c = _rgba(s["hatch"], float(s["fillOpacity"]))
+        bg = f"repeating-linear-gradient(-45deg,{c} 0 2px,transparent 2px 6px)"
+    elif s.get("fill"):
+        bg = _rgba(s["fillColor"], float(s["fillOpacity"]))
+    else:
+        bg = "transparent"
+    return (
+        f'<span class="by-sym" style="display:inline-block;width:24px;height:15px;border:{border};background:{bg};'
+        f'vertical-align:middle;box-sizing:border-box"></span>'
+    )
+
+
+def _row(symbol: str, label: str, *, indent: bool = False) -> str:
+    pad = "padding-left:1.1rem;" if indent else ""
+    return (
+        f'<div style="display:flex;align-items:center;gap:0.45rem;margin:2px 0;{pad}">'
+        f'<span style="min-width:26px;text-align:center">{symbol}</span><span>{html.escape(label)}</span></div>'
+    )
+
+
+def legend_html(
+    catalogue: Catalogue | Iterable[LayerDef],
+    lang: str,
+    *,
+    size_max: Mapping[str, float] | None = None,
+    qualities: Mapping[str, str] | None = None,
+    present: Mapping[str, Iterable[str]] | None = None,
+) -> str:
+    """The legend of ``catalogue``'s layers as HTML, grouped like the catalogue, drawn with the map's own styles.
+
+    ``size_max`` (layer id -> largest value of its ``size_field``) labels the sized symbols; ``qualities``
+    (layer id -> the quality most of its features have) draws each symbol with that quality's outline, as on
+    the map; ``present`` (layer id -> the ``color_field`` values its features have) limits a colour-coded
+    layer's entries to those values. A note at the end explains what the geometry qualities mean and how they
+    are drawn.
+    """
+    layers = list(catalogue)
+    size_max = size_max or {}
+    qualities = qualities or {}
+    parts = ['<div class="by-legend" style="font-size:0.85rem;line-height:1.3">']
+    for group, (vi, en) in GROUPS.items():
+        members = [layer for layer in layers if layer.group == group]
+        if not members:
+            continue
+        parts.append(f'<div style="font-weight:600;margin-top:0.5rem">{html.escape(en if lang == "en" else vi)}</div>')
+        for layer in members:
+            q = qualities.get(layer.id)
+            style = layer.style
+            if style.color_map and style.color_field:
+                parts.append(_row(_symbol(layer, quality=q), layer.title(lang)))
+                only = set(present[layer.id]) if present is not None and layer.id in present else None
+                for value, color in style.color_map:
+                    if only is not None and value not in only:
+                        continue
+                    parts.append(
+                        _row(
+                            _symbol(layer, fill=color, quality=q),
+                            choice_label(style.color_field, value, lang),
+                            indent=True,
+                        )
+                    )
+            else:
+                parts.append(_row(_symbol(layer, quality=q), layer.title(lang)))
+            if style.size_field and layer.geometry_type == "Point":
+                fdef = next((f for f in layer.fields if f.name == style.size_field), None)
+                label = fdef.label_en if (fdef and lang == "en") else (fdef.label_vi if fdef else style.size_field)
+                vmax = size_max.get(layer.id)
+                if vmax:
+                    for v in (vmax, vmax / 4):
+                        r = _radius(style, v, vmax)
+                        parts.append(
+                            _row(_symbol(layer, quality=q, radius=r), format_value(fdef, v, lang), indent=True)
+                        )
+                parts.append(
+                    f'<div style="padding-left:1.1rem;color:#666">{html.escape(t("map.legend.size_by", lang))} '
+                    f"{html.escape(label.lower())}</div>"
+                )
+    parts.append(f'<div style="font-weight:600;margin-top:0.7rem">{html.escape(t("map.legend.quality", lang))}</div>')
+    sample = LayerDef("_q", "", "", "admin", "Polygon", (), Style(color="#444444", fill_color=None, weight=2.0))
+    for q in ("digitised", "approximate", "schematic"):
+        label = quality_label(q, lang) if q != "digitised" else t("map.legend.quality_exact", lang)
+        parts.append(_row(_symbol(sample, quality=q), label))
+    for q in GEOM_QUALITIES:
+        parts.append(
+            f'<div style="color:#555;margin-top:2px"><b>{html.escape(quality_label(q, lang))}</b>: '
+            f"{html.escape(t(f'map.quality_note.{q}', lang))}</div>"
+        )
+    parts.append("</div>")
+    return "".join(parts)
