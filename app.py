@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+
 import streamlit as st
 
 from ui import state
@@ -23,16 +26,35 @@ with st.sidebar:
     )
 
 
-def _pages() -> list[st.Page]:
-    from ui import catalogue_page, clusters_page, data_page, map_page, materials_page, targets_page
+#: (module in ui/, nav label key, url path); the first page is the default
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("map_page", "nav.map", "ban-do"),
+    ("clusters_page", "nav.clusters", "cum-cong-nghiep"),
+    ("materials_page", "nav.materials", "vung-nguyen-lieu"),
+    ("targets_page", "nav.targets", "muc-tieu"),
+    ("catalogue_page", "nav.catalogue", "danh-muc"),
+    ("data_page", "nav.data", "du-lieu"),
+)
 
+
+def _lazy(module: str) -> Callable[[], None]:
+    """A page function that imports ``ui.<module>`` on first use.
+
+    A page's heavy imports (scipy via mapclassify, python-docx, matplotlib) are paid when it is opened,
+    not when the server starts.
+    """
+
+    def render() -> None:
+        importlib.import_module(f"ui.{module}").render()
+
+    render.__name__ = module
+    return render
+
+
+def _pages() -> list[st.Page]:
     return [
-        st.Page(map_page.render, title=tr("nav.map"), url_path="ban-do", default=True),
-        st.Page(clusters_page.render, title=tr("nav.clusters"), url_path="cum-cong-nghiep"),
-        st.Page(materials_page.render, title=tr("nav.materials"), url_path="vung-nguyen-lieu"),
-        st.Page(targets_page.render, title=tr("nav.targets"), url_path="muc-tieu"),
-        st.Page(catalogue_page.render, title=tr("nav.catalogue"), url_path="danh-muc"),
-        st.Page(data_page.render, title=tr("nav.data"), url_path="du-lieu"),
+        st.Page(_lazy(module), title=tr(label), url_path=path, default=(i == 0))
+        for i, (module, label, path) in enumerate(PAGES)
     ]
 
 
