@@ -326,21 +326,7 @@ def _amount_finding(
         if _close(b.amount_bn_vnd, abs(diff)):
             vi.append(f"{b.section} ghi riêng {b.label_vi} ({fmt_bn(b.amount_bn_vnd, 'vi')}) bên cạnh hạng mục này.")
             en.append(f"{b.section} states {b.label_en} ({fmt_bn(b.amount_bn_vnd, 'en')}) separately, beside it.")
-    return [
-        Finding(
-            kind="amounts_differ",
-            subject=item,
-            label_vi=first.label_vi,
-            label_en=first.label_en,
-            stated=first.amount_bn_vnd,
-            computed=other.amount_bn_vnd,
-            difference=diff,
-            sections=tuple(dict.fromkeys(s.section for s in group)),
-            statements=tuple(group),
-            explanations_vi=tuple(vi),
-            explanations_en=tuple(en),
-        )
-    ]
+    return [_item_finding("amounts_differ", item, group, other=other, difference=diff, vi=vi, en=en)]
 
 
 def _scope_finding(item: str, group: list[Statement], statements: Sequence[Statement]) -> list[Finding]:
@@ -377,21 +363,35 @@ def _scope_finding(item: str, group: list[Statement], statements: Sequence[State
                 f"{s.section} states a separate cost for {key}: {s.label_en} {fmt_bn(s.amount_bn_vnd, 'en')} bn VND."
             )
     same_amount = all(_close(s.amount_bn_vnd, first.amount_bn_vnd) for s in scoped)
-    return [
-        Finding(
-            kind="scopes_differ",
-            subject=item,
-            label_vi=first.label_vi,
-            label_en=first.label_en,
-            stated=first.amount_bn_vnd,
-            computed=other.amount_bn_vnd,
-            difference=0.0 if same_amount else other.amount_bn_vnd - first.amount_bn_vnd,
-            sections=tuple(dict.fromkeys(s.section for s in scoped)),
-            statements=tuple(scoped),
-            explanations_vi=tuple(vi),
-            explanations_en=tuple(en),
-        )
-    ]
+    diff = 0.0 if same_amount else other.amount_bn_vnd - first.amount_bn_vnd
+    return [_item_finding("scopes_differ", item, scoped, other=other, difference=diff, vi=vi, en=en)]
+
+
+def _item_finding(
+    kind: str,
+    item: str,
+    group: Sequence[Statement],
+    *,
+    other: Statement,
+    difference: float,
+    vi: list[str],
+    en: list[str],
+) -> Finding:
+    """A finding on an item stated in several places: the first statement of ``group`` against ``other``."""
+    first = group[0]
+    return Finding(
+        kind=kind,
+        subject=item,
+        label_vi=first.label_vi,
+        label_en=first.label_en,
+        stated=first.amount_bn_vnd,
+        computed=other.amount_bn_vnd,
+        difference=difference,
+        sections=tuple(dict.fromkeys(s.section for s in group)),
+        statements=tuple(group),
+        explanations_vi=tuple(vi),
+        explanations_en=tuple(en),
+    )
 
 
 def findings_frame(findings: Sequence[Finding], *, lang: str = "vi") -> pd.DataFrame:

@@ -32,24 +32,15 @@ from analysis.overlay import OverlayResult, id_strings, merge_results, overlay_b
 from geo.crs import M2_PER_HA, WORK_CRS, to_work
 from geo.errors import InputDataError
 from geo.text import fold, nfc
+from layers.catalogue import SPECIES_LABELS
 
 # ------------------------------------------------------------------------------------------------ species
 
-#: Species keys with their Vietnamese and English names. The first eleven are the choices of the
-#: ``material_zones_plan`` / ``material_zones_mapped`` layers; the others are stands a planner may map that
-#: the plan's zones draw on (lemongrass for the essential-oil zone, plantation wood for the MDF plant).
+#: Species keys with their Vietnamese and English names: the catalogue's (the choices of the
+#: ``material_zones_plan`` / ``material_zones_mapped`` layers), then stands a planner may map that the plan's
+#: zones draw on (lemongrass for the essential-oil zone, plantation wood for the MDF plant).
 SPECIES_NAMES: dict[str, tuple[str, str]] = {
-    "que": ("Quế", "Cinnamon"),
-    "mo": ("Mỡ", "Manglietia (Mỡ)"),
-    "trau": ("Trầu (Trẩu)", "Tung-oil tree (Trẩu)"),
-    "bo_de": ("Bồ Đề", "Styrax (Bồ Đề)"),
-    "tre_vau": ("Tre, Vầu", "Bamboo"),
-    "hong_khong_hat": ("Hồng không hạt", "Seedless persimmon"),
-    "que_sa": ("Quế và sả (tinh dầu)", "Cinnamon and lemongrass (essential oil)"),
-    "che": ("Chè", "Tea"),
-    "go_mdf": ("Gỗ nguyên liệu MDF", "Wood for the MDF plant"),
-    "may_tre": ("Mây, tre đan", "Rattan and bamboo"),
-    "nong_lam": ("Nông, lâm sản tập trung", "Agro-forestry hub supply"),
+    **SPECIES_LABELS,
     "sa": ("Sả", "Lemongrass"),
     "keo": ("Keo", "Acacia"),
     "bach_dan": ("Bạch đàn", "Eucalyptus"),

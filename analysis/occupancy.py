@@ -32,6 +32,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.crs import M2_PER_HA, require_crs, to_work
 from geo.errors import InputDataError
 from geo.text import fold, nfc
+from layers.catalogue import CLUSTER_USE_CHOICES, LOT_STATUS_CHOICES
 
 # --- thresholds -------------------------------------------------------------------------------------------
 
@@ -49,23 +50,11 @@ EXPANSION_MAX_HA = 75.0
 
 # --- vocabularies -----------------------------------------------------------------------------------------
 
-STATUSES: tuple[str, ...] = ("vacant", "allocated", "building", "operating")
+#: lot statuses and zoning uses: the catalogue's choices (labels: LOT_STATUS_LABELS, USE_LABELS there)
+STATUSES: tuple[str, ...] = LOT_STATUS_CHOICES
 #: statuses whose lots count as occupied
 OCCUPIED_STATUSES: tuple[str, ...] = ("allocated", "building", "operating")
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "vacant": ("Trống", "Vacant"),
-    "allocated": ("Đã cho thuê", "Allocated"),
-    "building": ("Đang xây dựng", "Under construction"),
-    "operating": ("Đang hoạt động", "Operating"),
-}
-USES: tuple[str, ...] = ("industrial", "road", "green", "technical", "other")
-USE_LABELS: dict[str, tuple[str, str]] = {
-    "industrial": ("Đất công nghiệp", "Industrial land"),
-    "road": ("Đất giao thông", "Roads"),
-    "green": ("Đất cây xanh", "Green space"),
-    "technical": ("Đất hạ tầng kỹ thuật", "Technical infrastructure"),
-    "other": ("Đất khác", "Other"),
-}
+USES: tuple[str, ...] = CLUSTER_USE_CHOICES
 
 # Written as planners write them; matched after geo.text.fold (no diacritics, case-folded).
 _STATUS_WORDS: dict[str, tuple[str, ...]] = {

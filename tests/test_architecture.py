@@ -1,6 +1,8 @@
 """The one-way import rule: app.py, ui/, cli.py, reports/ -> layers/, analysis/ -> geo/.
 
-Also: only app.py and ui/ import streamlit; analysis/ does no I/O and draws nothing.
+One exception: analysis/ may import the purely declarative layers.model and layers.catalogue (tables, no I/O),
+so that it reads the catalogue's vocabularies instead of copying them; nothing else of layers/, and layers/
+never imports analysis/. Also: only app.py and ui/ import streamlit; analysis/ does no I/O and draws nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ ALLOWED: dict[str, set[str]] = {
     "ui": {"geo", "layers", "analysis", "reports", "ui"},
     "cli": {"geo", "layers", "analysis", "reports", "cli"},
     "app": {"geo", "layers", "analysis", "reports", "ui", "app"},
+}
+#: modules of a room not in ALLOWED that a room may still import (they and what they define)
+ALLOWED_MODULES: dict[str, set[str]] = {
+    "analysis": {"layers.model", "layers.catalogue"},
 }
 STREAMLIT_OK = {"ui", "app"}
 #: third-party modules analysis/ must not touch: file I/O, drawing, web
@@ -46,21 +52,40 @@ def modules() -> list[tuple[str, Path]]:
     return [(room, p) for room, p in out if p.exists()]
 
 
-def imported(path: Path) -> set[str]:
+def imported_paths(path: Path) -> set[str]:
+    """Dotted paths of what a file imports: ``import a.b`` -> a.b, ``from a.b import c`` -> a.b.c."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
+            names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
+            # the imported name may be a submodule (from layers import store), so it is part of the path
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
+
+
+def imported(path: Path) -> set[str]:
+    """Top-level packages a file imports."""
+    return {name.split(".")[0] for name in imported_paths(path)}
+
+
+def wrong_imports(room: str, path: Path) -> set[str]:
+    """What ``path`` (a module of ``room``) imports from the project against the rule."""
+    extra = ALLOWED_MODULES.get(room, set())
+    return {
+        name
+        for name in imported_paths(path)
+        if name.split(".")[0] in PROJECT
+        and name.split(".")[0] not in ALLOWED[room]
+        and not any(name == m or name.startswith(f"{m}.") for m in extra)
+    }
 
 
 @pytest.mark.parametrize("room, path", modules(), ids=lambda v: str(v.relative_to(REPO)) if isinstance(v, Path) else v)
 def test_imports_flow_one_way(room: str, path: Path) -> None:
     names = imported(path)
-    wrong = {n for n in names if n in PROJECT} - ALLOWED[room]
+    wrong = wrong_imports(room, path)
     assert not wrong, f"{path.relative_to(REPO)} ({room}) must not import {sorted(wrong)}"
     if room not in STREAMLIT_OK:
         assert not names & {"streamlit", "streamlit_folium"}, f"{path.relative_to(REPO)} imports streamlit"
@@ -93,3 +118,39 @@ def test_the_rule_catches_a_violation(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("from ui.common import store\nimport streamlit as st\n")
     assert {"ui", "streamlit"} <= imported(bad)
+    assert wrong_imports("analysis", bad) == {"ui.common.store"}
+
+
+@pytest.mark.parametrize(
+    "line, wrong",
+    [
+        ("from layers.store import open_store", {"layers.store.open_store"}),
+        ("import layers.store", {"layers.store"}),
+        ("from layers import store", {"layers.store"}),
+        ("import layers", {"layers"}),
+        ("from layers.catalogue_extra import X", {"layers.catalogue_extra.X"}),
+        ("def f():\n    from layers.plan_data import load_tables", {"layers.plan_data.load_tables"}),
+        ("from layers.catalogue import CATALOGUE, SPECIES_LABELS", set()),
+        ("from layers import catalogue, model", set()),
+        ("import layers.model as model", set()),
+        ("from layers.model import FieldDef", set()),
+    ],
+)
+def test_analysis_imports_only_the_declarative_layers(tmp_path: Path, line: str, wrong: set[str]) -> None:
+    module = tmp_path / "mod.py"
+    module.write_text(line + "\n")
+    assert wrong_imports("analysis", module) == wrong
+
+
+@pytest.mark.parametrize("module", sorted(ALLOWED_MODULES["analysis"]))
+def test_what_analysis_may_import_stays_declarative(module: str) -> None:
+    # analysis may import these only because they are tables: through them it must not reach the store or files
+    path = REPO.joinpath(*module.split(".")).with_suffix(".py")
+    assert wrong_imports("analysis", path) == set(), f"{module} must import nothing of layers/ but model, catalogue"
+    assert not imported(path) & ANALYSIS_FORBIDDEN, f"{module} must do no I/O: analysis imports it"
+
+
+def test_layers_still_must_not_import_analysis(tmp_path: Path) -> None:
+    module = tmp_path / "mod.py"
+    module.write_text("from analysis.targets import Measure\nfrom layers.model import FieldDef\n")
+    assert wrong_imports("layers", module) == {"analysis.targets.Measure"}
