@@ -334,3 +334,24 @@ def test_template_syntax_in_data_stays_text() -> None:
     name = json.loads(prepared.geojson)["features"][0]["properties"]["name"]
     assert name == "{{ 7*7 }} {% if true %}x{% endif %} {# c #}"
     assert prepared.geojson in script
+
+
+@pytest.mark.parametrize("payload", ["{{ 7*7 }}", "{% if true %}7{% endif %}"])
+def test_user_text_on_the_page_path_is_never_evaluated(payload: str) -> None:
+    # Pages draw planners' own data with plain folium (GeoJson, tooltips, popups) and hand it to st_folium as
+    # feature_group_to_add. branca would compile an element's rendered text as a new jinja template if a whole
+    # figure were rendered (get_root().render(), save, _repr_html_): st_folium renders each element's macros
+    # once, which keeps planners' text inert. This pins that property of the path the app uses
+    # (docs/DECISIONS.md: never render a figure holding user data any other way).
+    from streamlit_folium import _get_feature_group_string, generate_leaflet_string
+
+    frame = gpd.GeoDataFrame({"tenant": [payload + "TENANT"]}, geometry=[shapely.Point(104.4, 22.2)], crs=4326)
+    group = folium.FeatureGroup(name="user data")
+    folium.GeoJson(frame.to_json(), tooltip=folium.GeoJsonTooltip(["tenant"])).add_to(group)
+    folium.CircleMarker([22.2, 104.4], tooltip=payload + "TIP", popup=payload + "POP").add_to(group)
+    m = mapkit.base_map()
+    sent = _get_feature_group_string(mapkit.use_local_assets(group), m) + generate_leaflet_string(m, base_id="div")
+    sent += m.get_root().header.render() + m.get_root().html.render()
+    for marker in ("TENANT", "TIP", "POP"):
+        assert "49" + marker not in sent and "7" + marker not in sent.replace(payload, "")
+        assert payload.replace('"', '\\"') + marker in sent or payload + marker in sent
