@@ -321,6 +321,7 @@ LAYERS: tuple[LayerDef, ...] = (
             fill_opacity=0.35,
             weight=1.5,
             hatch=True,
+            outline_when=(("scope", "district"),),
             color_field="species",
             color_map=SPECIES_COLORS,
         ),

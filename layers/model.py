@@ -82,6 +82,9 @@ class Style:
     #: colour per value of a field (e.g. species, status); falls back to ``fill_color``
     color_field: str | None = None
     color_map: tuple[tuple[str, str], ...] = ()
+    #: (field, value) pairs whose features are drawn as outlines in their colour, unfilled: e.g. district-wide
+    #: plan totals, which would otherwise cover every commune-level zone with hatching
+    outline_when: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav.targets": ("Mục tiêu & kinh phí", "Targets & funding"),
     "nav.data": ("Dữ liệu", "Data"),
     # --- map page ---
+    "map.legend.outline": ("Chỉ vẽ đường viền: cả huyện", "Outline only: district-wide"),
     "map.title": ("Bản đồ quy hoạch", "Planning map"),
     "map.layers": ("Lớp bản đồ", "Map layers"),
     "map.layers.group": ("Hiện cả nhóm", "Show this group"),

@@ -508,11 +508,14 @@ def _fill_for(style: Style, value: object) -> str | None:
     return style.fill_color
 
 
-def style_for(layer: LayerDef, *, fill: str | None = None, quality: str | None = None) -> dict[str, Any]:
+def style_for(
+    layer: LayerDef, *, fill: str | None = None, quality: str | None = None, outline: bool = False
+) -> dict[str, Any]:
     """Leaflet path options for a feature of ``layer`` with fill colour ``fill`` and geometry ``quality``.
 
     The one place drawing rules live: the map and the legend both use it. ``hatch`` (a colour) asks the
-    browser for a diagonal-stripe pattern of that colour instead of a flat fill.
+    browser for a diagonal-stripe pattern of that colour instead of a flat fill. ``outline`` draws a polygon
+    unfilled in its fill colour (see ``Style.outline_when``).
     """
     style = layer.style
     fill = fill if fill is not None else style.fill_color
@@ -530,6 +533,9 @@ def style_for(layer: LayerDef, *, fill: str | None = None, quality: str | None =
         out["dashArray"] = _DASH[q]
     if layer.geometry_type == "LineString":
         out["fill"] = False
+        return out
+    if outline:
+        out.update(fill=False, color=_hex_color(fill or style.color), weight=max(style.weight, 2.0))
         return out
     if style.hatch:
         out.update(fill=True, hatch=_hex_color(fill or style.color), fillOpacity=round(0.6 * factor, 3))
@@ -622,7 +628,8 @@ def prepare_layer(
         p["id"] = str(p.get("id", i))
         q = str(quality.loc[i])
         fill = _fill_for(style, _plain(row[style.color_field]) if style.color_field in shown.columns else None)
-        key = _js_json(style_for(layer, fill=fill, quality=q))
+        outline = any(str(_plain(row.get(f))) == v for f, v in style.outline_when)
+        key = _js_json(style_for(layer, fill=fill, quality=q, outline=outline))
         if key not in style_index:
             style_index[key] = len(styles)
             styles.append(key)
@@ -794,9 +801,14 @@ _CSS_DASH = {None: "solid", "approximate": "dashed", "schematic": "dotted"}
 
 
 def _symbol(
-    layer: LayerDef, *, fill: str | None = None, quality: str | None = None, radius: float | None = None
+    layer: LayerDef,
+    *,
+    fill: str | None = None,
+    quality: str | None = None,
+    radius: float | None = None,
+    outline: bool = False,
 ) -> str:
-    s = style_for(layer, fill=fill, quality=quality)
+    s = style_for(layer, fill=fill, quality=quality, outline=outline)
     border = f"{max(1.0, float(s['weight'])):.1f}px {_CSS_DASH.get(quality if quality in FLAGGED_QUALITIES else None)}"
     border += f" {html.escape(s['color'])}"
     if layer.geometry_type == "Point":
@@ -876,6 +888,8 @@ def legend_html(
                     )
             else:
                 parts.append(_row(_symbol(layer, quality=q), layer.title(lang)))
+            if style.outline_when:
+                parts.append(_row(_symbol(layer, quality=q, outline=True), t("map.legend.outline", lang), indent=True))
             if style.size_field and layer.geometry_type == "Point":
                 fdef = next((f for f in layer.fields if f.name == style.size_field), None)
                 label = fdef.label_en if (fdef and lang == "en") else (fdef.label_vi if fdef else style.size_field)
