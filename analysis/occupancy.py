@@ -475,7 +475,10 @@ def _polygonal(geoms: np.ndarray) -> np.ndarray:
 
 
 def _repair(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Valid polygonal geometries (make_valid, never buffer(0)) and the mask of the ones that were invalid."""
+    """Valid polygonal geometries and the mask of the ones that were invalid.
+
+    Repair is ``shapely.make_valid``: a zero-width buffer can drop half of a bow-tie.
+    """
     invalid = ~shapely.is_valid(geoms)
     if invalid.any():
         geoms = geoms.copy()
