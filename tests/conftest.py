@@ -23,3 +23,13 @@ def shared_data() -> Path:
     if not (d / "bao_yen_communes_2020.geojson").is_file():
         pytest.skip(f"real data not found at {d} (set BAOYEN_SHARED_DATA to the shared/data folder)")
     return d
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _never_the_users_store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Point the default store somewhere temporary, so no test can touch a planner's real store."""
+    home = tmp_path_factory.mktemp("xdg")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_DATA_HOME", str(home))
+        mp.setenv("BAOYEN_STORE", str(home / "baoyen" / "session-store.gpkg"))
+        yield
