@@ -31,6 +31,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.crs import M2_PER_HA, require_crs, to_work
 from geo.errors import InputDataError
+from geo.geometry import repair
 from geo.text import fold, nfc
 from layers.catalogue import CLUSTER_USE_CHOICES, LOT_STATUS_CHOICES
 
@@ -479,12 +480,10 @@ def _repair(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Repair is ``shapely.make_valid``: a zero-width buffer can drop half of a bow-tie.
     """
-    invalid = ~shapely.is_valid(geoms)
+    fixed, invalid = repair(geoms)
     if invalid.any():
-        geoms = geoms.copy()
-        fixed = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
-        geoms[invalid] = _polygonal(fixed)
-    return geoms, invalid
+        fixed[invalid] = _polygonal(fixed[invalid])
+    return fixed, invalid
 
 
 def _region(frame: gpd.GeoDataFrame | gpd.GeoSeries, what: str) -> BaseGeometry:

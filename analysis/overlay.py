@@ -39,6 +39,7 @@ from numpy.typing import NDArray
 
 from geo.crs import M2_PER_HA, WORK_CRS, to_work
 from geo.errors import InputDataError
+from geo.geometry import repair
 
 #: Pieces with more coordinates than this are cut before clipping (see module docstring).
 DEFAULT_MAX_VERTICES = 256
@@ -136,11 +137,8 @@ def polygonal(geoms: NDArray[np.object_]) -> NDArray[np.object_]:
     Missing or empty results become ``None``.
     """
     geoms = np.asarray(geoms, dtype=object)
-    out = geoms.copy()
+    out, _ = repair(geoms)
     missing = shapely.is_missing(out)
-    bad = ~missing & ~shapely.is_valid(out)
-    if bad.any():
-        out[bad] = shapely.make_valid(out[bad])
     types = shapely.get_type_id(out)
     other = ~missing & ~np.isin(types, _POLYGONAL)
     if other.any():

@@ -21,6 +21,7 @@ import pandas as pd
 import shapely
 
 from geo.crs import crs_label, transformer
+from geo.geometry import repair
 from geo.text import fold, nfc
 
 # --- Lào Cai's extent -----------------------------------------------------------------------------------
@@ -172,8 +173,7 @@ def check_geometries(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, Geometr
     bad = np.flatnonzero(~valid)
     out = frame
     if bad.size:
-        fixed = arr.copy()
-        fixed[bad] = shapely.make_valid(arr[bad], method="structure", keep_collapsed=False)
+        fixed, _ = repair(arr)
         out = frame.copy()
         out[frame.geometry.name] = gpd.GeoSeries(fixed, index=frame.index, crs=frame.crs)
         out = out.set_geometry(frame.geometry.name)

@@ -720,3 +720,17 @@ def test_boundary_without_ids_is_one_cluster_in_parts() -> None:
     assert len(pick_cluster(parts)) == 2
     with pytest.raises(InputDataError, match="no `id` field"):
         pick_cluster(parts, "x")
+
+
+def test_lot_whose_ring_runs_back_on_itself_is_repaired_to_a_valid_area() -> None:
+    # GEOS 3.14's make_valid(structure) returns an invalid MultiPolygon for this ring; geo.geometry.repair
+    # gives it a second pass. 100 m grid: the lot covers 1.5 ha.
+    ring = shapely.Polygon([(0, 100), (100, 0), (0, 300), (0, 100), (100, 0), (0, 0)])
+    ring = affinity.translate(ring, 470_000, 2_460_000)
+    cluster = gpd.GeoDataFrame(
+        {"id": ["c"]}, geometry=[shapely.box(470_000, 2_460_000, 470_400, 2_460_400)], crs="EPSG:9208"
+    )
+    lots = gpd.GeoDataFrame({"status": ["operating"]}, geometry=[ring], crs="EPSG:9208")
+    r = occupancy(cluster, lots)
+    assert r.repaired == 1
+    assert r.occupied_ha == pytest.approx(1.5)
