@@ -35,26 +35,44 @@ FIX = "run `npm ci && .venv/bin/python -m ui.assets install` (or `make assets`) 
 
 @dataclass(frozen=True)
 class Asset:
-    """One npm package and the files of it the map serves: (path in the package, path under static/vendor)."""
+    """One npm package and the files of it the map serves.
+
+    ``files`` and ``dirs`` are (path in the package, path under static/vendor) pairs; ``js`` and ``css`` are
+    (name, path under static/vendor) pairs, the name being the one folium gives the same file in its elements'
+    ``default_js``/``default_css`` lists: :func:`ui.mapkit.use_local_assets` swaps a CDN link for the local file
+    by that name.
+    """
 
     package: str
     files: tuple[tuple[str, str], ...]
     #: copied whole (images a stylesheet refers to)
     dirs: tuple[tuple[str, str], ...] = ()
-    js: tuple[str, ...] = ()
-    css: tuple[str, ...] = ()
+    js: tuple[tuple[str, str], ...] = ()
+    css: tuple[tuple[str, str], ...] = ()
 
 
-#: Leaflet is all the map needs: no jQuery, Bootstrap, Font Awesome or marker plugins (circle markers, vector
+#: Leaflet is all the base map needs: no jQuery, Bootstrap, Font Awesome or marker plugins (circle markers, vector
 #: layers and a legend drawn by the page). folium 0.20 asks for Leaflet 1.9.3; 1.9.4 is its bug-fix release.
 LEAFLET = Asset(
     package="leaflet",
     files=(("dist/leaflet.js", "leaflet/leaflet.js"), ("dist/leaflet.css", "leaflet/leaflet.css")),
     dirs=(("dist/images", "leaflet/images"),),
-    js=("leaflet/leaflet.js",),
-    css=("leaflet/leaflet.css",),
+    js=(("leaflet", "leaflet/leaflet.js"),),
+    css=(("leaflet_css", "leaflet/leaflet.css"),),
 )
-ASSETS: tuple[Asset, ...] = (LEAFLET,)
+#: Leaflet.draw for ``folium.plugins.Draw`` (the clusters page draws lots with it), the exact version folium 0.20's
+#: Draw loads from its CDN (1.0.2), under the names Draw gives it. Its stylesheet's toolbar icons are images/.
+LEAFLET_DRAW = Asset(
+    package="leaflet-draw",
+    files=(
+        ("dist/leaflet.draw.js", "leaflet-draw/leaflet.draw.js"),
+        ("dist/leaflet.draw.css", "leaflet-draw/leaflet.draw.css"),
+    ),
+    dirs=(("dist/images", "leaflet-draw/images"),),
+    js=(("leaflet_draw_js", "leaflet-draw/leaflet.draw.js"),),
+    css=(("leaflet_draw_css", "leaflet-draw/leaflet.draw.css"),),
+)
+ASSETS: tuple[Asset, ...] = (LEAFLET, LEAFLET_DRAW)
 
 
 def locked_versions(lockfile: Path = LOCKFILE) -> dict[str, str]:
@@ -114,7 +132,7 @@ def install(
 
 def expected_files() -> list[str]:
     """Paths under static/vendor that the map loads (scripts and stylesheets)."""
-    return [path for asset in ASSETS for path in (*asset.js, *asset.css)]
+    return [path for asset in ASSETS for _name, path in (*asset.js, *asset.css)]
 
 
 def missing(dest: Path = VENDOR_DIR) -> list[str]:
@@ -131,12 +149,12 @@ def check(dest: Path = VENDOR_DIR) -> None:
 
 def js_urls() -> list[tuple[str, str]]:
     """(name, url) of every script the map loads, relative to streamlit-folium's component page."""
-    return [(Path(p).stem, f"{VENDOR_URL}/{p}") for asset in ASSETS for p in asset.js]
+    return [(name, f"{VENDOR_URL}/{path}") for asset in ASSETS for name, path in asset.js]
 
 
 def css_urls() -> list[tuple[str, str]]:
     """(name, url) of every stylesheet the map loads, relative to streamlit-folium's component page."""
-    return [(f"{Path(p).stem}_css", f"{VENDOR_URL}/{p}") for asset in ASSETS for p in asset.css]
+    return [(name, f"{VENDOR_URL}/{path}") for asset in ASSETS for name, path in asset.css]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,8 +2,9 @@
 
 For the chosen cluster: a gauge of occupancy with the 50 % target and the 60 % expansion line, the hectares still
 needed, the lots on a map coloured by status, the table of lots, occupancy over time from the lease dates, a
-relocation what-if, and the import of a boundary, zoning or lot file (or a lot from its corner coordinates) and the
-editing of the lots' attributes, each saved as a new version of the store layer with who and when.
+relocation what-if, and the import of a boundary, zoning or lot file, lots drawn (or reshaped) on the map with
+Leaflet.draw (served by the app, :mod:`ui.assets`) or entered from their corner coordinates, the editing of the
+lots' attributes and the deletion of a lot, each saved as a new version of the store layer with who and when.
 
 The measure itself is :func:`analysis.occupancy.occupancy`; this page only gathers inputs and shows results.
 """
@@ -15,6 +16,7 @@ import html
 import math
 import re
 import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,9 @@ import numpy as np
 import pandas as pd
 import shapely
 import streamlit as st
+from branca.element import MacroElement
+from folium.plugins import Draw
+from folium.template import Template
 from streamlit_folium import st_folium
 
 from analysis.occupancy import (
@@ -41,9 +46,10 @@ from analysis.occupancy import (
     parse_dates,
     what_if,
 )
-from geo.crs import WORK_CRS, to_display, to_work
+from geo.crs import DISPLAY_CRS, WORK_CRS, area_ha, to_display, to_work
 from geo.errors import DataSourceError, InputDataError, PlanError
-from geo.text import fold
+from geo.geometry import repair
+from geo.text import fold, nfc
 from layers.catalogue import CATALOGUE
 from layers.model import GEOM_QUALITIES
 from ui import assets, common, mapkit, state
@@ -84,6 +90,61 @@ LOT_ALIASES: dict[str, str] = {
 }
 SERIES_START = dt.date(2021, 1, 1)
 MAP_HEIGHT_PX = 520
+
+#: Drawing on the cluster map: lots are areas, so only the polygon and rectangle tools; edges may not cross.
+DRAWN_COLOR = "#d7301f"
+DRAW_OPTIONS: dict[str, Any] = {
+    "polyline": False,
+    "circle": False,
+    "marker": False,
+    "circlemarker": False,
+    "polygon": {"allowIntersection": False, "showArea": True, "shapeOptions": {"color": DRAWN_COLOR, "weight": 2}},
+    "rectangle": {"showArea": True, "shapeOptions": {"color": DRAWN_COLOR, "weight": 2}},
+}
+EDIT_OPTIONS: dict[str, Any] = {"poly": {"allowIntersection": False}}
+#: what st_folium sends back: only the drawings, so panning and zooming never rerun the page
+RETURNED_OBJECTS: tuple[str, ...] = ("all_drawings",)
+#: property marking the stored lot put on the map for reshaping (the browser sends it back with the shape)
+RESHAPE_FLAG = "baoyen_reshape"
+#: more shapes than this in one save is not a planner drawing lots by hand
+MAX_DRAWN = 200
+#: a drawn shape smaller than this is a slip of the mouse, not a lot
+MIN_DRAWN_M2 = 1.0
+#: ``source`` of a lot drawn (or reshaped) on the map
+DRAW_SOURCE = "vẽ trên bản đồ ({user}, {day})"
+#: a reshaped lot closer than this to its stored shape everywhere is unchanged (the round trip through
+#: EPSG:4326 and 7-decimal degrees moves corners by about a centimetre)
+RESHAPE_TOLERANCE_M = 0.05
+#: Leaflet.draw's labels (paths into ``L.drawLocal``) the page translates; i18n keys are "clusters.draw.js." + path
+DRAW_LOCAL: tuple[str, ...] = (
+    "draw.toolbar.actions.title",
+    "draw.toolbar.actions.text",
+    "draw.toolbar.finish.title",
+    "draw.toolbar.finish.text",
+    "draw.toolbar.undo.title",
+    "draw.toolbar.undo.text",
+    "draw.toolbar.buttons.polygon",
+    "draw.toolbar.buttons.rectangle",
+    "draw.handlers.polygon.tooltip.start",
+    "draw.handlers.polygon.tooltip.cont",
+    "draw.handlers.polygon.tooltip.end",
+    "draw.handlers.polyline.error",
+    "draw.handlers.rectangle.tooltip.start",
+    "draw.handlers.simpleshape.tooltip.end",
+    "edit.toolbar.actions.save.title",
+    "edit.toolbar.actions.save.text",
+    "edit.toolbar.actions.cancel.title",
+    "edit.toolbar.actions.cancel.text",
+    "edit.toolbar.actions.clearAll.title",
+    "edit.toolbar.actions.clearAll.text",
+    "edit.toolbar.buttons.edit",
+    "edit.toolbar.buttons.editDisabled",
+    "edit.toolbar.buttons.remove",
+    "edit.toolbar.buttons.removeDisabled",
+    "edit.handlers.edit.tooltip.text",
+    "edit.handlers.edit.tooltip.subtext",
+    "edit.handlers.remove.tooltip.text",
+)
 
 
 # --- pure helpers (tested without a browser) ----------------------------------------------------------------------
@@ -176,9 +237,7 @@ def polygon_from_corners(text: str) -> shapely.Polygon:
             "the corners are not in Lào Cai in EPSG:9208: X (northing) should be about 2 460 000 and Y (easting) "
             "about 470 000; check that X and Y are not swapped and that the table is in VN-2000 / TM-3 104°45′"
         )
-    ring = shapely.Polygon(corners)
-    if not ring.is_valid:
-        ring = shapely.make_valid(ring, method="structure", keep_collapsed=False)
+    ring = repair(np.array([shapely.Polygon(corners)], dtype=object))[0][0]
     if ring.is_empty or ring.area <= 0:
         raise InputDataError("the corners enclose no area; list them in order around the lot")
     return ring
@@ -311,6 +370,311 @@ def apply_edits(lots: gpd.GeoDataFrame, edited: pd.DataFrame) -> tuple[gpd.GeoDa
     return out, changed
 
 
+# --- lots drawn on the map ------------------------------------------------------------------------------------------
+
+
+def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
+    """The polygonal part of a repaired geometry (make_valid can return lines beside the polygons), kept valid."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
+    if not parts:
+        return shapely.Polygon()
+    # parts of a collection may share edges, which a MultiPolygon may not: their union is valid
+    return shapely.union_all(parts)
+
+
+def drawn_polygons(features: Sequence[Mapping[str, Any]] | None) -> gpd.GeoDataFrame:
+    """The shapes drawn on the cluster map, from streamlit-folium's ``all_drawings`` (GeoJSON features, EPSG:4326).
+
+    Returns a frame in EPSG:9208, one row per feature in drawing order, with ``repaired`` (the shape crossed
+    itself and was repaired with ``shapely.make_valid``, every part kept) and ``reshaped`` (the feature is the
+    stored lot put on the map for reshaping, marked with :data:`RESHAPE_FLAG`).
+
+    Raises
+    ------
+    InputDataError
+        A feature that is not a polygon, coordinates that are not longitude/latitude, a shape enclosing less
+        than :data:`MIN_DRAWN_M2`, or more than :data:`MAX_DRAWN` features.
+    """
+    items = list(features or [])
+    if len(items) > MAX_DRAWN:
+        raise InputDataError(
+            f"{len(items)} shapes were drawn; save at most {MAX_DRAWN} at a time, or import the lots as a file"
+        )
+    shapes: list[shapely.Geometry] = []
+    reshaped: list[bool] = []
+    for n, feature in enumerate(items, start=1):
+        geometry = feature.get("geometry") if isinstance(feature, Mapping) else None
+        kind = geometry.get("type") if isinstance(geometry, Mapping) else None
+        if kind not in ("Polygon", "MultiPolygon"):
+            raise InputDataError(
+                f"drawing {n} is a {kind or 'shape without geometry'}, not a polygon; draw lots with the polygon or "
+                "rectangle tool"
+            )
+        try:
+            shape = shapely.geometry.shape(geometry)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+            raise InputDataError(f"drawing {n} is not a valid GeoJSON polygon ({exc}); draw it again") from exc
+        xy = shapely.get_coordinates(shape)
+        if not len(xy) or not np.isfinite(xy).all() or (np.abs(xy[:, 0]) > 180).any() or (np.abs(xy[:, 1]) > 90).any():
+            raise InputDataError(f"drawing {n} has coordinates that are not longitude/latitude; draw it again")
+        shapes.append(shape)
+        props = feature.get("properties") or {}
+        reshaped.append(bool(props.get(RESHAPE_FLAG)) if isinstance(props, Mapping) else False)
+    work = gpd.GeoSeries(shapes, crs=DISPLAY_CRS).to_crs(WORK_CRS)
+    out: list[shapely.Geometry] = []
+    repaired: list[bool] = []
+    fixed, invalid = repair(np.asarray(work.to_numpy(), dtype=object))
+    for n, (shape, bad) in enumerate(zip(fixed, invalid, strict=True), start=1):
+        if bad:
+            shape = _polygonal(shape)
+        if shape.is_empty or shape.area < MIN_DRAWN_M2:
+            raise InputDataError(
+                f"drawing {n} encloses no area (less than {MIN_DRAWN_M2:g} m²); draw the lot again around its corners"
+            )
+        out.append(shape)
+        repaired.append(bool(bad))
+    return gpd.GeoDataFrame(
+        {"repaired": repaired, "reshaped": reshaped}, geometry=gpd.GeoSeries(out, crs=WORK_CRS), crs=WORK_CRS
+    )
+
+
+def _blank(value: object) -> str | None:
+    """Stripped NFC text, or None for empty values."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = nfc(str(value)).strip()
+    return text or None
+
+
+def draw_source(user: str, day: dt.date) -> str:
+    """The ``source`` of a lot drawn or reshaped on the map by ``user`` on ``day``."""
+    return DRAW_SOURCE.format(user=user, day=day.isoformat())
+
+
+def next_lot_ids(taken: Sequence[str] | set[str], cluster_id: str, count: int) -> list[str]:
+    """``count`` new lot ids ``<cluster_id>.lot<n>``, the lowest numbers not in ``taken``."""
+    used = set(taken)
+    out: list[str] = []
+    n = 1
+    while len(out) < count:
+        candidate = f"{cluster_id}.lot{n}"
+        if candidate not in used:
+            out.append(candidate)
+            used.add(candidate)
+        n += 1
+    return out
+
+
+def lots_from_drawings(
+    shapes: gpd.GeoDataFrame,
+    attrs: Sequence[Mapping[str, object]],
+    *,
+    cluster_id: str,
+    user: str,
+    day: dt.date,
+    existing: gpd.GeoDataFrame,
+) -> gpd.GeoDataFrame:
+    """New rows of the lot layer from shapes drawn on the map (:func:`drawn_polygons`) and the planner's form.
+
+    ``attrs`` holds one mapping per shape with ``lot_no``, ``status`` (English or Vietnamese), ``tenant``,
+    ``sector``, ``leased_on`` (date or text) and ``relocated_from``. Every row gets a new id, ``cluster_id``,
+    ``geom_quality`` "digitised" and ``source`` "vẽ trên bản đồ (<user>, <date>)"; ``existing`` is the lot layer
+    (ids and lot numbers already taken). Returns a frame in EPSG:9208.
+
+    Raises
+    ------
+    InputDataError
+        An unknown status, a bad date, or a lot number already used in this cluster (or twice in the drawing).
+    """
+    if len(attrs) != len(shapes):
+        raise ValueError(f"{len(shapes)} shapes but {len(attrs)} attribute rows")
+    taken = [str(v) for v in existing["id"].tolist()] if "id" in existing.columns else []
+    ids = next_lot_ids(taken, cluster_id, len(shapes))
+    used: dict[str, str] = {}
+    if "lot_no" in existing.columns and "cluster_id" in existing.columns:
+        mine = existing[(existing["cluster_id"].astype("string") == cluster_id).fillna(False).to_numpy(dtype=bool)]
+        for lot_id, lot_no in zip(mine["id"].astype(str), mine["lot_no"], strict=True):
+            if (text := _blank(lot_no)) is not None:
+                used[fold(text)] = lot_id
+    lot_nos = [_blank(a.get("lot_no")) for a in attrs]
+    for lot_id, lot_no in zip(ids, lot_nos, strict=True):
+        if lot_no is None:
+            continue
+        if fold(lot_no) in used:
+            raise InputDataError(
+                f"lot number {lot_no} is already used in this cluster (lot {used[fold(lot_no)]}); give each lot its "
+                "own number"
+            )
+        used[fold(lot_no)] = lot_id
+    statuses = normalise_statuses([a.get("status") for a in attrs], labels=ids)
+    days = parse_dates(pd.Series([a.get("leased_on") for a in attrs], dtype=object), labels=ids)
+    rows = pd.DataFrame(
+        {
+            "id": ids,
+            "name": [f"Lô {no}" if no else lot_id for lot_id, no in zip(ids, lot_nos, strict=True)],
+            "source": draw_source(user, day),
+            "geom_quality": "digitised",
+            "cluster_id": cluster_id,
+            "lot_no": lot_nos,
+            "status": statuses,
+            "tenant": [_blank(a.get("tenant")) for a in attrs],
+            "sector": [_blank(a.get("sector")) for a in attrs],
+            "leased_on": [None if pd.isna(d) else d.date() for d in days],
+            "relocated_from": [_blank(a.get("relocated_from")) for a in attrs],
+        }
+    )
+    geometry = gpd.GeoSeries(to_work(shapes, "the drawn lots").geometry.to_numpy(), crs=WORK_CRS)
+    return gpd.GeoDataFrame(rows, geometry=geometry, crs=WORK_CRS)
+
+
+def append_lots(layer: gpd.GeoDataFrame, rows: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The lot layer with ``rows`` added (EPSG:9208)."""
+    if layer.empty:
+        return rows.reset_index(drop=True)
+    return gpd.GeoDataFrame(pd.concat([to_work(layer, "the lot layer"), rows], ignore_index=True), crs=WORK_CRS)
+
+
+def without_lot(layer: gpd.GeoDataFrame, lot_id: str) -> gpd.GeoDataFrame:
+    """The lot layer without the lot ``lot_id``.
+
+    Raises
+    ------
+    InputDataError
+        No lot has that id (it was deleted meanwhile).
+    """
+    keep = (layer["id"].astype("string") != lot_id).fillna(True).to_numpy(dtype=bool)
+    if keep.all():
+        raise InputDataError(f"there is no lot `{lot_id}` in the lot layer any more; reload the page")
+    return layer[keep].reset_index(drop=True)
+
+
+def reshaped_lot(
+    layer: gpd.GeoDataFrame, lot_id: str, shape: shapely.Geometry, *, user: str, day: dt.date
+) -> gpd.GeoDataFrame:
+    """The lot layer with lot ``lot_id`` given the new ``shape`` (EPSG:9208), drawn on the map by ``user``.
+
+    The lot's ``geom_quality`` becomes "digitised" and its ``source`` says who reshaped it and when.
+
+    Raises
+    ------
+    InputDataError
+        No lot has that id.
+    """
+    out = to_work(layer, "the lot layer").copy()
+    hits = np.flatnonzero((out["id"].astype("string") == lot_id).fillna(False).to_numpy(dtype=bool))
+    if not len(hits):
+        raise InputDataError(f"there is no lot `{lot_id}` in the lot layer any more; reload the page")
+    geoms = out.geometry.to_numpy().copy()
+    geoms[hits] = shape
+    out = out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=WORK_CRS))
+    for col, value in (("geom_quality", "digitised"), ("source", draw_source(user, day))):
+        if col not in out.columns:
+            out[col] = None
+        out[col] = out[col].astype(object)
+        out.iloc[hits, out.columns.get_loc(col)] = value
+    return out
+
+
+def shape_changed(old: shapely.Geometry, new: shapely.Geometry, *, tolerance_m: float = RESHAPE_TOLERANCE_M) -> bool:
+    """Whether a reshaped lot differs from its stored shape by more than ``tolerance_m`` anywhere (EPSG:9208)."""
+    return bool(shapely.hausdorff_distance(old, new) > tolerance_m)
+
+
+def edit_latlngs(shape: shapely.Polygon, *, decimals: int = 7) -> list[list[list[float]]]:
+    """A polygon in EPSG:4326 as Leaflet's ``L.polygon`` takes it: rings of [lat, lon], not closed."""
+    rings = [shape.exterior, *shape.interiors]
+    return [[[round(y, decimals), round(x, decimals)] for x, y in ring.coords[:-1]] for ring in rings]
+
+
+class _DrawLabels(MacroElement):
+    """Leaflet.draw's labels in the page's language (``L.drawLocal``), and the toolbar buttons' titles.
+
+    Put in a feature group, so a language switch replaces this script only, never the map (drawings stay).
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (labels) {
+  Object.keys(labels).forEach(function (path) {
+    var keys = path.split("."), o = L.drawLocal;
+    for (var i = 0; i < keys.length - 1; i++) { o = o[keys[i]] = o[keys[i]] || {}; }
+    o[keys[keys.length - 1]] = labels[path];
+  });
+  var d = L.drawLocal.draw.toolbar.buttons, e = L.drawLocal.edit.toolbar.buttons;
+  function title(cls, on, off) {
+    document.querySelectorAll(cls).forEach(function (a) {
+      a.title = a.classList.contains("leaflet-disabled") ? off : on;
+    });
+  }
+  title(".leaflet-draw-draw-polygon", d.polygon, d.polygon);
+  title(".leaflet-draw-draw-rectangle", d.rectangle, d.rectangle);
+  title(".leaflet-draw-edit-edit", e.edit, e.editDisabled);
+  title(".leaflet-draw-edit-remove", e.remove, e.removeDisabled);
+})({{ this.draw_labels|tojson }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, labels: Mapping[str, str]) -> None:
+        super().__init__()
+        self._name = "DrawLabels"
+        self.draw_labels = dict(labels)
+
+
+class _EditableLot(MacroElement):
+    """A stored lot as a plain ``L.polygon`` in Leaflet.draw's feature group, so its corners can be dragged.
+
+    It carries :data:`RESHAPE_FLAG` in its GeoJSON properties; only numbers reach the script (no planner text).
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.polygon({{ this.latlngs|tojson }}, {{ this.style|tojson }});
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{{ this.get_name() }}.feature = {type: "Feature", properties: {}};
+{{ this.get_name() }}.feature.properties[{{ this.flag|tojson }}] = true;
+{% endmacro %}"""
+    )
+
+    def __init__(self, latlngs: list[list[list[float]]]) -> None:
+        super().__init__()
+        self._name = "EditableLot"
+        self.latlngs = latlngs
+        self.style = {"color": DRAWN_COLOR, "weight": 3, "dashArray": "6 4", "fillOpacity": 0.15}
+        self.flag = RESHAPE_FLAG
+
+
+def draw_map(
+    *,
+    center: tuple[float, float],
+    zoom: int,
+    reshape: shapely.Polygon | None = None,
+) -> folium.Map:
+    """The cluster map with Leaflet.draw's polygon and rectangle tools (and editing), loading only local assets.
+
+    ``reshape`` (EPSG:4326) is a stored lot put into the drawing layer so its corners can be edited.
+    """
+    m = mapkit.base_map(center=center, zoom=zoom, lang=None)
+    group = None
+    if reshape is not None:
+        group = folium.FeatureGroup(name="reshape", control=False).add_to(m)
+        _EditableLot(edit_latlngs(reshape)).add_to(group)
+    Draw(
+        position="topleft",
+        show_geometry_on_click=False,
+        draw_options=DRAW_OPTIONS,
+        edit_options=EDIT_OPTIONS,
+        feature_group=group,
+    ).add_to(m)
+    return mapkit.use_local_assets(m)
+
+
+def draw_labels(language: str) -> dict[str, str]:
+    """Leaflet.draw's labels in ``language``: L.drawLocal path -> text."""
+    return {path: t(f"clusters.draw.js.{path}", language) for path in DRAW_LOCAL}
+
+
 # --- data of the page ---------------------------------------------------------------------------------------------
 
 
@@ -357,10 +721,15 @@ def _labels(prefix: str) -> Any:
     return lambda option: t(f"{prefix}{option}", language)
 
 
-def _save(layer_id: str, frame: gpd.GeoDataFrame, message: str) -> None:
-    """Write a new version (one transaction), remember a message for the next run, and rerun to re-read it."""
+def _save(layer_id: str, frame: gpd.GeoDataFrame, message: str, *, clear_drawing: bool = False) -> None:
+    """Write a new version (one transaction), remember a message for the next run, and rerun to re-read it.
+
+    ``clear_drawing``: once written, the map is made anew (a new st_folium key), so the saved drawings leave it.
+    """
     user = common.settings().user
     version = common.store().write_layer(layer_id, frame, user=user, message=message, origin="edited")
+    if clear_drawing:
+        st.session_state[state.CLUSTERS_DRAW_GEN] = st.session_state.get(state.CLUSTERS_DRAW_GEN, 0) + 1
     title = tr(f"clusters.import.layer.{layer_id}") if layer_id in IMPORT_LAYERS else layer_id
     st.session_state[state.CLUSTERS_FLASH] = tr("clusters.saved").format(layer=title, version=version, user=user)
     st.rerun()
@@ -452,6 +821,7 @@ def _page() -> None:
         _import(cluster_id, boundary)
         _edit(cluster_id, lots)
         _add_lot(cluster_id)
+        _delete_lot(cluster_id, lots)
         _history()
 
 
@@ -504,6 +874,7 @@ def _map(
     lots: gpd.GeoDataFrame,
     table: pd.DataFrame,
 ) -> None:
+    lots_all = lots
     try:
         assets.check()
     except DataSourceError as exc:
@@ -514,6 +885,11 @@ def _map(
     center = ((miny + maxy) / 2, (minx + maxx) / 2)
     span_deg = max(maxx - minx, maxy - miny, 1e-4)
     zoom = int(max(12, min(18, math.floor(math.log2(360 / span_deg)) + 1)))  # the cluster spans 256–512 px
+    gen = int(st.session_state.get(state.CLUSTERS_DRAW_GEN, 0))
+    reshape_id = _reshape_pick(cluster_id, lots, table, gen)
+    reshape = None
+    if reshape_id is not None:
+        reshape = to_display(lots[lots["id"].astype(str) == reshape_id], "the lot").geometry.iloc[0]
     group = folium.FeatureGroup(name="cluster", control=False)
     if zoning is not None:
         z = to_display(zoning, "the zoning")
@@ -534,6 +910,9 @@ def _map(
         style_function=lambda f: {"color": BOUNDARY_COLOR, "weight": 2.5, "fill": False, "dashArray": "6 4"},
         interactive=False,
     ).add_to(group)
+    if reshape_id is not None:  # drawn by Leaflet.draw's layer instead, with its corners
+        keep = (lots["id"].astype(str) != reshape_id).to_numpy()
+        lots, table = lots[keep], table[keep]
     if len(lots):
         shown = to_display(lots, "the lots")
         present = ~(shapely.is_missing(shown.geometry.to_numpy()) | shapely.is_empty(shown.geometry.to_numpy()))
@@ -567,13 +946,15 @@ def _map(
                 ],
             ),
         ).add_to(group)
+    _DrawLabels(draw_labels(lang())).add_to(group)
     basemap = st.session_state.get(state.MAP_BASEMAP, "none")
-    st_folium(
-        mapkit.base_map(center=center, zoom=zoom, lang=None),
-        key=state.CLUSTERS_MAP + cluster_id,
+    key = f"{state.CLUSTERS_MAP}{cluster_id}.{gen}" + (f".{reshape_id}" if reshape_id is not None else "")
+    out = st_folium(
+        draw_map(center=center, zoom=zoom, reshape=reshape),
+        key=key,
         height=MAP_HEIGHT_PX,
         use_container_width=True,
-        returned_objects=[],
+        returned_objects=list(RETURNED_OBJECTS),
         feature_group_to_add=[mapkit.context_group(basemap=basemap, lang=lang()), mapkit.use_local_assets(group)],
     )
     swatch = (
@@ -586,7 +967,157 @@ def _map(
         f'{BOUNDARY_COLOR}"></span>{html.escape(tr("clusters.legend.boundary"))}'
     )
     st.html(f'<div style="font-size:0.85rem">{html.escape(tr("clusters.legend"))}: {"".join(items)}</div>')
-    st.caption(tr("clusters.draw_note"))
+    features = (out or {}).get("all_drawings")
+    if features:
+        try:  # an error here is the drawing's: the rest of the page still shows
+            _drawn(cluster_id, boundary, lots_all, features, reshape_id, gen)
+        except PlanError as exc:
+            show_error(exc)
+
+
+def _lot_choice_labels(table: pd.DataFrame) -> dict[str, str]:
+    """Lot id -> "lot number · tenant" for pickers (lot number, else id)."""
+    labels = _lot_labels(table)
+    tenants = table["tenant"] if "tenant" in table.columns else pd.Series([None] * len(table), index=table.index)
+    out: dict[str, str] = {}
+    for lot_id, label, tenant in zip(table["id"].astype(str), labels, tenants, strict=True):
+        text = _blank(tenant)
+        out[lot_id] = f"{label} · {text}" if text else label
+    return out
+
+
+def _reshape_pick(cluster_id: str, lots: gpd.GeoDataFrame, table: pd.DataFrame, gen: int) -> str | None:
+    """The drawing help, and the picker of a stored lot to reshape on the map (single-part lots only)."""
+    st.caption(tr("clusters.draw.caption"))
+    if lots.empty:
+        return None
+    single = (lots.geometry.geom_type == "Polygon").to_numpy()
+    choices = _lot_choice_labels(table[single]) if single.any() else {}
+    if not choices:
+        return None
+    picked = st.selectbox(
+        tr("clusters.reshape.pick"),
+        options=list(choices),
+        index=None,
+        placeholder=tr("clusters.reshape.placeholder"),
+        format_func=lambda lot_id: choices.get(lot_id, lot_id),
+        help=tr("clusters.reshape.help"),
+        key=f"{state.CLUSTERS_RESHAPE}{cluster_id}.{gen}",
+    )
+    return str(picked) if picked is not None else None
+
+
+def _drawn(
+    cluster_id: str,
+    boundary: gpd.GeoDataFrame,
+    lots: gpd.GeoDataFrame,
+    features: Sequence[Mapping[str, Any]],
+    reshape_id: str | None,
+    gen: int,
+) -> None:
+    """What the planner drew: the reshaped lot's save button, and the form that saves new lots."""
+    language = lang()
+    shapes = drawn_polygons(features)
+    inside = shapely.union_all(to_work(boundary, "the cluster boundary").geometry.to_numpy())
+    user = common.settings().user
+    today = dt.date.today()
+    is_reshaped = shapes["reshaped"].to_numpy(dtype=bool)
+    hit = lots[lots["id"].astype(str) == reshape_id] if reshape_id is not None else lots.iloc[0:0]
+    label = _lot_labels(lots_table(hit))[0] if len(hit) else str(reshape_id)
+    # new shapes are numbered as in the form below; the reshaped lot is named by its number
+    names = np.where(is_reshaped, label, np.cumsum(~is_reshaped).astype(str))
+    for name, shape, repaired in zip(names, shapes.geometry, shapes["repaired"], strict=True):
+        ha = area_ha(gpd.GeoSeries([shape], crs=WORK_CRS)).iloc[0]
+        if repaired:
+            st.warning(tr("clusters.draw.repaired").format(i=name, ha=fmt_num(ha, 4, language)))
+        outside = shape.difference(inside).area / 10_000.0
+        if outside >= 0.0001:
+            st.warning(tr("clusters.draw.outside").format(i=name, ha=fmt_num(outside, 4, language)))
+    reshaped = shapes[is_reshaped]
+    if reshape_id is not None and len(reshaped):
+        new_shape = reshaped.geometry.iloc[0]
+        if len(hit) and not shape_changed(hit.geometry.iloc[0], new_shape):
+            st.info(tr("clusters.reshape.unchanged").format(lot=label))
+        elif len(hit):
+            old_ha = area_ha(hit.geometry).iloc[0]
+            new_ha = area_ha(gpd.GeoSeries([new_shape], crs=WORK_CRS)).iloc[0]
+            st.caption(
+                tr("clusters.reshape.changed").format(
+                    lot=label, old=fmt_num(old_ha, 4, language), new=fmt_num(new_ha, 4, language)
+                )
+            )
+            if st.button(
+                tr("clusters.reshape.save").format(lot=label), key=state.CLUSTERS_RESHAPE_SAVE, type="primary"
+            ):
+                updated = reshaped_lot(_layer("cluster_lots"), reshape_id, new_shape, user=user, day=today)
+                _save("cluster_lots", updated, tr("clusters.reshape.message").format(lot=label), clear_drawing=True)
+    new = shapes[~is_reshaped]
+    if new.empty:
+        return
+    st.markdown(f"**{tr('clusters.draw.title')}**")
+    prefix = f"{state.CLUSTERS_DRAW_FORM}{cluster_id}.{gen}."
+    attrs: list[dict[str, object]] = []
+    with st.form(f"{prefix}form", border=True):
+        for i, shape in enumerate(new.geometry, start=1):
+            ha = area_ha(gpd.GeoSeries([shape], crs=WORK_CRS)).iloc[0]
+            st.caption(tr("clusters.draw.shape").format(i=i, ha=fmt_num(ha, 4, language)))
+            a, b, c = st.columns(3)
+            d, e, f = st.columns(3)
+            attrs.append(
+                {
+                    "lot_no": a.text_input(tr("clusters.col.lot"), key=f"{prefix}{i}.lot_no"),
+                    "status": b.selectbox(
+                        tr("clusters.col.status"),
+                        options=list(STATUSES),
+                        format_func=_labels("clusters.status."),
+                        key=f"{prefix}{i}.status",
+                    ),
+                    "tenant": c.text_input(tr("clusters.col.tenant"), key=f"{prefix}{i}.tenant"),
+                    "sector": d.text_input(tr("clusters.col.sector"), key=f"{prefix}{i}.sector"),
+                    "leased_on": e.date_input(
+                        tr("clusters.col.leased_on"), value=None, format="DD/MM/YYYY", key=f"{prefix}{i}.leased_on"
+                    ),
+                    "relocated_from": f.text_input(
+                        tr("clusters.col.relocated_from"), key=f"{prefix}{i}.relocated_from"
+                    ),
+                }
+            )
+        submitted = st.form_submit_button(tr("clusters.draw.save"), type="primary", key=state.CLUSTERS_DRAW_SAVE)
+    if not submitted:
+        return
+    layer = _layer("cluster_lots")
+    rows = lots_from_drawings(new, attrs, cluster_id=cluster_id, user=user, day=today, existing=layer)
+    listed = ", ".join(_blank(no) or str(lot_id) for lot_id, no in zip(rows["id"], rows["lot_no"], strict=True))
+    _save(
+        "cluster_lots",
+        append_lots(layer, rows),
+        tr("clusters.draw.message").format(n=len(rows), lots=listed),
+        clear_drawing=True,
+    )
+
+
+def _delete_lot(cluster_id: str, lots: gpd.GeoDataFrame) -> None:
+    if lots.empty:
+        return
+    st.markdown(f"**{tr('clusters.delete.title')}**")
+    choices = _lot_choice_labels(lots_table(lots))
+    picked = st.selectbox(
+        tr("clusters.delete.pick"),
+        options=list(choices),
+        index=None,
+        placeholder=tr("clusters.reshape.placeholder"),
+        format_func=lambda lot_id: choices.get(lot_id, lot_id),
+        key=state.CLUSTERS_DELETE + cluster_id,
+    )
+    st.caption(tr("clusters.delete.caption"))
+    if picked is None or not st.button(tr("clusters.delete.button"), key=f"{state.CLUSTERS_DELETE}{cluster_id}.go"):
+        return
+    label = choices[str(picked)].split(" · ")[0]
+    _save(
+        "cluster_lots",
+        without_lot(_layer("cluster_lots"), str(picked)),
+        tr("clusters.delete.message").format(lot=label),
+    )
 
 
 def _lots(table: pd.DataFrame) -> None:

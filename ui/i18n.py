@@ -303,12 +303,114 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "clusters.add.button": ("Thêm lô", "Add lot"),
     "clusters.add.message": ("thêm lô {lot} trên trang Cụm công nghiệp", "lot {lot} added on the clusters page"),
-    "clusters.draw_note": (
-        "Chưa vẽ được lô trực tiếp trên bản đồ (cần thư viện Leaflet.draw chạy ngoại tuyến); hãy nhập tệp hoặc tọa "
-        "độ góc.",
-        "Drawing lots on the map is not available yet (it needs Leaflet.draw served offline); import a file or enter "
-        "corner coordinates.",
+    "clusters.draw.caption": (
+        "Vẽ lô mới bằng công cụ đa giác hoặc hình chữ nhật ở góc trái bản đồ (vẽ xong đa giác thì bấm lại điểm đầu); "
+        "có thể sửa hay xóa hình vừa vẽ bằng hai nút bên dưới. Sau đó điền thông tin lô bên dưới bản đồ và bấm «Lưu "
+        "lô».",
+        "Draw new lots with the polygon or rectangle tool at the map's top left (close a polygon by clicking its first "
+        "point); the two buttons below them edit or delete what you drew. Then fill in the lots below the map and "
+        "press «Save lots».",
     ),
+    "clusters.draw.title": ("Lô vừa vẽ trên bản đồ", "Lots just drawn on the map"),
+    "clusters.draw.shape": ("Hình {i}: {ha} ha", "Shape {i}: {ha} ha"),
+    "clusters.draw.repaired": (
+        "Hình {i} tự cắt nhau nên đã được sửa bằng shapely.make_valid (giữ mọi phần của hình): còn {ha} ha. Hãy kiểm "
+        "tra lại trước khi lưu.",
+        "Shape {i} crossed itself and was repaired with shapely.make_valid (every part kept): {ha} ha. Check it before "
+        "saving.",
+    ),
+    "clusters.draw.outside": (
+        "Hình {i} có {ha} ha nằm ngoài ranh giới cụm; phần này không được tính vào tỷ lệ lấp đầy.",
+        "Shape {i} has {ha} ha outside the cluster boundary; that part does not count towards occupancy.",
+    ),
+    "clusters.draw.save": ("Lưu lô", "Save lots"),
+    "clusters.draw.message": (
+        "vẽ {n} lô ({lots}) trên bản đồ, trang Cụm công nghiệp",
+        "{n} lot(s) drawn on the map ({lots}) on the clusters page",
+    ),
+    "clusters.reshape.pick": ("Sửa hình dạng lô trên bản đồ", "Reshape a lot on the map"),
+    "clusters.reshape.placeholder": ("Chọn lô…", "Choose a lot…"),
+    "clusters.reshape.help": (
+        "Lô được chọn hiện trên bản đồ với các đỉnh sửa được: bấm nút sửa (cây bút) trên thanh công cụ, kéo các đỉnh, "
+        "bấm «Lưu» trên thanh công cụ, rồi bấm «Lưu hình mới» bên dưới bản đồ. Chỉ lô một phần (không phải đa phần) "
+        "mới sửa hình được.",
+        "The chosen lot is put on the map with editable corners: press the edit button (pencil) in the toolbar, drag "
+        "the corners, press «Save» in the toolbar, then «Save the new shape» below the map. Only single-part lots can "
+        "be reshaped.",
+    ),
+    "clusters.reshape.save": ("Lưu hình mới của lô {lot}", "Save the new shape of lot {lot}"),
+    "clusters.reshape.unchanged": (
+        "Hình của lô {lot} chưa thay đổi.",
+        "The shape of lot {lot} has not changed.",
+    ),
+    "clusters.reshape.changed": (
+        "Lô {lot}: {old} ha → {new} ha.",
+        "Lot {lot}: {old} ha → {new} ha.",
+    ),
+    "clusters.reshape.message": ("sửa hình lô {lot} trên bản đồ", "lot {lot} reshaped on the map"),
+    "clusters.delete.title": ("Xóa lô", "Delete a lot"),
+    "clusters.delete.pick": ("Lô cần xóa", "Lot to delete"),
+    "clusters.delete.button": ("Xóa lô", "Delete lot"),
+    "clusters.delete.caption": (
+        "Xóa tạo một phiên bản mới của lớp lô đất không còn lô này; các phiên bản trước vẫn được giữ (xem lịch sử).",
+        "Deleting writes a new version of the lot layer without this lot; earlier versions are kept (see the history).",
+    ),
+    "clusters.delete.message": ("xóa lô {lot} trên trang Cụm công nghiệp", "lot {lot} deleted on the clusters page"),
+    # Leaflet.draw's own labels (L.drawLocal paths after "clusters.draw.js."), for the tools the page offers
+    "clusters.draw.js.draw.toolbar.actions.title": ("Hủy vẽ", "Cancel drawing"),
+    "clusters.draw.js.draw.toolbar.actions.text": ("Hủy", "Cancel"),
+    "clusters.draw.js.draw.toolbar.finish.title": ("Kết thúc vẽ", "Finish drawing"),
+    "clusters.draw.js.draw.toolbar.finish.text": ("Xong", "Finish"),
+    "clusters.draw.js.draw.toolbar.undo.title": ("Xóa điểm vừa vẽ", "Delete last point drawn"),
+    "clusters.draw.js.draw.toolbar.undo.text": ("Xóa điểm cuối", "Delete last point"),
+    "clusters.draw.js.draw.toolbar.buttons.polygon": ("Vẽ lô (đa giác)", "Draw a lot (polygon)"),
+    "clusters.draw.js.draw.toolbar.buttons.rectangle": ("Vẽ lô (hình chữ nhật)", "Draw a lot (rectangle)"),
+    "clusters.draw.js.draw.handlers.polygon.tooltip.start": (
+        "Bấm để đặt góc đầu tiên.",
+        "Click to place the first corner.",
+    ),
+    "clusters.draw.js.draw.handlers.polygon.tooltip.cont": (
+        "Bấm để đặt góc tiếp theo.",
+        "Click to place the next corner.",
+    ),
+    "clusters.draw.js.draw.handlers.polygon.tooltip.end": (
+        "Bấm vào góc đầu tiên để khép lô.",
+        "Click the first corner to close the lot.",
+    ),
+    "clusters.draw.js.draw.handlers.polyline.error": (
+        "<strong>Lỗi:</strong> các cạnh không được cắt nhau!",
+        "<strong>Error:</strong> edges cannot cross!",
+    ),
+    "clusters.draw.js.draw.handlers.rectangle.tooltip.start": (
+        "Bấm và kéo để vẽ hình chữ nhật.",
+        "Click and drag to draw a rectangle.",
+    ),
+    "clusters.draw.js.draw.handlers.simpleshape.tooltip.end": (
+        "Thả chuột để kết thúc.",
+        "Release the mouse to finish.",
+    ),
+    "clusters.draw.js.edit.toolbar.actions.save.title": ("Lưu thay đổi hình", "Save the shape changes"),
+    "clusters.draw.js.edit.toolbar.actions.save.text": ("Lưu", "Save"),
+    "clusters.draw.js.edit.toolbar.actions.cancel.title": (
+        "Hủy sửa, bỏ mọi thay đổi",
+        "Cancel editing, discard changes",
+    ),
+    "clusters.draw.js.edit.toolbar.actions.cancel.text": ("Hủy", "Cancel"),
+    "clusters.draw.js.edit.toolbar.actions.clearAll.title": ("Xóa mọi hình vừa vẽ", "Clear every drawn shape"),
+    "clusters.draw.js.edit.toolbar.actions.clearAll.text": ("Xóa hết", "Clear all"),
+    "clusters.draw.js.edit.toolbar.buttons.edit": ("Sửa hình đã vẽ", "Edit drawn shapes"),
+    "clusters.draw.js.edit.toolbar.buttons.editDisabled": ("Chưa có hình để sửa", "No shapes to edit"),
+    "clusters.draw.js.edit.toolbar.buttons.remove": ("Xóa hình đã vẽ", "Delete drawn shapes"),
+    "clusters.draw.js.edit.toolbar.buttons.removeDisabled": ("Chưa có hình để xóa", "No shapes to delete"),
+    "clusters.draw.js.edit.handlers.edit.tooltip.text": (
+        "Kéo các đỉnh để sửa hình.",
+        "Drag the corners to edit the shapes.",
+    ),
+    "clusters.draw.js.edit.handlers.edit.tooltip.subtext": (
+        "Bấm «Hủy» để bỏ thay đổi.",
+        "Press «Cancel» to undo the changes.",
+    ),
+    "clusters.draw.js.edit.handlers.remove.tooltip.text": ("Bấm vào hình để xóa.", "Click a shape to delete it."),
     "clusters.history": ("Lịch sử phiên bản lớp lô đất", "Version history of the lot layer"),
     "clusters.col.version": ("Phiên bản", "Version"),
     "clusters.col.written_at": ("Thời điểm (UTC)", "When (UTC)"),

@@ -32,6 +32,12 @@ CLUSTERS_NEW_TENANT = "clusters.new_tenant"
 CLUSTERS_NEW_LOT_NO = "clusters.new_lot_no"
 CLUSTERS_NEW_LEASED = "clusters.new_leased"
 CLUSTERS_FLASH = "clusters.flash"  # message shown once after a save (the page reruns to re-read the store)
+CLUSTERS_DRAW_GEN = "clusters.draw_gen"  # int, bumped after a drawn save: a new map instance without the drawings
+CLUSTERS_DRAW_FORM = "clusters.draw."  # + cluster id . gen . shape no . field: form of the lots just drawn
+CLUSTERS_DRAW_SAVE = "clusters.draw_save"  # "Lưu lô" submit button of that form
+CLUSTERS_RESHAPE = "clusters.reshape."  # + cluster id . gen: lot id loaded on the map for reshaping (or None)
+CLUSTERS_RESHAPE_SAVE = "clusters.reshape_save"  # button saving the reshaped lot
+CLUSTERS_DELETE = "clusters.delete."  # + cluster id: lot id picked for deletion
 # --- materials page ---
 MATERIALS_SPECIES = "materials.species"  # species key (or plan zone kind) shown on the choropleth
 MATERIALS_UNITS = "materials.units"  # "legacy" | "2025": the communes the hectares are summed by

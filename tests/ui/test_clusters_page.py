@@ -10,32 +10,62 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyproj
 import pytest
 import shapely
 import streamlit as st
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
 from geo.errors import InputDataError
 from layers.build import ensure_store
 from layers.settings import Settings
 from layers.store import Store
-from ui import state
+from ui import clusters_page, state
 from ui.clusters_page import (
+    DRAW_LOCAL,
+    RESHAPE_FLAG,
     apply_edits,
+    draw_labels,
+    drawn_polygons,
+    edit_latlngs,
     fmt_num,
     for_store,
     gauge_svg,
+    lots_from_drawings,
+    next_lot_ids,
     polygon_from_corners,
     replace_cluster_features,
+    reshaped_lot,
+    shape_changed,
     standard_columns,
+    without_lot,
 )
+from ui.i18n import TEXT
 
 WORK = "EPSG:9208"
 X0, Y0 = 472_000.0, 2_460_000.0
 
 
+GEOD = pyproj.Geod(ellps="WGS84")
+
+
 def rect(x: float, y: float, w: float, h: float) -> shapely.Polygon:
     return shapely.box(X0 + x, Y0 + y, X0 + x + w, Y0 + y + h)
+
+
+def drawn(*shapes: shapely.Geometry, properties: dict | None = None) -> list[dict]:
+    """Shapes given in EPSG:9208 as streamlit-folium's all_drawings holds them (GeoJSON features in EPSG:4326)."""
+    lonlat = gpd.GeoSeries(list(shapes), crs=WORK).to_crs("EPSG:4326")
+    return [
+        {"type": "Feature", "properties": dict(properties or {}), "geometry": shapely.geometry.mapping(g)}
+        for g in lonlat
+    ]
+
+
+def geodesic_m2(feature: dict) -> float:
+    return abs(GEOD.geometry_area_perimeter(shapely.geometry.shape(feature["geometry"]))[0])
 
 
 # --- pure helpers -------------------------------------------------------------------------------------------------
@@ -148,6 +178,184 @@ def test_apply_edits_changes_only_what_was_edited() -> None:
     assert updated["tenant"].tolist() == ["Nhôm kính B", "A"]
     assert updated["leased_on"].tolist() == [dt.date(2024, 2, 3), dt.date(2022, 1, 1)]
     assert apply_edits(lots, edited.iloc[[1]])[1] == 0
+
+
+# --- lots drawn on the map --------------------------------------------------------------------------------------
+
+
+def test_a_drawn_rectangle_becomes_a_polygon_in_9208_with_its_geodesic_area() -> None:
+    features = drawn(rect(0, 150, 100, 80))
+    shapes = drawn_polygons(features)
+    assert str(shapes.crs) == WORK
+    assert shapes["repaired"].tolist() == [False] and shapes["reshaped"].tolist() == [False]
+    area = shapes.geometry.iloc[0].area
+    assert area == pytest.approx(8000.0, rel=1e-6)  # the 9208 → 4326 → 9208 round trip is millimetre-exact
+    assert area == pytest.approx(geodesic_m2(features[0]), rel=1e-3)  # TM-3 scale ≈ 0.9999: areas within 0.1 %
+    assert shapes.geometry.iloc[0].equals_exact(rect(0, 150, 100, 80), 1e-2)
+
+
+def test_a_self_intersecting_drawing_is_repaired_keeping_both_halves() -> None:
+    a, b = (X0, Y0), (X0 + 100, Y0 + 100)
+    bow_tie = shapely.Polygon([a, (X0 + 100, Y0), (X0, Y0 + 100), b, a][:4])
+    assert not bow_tie.is_valid
+    features = drawn(rect(200, 0, 10, 10)) + [
+        {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(g)}
+        for g in gpd.GeoSeries([bow_tie], crs=WORK).to_crs("EPSG:4326")
+    ]
+    shapes = drawn_polygons(features)
+    assert shapes["repaired"].tolist() == [False, True]
+    fixed = shapes.geometry.iloc[1]
+    assert fixed.is_valid and fixed.geom_type == "MultiPolygon" and len(fixed.geoms) == 2
+    assert fixed.area == pytest.approx(5000.0, rel=1e-5)  # two triangles of 2500 m²; buffer(0) would keep one
+
+
+@settings(max_examples=60, deadline=None)
+@given(hs.lists(hs.tuples(hs.integers(0, 200), hs.integers(0, 200)), min_size=3, max_size=6))
+def test_any_drawn_ring_becomes_a_valid_lot_or_a_clear_error(corners: list[tuple[int, int]]) -> None:
+    """Whatever ring the mouse makes (crossing or not), the lot is valid, polygonal and inside what the ring
+    encloses, and says whether it was repaired; a ring that needed no repair keeps its area exactly."""
+    ring = shapely.Polygon([(X0 + x, Y0 + y) for x, y in corners])
+    lonlat = gpd.GeoSeries([ring], crs=WORK).to_crs("EPSG:4326")
+    feature = {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(lonlat.iloc[0])}
+    # the ring as it comes back in EPSG:9208: millimetres from the one drawn, which can make or unmake a crossing
+    received = lonlat.to_crs(WORK).iloc[0]
+    try:
+        shapes = drawn_polygons([feature])
+    except InputDataError as exc:
+        assert "no area" in str(exc)
+        assert not received.is_valid or received.area < 1.0  # a proper lot is never refused
+        return
+    shape = shapes.geometry.iloc[0]
+    assert shape.is_valid and shape.geom_type in ("Polygon", "MultiPolygon") and shape.area >= 1.0
+    assert bool(shapes["repaired"].iloc[0]) == (not received.is_valid)
+    if received.is_valid:
+        assert shape.area == pytest.approx(received.area, rel=1e-9)
+    else:  # the faces of the ring's own linework bound whatever the repair keeps
+        faces = shapely.union_all(
+            shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.node(received.exterior))))
+        )
+        assert shape.difference(faces).area < 0.01  # m², numerical slivers along near-collinear edges
+
+
+def test_drawings_that_are_not_lots_are_refused() -> None:
+    point = {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [104.48, 22.24]}}
+    with pytest.raises(InputDataError, match="drawing 2 is a Point"):
+        drawn_polygons([*drawn(rect(0, 0, 10, 10)), point])
+    with pytest.raises(InputDataError, match="without geometry"):
+        drawn_polygons([{"type": "Feature", "properties": {}}])
+    flat = {"type": "Polygon", "coordinates": [[[104.48, 22.24], [104.481, 22.24], [104.482, 22.24], [104.48, 22.24]]]}
+    with pytest.raises(InputDataError, match="no area"):
+        drawn_polygons([{"type": "Feature", "geometry": flat}])
+    far = {
+        "type": "Polygon",
+        "coordinates": [[[472000, 2460000], [472100, 2460000], [472100, 2460100], [472000, 2460000]]],
+    }
+    with pytest.raises(InputDataError, match="longitude/latitude"):
+        drawn_polygons([{"type": "Feature", "geometry": far}])
+    with pytest.raises(InputDataError, match="at most"):
+        drawn_polygons(drawn(rect(0, 0, 1, 1)) * (clusters_page.MAX_DRAWN + 1))
+    assert drawn_polygons(None).empty and drawn_polygons([]).empty
+
+
+def test_the_reshaped_lot_is_told_apart_by_its_flag() -> None:
+    shapes = drawn_polygons(drawn(rect(0, 0, 10, 10), properties={RESHAPE_FLAG: True}) + drawn(rect(20, 0, 5, 5)))
+    assert shapes["reshaped"].tolist() == [True, False]
+
+
+def test_lots_from_drawings_fill_the_lot_layer_fields() -> None:
+    existing = gpd.GeoDataFrame(
+        {
+            "id": ["c.lot1", "c.lot3", "d.lot2"],
+            "cluster_id": ["c", "c", "d"],
+            "lot_no": ["A1", None, "B7"],
+        },
+        geometry=[rect(0, 0, 10, 10)] * 3,
+        crs=WORK,
+    )
+    shapes = drawn_polygons(drawn(rect(100, 0, 50, 40), rect(200, 0, 30, 30)))
+    attrs = [
+        {"lot_no": " B7 ", "status": "đang hoạt động", "tenant": "Nhôm kính Phố Ràng", "leased_on": "05/06/2024"},
+        {"lot_no": "", "status": "vacant", "sector": "  ", "relocated_from": "thôn Bản Ràng"},
+    ]
+    rows = lots_from_drawings(
+        shapes, attrs, cluster_id="c", user="chuyen_vien_a", day=dt.date(2025, 3, 4), existing=existing
+    )
+    assert str(rows.crs) == WORK
+    assert rows["id"].tolist() == ["c.lot2", "c.lot4"]  # lowest free numbers
+    assert rows["lot_no"].iloc[0] == "B7" and pd.isna(rows["lot_no"].iloc[1])  # B7 is another cluster's: allowed
+    assert rows["name"].tolist() == ["Lô B7", "c.lot4"]
+    assert rows["status"].tolist() == ["operating", "vacant"]
+    assert rows["leased_on"].tolist() == [dt.date(2024, 6, 5), None]
+    assert rows["tenant"].iloc[0] == "Nhôm kính Phố Ràng" and pd.isna(rows["tenant"].iloc[1])
+    assert rows["sector"].isna().all()  # blank text is no value
+    assert pd.isna(rows["relocated_from"].iloc[0]) and rows["relocated_from"].iloc[1] == "thôn Bản Ràng"
+    assert set(rows["geom_quality"]) == {"digitised"}
+    assert set(rows["source"]) == {"vẽ trên bản đồ (chuyen_vien_a, 2025-03-04)"}
+    assert set(rows["cluster_id"]) == {"c"}
+    assert rows.area.tolist() == pytest.approx([2000.0, 900.0], rel=1e-6)
+
+
+def test_lots_from_drawings_refuse_taken_lot_numbers_and_bad_values() -> None:
+    existing = gpd.GeoDataFrame(
+        {"id": ["c.lot1"], "cluster_id": ["c"], "lot_no": ["a1"]}, geometry=[rect(0, 0, 1, 1)], crs=WORK
+    )
+    one = drawn_polygons(drawn(rect(100, 0, 5, 5)))
+    two = drawn_polygons(drawn(rect(100, 0, 5, 5), rect(200, 0, 5, 5)))
+    kw = {"cluster_id": "c", "user": "u", "day": dt.date(2025, 1, 1), "existing": existing}
+    with pytest.raises(InputDataError, match=r"A1 is already used.*c\.lot1"):
+        lots_from_drawings(one, [{"lot_no": "A1", "status": "vacant"}], **kw)
+    with pytest.raises(InputDataError, match="b2 is already used"):
+        lots_from_drawings(two, [{"lot_no": "B2", "status": "vacant"}, {"lot_no": "b2", "status": "vacant"}], **kw)
+    with pytest.raises(InputDataError, match="allowed values"):
+        lots_from_drawings(one, [{"lot_no": "C1", "status": "đang đàm phán"}], **kw)
+    with pytest.raises(InputDataError):
+        lots_from_drawings(one, [{"lot_no": "C1", "status": "vacant", "leased_on": "31/02/2024"}], **kw)
+    with pytest.raises(ValueError, match="attribute rows"):
+        lots_from_drawings(two, [{"status": "vacant"}], **kw)
+
+
+def test_next_lot_ids_fill_gaps() -> None:
+    assert next_lot_ids({"c.lot1", "c.lot3"}, "c", 3) == ["c.lot2", "c.lot4", "c.lot5"]
+    assert next_lot_ids([], "c", 0) == []
+
+
+def test_deleting_and_reshaping_a_lot() -> None:
+    layer = gpd.GeoDataFrame(
+        {"id": ["c.lot1", "c.lot2"], "geom_quality": ["surveyed", "surveyed"], "source": ["hồ sơ", "hồ sơ"]},
+        geometry=[rect(0, 0, 10, 10), rect(10, 0, 10, 10)],
+        crs=WORK,
+    )
+    assert without_lot(layer, "c.lot1")["id"].tolist() == ["c.lot2"]
+    with pytest.raises(InputDataError, match=r"no lot `c\.lot9`"):
+        without_lot(layer, "c.lot9")
+    out = reshaped_lot(layer, "c.lot2", rect(10, 0, 20, 10), user="u", day=dt.date(2025, 1, 2))
+    assert out.area.tolist() == pytest.approx([100.0, 200.0])
+    assert out["geom_quality"].tolist() == ["surveyed", "digitised"]
+    assert out["source"].tolist() == ["hồ sơ", "vẽ trên bản đồ (u, 2025-01-02)"]
+    assert layer.area.tolist() == pytest.approx([100.0, 100.0])  # the input is not changed
+    with pytest.raises(InputDataError):
+        reshaped_lot(layer, "c.lot9", rect(0, 0, 1, 1), user="u", day=dt.date(2025, 1, 2))
+
+
+def test_a_lot_sent_to_the_browser_and_back_unchanged_is_unchanged() -> None:
+    lot = rect(0, 0, 80, 60)
+    lonlat = gpd.GeoSeries([lot], crs=WORK).to_crs("EPSG:4326").iloc[0]
+    latlngs = edit_latlngs(lonlat)
+    assert len(latlngs) == 1 and len(latlngs[0]) == 4  # one ring, not closed (Leaflet closes it)
+    assert latlngs[0][0] == [round(lonlat.exterior.coords[0][1], 7), round(lonlat.exterior.coords[0][0], 7)]
+    # what Leaflet's toGeoJSON sends back: [lon, lat], closed
+    ring = [[lon, lat] for lat, lon in latlngs[0]]
+    back = drawn_polygons([{"geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}}]).geometry.iloc[0]
+    assert not shape_changed(lot, back)
+    assert shape_changed(lot, rect(0, 0, 80, 60.2))
+
+
+def test_every_leaflet_draw_label_is_translated() -> None:
+    for path in DRAW_LOCAL:
+        assert f"clusters.draw.js.{path}" in TEXT
+    vi, en = draw_labels("vi"), draw_labels("en")
+    assert set(vi) == set(DRAW_LOCAL) == set(en)
+    assert vi["draw.toolbar.buttons.polygon"] != en["draw.toolbar.buttons.polygon"]
 
 
 # --- the page in AppTest --------------------------------------------------------------------------------------------
@@ -335,3 +543,143 @@ def test_series_chart_runs_from_2021(store: Store) -> None:
     assert charts, "the occupancy-over-time chart is missing"
     spec = json.loads(charts[0].proto.spec)
     assert spec["layer"][0]["mark"]["interpolate"] == "step-after"
+
+
+# --- drawing on the map, in AppTest (st_folium replaced by a stand-in that "draws") --------------------------------
+
+
+class FakeMap:
+    """Stands in for st_folium: records each call; the first map instance of the cluster returns ``features``."""
+
+    def __init__(self, features: list[dict], cluster_id: str = "ccn_pho_rang") -> None:
+        self.features = features
+        self.first_key = f"{state.CLUSTERS_MAP}{cluster_id}.0"
+        self.calls: list[tuple[object, dict]] = []
+
+    def __call__(self, fig: object, **kwargs: object) -> dict:
+        self.calls.append((fig, kwargs))
+        key = str(kwargs["key"])
+        first = key == self.first_key or key.startswith(self.first_key + ".")
+        return {"all_drawings": self.features if first else None}
+
+
+def _today_source(user: str = "chuyen_vien_a") -> str:
+    return f"vẽ trên bản đồ ({user}, {dt.date.today().isoformat()})"
+
+
+def test_drawing_a_lot_on_the_map_saves_it_as_a_new_version(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from folium.plugins import Draw
+
+    fill_pho_rang(store)
+    before = store.current_version("cluster_lots")
+    fake = FakeMap(drawn(rect(0, 150, 100, 100)))
+    monkeypatch.setattr(clusters_page, "st_folium", fake)
+    at = page()
+    assert not at.exception, at.exception
+    fig, kwargs = fake.calls[-1]
+    assert kwargs["returned_objects"] == ["all_drawings"]  # pan and zoom send nothing back
+    draws = [el for el in fig._children.values() if isinstance(el, Draw)]  # type: ignore[attr-defined]
+    assert len(draws) == 1
+    assert draws[0].draw_options["polyline"] is False and "polygon" in draws[0].draw_options
+    html = fig.get_root().render()  # type: ignore[attr-defined]
+    assert "https://" not in html and "leaflet-draw/leaflet.draw.js" in html
+    assert any("Hình 1: 1,0000 ha" in c.value for c in at.caption)
+    prefix = f"{state.CLUSTERS_DRAW_FORM}ccn_pho_rang.0.1."
+    at.text_input(key=prefix + "lot_no").input("B1")
+    at.selectbox(key=prefix + "status").set_value("operating")
+    at.text_input(key=prefix + "tenant").input("Cơ khí Phố Ràng")
+    at.date_input(key=prefix + "leased_on").set_value(dt.date(2024, 9, 1))
+    at.button(key=state.CLUSTERS_DRAW_SAVE).click().run()
+    assert not at.exception, at.exception
+    assert store.current_version("cluster_lots") == before + 1  # one write
+    lots = store.read_layer("cluster_lots")
+    assert len(lots) == 4
+    new = lots[lots["lot_no"] == "B1"].iloc[0]
+    assert new["id"] == "ccn_pho_rang.lot1"
+    assert new.geometry.area == pytest.approx(10_000.0, rel=1e-6)
+    assert (new["status"], new["tenant"], new["cluster_id"]) == ("operating", "Cơ khí Phố Ràng", "ccn_pho_rang")
+    assert pd.Timestamp(new["leased_on"]).date() == dt.date(2024, 9, 1)
+    assert (new["geom_quality"], new["source"]) == ("digitised", _today_source())
+    latest = store.history("cluster_lots")[-1]
+    assert latest.user == "chuyen_vien_a" and "B1" in latest.message and "bản đồ" in latest.message
+    assert {m.label: m.value for m in at.metric}["Tỷ lệ lấp đầy"] == "35,0 %"  # 2.5 + 1 ha of 10 ha
+    assert any("phiên bản" in s.value for s in at.success)
+    # the map was made anew (the saved drawing left it) and the form is gone
+    assert at.session_state[state.CLUSTERS_DRAW_GEN] == 1
+    assert fake.calls[-1][1]["key"] == f"{state.CLUSTERS_MAP}ccn_pho_rang.1"
+    assert not [b for b in at.button if b.key == state.CLUSTERS_DRAW_SAVE]
+
+
+def test_a_bow_tie_drawing_is_repaired_and_the_planner_told(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    fill_pho_rang(store)
+    a, b, c, d = (X0, Y0 + 150), (X0 + 100, Y0 + 150), (X0, Y0 + 250), (X0 + 100, Y0 + 250)
+    bow_tie = gpd.GeoSeries([shapely.Polygon([a, b, c, d])], crs=WORK).to_crs("EPSG:4326").iloc[0]
+    features = [{"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(bow_tie)}]
+    monkeypatch.setattr(clusters_page, "st_folium", FakeMap(features))
+    at = page("en")
+    assert not at.exception, at.exception
+    assert any("crossed itself" in w.value and "0.5000 ha" in w.value for w in at.warning)
+    at.selectbox(key=f"{state.CLUSTERS_DRAW_FORM}ccn_pho_rang.0.1.status").set_value("building")
+    at.button(key=state.CLUSTERS_DRAW_SAVE).click().run()
+    assert not at.exception, at.exception
+    lots = store.read_layer("cluster_lots")
+    new = lots[~lots["id"].isin(["p.lot1", "p.lot2", "p.lot3"])].iloc[0]
+    assert new.geometry.is_valid and new.geometry.area == pytest.approx(5_000.0, rel=1e-5)
+    assert new["status"] == "building"
+    message = store.history("cluster_lots")[-1].message
+    assert "ccn_pho_rang.lot1" in message and "nan" not in message  # no lot number: the id names it
+
+
+def test_a_drawing_outside_the_cluster_is_flagged_and_a_taken_number_refused(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill_pho_rang(store)
+    before = store.current_version("cluster_lots")
+    monkeypatch.setattr(clusters_page, "st_folium", FakeMap(drawn(rect(350, 200, 100, 100))))
+    at = page()
+    assert any("nằm ngoài ranh giới" in w.value and "0,7500 ha" in w.value for w in at.warning)
+    at.text_input(key=f"{state.CLUSTERS_DRAW_FORM}ccn_pho_rang.0.1.lot_no").input("A2")
+    at.button(key=state.CLUSTERS_DRAW_SAVE).click().run()
+    assert not at.exception
+    assert any("A2 is already used" in e.value for e in at.error)
+    assert store.current_version("cluster_lots") == before  # nothing written
+
+
+def test_reshaping_a_stored_lot_on_the_map(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    fill_pho_rang(store)
+    # the planner dragged lot A3's top corners 50 m up (the browser sends the lot back with the reshape flag)
+    fake = FakeMap(drawn(rect(250, 0, 100, 150), properties={RESHAPE_FLAG: True}))
+    monkeypatch.setattr(clusters_page, "st_folium", fake)
+    at = AppTest.from_function(_app, default_timeout=60)
+    at.session_state[state.LANG] = "vi"
+    at.session_state[f"{state.CLUSTERS_RESHAPE}ccn_pho_rang.0"] = "p.lot3"
+    at.run()
+    assert not at.exception, at.exception
+    fig, kwargs = fake.calls[-1]
+    assert kwargs["key"] == f"{state.CLUSTERS_MAP}ccn_pho_rang.0.p.lot3"
+    script = fig.get_root().render()  # type: ignore[attr-defined]
+    assert RESHAPE_FLAG in script and "L.polygon" in script
+    assert any("1,0000 ha → 1,5000 ha" in c.value for c in at.caption)
+    at.button(key=state.CLUSTERS_RESHAPE_SAVE).click().run()
+    assert not at.exception, at.exception
+    lot = store.read_layer("cluster_lots").set_index("id").loc["p.lot3"]
+    assert lot.geometry.area == pytest.approx(15_000.0, rel=1e-6)
+    assert (lot["geom_quality"], lot["source"]) == ("digitised", _today_source())
+    assert "A3" in store.history("cluster_lots")[-1].message
+    assert at.session_state[state.CLUSTERS_DRAW_GEN] == 1
+
+
+def test_deleting_a_lot_writes_a_version_without_it(store: Store) -> None:
+    fill_pho_rang(store)
+    before = store.current_version("cluster_lots")
+    at = page()
+    picker = at.selectbox(key=state.CLUSTERS_DELETE + "ccn_pho_rang")
+    assert picker.options == ["A1 · Nhôm kính Phố Ràng", "A2 · Cơ khí Bảo Yên", "A3"]
+    picker.set_value("p.lot2").run()
+    at.button(key=f"{state.CLUSTERS_DELETE}ccn_pho_rang.go").click().run()
+    assert not at.exception, at.exception
+    assert store.current_version("cluster_lots") == before + 1
+    assert sorted(store.read_layer("cluster_lots")["id"]) == ["p.lot1", "p.lot3"]
+    latest = store.history("cluster_lots")[-1]
+    assert latest.user == "chuyen_vien_a" and "A2" in latest.message
+    assert {m.label: m.value for m in at.metric}["Tỷ lệ lấp đầy"] == "10,0 %"

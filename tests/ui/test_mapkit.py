@@ -138,7 +138,8 @@ def test_unvendored_plugin_is_refused() -> None:
         mapkit.use_local_assets(m)
 
 
-def test_asset_install_checks_locked_version(tmp_path) -> None:
+def test_asset_install_checks_locked_version(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(assets, "ASSETS", (assets.LEAFLET,))  # Leaflet alone; leaflet-draw: tests/ui/test_assets.py
     pkg = tmp_path / "node_modules" / "leaflet"
     (pkg / "dist" / "images").mkdir(parents=True)
     for name in ("leaflet.js", "leaflet.css"):
