@@ -31,7 +31,7 @@ def draw_app(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> I
     from layers.build import ensure_store
     from layers.settings import Settings
     from ui import assets
-    from ui.clusters_page import replace_cluster_features
+    from ui.cluster_edits import replace_cluster_features
 
     assets.check()
     path = tmp_path_factory.mktemp("e2e-draw-store") / "baoyen.gpkg"

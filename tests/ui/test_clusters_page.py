@@ -22,17 +22,12 @@ from geo.errors import InputDataError
 from layers.build import ensure_store
 from layers.settings import Settings
 from layers.store import Store
-from ui import clusters_page, state
-from ui.clusters_page import (
-    DRAW_LOCAL,
+from ui import cluster_edits, cluster_map, state
+from ui.cluster_edits import (
     RESHAPE_FLAG,
     apply_edits,
-    draw_labels,
     drawn_polygons,
-    edit_latlngs,
-    fmt_num,
     for_store,
-    gauge_svg,
     lots_from_drawings,
     next_lot_ids,
     polygon_from_corners,
@@ -42,6 +37,8 @@ from ui.clusters_page import (
     standard_columns,
     without_lot,
 )
+from ui.cluster_figures import fmt_num, gauge_svg
+from ui.cluster_map import DRAW_LOCAL, draw_labels, edit_latlngs
 from ui.i18n import TEXT
 
 WORK = "EPSG:9208"
@@ -253,7 +250,7 @@ def test_drawings_that_are_not_lots_are_refused() -> None:
     with pytest.raises(InputDataError, match="longitude/latitude"):
         drawn_polygons([{"type": "Feature", "geometry": far}])
     with pytest.raises(InputDataError, match="at most"):
-        drawn_polygons(drawn(rect(0, 0, 1, 1)) * (clusters_page.MAX_DRAWN + 1))
+        drawn_polygons(drawn(rect(0, 0, 1, 1)) * (cluster_edits.MAX_DRAWN + 1))
     assert drawn_polygons(None).empty and drawn_polygons([]).empty
 
 
@@ -573,7 +570,7 @@ def test_drawing_a_lot_on_the_map_saves_it_as_a_new_version(store: Store, monkey
     fill_pho_rang(store)
     before = store.current_version("cluster_lots")
     fake = FakeMap(drawn(rect(0, 150, 100, 100)))
-    monkeypatch.setattr(clusters_page, "st_folium", fake)
+    monkeypatch.setattr(cluster_map, "st_folium", fake)
     at = page()
     assert not at.exception, at.exception
     fig, kwargs = fake.calls[-1]
@@ -615,7 +612,7 @@ def test_a_bow_tie_drawing_is_repaired_and_the_planner_told(store: Store, monkey
     a, b, c, d = (X0, Y0 + 150), (X0 + 100, Y0 + 150), (X0, Y0 + 250), (X0 + 100, Y0 + 250)
     bow_tie = gpd.GeoSeries([shapely.Polygon([a, b, c, d])], crs=WORK).to_crs("EPSG:4326").iloc[0]
     features = [{"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(bow_tie)}]
-    monkeypatch.setattr(clusters_page, "st_folium", FakeMap(features))
+    monkeypatch.setattr(cluster_map, "st_folium", FakeMap(features))
     at = page("en")
     assert not at.exception, at.exception
     assert any("crossed itself" in w.value and "0.5000 ha" in w.value for w in at.warning)
@@ -635,7 +632,7 @@ def test_a_drawing_outside_the_cluster_is_flagged_and_a_taken_number_refused(
 ) -> None:
     fill_pho_rang(store)
     before = store.current_version("cluster_lots")
-    monkeypatch.setattr(clusters_page, "st_folium", FakeMap(drawn(rect(350, 200, 100, 100))))
+    monkeypatch.setattr(cluster_map, "st_folium", FakeMap(drawn(rect(350, 200, 100, 100))))
     at = page()
     assert any("nằm ngoài ranh giới" in w.value and "0,7500 ha" in w.value for w in at.warning)
     at.text_input(key=f"{state.CLUSTERS_DRAW_FORM}ccn_pho_rang.0.1.lot_no").input("A2")
@@ -649,7 +646,7 @@ def test_reshaping_a_stored_lot_on_the_map(store: Store, monkeypatch: pytest.Mon
     fill_pho_rang(store)
     # the planner dragged lot A3's top corners 50 m up (the browser sends the lot back with the reshape flag)
     fake = FakeMap(drawn(rect(250, 0, 100, 150), properties={RESHAPE_FLAG: True}))
-    monkeypatch.setattr(clusters_page, "st_folium", fake)
+    monkeypatch.setattr(cluster_map, "st_folium", fake)
     at = AppTest.from_function(_app, default_timeout=60)
     at.session_state[state.LANG] = "vi"
     at.session_state[f"{state.CLUSTERS_RESHAPE}ccn_pho_rang.0"] = "p.lot3"
