@@ -38,6 +38,7 @@ import pandas as pd
 from geo.crs import area_ha
 from geo.errors import InputDataError
 from geo.text import fold, nfc
+from layers.model import MeasureSpec
 
 #: Status keys, from best to worst, and their labels (Vietnamese, English).
 STATUSES: tuple[str, ...] = ("achieved", "on_track", "at_risk", "missed", "no_data")
@@ -306,29 +307,8 @@ def parse_number(text: str) -> float:
 
 
 @dataclass(frozen=True)
-class Measure:
-    """One measurable part of a target (from the ``target_measures`` table)."""
-
-    target_id: str
-    key: str
-    label_vi: str
-    label_en: str
-    unit: str
-    deadline: dt.date
-    method: str
-    target: float | None = None
-    min_value: float | None = None
-    max_value: float | None = None
-    baseline: float | None = None
-    aggregation: str = "latest"
-    derive_kind: str | None = None
-    derive_layer: str | None = None
-    derive_features: tuple[str, ...] = ()
-    derive_ids: tuple[str, ...] = ()
-    derive_statuses: tuple[str, ...] = ()
-    derive_field: str | None = None
-    derive_cluster: str | None = None
-    note: str = ""
+class Measure(MeasureSpec):
+    """One measurable part of a target (from the ``target_measures`` table), with what the analyses need."""
 
     @property
     def has_goal(self) -> bool:

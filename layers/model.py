@@ -7,6 +7,7 @@ The catalogue itself (the instances) lives in :mod:`layers.catalogue`.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -159,3 +160,33 @@ class Catalogue:
         for layer in self.layers:
             out[layer.group].append(layer)
         return {g: ls for g, ls in out.items() if ls}
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    """One measurable part of a plan target (a target has one or more; the first is the headline).
+
+    Read from ``data/targets.yaml`` by :mod:`layers.plan_data`; :class:`analysis.targets.Measure` adds the
+    behaviour the analyses need.
+    """
+
+    target_id: str
+    key: str
+    label_vi: str
+    label_en: str
+    unit: str
+    deadline: dt.date
+    method: str
+    target: float | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    baseline: float | None = None
+    aggregation: str = "latest"
+    derive_kind: str | None = None
+    derive_layer: str | None = None
+    derive_features: tuple[str, ...] = ()
+    derive_ids: tuple[str, ...] = ()
+    derive_statuses: tuple[str, ...] = ()
+    derive_field: str | None = None
+    derive_cluster: str | None = None
+    note: str = ""

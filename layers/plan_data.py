@@ -21,6 +21,7 @@ import yaml
 
 from geo.errors import DataSourceError, InputDataError
 from geo.text import nfc
+from layers.model import MeasureSpec
 
 TARGETS_FILE = "targets.yaml"
 FUNDING_FILE = "funding.yaml"
@@ -69,32 +70,6 @@ DISBURSEMENT_COLUMNS: dict[str, str] = {
     "user": "str",
     "recorded_at": "str",
 }
-
-
-@dataclass(frozen=True)
-class MeasureSpec:
-    """One measurable part of a target (a target has one or more; the first is the headline)."""
-
-    target_id: str
-    key: str
-    label_vi: str
-    label_en: str
-    unit: str
-    deadline: dt.date
-    method: str
-    target: float | None = None
-    min_value: float | None = None
-    max_value: float | None = None
-    baseline: float | None = None
-    aggregation: str = "latest"
-    derive_kind: str | None = None
-    derive_layer: str | None = None
-    derive_features: tuple[str, ...] = ()
-    derive_ids: tuple[str, ...] = ()
-    derive_statuses: tuple[str, ...] = ()
-    derive_field: str | None = None
-    derive_cluster: str | None = None
-    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -203,7 +203,7 @@ def test_a_self_intersecting_drawing_is_repaired_keeping_both_halves() -> None:
     assert shapes["repaired"].tolist() == [False, True]
     fixed = shapes.geometry.iloc[1]
     assert fixed.is_valid and fixed.geom_type == "MultiPolygon" and len(fixed.geoms) == 2
-    assert fixed.area == pytest.approx(5000.0, rel=1e-5)  # two triangles of 2500 m²; buffer(0) would keep one
+    assert fixed.area == pytest.approx(5000.0, rel=1e-5)  # two triangles of 2500 m²; a zero-width buffer would keep one
 
 
 @settings(max_examples=60, deadline=None)
