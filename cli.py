@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from geo.errors import PlanError
+from geo.text import nfc
 from layers.settings import Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -976,6 +977,19 @@ def _configure_report(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
     p.add_argument("--lang", choices=["vi", "en"], default="vi", help="language of the report (default vi)")
     p.add_argument("--today", metavar="YYYY-MM-DD", help="date printed on the report (default: today)")
+    p.add_argument(
+        "--issuer",
+        metavar="LINES",
+        help="issuing body, lines separated by '|' (default: 'ỦY BAN NHÂN DÂN|HUYỆN BẢO YÊN', as the plan; since "
+        "1/7/2025 e.g. 'ỦY BAN NHÂN DÂN|XÃ BẢO YÊN')",
+    )
+
+
+def _issuer_lines(text: str) -> tuple[str, ...]:
+    lines = tuple(nfc(part.strip()) for part in text.split("|") if part.strip())
+    if not lines:
+        raise CommandFailed("--issuer is empty; write e.g. 'ỦY BAN NHÂN DÂN|XÃ BẢO YÊN'")
+    return lines
 
 
 @command("report", "write the periodic report (6-month, annual, mid-/end-of-term) as DOCX or XLSX", _configure_report)
@@ -995,6 +1009,7 @@ def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         fmt=args.format,
         lang=args.lang,
         today=_t_date(args.today, "--today"),
+        **({"issuer": _issuer_lines(args.issuer)} if args.issuer else {}),
     )
     tmp = out.with_name(f".{out.name}.part")
     tmp.write_bytes(data)

@@ -495,6 +495,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "materials.supply.species": ("Loài được tính: {species}", "Species counted: {species}"),
     "materials.supply.all_species": ("mọi loài", "all species"),
     # --- targets page ---
+    "targets.report.issuer": ("Cơ quan ban hành", "Issuing body"),
+    "targets.report.issuer_help": (
+        "Các dòng cách nhau bởi dấu |. Kế hoạch do UBND huyện ban hành; từ 1/7/2025 không còn cấp huyện, "
+        "ví dụ: ỦY BAN NHÂN DÂN | XÃ BẢO YÊN.",
+        "Lines separated by |. The plan was issued by the district People's Committee; districts no longer exist "
+        "since 1 July 2025, e.g. ỦY BAN NHÂN DÂN | XÃ BẢO YÊN.",
+    ),
     "targets.title": ("Mục tiêu & kinh phí", "Targets & funding"),
     "targets.caption": (
         "Kết quả thực hiện 13 mục tiêu (mục II) và mục tiêu đào tạo (mục IV.2) của Kế hoạch; nguồn vốn (mục V) "

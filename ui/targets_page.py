@@ -36,8 +36,9 @@ from analysis.targets import (
     status_label,
 )
 from geo.errors import PlanError
+from geo.text import nfc
 from reports.plan_inputs import PlanInputs, evaluate, gather
-from reports.report import build_report
+from reports.report import ISSUER_DEFAULT, build_report
 from ui import common, state
 from ui.common import lang, show_error, tr
 
@@ -268,14 +269,18 @@ def _report_section(language: str) -> None:
     left, mid, right = st.columns([2, 1, 1])
     period = left.selectbox(tr("targets.report.period"), REPORT_PERIODS, index=len(REPORT_PERIODS) - 1)
     report_lang = mid.selectbox(tr("targets.report.lang"), ("vi", "en"), index=0 if language == "vi" else 1)
+    issuer_text = st.text_input(
+        tr("targets.report.issuer"), value=" | ".join(ISSUER_DEFAULT), help=tr("targets.report.issuer_help")
+    )
+    issuer = tuple(nfc(part.strip()) for part in issuer_text.split("|") if part.strip()) or ISSUER_DEFAULT
     if right.button(tr("targets.report.make"), width="stretch"):
         try:
             store = common.store()
             st.session_state[state.TARGETS_REPORT] = {
                 "period": period,
                 "lang": report_lang,
-                "docx": build_report(period, store=store, fmt="docx", lang=report_lang),
-                "xlsx": build_report(period, store=store, fmt="xlsx", lang=report_lang),
+                "docx": build_report(period, store=store, fmt="docx", lang=report_lang, issuer=issuer),
+                "xlsx": build_report(period, store=store, fmt="xlsx", lang=report_lang, issuer=issuer),
             }
         except PlanError as exc:
             show_error(exc)

@@ -161,6 +161,15 @@ def test_report_files(store: Path, tmp_path: Path, capsys: pytest.CaptureFixture
     assert not list(tmp_path.glob(".*.part"))
 
 
+def test_report_issuer_after_the_2025_reform(store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "r.docx"
+    assert main(["report", "--period", "2025", "-o", str(out), "--issuer", "ỦY BAN NHÂN DÂN | XÃ BẢO YÊN"]) == 0
+    header = Document(io.BytesIO(out.read_bytes())).tables[0].rows[0].cells[0].text
+    assert header.splitlines()[:2] == ["ỦY BAN NHÂN DÂN", "XÃ BẢO YÊN"]
+    assert main(["report", "--period", "2025", "-o", str(out), "--issuer", " | "]) == 1
+    assert "--issuer is empty" in capsys.readouterr().err
+
+
 def test_report_into_missing_folder(store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", "--period", "2025", "-o", str(tmp_path / "nope" / "r.docx")]) == 1
     assert "does not exist" in capsys.readouterr().err
