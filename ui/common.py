@@ -60,6 +60,21 @@ def layer_frame(layer_id: str, *, crs: str = DISPLAY_CRS) -> gpd.GeoDataFrame:
     return _layer(str(settings().store_path), layer_id, s.current_version(layer_id), crs)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _target_titles(path: str, table_hash: str | None, lang: str) -> dict[str, str]:
+    if table_hash is None:  # a store built before the plan tables existed
+        return {}
+    table = _store(path).read_table("targets")
+    column = "title_en" if lang == "en" else "title_vi"
+    return {str(i): str(title) for i, title in zip(table["id"], table[column], strict=True)}
+
+
+def target_titles(lang: str) -> dict[str, str]:
+    """Plan target id -> short title in ``lang`` (cached until the targets table is rebuilt)."""
+    s = store()
+    return _target_titles(str(settings().store_path), s.get_meta("table_hash:targets"), lang)
+
+
 def show_error(exc: PlanError) -> None:
     """Show a user-fixable error as one message box (no traceback)."""
     st.error(f"{tr('app.error')}: {exc}")

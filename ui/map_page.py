@@ -138,8 +138,9 @@ def _plan_group(
 ) -> folium.FeatureGroup:
     """Everything that changes between reruns, in one group (streamlit-folium swaps groups as a whole anyway)."""
     group = mapkit.context_group(basemap=basemap, lang=lang())
+    titles = common.target_titles(lang())
     for layer in sorted(visible, key=lambda layer: _DRAW_ORDER.get(layer.geometry_type, 3)):
-        mapkit.add_layer(group, layer, layers[layer.id], lang=lang())
+        mapkit.add_layer(group, layer, layers[layer.id], lang=lang(), target_titles=titles)
     if hit is not None:
         mapkit.add_highlight(group, hit)
     return group

@@ -189,7 +189,14 @@ _RUNTIME_JS = r"""
         + esc(q[0]) + "</b>" + (q[1] ? " \u2014 " + esc(q[1]) : "") + "</div>";
     }
     var targets = p.plan_targets || spec.targets;
-    if (targets) { h += "<div>" + esc(spec.labels.targets) + ": " + esc(targets) + "</div>"; }
+    if (targets) {
+      var titles = spec.target_titles || {};
+      var named = String(targets).split(/[,;]/).map(function (id) {
+        id = id.trim();
+        return titles[id] ? "(" + id + ") " + titles[id] : id;
+      });
+      h += "<div>" + esc(spec.labels.targets) + ": " + esc(named.join("; ")) + "</div>";
+    }
     if (p.source) { h += "<div class=\"by-muted\">" + esc(spec.labels.source) + ": " + esc(p.source) + "</div>"; }
     return h + "</div>";
   }
@@ -716,7 +723,7 @@ def format_value(fdef: FieldDef | None, value: object, lang: str) -> str:
     return f"{text}\u00a0{unit}" if unit else text
 
 
-def _spec(layer: LayerDef, prepared: PreparedLayer, lang: str) -> str:
+def _spec(layer: LayerDef, prepared: PreparedLayer, lang: str, target_titles: Mapping[str, str] | None = None) -> str:
     fields = []
     for f in _popup_fields(layer):
         choices = {c: choice_label(f.name, c, lang) for c in f.choices} if f.choices else None
@@ -733,6 +740,7 @@ def _spec(layer: LayerDef, prepared: PreparedLayer, lang: str) -> str:
         "fields": fields,
         "quality": quality,
         "targets": ", ".join(layer.targets),
+        "target_titles": dict(target_titles or {}),
         "labels": {
             "quality": t("map.popup.quality", lang),
             "targets": t("map.popup.targets", lang),
@@ -750,16 +758,18 @@ def add_layer(
     data: gpd.GeoDataFrame | PreparedLayer,
     *,
     lang: str,
+    target_titles: Mapping[str, str] | None = None,
 ) -> PreparedLayer:
     """Draw a catalogue layer on ``target`` (a map from :func:`base_map`, or a feature group for it).
 
     ``data`` is the layer's frame (any CRS; reprojected to EPSG:4326 and simplified here) or a
-    :class:`PreparedLayer` made earlier (cache those). Returns the prepared layer.
+    :class:`PreparedLayer` made earlier (cache those). ``target_titles`` (plan target id -> title in ``lang``)
+    lets popups name the targets a feature serves, not only their numbers. Returns the prepared layer.
     """
     prepared = data if isinstance(data, PreparedLayer) else prepare_layer(layer, data)
     if prepared.layer_id != layer.id:
         raise ValueError(f"prepared data is for layer {prepared.layer_id!r}, not {layer.id!r}")
-    _PlanLayer(_spec(layer, prepared, lang), prepared.geojson).add_to(target)
+    _PlanLayer(_spec(layer, prepared, lang, target_titles), prepared.geojson).add_to(target)
     return prepared
 
 

@@ -186,3 +186,24 @@ def test_tile_basemap_without_network_keeps_vectors_and_is_remembered(page: Page
     chosen = pg.locator('[data-testid="stSidebar"] label:has(input:checked)')
     assert chosen.filter(has_text="OpenStreetMap").count() == 1
     assert_no_exception(page)
+
+
+POPUP_JS = """(fid) => {
+  const l = Object.values(window.map._layers).find(x => x.byFeature === fid);
+  if (!l) { return null; }
+  l.openPopup();
+  const el = document.querySelector('.leaflet-popup-content');
+  return el ? el.innerText : null;
+}"""
+
+
+def test_popup_gives_figures_quality_targets_and_source(page: Page, app: App) -> None:
+    frame = open_map(page, app)
+    text = frame.evaluate(POPUP_JS, "hydro_bao_ha")
+    assert text is not None, "the Bảo Hà hydropower feature was not drawn"
+    assert "75" in text and "MW" in text  # key figure from the plan
+    assert "Gần đúng" in text  # its geometry quality, said in words
+    assert "(6) Thủy điện" in text  # the plan target it serves, named, not only numbered
+    assert "III.3a" in text  # its source
+    assert_no_exception(page)
+    assert_offline(page)

@@ -357,3 +357,16 @@ def test_user_text_on_the_page_path_is_never_evaluated(payload: str) -> None:
     for marker in ("TENANT", "TIP", "POP"):
         assert "49" + marker not in sent and "7" + marker not in sent.replace(payload, "")
         assert payload.replace('"', '\\"') + marker in sent or payload + marker in sent
+
+
+def test_popups_name_the_plan_targets() -> None:
+    from streamlit_folium import generate_leaflet_string
+
+    prepared = mapkit.prepare_layer(PLANTS, plants_frame())
+    group = folium.FeatureGroup(name="plants")
+    mapkit.add_layer(group, PLANTS, prepared, lang="vi", target_titles={"6": "Thủy điện {{ x }}"})
+    group.add_to(mapkit.base_map())
+    group.render()
+    script = generate_leaflet_string(group)
+    assert '"target_titles":{"6":"Thủy điện \\u007b{ x }}"}' in script  # inert to jinja, intact in the browser
+    assert "titles[id]" in mapkit._RUNTIME_JS
