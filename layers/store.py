@@ -42,6 +42,7 @@ from pyproj import CRS
 
 from geo.crs import WORK_EPSG, get_crs, require_crs
 from geo.errors import InputDataError, LayerNotFoundError, StoreError
+from geo.text import nfc
 
 LAYER_ID = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
@@ -257,8 +258,8 @@ def _to_sql_values(series: pd.Series, kind: str) -> list[Any]:
         if kind == "date":
             return v.isoformat()
         if kind == "json":
-            return json.dumps(list(v) if isinstance(v, tuple) else v, ensure_ascii=False)
-        return str(v)
+            return nfc(json.dumps(list(v) if isinstance(v, tuple) else v, ensure_ascii=False))
+        return nfc(str(v))  # the project stores text in Unicode NFC, whoever wrote it
 
     return [conv(v) for v in series.tolist()]
 

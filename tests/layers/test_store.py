@@ -243,3 +243,17 @@ def test_dtypes_survive_including_empty_text_and_datetime_units(store: GeoPackag
     assert back["leased_on"].dtype == frame["leased_on"].dtype
     assert back["leased_on"].iloc[0] == pd.Timestamp("2024-05-01")
     assert pd.isna(back["leased_on"].iloc[1])
+
+
+def test_text_is_stored_in_nfc(store: GeoPackageStore) -> None:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", "Phố Ràng")
+    frame = gpd.GeoDataFrame(
+        {"name": [decomposed], "tags": [[decomposed]]}, geometry=[shapely.Point(470_000, 2_460_000)], crs="EPSG:9208"
+    )
+    store.write_layer("pts", frame, user="t")
+    back = store.read_layer("pts")
+    assert back["name"].iloc[0] == "Phố Ràng" and back["tags"].iloc[0] == ["Phố Ràng"]
+    store.write_table("notes", pd.DataFrame({"note": [decomposed]}), user="t")
+    assert store.read_table("notes")["note"].iloc[0] == "Phố Ràng"
