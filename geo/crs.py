@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError as ProjCRSError
 
 from geo.errors import CRSError
 
@@ -61,7 +62,7 @@ def get_crs(value: object) -> CRS:
         if isinstance(value, int):
             return CRS.from_epsg(value)
         return CRS.from_user_input(value)
-    except Exception as exc:  # pyproj raises its own CRSError; translate by type at this boundary
+    except (ProjCRSError, TypeError) as exc:  # pyproj's own CRSError, translated by type at this boundary
         raise CRSError(
             f"'{value}' is not a coordinate reference system PROJ knows; give an EPSG code such as "
             f"EPSG:{WORK_EPSG} (VN-2000 / TM-3 104-45)"

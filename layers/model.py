@@ -8,6 +8,7 @@ The catalogue itself (the instances) lives in :mod:`layers.catalogue`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -138,7 +139,7 @@ class Catalogue:
                 raise ValueError(f"duplicate layer id {layer.id!r} in the catalogue")
             self._by_id[layer.id] = layer
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[LayerDef]:
         return iter(self.layers)
 
     def __len__(self) -> int:
