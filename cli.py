@@ -724,10 +724,44 @@ def _configure_supply(p: argparse.ArgumentParser) -> None:
     p.add_argument("--distance-km", default="20", metavar="N", help="distance limit in km (default 20)")
     p.add_argument("--roads", metavar="PATH", help="road centre lines: measure the distance along them")
     p.add_argument("--yield-per-ha", metavar="N", help="yield per ha and year, to turn hectares into a supply")
-    p.add_argument("--unit", default="t", metavar="U", help="unit of the yield and the capacity (default t; e.g. m3)")
-    p.add_argument("--capacity", metavar="N", help="the plant's capacity per year in the same unit")
+    p.add_argument(
+        "--unit",
+        metavar="U",
+        help="unit of the yield and the capacity (default: the unit of the plant's capacity, else t; e.g. m3)",
+    )
+    p.add_argument(
+        "--capacity",
+        metavar="N",
+        help="the plant's capacity per year in the same unit (default: the capacity in the plant's data, if any)",
+    )
     p.add_argument("--crs", metavar="EPSG", help="CRS of the road file when it declares none")
     _json_arg(p)
+
+
+def _mz_amount(value: float) -> str:
+    """A capacity with thousands separators, decimals only where it has them (210,000; 1,500.5)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def _mz_plant_capacity(row: Any, unit: str | None) -> tuple[float | None, str | None, str]:
+    """The capacity on a plant feature: (per-year value, its unit without "/yr", a note of where it comes from).
+
+    Value and unit are None when the plant has none usable (no figure, not per year, or not in ``unit``); the
+    note then says why and what to give instead.
+    """
+    import pandas as pd
+
+    value, per_year, source = row.get("capacity"), row.get("capacity_unit"), row.get("capacity_source")
+    if value is None or pd.isna(value):
+        return None, None, "the plant's data gives no capacity; give --capacity"
+    text = "" if per_year is None or pd.isna(per_year) else str(per_year).strip()
+    base, sep, period = text.partition("/")
+    if not base or sep != "/" or period.strip() not in ("yr", "year", "năm"):
+        return None, None, f"the plant's capacity unit '{text}' is not per year (e.g. m3/yr); give --capacity"
+    if unit is not None and unit != base.strip():
+        return None, None, f"the plant's capacity is in {text}, not {unit}/yr; give --capacity in {unit}"
+    where = "" if source is None or pd.isna(source) else f" — {source}"
+    return float(value), base.strip(), f"{_mz_amount(float(value))} {text} from the plant's data{where}"
 
 
 @command(
@@ -741,6 +775,7 @@ def _cmd_supply(args: argparse.Namespace, settings: Settings) -> int:
     distance_km = _mz_number(args.distance_km, "--distance-km", positive=True) or 20.0
     yield_per_ha = _mz_number(args.yield_per_ha, "--yield-per-ha")
     capacity = _mz_number(args.capacity, "--capacity", positive=True)
+    unit = args.unit.strip() if args.unit and args.unit.strip() else None
     store = open_store_for(settings)
     plants = store.read_layer("processing_plants")
     match = plants[plants["id"].astype(str) == args.plant]
@@ -765,6 +800,14 @@ def _cmd_supply(args: argparse.Namespace, settings: Settings) -> int:
     else:
         species = plant_species(plant.iloc[0].to_dict(), store.read_layer("material_zones_plan"))
     roads = _mz_read(args.roads, "the roads", args, settings) if args.roads else None
+    if capacity is not None:
+        unit = unit or "t"
+        capacity_from: str | None = "option"
+        capacity_note = f"{_mz_amount(capacity)} {unit}/yr from --capacity"
+    else:
+        capacity, plant_unit, capacity_note = _mz_plant_capacity(plant.iloc[0], unit)
+        capacity_from = "plant" if capacity is not None else None
+        unit = unit or plant_unit or "t"
     result = supply_area(
         plant,
         zones,
@@ -772,12 +815,14 @@ def _cmd_supply(args: argparse.Namespace, settings: Settings) -> int:
         species=species,
         roads=roads,
         yield_per_ha=yield_per_ha,
-        supply_unit=args.unit,
+        supply_unit=unit,
         capacity=capacity,
         plant_id=args.plant,
     )
     out = result.to_dict()
     out["plant_name"] = str(plant["name"].iloc[0])
+    out["capacity_from"] = capacity_from
+    out["capacity_note"] = capacity_note
     if args.json:
         emit_json(out)
         return 0
@@ -790,9 +835,10 @@ def _cmd_supply(args: argparse.Namespace, settings: Settings) -> int:
     ]
     rows += [(f"  {species_label(k, settings.language)}", f"{v:.4f} ha") for k, v in out["by_species"].items()]
     if result.supply is not None:
-        rows.append(("supply", f"{result.supply:,.1f} {args.unit}/yr at {yield_per_ha:g} {args.unit}/ha"))
-    if result.capacity_ratio is not None:
-        rows.append(("of capacity", f"{result.capacity_ratio * 100:.1f} % of {capacity:g} {args.unit}/yr"))
+        rows.append(("supply", f"{result.supply:,.1f} {unit}/yr at {yield_per_ha:g} {unit}/ha"))
+    rows.append(("capacity", capacity_note))
+    if result.capacity_ratio is not None and capacity is not None:
+        rows.append(("of capacity", f"{result.capacity_ratio * 100:.1f} % of {_mz_amount(capacity)} {unit}/yr"))
     print_table(rows, ["measure", "value"])
     for n in result.notes:
         say(f"note: {n}")

@@ -505,6 +505,11 @@ LAYERS: tuple[LayerDef, ...] = (
             BUDGET,
             TARGET_YEAR,
             _f("material_zone", "str", "Vùng nguyên liệu", "Raw-material zone"),
+            # capacity per year; its unit varies by plant ("m3/yr", "t/yr"), so it is a field of its own
+            _f("capacity", "float", "Công suất", "Capacity"),
+            _f("capacity_unit", "str", "Đơn vị công suất", "Capacity unit"),
+            # where the capacity figure comes from (the plan gives none): filled only with a source
+            _f("capacity_source", "str", "Nguồn số liệu công suất", "Capacity figure from"),
             *_POINT_TAIL,
         ),
         style=Style(color=GROUP_COLORS["processing"], fill_color="#fdb863", fill_opacity=0.9, radius=8.0),

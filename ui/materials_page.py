@@ -36,6 +36,7 @@ from analysis.materials import (
 from analysis.overlay import OverlayResult
 from geo.crs import WORK_CRS, to_display
 from geo.errors import DataSourceError, PlanError
+from layers.catalogue import CATALOGUE
 from ui import assets, common, mapkit, state
 from ui.common import lang, show_error, tr
 
@@ -359,6 +360,19 @@ def _line_layers() -> list[str]:
     return sorted(info.layer_id for info in common.store().layer_info() if "LINE" in info.geometry_type.upper())
 
 
+def plant_capacity(plant: pd.Series) -> tuple[float, str, str] | None:
+    """The capacity in a plant's data as (value per year, unit, where the figure comes from), or None."""
+    value = plant.get("capacity")
+    if value is None or pd.isna(value) or float(value) <= 0:
+        return None
+    unit, source = plant.get("capacity_unit"), plant.get("capacity_source")
+    return (
+        float(value),
+        "" if unit is None or pd.isna(unit) else str(unit),
+        "" if source is None or pd.isna(source) else str(source),
+    )
+
+
 def _supply_section(plants: gpd.GeoDataFrame, plan: pd.DataFrame, has_mapped: bool) -> tuple[Any, Any]:
     st.markdown(f"#### {tr('materials.supply.title')}")
     located = plants[~(shapely.is_missing(plants.geometry.array) | shapely.is_empty(plants.geometry.array))]
@@ -387,9 +401,20 @@ def _supply_section(plants: gpd.GeoDataFrame, plan: pd.DataFrame, has_mapped: bo
     yield_per_ha = c4.number_input(
         tr("materials.supply.yield"), min_value=0.0, value=0.0, step=1.0, key=state.MATERIALS_YIELD
     )
+    recorded = plant_capacity(plant.iloc[0])
+    # one input per plant, so that choosing another plant pre-fills that plant's own figure
     capacity = c5.number_input(
-        tr("materials.supply.capacity"), min_value=0.0, value=0.0, step=100.0, key=state.MATERIALS_CAPACITY
+        tr("materials.supply.capacity"),
+        min_value=0.0,
+        value=recorded[0] if recorded else 0.0,
+        step=100.0,
+        key=f"{state.MATERIALS_CAPACITY}.{plant_id}",
     )
+    if recorded:
+        label = CATALOGUE.get("processing_plants").field("capacity_source")
+        figure = f"{fmt_ha(recorded[0], lang(), 0)} {recorded[1]}".strip()
+        where = " — ".join(part for part in (figure, recorded[2]) if part)
+        st.caption(f"{label.label_en if lang() == 'en' else label.label_vi}: {where}")
     species = plant_species(plant.iloc[0].to_dict(), plan)
     path = str(common.settings().store_path)
     result = _supply(

@@ -229,3 +229,48 @@ def test_supply_errors(stocked_store: tuple[Path, shapely.Point], capsys: pytest
     assert status != 0 and "has no location" in err
     status, _, err = run(capsys, "supply", "--store", str(path), "--plant", "proc_mdf_bao_yen", "--distance-km", "-3")
     assert status != 0 and "--distance-km" in err and err.count("\n") == 1
+
+
+def test_supply_takes_the_plants_capacity_by_default(
+    stocked_store: tuple[Path, shapely.Point], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, _ = stocked_store
+    base = ("supply", "--store", str(path), "--plant", "proc_mdf_bao_yen", "--distance-km", "5", "--yield-per-ha", "10")
+    status, out, err = run(capsys, *base, "--json")
+    assert status == 0, err
+    data = json.loads(out)
+    area_ha = math.pi * 5000**2 / 1e4
+    # the MDF plant's data: 210,000 m3/yr (the company's figure); its unit becomes the yield's unit
+    assert data["capacity_from"] == "plant" and data["capacity"] == 210_000
+    assert data["supply_unit"] == "m3"
+    assert data["supply"] == pytest.approx(10 * area_ha, rel=2e-4)
+    assert data["capacity_ratio"] == pytest.approx(10 * area_ha / 210_000, rel=2e-4)
+    assert "210,000 m3/yr from the plant's data" in data["capacity_note"]
+    assert "tapchicongthuong.vn" in data["capacity_note"]
+    # the table says which capacity was used
+    status, out, _ = run(capsys, *base)
+    assert status == 0 and "from the plant's data" in out and "m3/yr at 10 m3/ha" in out
+    # an explicit capacity wins and is named as such
+    status, out, _ = run(capsys, *base, "--capacity", "1000", "--unit", "m3", "--json")
+    data = json.loads(out)
+    assert (data["capacity_from"], data["capacity"]) == ("option", 1000)
+    assert data["capacity_ratio"] == pytest.approx(10 * area_ha / 1000, rel=2e-4)
+    assert data["capacity_note"] == "1,000 m3/yr from --capacity"
+    # a yield in another unit cannot be set against a capacity in m3: not used, and the note says why
+    status, out, _ = run(capsys, *base, "--unit", "t", "--json")
+    data = json.loads(out)
+    assert data["capacity_from"] is None and data["capacity"] is None and data["capacity_ratio"] is None
+    assert data["supply_unit"] == "t" and "give --capacity in t" in data["capacity_note"]
+
+
+def test_supply_plant_without_capacity(
+    stocked_store: tuple[Path, shapely.Point], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, _ = stocked_store
+    status, out, err = run(
+        capsys, "supply", "--store", str(path), "--plant", "proc_persimmon_bao_ha", "--yield-per-ha", "2", "--json"
+    )
+    assert status == 0, err
+    data = json.loads(out)
+    assert data["capacity_from"] is None and data["capacity"] is None and data["capacity_ratio"] is None
+    assert data["supply_unit"] == "t" and "gives no capacity" in data["capacity_note"]

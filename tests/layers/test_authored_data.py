@@ -153,6 +153,20 @@ def test_processing_minerals_craft(frames):
     ]
 
 
+def test_plant_capacities_only_with_a_source(frames):
+    proc = _by_id(frames["processing_plants"])
+    mdf = proc.loc["proc_mdf_bao_yen"]
+    # the company's stated capacity, all products (facts.md: tapchicongthuong.vn; nhandan.vn), not the plan's
+    assert (mdf["capacity"], mdf["capacity_unit"]) == (210_000, "m3/yr")
+    assert "tapchicongthuong.vn" in mdf["source"] and "nhandan.vn" in mdf["source"]
+    assert mdf["source"].startswith("III.3a")
+    assert "tapchicongthuong.vn" in mdf["capacity_source"] and "not a plan figure" in mdf["capacity_source"]
+    others = proc.drop(index="proc_mdf_bao_yen")
+    assert len(others) == 6
+    assert others["capacity"].isna().all()
+    assert others["capacity_unit"].isna().all() and others["capacity_source"].isna().all()
+
+
 def test_cross_references_resolve(frames):
     ids = {fid for frame in frames.values() for fid in frame["id"]}
     zones = frames["material_zones_plan"]

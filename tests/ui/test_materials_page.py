@@ -119,3 +119,34 @@ def test_with_mapped_stands_compares_plan_and_mapped(store_path: Path) -> None:
         tan_duong.buffer(-200).area / 1e4, abs=0.006
     )
     assert "02965" not in rows.index
+
+
+def test_capacity_is_prefilled_from_the_plant_and_says_where_it_comes_from(store_path: Path) -> None:
+    store = open_store(store_path)
+    plant = store.read_layer("processing_plants").set_index("id").loc["proc_mdf_bao_yen", "geometry"]
+    stands = gpd.GeoDataFrame(
+        {"id": ["s1"], "name": ["Bồ Đề"], "source": ["test"], "geom_quality": ["digitised"], "species": ["bo_de"]},
+        geometry=[plant.buffer(1_000)],
+        crs="EPSG:9208",
+    )
+    store.write_layer("material_zones_mapped", stands, user="test", message="test stands")
+    area_ha = shapely.Point(0, 0).buffer(1_000).area / 1e4
+
+    at = run_page("vi", **{state.MATERIALS_PLANT: "proc_mdf_bao_yen", state.MATERIALS_YIELD: 10.0})
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    capacity = next(n for n in at.number_input if n.label == t("materials.supply.capacity", "vi"))
+    assert capacity.value == 210_000  # the company's stated figure in the plant's data
+    captions = [c.value for c in at.caption]
+    assert any(
+        c.startswith("Nguồn số liệu công suất: 210.000 m3/yr — ") and "tapchicongthuong.vn" in c for c in captions
+    )
+    ratio = next(m for m in at.metric if m.label == t("materials.supply.ratio", "vi"))
+    assert ratio.value == f"{10 * area_ha / 210_000 * 100:.1f}".replace(".", ",") + " %"
+
+    # a plant without a figure starts empty and shows no capacity source
+    at = run_page("en", **{state.MATERIALS_PLANT: "proc_persimmon_bao_ha"})
+    assert not at.exception and not at.error
+    capacity = next(n for n in at.number_input if n.label == t("materials.supply.capacity", "en"))
+    assert capacity.value == 0.0
+    assert not any(c.value.startswith("Capacity figure from") for c in at.caption)
