@@ -2,7 +2,8 @@
 
 Uploaded files shaped as a cluster's features (Vietnamese column names standardised), lots from corner-coordinate
 tables and from shapes drawn on the map (streamlit-folium's GeoJSON), new lot ids, attribute edits, reshaping and
-deletion of a lot, and the labels lots are listed by. Everything is returned in EPSG:9208.
+deletion of a lot, the labels lots are listed by, and the facilities of ``ttcn_facilities`` the what-if offers to
+relocate. Everything is returned in EPSG:9208.
 """
 
 from __future__ import annotations
@@ -470,3 +471,67 @@ def lot_choice_labels(table: pd.DataFrame) -> dict[str, str]:
         text = text_or_none(tenant)
         out[lot_id] = f"{label} · {text}" if text else label
     return out
+
+
+# --- facilities to relocate into the cluster (the what-if's candidates) -----------------------------------------------
+
+#: what-if option key of a facility of ``ttcn_facilities``: this prefix + its id (category keys have no colon)
+FACILITY_KEY = "facility:"
+
+
+def relocation_candidates(
+    facilities: gpd.GeoDataFrame,
+    boundary: gpd.GeoDataFrame,
+    *,
+    commune_names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The facilities marked ``to_relocate`` that are not in the cluster yet, as what-if candidates.
+
+    A facility is a candidate when its ``to_relocate`` is true (a missing or false value is not) and its point is
+    not within the cluster ``boundary`` (a point on the boundary line counts as within). A facility without a
+    position cannot be in the cluster and stays a candidate. Facilities carry no area: the planner enters it.
+
+    Parameters
+    ----------
+    facilities
+        The ``ttcn_facilities`` layer (points; ``to_relocate`` bool; ``name``, ``sector``, ``commune_name`` or
+        ``commune_code`` used when present).
+    boundary
+        The cluster's boundary polygon(s); an empty frame has nothing inside.
+    commune_names
+        Commune code -> name, to name a facility's ``commune_code``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per candidate, in layer order: ``key`` (:data:`FACILITY_KEY` + id, unique), ``id``, ``name``,
+        ``sector``, ``commune`` (None when absent) and ``label`` ("name · sector · commune").
+    """
+    columns = ["key", "id", "name", "sector", "commune", "label"]
+    if len(facilities) == 0 or "to_relocate" not in facilities.columns:
+        return pd.DataFrame(columns=columns, dtype=object)
+    flagged = np.array([v is True or (isinstance(v, np.bool_) and bool(v)) for v in facilities["to_relocate"]])
+    inside = np.zeros(len(facilities), dtype=bool)
+    if len(boundary):
+        shape = shapely.union_all(to_work(boundary, "the cluster boundary").geometry.to_numpy())
+        points = to_work(facilities, "the facilities").geometry.to_numpy()
+        located = ~(shapely.is_missing(points) | shapely.is_empty(points))
+        inside[located] = shapely.covers(shape, points[located])
+    names = commune_names or {}
+    rows: list[dict[str, object]] = []
+    seen: set[str] = set()
+    for i in np.flatnonzero(flagged & ~inside):
+        row = facilities.iloc[i]
+        fid = text_or_none(row.get("id")) or str(i)
+        key = FACILITY_KEY + fid
+        n = 2
+        while key in seen:  # user data may repeat an id; each row stays its own option
+            key, n = f"{FACILITY_KEY}{fid}#{n}", n + 1
+        seen.add(key)
+        name = text_or_none(row.get("name")) or fid
+        sector = text_or_none(row.get("sector"))
+        code = text_or_none(row.get("commune_code"))
+        commune = text_or_none(row.get("commune_name")) or (names.get(code, code) if code else None)
+        label = " · ".join(part for part in (name, sector, commune) if part)
+        rows.append({"key": key, "id": fid, "name": name, "sector": sector, "commune": commune, "label": label})
+    return pd.DataFrame(rows, columns=columns, dtype=object)  # None stays None (not NaN) where a part is absent

@@ -195,19 +195,36 @@ def show_series(
     st.altair_chart(line + rules, width="stretch")
 
 
-def show_what_if(result: OccupancyResult) -> None:
+def show_what_if(result: OccupancyResult, facilities: pd.DataFrame, *, layer_rows: int) -> None:
+    """The relocation what-if: categories of workshops and the facilities of ``ttcn_facilities`` marked to relocate.
+
+    ``facilities`` are the candidates of :func:`ui.cluster_edits.relocation_candidates`; ``layer_rows`` is how many
+    facilities the layer holds, to tell an empty layer from one without facilities to relocate. Facilities carry
+    no area: the planner enters what each needs.
+    """
     language = lang()
     st.caption(tr("clusters.whatif.caption"))
+    if len(facilities):
+        st.caption(tr("clusters.whatif.facilities").format(n=fmt_num(len(facilities), 0, language)))
+    else:
+        key = "clusters.whatif.layer_empty" if layer_rows == 0 else "clusters.whatif.none_marked"
+        st.info(tr(key).format(page=tr("nav.data")))
+    labels = {c: t(f"clusters.cand.{c}", language) for c in CANDIDATES}
+    labels.update(zip(facilities["key"].astype(str), facilities["label"].astype(str), strict=True))
+    picked_before = st.session_state.get(state.CLUSTERS_WHATIF)
+    if picked_before and any(k not in labels for k in picked_before):
+        # a facility picked for another cluster, since moved inside or no longer marked, leaves the choice
+        st.session_state[state.CLUSTERS_WHATIF] = [k for k in picked_before if k in labels]
     picked = st.multiselect(
         tr("clusters.whatif.pick"),
-        options=list(CANDIDATES),
-        format_func=option_labels("clusters.cand."),
+        options=list(labels),
+        format_func=lambda option: labels.get(option, option),
         key=state.CLUSTERS_WHATIF,
     )
     added = 0.0
     for key in picked:
         area = st.number_input(
-            tr("clusters.whatif.area").format(name=tr(f"clusters.cand.{key}")),
+            tr("clusters.whatif.area").format(name=labels[key]),
             min_value=0.0,
             value=0.0,
             step=0.1,

@@ -22,6 +22,7 @@ import streamlit as st
 from analysis.occupancy import PLAN_TARGET_PCT, lots_of_cluster, lots_table, occupancy
 from geo.errors import PlanError
 from ui import cluster_figures, cluster_forms, cluster_map, common, state
+from ui.cluster_edits import relocation_candidates
 from ui.cluster_forms import store_layer
 from ui.common import show_error, tr
 
@@ -107,7 +108,9 @@ def _page() -> None:
     with tabs[2]:
         cluster_figures.show_series(boundary, lots, zoning_in, leasable, result)
     with tabs[3]:
-        cluster_figures.show_what_if(result)
+        facilities = store_layer("ttcn_facilities")
+        candidates = relocation_candidates(facilities, boundary, commune_names=_commune_names())
+        cluster_figures.show_what_if(result, candidates, layer_rows=len(facilities))
     with tabs[4]:
         cluster_forms.show_import(cluster_id, boundary)
         cluster_forms.show_edit(cluster_id, lots)
@@ -122,3 +125,11 @@ def _boundary_of(boundaries: gpd.GeoDataFrame, cluster_id: str) -> gpd.GeoDataFr
         if col in boundaries.columns:
             mask |= (boundaries[col].astype("string") == cluster_id).fillna(False).to_numpy(dtype=bool)
     return boundaries[mask]
+
+
+def _commune_names() -> dict[str, str]:
+    """Legacy commune code -> name, to name the commune of a facility that gives only its code."""
+    communes = store_layer("communes_legacy")
+    if not {"ma_xa", "ten_xa"} <= set(communes.columns):
+        return {}
+    return {str(c): str(n) for c, n in zip(communes["ma_xa"], communes["ten_xa"], strict=True) if pd.notna(c)}

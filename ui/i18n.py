@@ -248,6 +248,28 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "clusters.whatif.pick": ("Cơ sở cần di dời vào cụm", "Facilities to relocate into the cluster"),
     "clusters.whatif.area": ("Diện tích cần: {name} (ha)", "Area needed: {name} (ha)"),
+    "clusters.whatif.facilities": (
+        "{n} cơ sở của lớp Cơ sở tiểu thủ công nghiệp cần di dời và nằm ngoài cụm: chọn và nhập diện tích mỗi cơ "
+        "sở cần.",
+        "{n} facilities of the small-industry layer are to relocate and lie outside the cluster: pick them and enter "
+        "the area each needs.",
+    ),
+    "clusters.whatif.layer_empty": (
+        "Lớp Cơ sở tiểu thủ công nghiệp (ttcn_facilities) chưa có dữ liệu, nên chưa chọn được từng cơ sở. Nhập lớp "
+        "này trên trang {page}, với trường to_relocate (Cần di dời vào CCN) đúng cho các cơ sở cần di dời; đến khi "
+        "đó, chọn theo nhóm cơ sở.",
+        "The small-industry facilities layer (ttcn_facilities) is empty, so no single facility can be picked yet. "
+        "Import it on the {page} page, with to_relocate (To relocate into a cluster) true for the facilities to "
+        "move; until then, pick by category.",
+    ),
+    "clusters.whatif.none_marked": (
+        "Lớp Cơ sở tiểu thủ công nghiệp (ttcn_facilities) không có cơ sở nào cần di dời (to_relocate) nằm ngoài "
+        "cụm này. Đánh dấu to_relocate (Cần di dời vào CCN) cho các cơ sở cần di dời khi nhập lớp trên trang "
+        "{page}; đến khi đó, chọn theo nhóm cơ sở.",
+        "The small-industry facilities layer (ttcn_facilities) holds no facility to relocate (to_relocate) outside "
+        "this cluster. Mark to_relocate (To relocate into a cluster) for the facilities to move when importing the "
+        "layer on the {page} page; until then, pick by category.",
+    ),
     "clusters.cand.aluminium_glass": ("Cơ sở gia công nhôm kính", "Aluminium-glass workshops"),
     "clusters.cand.vehicle_repair": ("Cơ sở sửa chữa xe máy, ô tô", "Vehicle-repair workshops"),
     "clusters.cand.mechanical": ("Cơ sở gia công cơ khí", "Mechanical workshops"),

@@ -31,13 +31,14 @@ from ui.cluster_edits import (
     lots_from_drawings,
     next_lot_ids,
     polygon_from_corners,
+    relocation_candidates,
     replace_cluster_features,
     reshaped_lot,
     shape_changed,
     standard_columns,
     without_lot,
 )
-from ui.cluster_figures import fmt_num, gauge_svg
+from ui.cluster_figures import CANDIDATES, fmt_num, gauge_svg
 from ui.cluster_map import DRAW_LOCAL, draw_labels, edit_latlngs
 from ui.i18n import TEXT
 
@@ -355,6 +356,73 @@ def test_every_leaflet_draw_label_is_translated() -> None:
     assert vi["draw.toolbar.buttons.polygon"] != en["draw.toolbar.buttons.polygon"]
 
 
+# --- facilities to relocate (what-if candidates) ---------------------------------------------------------------------
+
+
+def facilities(to_relocate: list, points: list, **fields: list) -> gpd.GeoDataFrame:
+    n = len(points)
+    data = {"id": [f"f{i}" for i in range(n)], "name": [f"Cơ sở {i}" for i in range(n)], **fields}
+    frame = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(points, crs=WORK), crs=WORK)
+    frame["to_relocate"] = pd.array(to_relocate, dtype="boolean")  # the store reads a bool field so
+    return frame
+
+
+CLUSTER = gpd.GeoDataFrame({"id": ["b1"]}, geometry=[rect(0, 0, 400, 250)], crs=WORK)
+OUT, IN, EDGE = shapely.Point(X0 + 900, Y0 + 900), shapely.Point(X0 + 200, Y0 + 100), shapely.Point(X0 + 400, Y0 + 100)
+
+
+def test_candidates_are_the_facilities_to_relocate_outside_the_cluster() -> None:
+    frame = facilities([True, False, None, True, True, True], [OUT, OUT, OUT, IN, EDGE, None])
+    got = relocation_candidates(frame, CLUSTER)
+    # f1 not marked, f2 unknown, f3 inside, f4 on the boundary line (inside); f5 has no position: cannot be inside
+    assert got["id"].tolist() == ["f0", "f5"]
+    assert got["key"].tolist() == ["facility:f0", "facility:f5"]
+    assert got["label"].tolist() == ["Cơ sở 0", "Cơ sở 5"]
+
+
+def test_candidates_do_not_depend_on_the_crs_of_either_input() -> None:
+    frame = facilities([True, True, True], [OUT, IN, shapely.Point(X0 + 399.5, Y0 + 249.5)])
+    expected = relocation_candidates(frame, CLUSTER)["id"].tolist()
+    assert expected == ["f0"]
+    for crs in ("EPSG:4326", "EPSG:3405"):
+        assert relocation_candidates(frame.to_crs(crs), CLUSTER)["id"].tolist() == expected
+        assert relocation_candidates(frame, CLUSTER.to_crs(crs))["id"].tolist() == expected
+
+
+def test_no_candidates_without_the_field_or_the_facilities() -> None:
+    frame = facilities([True], [OUT])
+    assert relocation_candidates(frame.drop(columns="to_relocate"), CLUSTER).empty
+    assert relocation_candidates(frame.iloc[0:0], CLUSTER).empty
+    assert relocation_candidates(facilities([False, None], [OUT, OUT]), CLUSTER).empty
+    # an empty boundary has nothing inside
+    assert relocation_candidates(facilities([True], [IN]), CLUSTER.iloc[0:0])["id"].tolist() == ["f0"]
+
+
+def test_candidates_are_named_with_sector_and_commune() -> None:
+    frame = facilities(
+        [True, True, True, True],
+        [OUT, OUT, OUT, OUT],
+        sector=["Nhôm kính", None, "Cơ khí", " "],
+        commune_code=["02947", "02950", None, "09999"],
+        commune_name=[None, "Tân Tiến (cũ)", None, None],
+    )
+    frame.loc[1, "name"] = None
+    got = relocation_candidates(frame, CLUSTER, commune_names={"02947": "Phố Ràng", "02950": "Tân Tiến"})
+    assert got["label"].tolist() == [
+        "Cơ sở 0 · Nhôm kính · Phố Ràng",
+        "f1 · Tân Tiến (cũ)",
+        "Cơ sở 2 · Cơ khí",
+        "Cơ sở 3 · 09999",
+    ]
+    assert got["sector"].tolist() == ["Nhôm kính", None, "Cơ khí", None]
+
+
+def test_repeated_facility_ids_stay_separate_options() -> None:
+    frame = facilities([True, True], [OUT, OUT])
+    frame["id"] = ["f0", "f0"]
+    assert relocation_candidates(frame, CLUSTER)["key"].tolist() == ["facility:f0", "facility:f0#2"]
+
+
 # --- the page in AppTest --------------------------------------------------------------------------------------------
 
 
@@ -459,6 +527,62 @@ def test_what_if_projects_relocations(store: Store) -> None:
     assert any("Reaches the 50 % target" in s.value for s in at.success)
     at.number_input(key=state.CLUSTERS_WHATIF_HA + "mechanical").set_value(9.0).run()
     assert any("does not fit" in w.value for w in at.warning)
+
+
+def test_what_if_offers_the_facilities_to_relocate_from_the_store(store: Store) -> None:
+    fill_pho_rang(store)
+    store.write_layer(
+        "ttcn_facilities",
+        gpd.GeoDataFrame(
+            {
+                "id": ["t1", "t2"],
+                "name": ["Nhôm kính Hùng Anh", "Cơ khí Phố Ràng"],
+                "sector": ["Nhôm kính", "Cơ khí"],
+                "employees": [6, 4],
+                "to_relocate": [True, True],
+                "commune_code": ["02947", "02947"],
+            },
+            geometry=[shapely.Point(X0 + 900, Y0 + 900), shapely.Point(X0 + 200, Y0 + 150)],  # t2 in the cluster
+            crs=WORK,
+        ),
+        user="test",
+    )
+    at = page()
+    assert not at.exception, at.exception
+    pick = at.multiselect(key=state.CLUSTERS_WHATIF)
+    assert pick.options[-1] == "Nhôm kính Hùng Anh · Nhôm kính · Phố Ràng"
+    assert not any("Cơ khí Phố Ràng" in o for o in pick.options)
+    assert "1 cơ sở của lớp Cơ sở tiểu thủ công nghiệp" in texts(at)
+    pick.set_value(["facility:t1"]).run()
+    area = at.number_input(key=state.CLUSTERS_WHATIF_HA + "facility:t1")
+    assert area.label == "Diện tích cần: Nhôm kính Hùng Anh · Nhôm kính · Phố Ràng (ha)"
+    area.set_value(1.5).run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Tỷ lệ lấp đầy dự kiến"] == "40,0 %"  # (2.5 + 1.5) / 10
+    # a category and a facility add up
+    at.multiselect(key=state.CLUSTERS_WHATIF).set_value(["facility:t1", "mechanical"]).run()
+    at.number_input(key=state.CLUSTERS_WHATIF_HA + "mechanical").set_value(1.0).run()
+    assert {m.label: m.value for m in at.metric}["Tỷ lệ lấp đầy dự kiến"] == "50,0 %"
+    assert any("Đạt mục tiêu 50 %" in s.value for s in at.success)
+
+
+def test_what_if_without_facilities_to_relocate_says_how_to_fill_the_layer(store: Store) -> None:
+    fill_pho_rang(store)
+    at = page("en")
+    assert not at.exception, at.exception
+    assert any("ttcn_facilities) is empty" in i.value and "on the Data page" in i.value for i in at.info)
+    assert at.multiselect(key=state.CLUSTERS_WHATIF).options == [TEXT[f"clusters.cand.{c}"][1] for c in CANDIDATES]
+    store.write_layer(
+        "ttcn_facilities",
+        gpd.GeoDataFrame(
+            {"id": ["t1"], "name": ["Mộc Bảo Hà"], "to_relocate": [False]},
+            geometry=[shapely.Point(X0 + 900, Y0 + 900)],
+            crs=WORK,
+        ),
+        user="test",
+    )
+    at.run()
+    assert any("holds no facility to relocate" in i.value and "to_relocate" in i.value for i in at.info)
 
 
 def test_importing_a_boundary_file_saves_a_version_with_the_user(store: Store, tmp_path: Path) -> None:
