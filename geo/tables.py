@@ -2,7 +2,10 @@
 
 Vietnamese survey tables label **X = northing and Y = easting** (the reverse of most GIS software), and
 decimal commas are common. Columns are found by their headers (lon/lat, "Kinh độ"/"Vĩ độ", X/Y,
-easting/northing, with or without diacritics and units in brackets); which column is the northing and
+easting/northing, with or without diacritics and units in brackets). Longitude/latitude columns also take
+degrees-minutes-seconds and degrees with decimal minutes as planners and GPS units write them
+(``104°28'41.5"E``, ``22 14 40.6``, ``104°28.692'``; see :func:`parse_degrees`), mixed with decimal degrees;
+a value that is not one is listed as a failing row, never guessed. Which column is the northing and
 which CRS the numbers are in is decided from the value ranges around Lào Cai unless the caller gives
 the CRS, and every decision is reported as a warning that says what was decided.
 """
@@ -27,7 +30,7 @@ from geo.encoding import ENCODING_LABELS, decode, detect
 from geo.errors import CRSError, InputDataError, UnsafeInputError
 from geo.limits import Limits
 from geo.safety import coordinate_problems
-from geo.text import fold
+from geo.text import fold, nfc
 from geo.validate import LAO_CAI_LONLAT, _inside, guess_crs, parse_number, region_bounds
 
 _LON = {"lon", "long", "lng", "longitude", "kinh do", "kinhdo", "kd"}
@@ -177,21 +180,192 @@ def find_coordinate_columns(header: Sequence[str], *, label: str = "the table") 
     )
 
 
-def _numbers(cells: Sequence[object]) -> tuple[np.ndarray, list[int], list[int]]:
-    """Floats (NaN for blanks), rows (1-based, after the header) that are not numbers, and blank rows."""
+# --- degrees, minutes, seconds --------------------------------------------------------------------------
+
+_DEGREE_MARKS = str.maketrans({"º": "°", "˚": "°", "ᵒ": "°"})
+_MINUTE_MARKS = str.maketrans({"′": "'", "’": "'", "‘": "'", "´": "'", "`": "'", "ʹ": "'"})
+_SECOND_MARKS = str.maketrans({"″": '"', "”": '"', "“": '"', "ʺ": '"'})
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\t": " "})
+_UNIT_WORDS = (
+    (re.compile(r"(?i)(?<![^\W\d_])(độ|do)(?![^\W\d_])"), "°"),
+    (re.compile(r"(?i)(?<![^\W\d_])(phút|phut)(?![^\W\d_])"), "'"),
+    (re.compile(r"(?i)(?<![^\W\d_])(giây|giay)(?![^\W\d_])"), '"'),
+)
+# single letters are matched case-insensitively but with their diacritics (Đ is east, a bare D is not accepted);
+# N is always north (GPS and English usage), the Vietnamese south is accepted only as the word "Nam"
+_HEMISPHERE_LETTERS = {
+    "n": ("lat", 1.0),
+    "s": ("lat", -1.0),
+    "e": ("lon", 1.0),
+    "w": ("lon", -1.0),
+    "b": ("lat", 1.0),
+    "đ": ("lon", 1.0),
+    "t": ("lon", -1.0),
+}
+_HEMISPHERE_WORDS = {"bac": ("lat", 1.0), "nam": ("lat", -1.0), "dong": ("lon", 1.0), "tay": ("lon", -1.0)}
+_PREFIX = re.compile(r"^([^\W\d_]+)\.?\s*(.*)$", re.S)
+_SUFFIX = re.compile(r"^(.*?)\s*([^\W\d_]+)\.?$", re.S)
+_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([°'\"]?)")
+_UNIT_POSITION = {"°": 0, "'": 1, '"': 2}
+_MAX_ANGLE_TEXT = 64
+
+
+def _hemisphere(token: str) -> tuple[str, float] | None:
+    key = token.casefold()
+    if len(key) == 1:
+        return _HEMISPHERE_LETTERS.get(key)
+    return _HEMISPHERE_WORDS.get(fold(token))
+
+
+def _split_degrees(text: str) -> tuple[float, str | None]:
+    """(signed decimal degrees, "lat" | "lon" | None from the hemisphere); InputDataError when not an angle."""
+
+    def refuse(reason: str) -> InputDataError:
+        return InputDataError(f"{text!r} is not an angle in degrees: {reason}")
+
+    if len(text) > _MAX_ANGLE_TEXT:
+        raise refuse(f"longer than {_MAX_ANGLE_TEXT} characters")
+    s = nfc(text).translate(_SPACES).translate(_DEGREE_MARKS).translate(_MINUTE_MARKS)
+    s = s.replace("''", '"').translate(_SECOND_MARKS)
+    for pattern, mark in _UNIT_WORDS:
+        s = pattern.sub(mark, s)
+    s = re.sub(r"(?<=\d),(?=\d)", ".", s).strip()
+    axis: str | None = None
+    sign = 1.0
+    for pattern, letters_group, rest_group in ((_PREFIX, 1, 2), (_SUFFIX, 2, 1)):
+        m = pattern.match(s)
+        if m is None:
+            continue
+        hemi = _hemisphere(m.group(letters_group))
+        if hemi is None:
+            raise refuse(f"'{m.group(letters_group)}' is not a hemisphere (N, S, E, W, B, Đ, T, Bắc, Nam, Đông, Tây)")
+        if axis is not None:
+            raise refuse("it has two hemisphere letters")
+        axis, sign = hemi
+        s = m.group(rest_group).strip()
+    if s and s[0] in "+-−":
+        if axis is not None:
+            raise refuse("it has both a sign and a hemisphere letter; keep one")
+        sign = -1.0 if s[0] != "+" else 1.0
+        s = s[1:].lstrip()
+    if not s:
+        raise refuse("no degrees")
+    names = ("degrees", "minutes", "seconds")
+    values: list[tuple[int, str]] = []
+    pos = 0
+    while pos < len(s):
+        m = _PART.match(s, pos)
+        if m is None:
+            raise refuse(f"unexpected {s[pos:].strip()!r}")
+        expected = len(values)  # the parts come in order, none left out
+        if expected > 2:
+            raise refuse("more than degrees, minutes and seconds")
+        where = _UNIT_POSITION[m.group(2)] if m.group(2) else expected
+        if where != expected:
+            raise refuse("no degrees" if expected == 0 else f"{names[where]} where {names[expected]} should be")
+        values.append((where, m.group(1)))
+        pos = m.end()
+    if any("." in number for _, number in values[:-1]):
+        raise refuse("only the last of degrees, minutes and seconds may have decimals")
+    parts = [float(number) for _, number in values] + [0.0, 0.0]
+    degrees, minutes, seconds = parts[:3]
+    if minutes >= 60:
+        raise refuse(f"{minutes:g} minutes; minutes must be below 60")
+    if seconds >= 60:
+        raise refuse(f"{seconds:g} seconds; seconds must be below 60")
+    total = degrees + minutes / 60 + seconds / 3600
+    limit = 90.0 if axis == "lat" else 180.0
+    if total > limit:
+        raise refuse(f"{total:g}° is beyond {limit:g}°")
+    return sign * total, axis
+
+
+def parse_degrees(text: str, *, axis: str | None = None) -> float:
+    r"""Decimal degrees from a longitude or latitude written the way planners and GPS units write them.
+
+    Accepted:
+
+    * decimal degrees, with a decimal point or comma: ``104.478``, ``104,478``, ``104.478°``;
+    * degrees, minutes and seconds (DMS) and degrees with decimal minutes: ``104°28'41.5"``,
+      ``104° 28' 41,5"``, ``22 14 40.6`` (space separated), ``104°28.692'``; only the last part may have
+      decimals, minutes and seconds must be below 60, degrees must be there;
+    * marks: ``°`` (also ``º`` ``˚``), ``'`` (also ``′`` ``’`` ``‘`` ``´``), ``"`` (also ``″`` ``”`` ``“``
+      and two apostrophes ``''``), or the Vietnamese words ``độ``, ``phút``, ``giây``;
+    * one hemisphere, before or after the number: ``N`` ``S`` ``E`` ``W``, or Vietnamese ``B`` / ``Bắc``
+      (north), ``Đ`` / ``Đông`` (east), ``T`` / ``Tây`` (west), ``Nam`` (south, only as a word: a lone
+      ``N`` is always north); S and W (Nam, Tây) are negative. A leading ``-`` works instead of a
+      hemisphere, not together with one.
+
+    ``axis`` ("lat" or "lon") refuses a hemisphere of the other axis and latitudes beyond 90°.
+
+    Raises
+    ------
+    InputDataError
+        When the text is not such an angle (it is never guessed); the message says why.
+
+    Examples
+    --------
+    >>> round(parse_degrees("104°28'41.5\"E"), 6)
+    104.478194
+    >>> round(parse_degrees("22°14′40,6″N"), 6)
+    22.244611
+    >>> parse_degrees("104°28.692'")
+    104.4782
+    >>> round(parse_degrees("22 14 40.6 S"), 6)
+    -22.244611
+    >>> parse_degrees("B 22,5")
+    22.5
+    >>> parse_degrees("104°61'")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputDataError: "104°61'" is not an angle in degrees: 61 minutes; minutes must be below 60
+    >>> parse_degrees("22°N", axis="lon")
+    Traceback (most recent call last):
+    ...
+    geo.errors.InputDataError: '22°N' is a latitude (N/S) where a longitude is expected
+    """
+    value, found = _split_degrees(text)
+    if axis is not None and found is not None and found != axis:
+        want = "longitude" if axis == "lon" else "latitude"
+        has = "latitude (N/S)" if found == "lat" else "longitude (E/W)"
+        raise InputDataError(f"{text!r} is a {has} where a {want} is expected")
+    if axis == "lat" and abs(value) > 90:
+        raise InputDataError(f"{text!r} is not a latitude: {abs(value):g}° is beyond 90°")
+    return value
+
+
+def _numbers(
+    cells: Sequence[object], *, degrees: bool = False
+) -> tuple[np.ndarray, dict[int, str], list[int], dict[int, str]]:
+    """Floats (NaN for blanks and failures), failing rows (0-based) with the reason, blank rows and hemispheres.
+
+    With ``degrees`` text cells are read with :func:`parse_degrees` (decimal, DMS or decimal minutes) and
+    the hemisphere axis ("lat"/"lon") that a cell names is returned per row; otherwise with ``parse_number``.
+    """
     out = np.full(len(cells), np.nan)
-    bad: list[int] = []
+    bad: dict[int, str] = {}
     blank: list[int] = []
+    axes: dict[int, str] = {}
     for i, c in enumerate(cells):
         if c is None or (isinstance(c, str) and not c.strip()):
             blank.append(i)
             continue
-        v = parse_number(c)
-        if v is None:
-            bad.append(i)
-        else:
+        if degrees and isinstance(c, str):
+            try:
+                v, axis = _split_degrees(c)
+            except InputDataError as exc:
+                bad[i] = str(exc)
+                continue
+            if axis is not None:
+                axes[i] = axis
             out[i] = v
-    return out, bad, blank
+            continue
+        number = parse_number(c)
+        if number is None:
+            bad[i] = ""
+        else:
+            out[i] = number
+    return out, bad, blank, axes
 
 
 def _fits(e: np.ndarray, n: np.ndarray, epsg: int) -> bool:
@@ -218,14 +392,21 @@ def points_from_table(
     cells = [list(r) + [None] * (width - len(r)) for r in rows]
     if kind == "wkt":
         return _wkt_table(header, cells, i, crs=crs, label=label, limits=limits, info=info)
-    a, bad_a, blank_a = _numbers([r[i] for r in cells])
-    b, bad_b, blank_b = _numbers([r[j] for r in cells])
+    degrees = kind == "lonlat"
+    a, bad_a, blank_a, axes_a = _numbers([r[i] for r in cells], degrees=degrees)
+    b, bad_b, blank_b, axes_b = _numbers([r[j] for r in cells], degrees=degrees)
     hi, hj = header[i], header[j]
     bad = sorted(set(bad_a) | set(bad_b))
     if bad:
-        listed = ", ".join(f"row {k + 2} ({hi}={cells[k][i]!r}, {hj}={cells[k][j]!r})" for k in bad[:10])
+
+        def why(k: int) -> str:
+            reasons = [r for r in (bad_a.get(k, ""), bad_b.get(k, "")) if r]
+            return f": {'; '.join(reasons)}" if reasons else ""
+
+        listed = ", ".join(f"row {k + 2} ({hi}={cells[k][i]!r}, {hj}={cells[k][j]!r}{why(k)})" for k in bad[:10])
         more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
-        info.errors.append(f"{label}: coordinates that are not numbers in {listed}{more}; correct them")
+        what = "numbers or degrees" if degrees else "numbers"
+        info.errors.append(f"{label}: coordinates that are not {what} in {listed}{more}; correct them")
     half = sorted(set(blank_a) ^ set(blank_b))
     if half:
         info.errors.append(
@@ -251,6 +432,9 @@ def points_from_table(
                 f"{label}: the column '{hi}' holds latitudes and '{hj}' longitudes (values around Lào Cai); "
                 "they were swapped"
             )
+        _check_hemispheres(
+            east, north, axes_a if east is a else axes_b, axes_b if east is a else axes_a, label=label, info=info
+        )
     elif kind == "en":
         east, north = a, b
         info.x_column, info.y_column = hi, hj
@@ -322,6 +506,31 @@ def points_from_table(
     attrs = attrs.drop(columns=[c for c in attrs.columns if c in (str(hi), str(hj))])
     frame = gpd.GeoDataFrame(attrs, geometry=gpd.GeoSeries(geoms, crs=out_crs), crs=out_crs)
     return frame, info
+
+
+def _check_hemispheres(
+    east: np.ndarray,
+    north: np.ndarray,
+    east_axes: dict[int, str],
+    north_axes: dict[int, str],
+    *,
+    label: str,
+    info: TableInfo,
+) -> None:
+    """List (and drop the location of) rows whose hemisphere letters contradict the column they ended up in."""
+    wrong = sorted(
+        {k for k, axis in east_axes.items() if axis != "lon"} | {k for k, a in north_axes.items() if a != "lat"}
+    )
+    if not wrong:
+        return
+    east[wrong] = np.nan
+    north[wrong] = np.nan
+    listed = ", ".join(str(k + 2) for k in wrong[:10])
+    more = f" and {len(wrong) - 10} more" if len(wrong) > 10 else ""
+    info.errors.append(
+        f"{label}: row(s) {listed}{more} have a latitude hemisphere (N/S/B) in the longitude column or a longitude "
+        f"hemisphere (E/W/Đ/T) in the latitude column ({info.x_column}/{info.y_column}); correct them"
+    )
 
 
 def _wkt_table(
