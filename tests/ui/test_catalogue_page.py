@@ -9,42 +9,25 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
-import streamlit as st
 from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
 from layers.catalogue import CATALOGUE
-from layers.settings import Settings
 from layers.store import open_store
-from ui import catalogue_page, state
+from tests.ui import helpers
+from tests.ui.helpers import store_at
+from ui import catalogue_page
 
 
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A store built from data/ in a temporary file; BAOYEN_STORE points at it while this module runs."""
-    from layers.build import ensure_store
-
-    path = tmp_path_factory.mktemp("store") / "baoyen.gpkg"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BAOYEN_STORE", str(path))
-        ensure_store(Settings.from_env())
-        st.cache_resource.clear()
-        st.cache_data.clear()
+    with store_at(tmp_path_factory.mktemp("store") / "baoyen.gpkg") as path:
         yield path
-        st.cache_resource.clear()
-        st.cache_data.clear()
 
 
-def _page() -> None:
-    from ui import catalogue_page
-
-    catalogue_page.render()
-
-
-def run_page(lang: str = "vi") -> AppTest:
-    at = AppTest.from_function(_page, default_timeout=60)
-    at.session_state[state.LANG] = lang
-    return at.run()
+def run_page(lang: str = "vi", **session: object) -> AppTest:
+    return helpers.run_page("catalogue_page", lang, timeout=60, **session)
 
 
 def test_table_lists_every_layer_with_store_counts(store_path: Path) -> None:

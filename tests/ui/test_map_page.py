@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from geo.text import fold
 from layers.catalogue import CATALOGUE
-from layers.settings import Settings
 from layers.store import open_store
+from tests.ui import helpers
+from tests.ui.helpers import store_at
 from ui import state
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
@@ -23,29 +23,12 @@ MAX_MAP_BYTES = 1_500_000
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A store built from data/ in a temporary file; BAOYEN_STORE points at it while this module runs."""
-    from layers.build import ensure_store
-
-    path = tmp_path_factory.mktemp("store") / "baoyen.gpkg"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BAOYEN_STORE", str(path))
-        ensure_store(Settings.from_env())
-        st.cache_resource.clear()  # ui.common caches the settings and the store per process
-        st.cache_data.clear()
+    with store_at(tmp_path_factory.mktemp("store") / "baoyen.gpkg") as path:
         yield path
-        st.cache_resource.clear()
-        st.cache_data.clear()
 
 
-def _page() -> None:
-    from ui import map_page
-
-    map_page.render()
-
-
-def run_page(lang: str = "vi") -> AppTest:
-    at = AppTest.from_function(_page, default_timeout=60)
-    at.session_state[state.LANG] = lang
-    return at.run()
+def run_page(lang: str = "vi", **session: object) -> AppTest:
+    return helpers.run_page("map_page", lang, timeout=60, **session)
 
 
 def map_args(at: AppTest) -> dict:

@@ -8,11 +8,11 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from layers.settings import Settings
 from layers.store import open_store
+from tests.ui import helpers
+from tests.ui.helpers import store_at
 from ui import state
 from ui.i18n import t
 
@@ -20,31 +20,12 @@ from ui.i18n import t
 @pytest.fixture()
 def store_path(tmp_path: Path) -> Iterator[Path]:
     """A store built from data/ in a temporary file; BAOYEN_STORE points at it during the test."""
-    from layers.build import ensure_store
-
-    path = tmp_path / "baoyen.gpkg"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BAOYEN_STORE", str(path))
-        ensure_store(Settings.from_env())
-        st.cache_resource.clear()  # ui.common caches the settings and the store per process
-        st.cache_data.clear()
+    with store_at(tmp_path / "baoyen.gpkg") as path:
         yield path
-        st.cache_resource.clear()
-        st.cache_data.clear()
-
-
-def _page() -> None:
-    from ui import materials_page
-
-    materials_page.render()
 
 
 def run_page(lang: str = "vi", **session: object) -> AppTest:
-    at = AppTest.from_function(_page, default_timeout=120)
-    at.session_state[state.LANG] = lang
-    for key, value in session.items():
-        at.session_state[key] = value
-    return at.run()
+    return helpers.run_page("materials_page", lang, timeout=120, **session)
 
 
 def texts(at: AppTest) -> str:

@@ -7,42 +7,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from docx import Document
 from streamlit.testing.v1 import AppTest
 
-from layers.settings import Settings
 from layers.store import open_store
+from tests.ui import helpers
+from tests.ui.helpers import store_at
 from ui import state
 
 
 @pytest.fixture()
 def store_path(tmp_path: Path) -> Iterator[Path]:
     """A store built from data/ in a temporary file; BAOYEN_STORE points at it during the test."""
-    from layers.build import ensure_store
-
-    path = tmp_path / "baoyen.gpkg"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BAOYEN_STORE", str(path))
-        mp.setenv("BAOYEN_USER", "ui-tester")
-        ensure_store(Settings.from_env())
-        st.cache_resource.clear()
-        st.cache_data.clear()
+    with store_at(tmp_path / "baoyen.gpkg", BAOYEN_USER="ui-tester") as path:
         yield path
-        st.cache_resource.clear()
-        st.cache_data.clear()
 
 
-def _page() -> None:
-    from ui import targets_page
-
-    targets_page.render()
-
-
-def run_page(lang: str = "vi") -> AppTest:
-    at = AppTest.from_function(_page, default_timeout=90)
-    at.session_state[state.LANG] = lang
-    return at.run()
+def run_page(lang: str = "vi", **session: object) -> AppTest:
+    return helpers.run_page("targets_page", lang, timeout=90, **session)
 
 
 def _markdown(at: AppTest) -> str:
