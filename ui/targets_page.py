@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import pandas as pd
 import streamlit as st
 
 from analysis.funding import (
@@ -163,16 +164,13 @@ def _funding_section(inputs: PlanInputs, as_of: dt.date, language: str) -> None:
     sec = by_sector(lines, lang=language).groupby("label", sort=False)["amount_bn_vnd"].sum()
     right.caption(tr("targets.funding.by_sector"))
     right.bar_chart(sec, horizontal=True)
-    st.dataframe(
-        src[["label", "stated_bn_vnd", "parts_bn_vnd"]].rename(
-            columns={
-                "label": tr("targets.col.label"),
-                "stated_bn_vnd": tr("targets.col.stated"),
-                "parts_bn_vnd": tr("targets.col.parts"),
-            }
-        ),
-        hide_index=True,
-        width="stretch",
+    _table(
+        src,
+        {
+            "label": tr("targets.col.label"),
+            "stated_bn_vnd": tr("targets.col.stated"),
+            "parts_bn_vnd": tr("targets.col.parts"),
+        },
     )
     st.markdown(f"**{tr('targets.funding.checks')}**")
     st.caption(tr("targets.funding.checks_help"))
@@ -183,31 +181,25 @@ def _funding_section(inputs: PlanInputs, as_of: dt.date, language: str) -> None:
         st.warning(f.message(language))
     with st.expander(tr("targets.funding.reconciliation")):
         rec = sector_reconciliation(lines, costs, lang=language)
-        st.dataframe(
-            rec[["label", "line_bn_vnd", "itemised_bn_vnd", "not_itemised_bn_vnd", "projects"]].rename(
-                columns={
-                    "label": tr("targets.col.label"),
-                    "line_bn_vnd": tr("targets.col.line"),
-                    "itemised_bn_vnd": tr("targets.col.itemised"),
-                    "not_itemised_bn_vnd": tr("targets.col.rest"),
-                    "projects": tr("targets.col.projects"),
-                }
-            ),
-            hide_index=True,
-            width="stretch",
+        _table(
+            rec,
+            {
+                "label": tr("targets.col.label"),
+                "line_bn_vnd": tr("targets.col.line"),
+                "itemised_bn_vnd": tr("targets.col.itemised"),
+                "not_itemised_bn_vnd": tr("targets.col.rest"),
+                "projects": tr("targets.col.projects"),
+            },
         )
     with st.expander(tr("targets.funding.projects")):
         projects = by_project(costs, lang=language)
-        st.dataframe(
-            projects[["label", "source", "amount_bn_vnd"]].rename(
-                columns={
-                    "label": tr("targets.col.label"),
-                    "source": tr("targets.col.section"),
-                    "amount_bn_vnd": tr("targets.col.amount"),
-                }
-            ),
-            hide_index=True,
-            width="stretch",
+        _table(
+            projects,
+            {
+                "label": tr("targets.col.label"),
+                "source": tr("targets.col.section"),
+                "amount_bn_vnd": tr("targets.col.amount"),
+            },
         )
     st.markdown(f"#### {tr('targets.section.disbursement')}")
     summary = disbursement_summary(inputs.disbursements, lines, costs, as_of=as_of, lang=language)
@@ -262,6 +254,11 @@ def _funding_section(inputs: PlanInputs, as_of: dt.date, language: str) -> None:
                 user=user,
             )
             st.rerun()
+
+
+def _table(frame: pd.DataFrame, labels: dict[str, str]) -> None:
+    """Show the columns named in ``labels`` (column -> label in the session language), in that order."""
+    st.dataframe(frame[list(labels)].rename(columns=labels), hide_index=True, width="stretch")
 
 
 def _report_section(language: str) -> None:
