@@ -27,6 +27,7 @@ import pandas as pd
 
 from analysis.targets import ReportPeriod, latest_per_period, parse_period, sum_non_overlapping
 from geo.errors import InputDataError
+from geo.numbers import format_number
 from geo.text import nfc
 
 #: Two amounts closer than this (bn VND) are equal; the plan writes at most two decimals.
@@ -50,11 +51,8 @@ SECTOR_LABELS: dict[str, tuple[str, str]] = {
 
 
 def fmt_bn(value: float, lang: str = "vi") -> str:
-    """An amount in bn VND as the plan writes it: ``5.224,50`` (vi) or ``5,224.50`` (en)."""
-    text = f"{value:,.2f}"
-    if lang == "vi":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+    """An amount in bn VND as the plan writes it: ``5.224,50`` (vi) or ``5,224.50`` (en), two decimals."""
+    return format_number(value, lang, decimals=2)
 
 
 def _label(pair: tuple[str, str], lang: str) -> str:
@@ -589,7 +587,11 @@ def new_disbursement_row(
     known = {s.id for s in statements_from_frames(lines, costs)}
     if line_id not in known:
         raise InputDataError(
-            f"no funding line or project cost '{line_id}'; see `baoyen budget-check --json` for the ids"
+            f"no funding line or project cost '{line_id}'; choose one of the funding lines or project costs "
+            "of the budget check",
+            code="funding.unknown_line",
+            line=line_id,
+            known=sorted(known),
         )
     p: ReportPeriod = parse_period(period)
     if amount_bn_vnd is None or not math.isfinite(float(amount_bn_vnd)) or float(amount_bn_vnd) < 0:

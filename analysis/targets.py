@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
+from geo import numbers
 from geo.crs import area_ha
 from geo.errors import InputDataError
 from geo.text import fold, nfc
@@ -270,37 +271,20 @@ def last_closed_period(today: dt.date) -> ReportPeriod:
     return max(closed, key=lambda p: p.end)
 
 
-_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
-_GROUPED_VI = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
-_GROUPED_EN = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
-
-
-def parse_number(text: str) -> float:
+def parse_number(text: str, lang: str = "vi") -> float:
     """Read a number typed by a planner: ``255.5``, ``255,5``, ``1.330,5`` (Vietnamese) or ``1,330.5``.
 
     A single separator followed by exactly three digits (``2.150``, ``2,150``) is ambiguous — thousands in
-    Vietnamese writing, a decimal elsewhere — and is refused rather than guessed.
+    Vietnamese writing, a decimal elsewhere — and is refused rather than guessed. This is
+    :func:`geo.numbers.parse_number` in strict mode; ``lang`` only shapes the readings the message offers.
 
     Raises
     ------
     InputDataError
-        When the text is not a number or is ambiguous.
+        When the text is not a number or is ambiguous (then a
+        :class:`~geo.numbers.AmbiguousNumberError`, code ``number.ambiguous``).
     """
-    raw = str(text).strip().replace(" ", "").replace("\u00a0", "")
-    ambiguous = re.fullmatch(r"[+-]?\d{1,3}[.,]\d{3}", raw)
-    if ambiguous:
-        whole, frac = re.split(r"[.,]", raw)
-        raise InputDataError(
-            f"'{text}' is ambiguous (thousands or decimals?); write {whole}{frac} for thousands or "
-            f"{whole}.{frac.rstrip('0') or '0'} for a decimal"
-        )
-    if _GROUPED_VI.match(raw):
-        return float(raw.replace(".", "").replace(",", "."))
-    if _GROUPED_EN.match(raw):
-        return float(raw.replace(",", ""))
-    if _NUMBER.match(raw):
-        return float(raw.replace(",", "."))
-    raise InputDataError(f"'{text}' is not a number; write e.g. 255,5 or 255.5")
+    return numbers.parse_number(text, lang, strict=True)
 
 
 # --- targets as typed objects ---------------------------------------------------------------------------
@@ -322,12 +306,12 @@ class Measure(MeasureSpec):
         """The unit as the UI and reports write it in ``lang``."""
         return unit_label(self.unit, lang)
 
-    def goal_text(self) -> str:
-        """The goal as text: ``529``, ``20–30``, or ``—`` for an indicator."""
+    def goal_text(self, lang: str = "vi") -> str:
+        """The goal as ``lang`` writes it: ``529``, ``9.500`` (vi) / ``9,500`` (en), ``20–30``, or ``—``."""
         if self.target is not None:
-            return _fmt(self.target)
+            return _fmt(self.target, lang)
         if self.min_value is not None and self.max_value is not None:
-            return f"{_fmt(self.min_value)}–{_fmt(self.max_value)}"
+            return f"{_fmt(self.min_value, lang)}–{_fmt(self.max_value, lang)}"
         return "—"
 
 
@@ -370,8 +354,19 @@ class Target:
         )
 
 
-def _fmt(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+def _fmt(value: float, lang: str = "vi") -> str:
+    """A figure for display in ``lang``, with at most two decimals (trailing zeros dropped)."""
+    return numbers.format_number(round(value, 2), lang)
+
+
+def _fmt_evidence(value: float) -> str:
+    """A figure in an evidence line (English words, shown in both languages): ``1330.5``, never ``1,330.5``.
+
+    No thousands separator and at most two decimals, so a reader of either language cannot take it for
+    another number (only a lone separator before exactly three digits is ambiguous), and no comma that
+    would run into the commas between the parts of the line.
+    """
+    return numbers.format_number(round(value, 2), "en", group=False)
 
 
 def targets_from_frames(targets: pd.DataFrame, measures: pd.DataFrame) -> tuple[Target, ...]:
@@ -401,7 +396,11 @@ def targets_from_frames(targets: pd.DataFrame, measures: pd.DataFrame) -> tuple[
         missing = need - set(frame.columns)
         if missing:
             raise InputDataError(
-                f"table '{name}' lacks column(s) {', '.join(sorted(missing))}; rebuild the store with `baoyen init`"
+                f"table '{name}' lacks column(s) {', '.join(sorted(missing))}; update the project store from the "
+                "project data",
+                code="store.table_columns",
+                table=name,
+                columns=sorted(missing),
             )
     by_target: dict[str, list[tuple[int, Measure]]] = {}
     for row in measures.to_dict("records"):
@@ -624,7 +623,7 @@ def recorded_value(actuals: pd.DataFrame, measure: Measure, *, as_of: dt.date) -
 
 
 def _evidence(period: ReportPeriod, row: Mapping[str, object]) -> str:
-    parts = [f"{period.label}: {_fmt(_as_float(row['value']))}"]
+    parts = [f"{period.label}: {_fmt_evidence(_as_float(row['value']))}"]
     for key in ("source", "user", "recorded_at"):
         text = _opt_text(row.get(key))
         if text:
@@ -763,7 +762,7 @@ def _status_value(measure: Measure, frame: gpd.GeoDataFrame, layer_id: str) -> V
         amount = _opt_float(row[measure.derive_field]) if measure.derive_field else None
         if counted:
             total += (amount or 0.0) if measure.derive_field else 1.0
-        shown = f", {_fmt(amount)} {measure.unit}" if amount is not None else ""
+        shown = f", {_fmt_evidence(amount)} {measure.unit}" if amount is not None else ""
         evidence.append(f"{row['name']}: {status or row['status']}{shown}" + ("" if counted else " (not counted)"))
     if found == 0:
         names = ", ".join(measure.derive_features)
@@ -898,7 +897,7 @@ def results_frame(results: Sequence[TargetResult], *, lang: str = "vi") -> pd.Da
                     "measure_label": m.label(lang),
                     "unit": m.unit,
                     "unit_label": m.unit_label(lang),
-                    "goal": m.goal_text(),
+                    "goal": m.goal_text(lang),
                     "deadline": m.deadline.isoformat(),
                     "method": m.method,
                     "actual": mr.actual,

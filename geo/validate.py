@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -21,7 +21,10 @@ import pandas as pd
 import shapely
 
 from geo.crs import crs_label, transformer
+from geo.errors import InputDataError
 from geo.geometry import repair
+from geo.numbers import ColumnNumbers, decimal_mark, format_number, parse_column
+from geo.numbers import parse_number as _parse_number
 from geo.text import fold, nfc
 
 # --- Lào Cai's extent -----------------------------------------------------------------------------------
@@ -251,6 +254,46 @@ class RowFailure:
 
 
 @dataclass(frozen=True)
+class AmbiguousValues:
+    """Values of one numeric field that two readings fit (``2.150``: 2150 or 2.15), and how they were read.
+
+    They were read with ``mark`` as the decimal mark: the mark the column's other values prove when they
+    agree, else the language's. Nothing blocks the import, but the planner is told which rows and which
+    reading (:meth:`SchemaCheck.warnings`).
+    """
+
+    field: str
+    #: 1-based feature numbers
+    rows: tuple[int, ...]
+    texts: tuple[str, ...]
+    values: tuple[float, ...]
+    #: the decimal mark the values were read with
+    mark: str
+    lang: str
+    #: True when the column's other values disagree on the mark; False when none of them shows one
+    conflicting: bool = False
+
+    def __str__(self) -> str:
+        max_listed = 10
+        shown = [
+            f"row {r} '{t}' as {format_number(v, self.lang, group=False)}"
+            for r, t, v in zip(self.rows[:max_listed], self.texts, self.values, strict=False)
+        ]
+        more = f" and {len(self.rows) - max_listed} more" if len(self.rows) > max_listed else ""
+        group = "." if self.mark == "," else ","
+        why = (
+            "the column's values disagree on the decimal mark"
+            if self.conflicting
+            else "no other value of the column shows which mark it uses"
+        )
+        return (
+            f"field {self.field}: {', '.join(shown)}{more} — read with '{self.mark}' as the decimal mark and "
+            f"'{group}' between thousands because {why}; check these values, and write them without a "
+            "thousands separator (or with a different number of decimals) if that reading is wrong"
+        )
+
+
+@dataclass(frozen=True)
 class SchemaCheck:
     """How a frame's fields fit a target schema after the field mapping."""
 
@@ -262,6 +305,8 @@ class SchemaCheck:
     unmapped: tuple[str, ...]
     failures: tuple[RowFailure, ...] = ()
     rows_without_required: tuple[tuple[int, str], ...] = ()
+    #: numeric values two readings fit, per field (they do not block an import; see :meth:`warnings`)
+    ambiguous: tuple[AmbiguousValues, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -284,6 +329,10 @@ class SchemaCheck:
             more = f" and {len(missing_rows) - max_listed} more" if len(missing_rows) > max_listed else ""
             out.append(f"required value missing in {listed}{more}")
         return out
+
+    def warnings(self) -> list[str]:
+        """One-line descriptions of what the import did that the planner should check (ambiguous numbers)."""
+        return [str(a) for a in self.ambiguous]
 
 
 def _norm_header(text: str) -> str:
@@ -320,41 +369,29 @@ def suggest_mapping(
 
 _TRUE = {"true", "1", "yes", "y", "x", "co", "dung", "t"}
 _FALSE = {"false", "0", "no", "n", "khong", "sai", "f", ""}
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
 
-def parse_number(value: object) -> float | None:
-    """A float from a number or text, accepting a decimal comma and thousands separators; None if not one."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return float(value)
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("\u202f", "")
-    if not text:
-        return None
-    if "," in text and "." in text:
-        # the separator that comes last is the decimal one
-        text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") else text.replace(",", "")
-    elif text.count(",") > 1:
-        text = text.replace(",", "")
-    elif text.count(".") > 1:
-        text = text.replace(".", "")
-    else:
-        text = text.replace(",", ".")
-    if not _NUMBER.match(text):
+def parse_number(value: object, *, lang: str = "vi") -> float | None:
+    """A float from a number or text in ``lang``'s or the other language's writing; None if not one.
+
+    A thin wrapper of :func:`geo.numbers.parse_number` for one cell whose language is the project's:
+    ``1,5`` and ``1.5`` are 1.5, ``2.460.000,5`` and ``2,460,000.5`` are 2460000.5, and text that two
+    readings fit is read as ``lang`` writes it (Vietnamese ``2.150`` is 2150, ``2,150`` is 2.15). Blanks,
+    text that is no number and non-finite values give None. A whole column is better read with
+    :func:`geo.numbers.parse_column`, which decides from the column's own values.
+    """
+    if _is_blank(value) or isinstance(value, bool):
         return None
     try:
-        return float(text)
-    except ValueError:
+        return _parse_number(value, lang, strict=False)
+    except InputDataError:
         return None
 
 
 def _is_blank(v: object) -> bool:
     if v is None:
         return True
-    if isinstance(v, float) and np.isnan(v):
+    if isinstance(v, (float, np.floating)) and np.isnan(v):
         return True
     if v is pd.NA or v is pd.NaT:
         return True
@@ -367,14 +404,8 @@ def _convert_value(v: object, dtype: str) -> tuple[bool, object]:
         if isinstance(v, float) and v.is_integer():
             return True, str(int(v))
         return True, nfc(str(v).strip())
-    if dtype == "float":
-        x = parse_number(v)
-        return (x is not None and bool(np.isfinite(x))), x
-    if dtype == "int":
-        x = parse_number(v)
-        if x is None or not np.isfinite(x) or not float(x).is_integer():
-            return False, None
-        return True, int(x)
+    if dtype in ("float", "int"):
+        return _convert_number(parse_number(v), dtype)
     if dtype == "bool":
         if isinstance(v, (bool, np.bool_)):
             return True, bool(v)
@@ -397,6 +428,15 @@ def _convert_value(v: object, dtype: str) -> tuple[bool, object]:
     return True, v
 
 
+def _convert_number(x: float | None, dtype: str) -> tuple[bool, object]:
+    """(ok, converted) for a value already read as a number (None when it is not one)."""
+    if x is None or not np.isfinite(x):
+        return False, None
+    if dtype == "int":
+        return (True, int(x)) if float(x).is_integer() else (False, None)
+    return True, x
+
+
 _EXPECTED = {
     "str": "text",
     "float": "a number",
@@ -413,14 +453,20 @@ def apply_schema(
     mapping: Mapping[str, str],
     normalise_choice: Callable[[Any, str], str | None] | None = None,
     keep_unmapped: bool = False,
+    lang: str = "vi",
 ) -> tuple[gpd.GeoDataFrame, SchemaCheck]:
     """Build a frame with the target fields (typed) from the source columns named by ``mapping``.
 
-    Every value is converted to its field's dtype (numbers accept a decimal comma; dates ISO or
-    DD/MM/YYYY; text is NFC); values that do not convert, or that are not one of a field's ``choices``
-    (after ``normalise_choice(field, value)``), are listed as :class:`RowFailure` with their row. Target
-    fields with no source column are added empty. Source columns not in the mapping are dropped unless
-    ``keep_unmapped``.
+    Every value is converted to its field's dtype (dates ISO or DD/MM/YYYY; text is NFC); values that do
+    not convert, or that are not one of a field's ``choices`` (after ``normalise_choice(field, value)``),
+    are listed as :class:`RowFailure` with their row. Target fields with no source column are added empty.
+    Source columns not in the mapping are dropped unless ``keep_unmapped``.
+
+    Numeric fields are read a column at a time with :func:`geo.numbers.parse_column`: the column's own
+    values decide its decimal mark (``1.234,5`` proves a decimal comma, ``1,234.5`` a decimal point), and
+    values two readings fit (``2.150``) are read with it. When no value decides, those values are read as
+    ``lang`` writes numbers and listed in :attr:`SchemaCheck.ambiguous`; a value whose mark contradicts the
+    column's is a :class:`RowFailure`.
     """
     cols = {str(c) for c in frame.columns if c != frame.geometry.name}
     unknown = [src for src in mapping.values() if src not in cols]
@@ -428,19 +474,30 @@ def apply_schema(
     data: dict[str, pd.Series] = {}
     failures: list[RowFailure] = []
     missing_values: list[tuple[int, str]] = []
+    ambiguous: list[AmbiguousValues] = []
     for f in fields:
         src = mapping.get(f.name)
         if src is None:
             data[f.name] = _empty_series(f.dtype, len(frame), frame.index)
             continue
+        raw = frame[src].tolist()
+        numbers = parse_column(raw, lang=lang) if f.dtype in ("float", "int") else None
+        conflicts = _conflicting_rows(numbers)
         values: list[object] = []
-        for i, v in enumerate(frame[src].tolist()):
+        for i, v in enumerate(raw):
             if _is_blank(v):
                 values.append(None)
                 if f.required:
                     missing_values.append((i + 1, f.name))
                 continue
-            ok, conv = _convert_value(v, f.dtype)
+            if numbers is not None:
+                if i in conflicts:
+                    failures.append(RowFailure(i + 1, f.name, str(v), conflicts[i]))
+                    values.append(None)
+                    continue
+                ok, conv = _convert_number(numbers.values[i], f.dtype)
+            else:
+                ok, conv = _convert_value(v, f.dtype)
             if ok and f.choices and conv is not None:
                 canon = (
                     normalise_choice(f, str(conv)) if normalise_choice else (str(conv) if conv in f.choices else None)
@@ -455,6 +512,20 @@ def apply_schema(
                 values.append(None)
                 continue
             values.append(conv)
+        if numbers is not None and numbers.ambiguous:
+            listed = [(i, t) for i, t in numbers.ambiguous if values[i] is not None]
+            if listed:
+                ambiguous.append(
+                    AmbiguousValues(
+                        field=f.name,
+                        rows=tuple(i + 1 for i, _ in listed),
+                        texts=tuple(t for _, t in listed),
+                        values=tuple(_as_float(numbers.values[i]) for i, _ in listed),
+                        mark=numbers.decimal_mark or decimal_mark(lang),
+                        lang=lang,
+                        conflicting=numbers.decimal_mark is not None,
+                    )
+                )
         data[f.name] = _typed_series(values, f.dtype, frame.index)
     used = set(mapping.values())
     unmapped = tuple(c for c in frame.columns if c != frame.geometry.name and str(c) not in used)
@@ -471,17 +542,32 @@ def apply_schema(
         unmapped=tuple(str(c) for c in unmapped if str(c) not in names or keep_unmapped),
         failures=tuple(failures),
         rows_without_required=tuple(missing_values),
+        ambiguous=tuple(ambiguous),
     )
     if unknown:
-        check = SchemaCheck(
-            mapping=check.mapping,
-            missing_required=check.missing_required,
-            missing_optional=check.missing_optional,
-            unmapped=check.unmapped,
+        check = replace(
+            check,
             failures=check.failures + tuple(RowFailure(0, "mapping", s, "a column of the file") for s in unknown),
-            rows_without_required=check.rows_without_required,
         )
     return out, check
+
+
+def _as_float(x: float | None) -> float:
+    assert x is not None  # only values that converted are listed
+    return x
+
+
+def _conflicting_rows(numbers: ColumnNumbers | None) -> dict[int, str]:
+    """0-based row -> what was expected, for the values whose decimal mark contradicts their column's."""
+    if numbers is None or numbers.decimal_mark is None:
+        return {}
+    mark = numbers.decimal_mark
+    group = "." if mark == "," else ","
+    out = {}
+    for i, text, _ in numbers.problems:
+        if parse_number(text) is not None:  # a number, but written with the other mark
+            out[i] = f"a number written like the column's other values ('{mark}' decimal mark, '{group}' thousands)"
+    return out
 
 
 def _empty_series(dtype: str, n: int, index: pd.Index) -> pd.Series:

@@ -3,7 +3,9 @@
 Formats: GeoPackage (with the catalogue style embedded as a QGIS ``layer_styles`` row, so QGIS opens the
 layer styled), zipped Shapefile (.shp .shx .dbf .prj and a UTF-8 .cpg), GeoJSON, KML, CSV and XLSX
 (attributes, ``area_ha`` measured in EPSG:9208 for polygons, and the coordinates: ``easting``/``northing``
-or ``lon``/``lat`` for points, ``wkt`` for other geometries). The target CRS is EPSG:9208 by default
+or ``lon``/``lat`` for points, ``wkt`` for other geometries). Tables keep machine-readable numbers (a dot,
+no thousands separator) rounded to what they measure: ``area_ha`` to 4 decimals (1 m²), metres to 3,
+degrees to 7 (about 1 cm); attribute values from the store are written as stored. The target CRS is EPSG:9208 by default
 (technical use) or any other (EPSG:4326 for the web); KML is always EPSG:4326 as the format requires.
 Every file appears complete or not at all (written under a temporary name, then renamed).
 """
@@ -25,6 +27,7 @@ from pyproj import CRS
 from geo.crs import WORK_CRS, area_ha, crs_label, get_crs
 from geo.errors import InputDataError
 from geo.io import write_vector, zip_files
+from geo.numbers import AREA_HA_DECIMALS, round_measured
 from layers.catalogue import CATALOGUE
 from layers.model import Catalogue, LayerDef, Style
 from layers.store import Store, check_layer_id
@@ -129,7 +132,8 @@ def attribute_table(frame: gpd.GeoDataFrame, crs: CRS) -> pd.DataFrame:
     kinds = set(geoms[present].geom_type)
     data = frame.to_crs(crs) if not CRS.from_user_input(frame.crs).equals(crs) else frame
     if kinds and kinds <= {"Polygon", "MultiPolygon"}:
-        table["area_ha"] = area_ha(frame).round(4).where(present)
+        areas = [round_measured(v, AREA_HA_DECIMALS) for v in area_ha(frame)]
+        table["area_ha"] = pd.Series(areas, index=frame.index, dtype="float64").where(present)
     if kinds == {"Point"}:
         names = ("lon", "lat") if crs.is_geographic else ("easting", "northing")
         digits = 7 if crs.is_geographic else 3

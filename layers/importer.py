@@ -127,6 +127,7 @@ def prepare_import(
     limits: Limits | None = None,
     label: str | None = None,
     catalogue: Catalogue = CATALOGUE,
+    lang: str = "vi",
 ) -> ImportPreview:
     """Read ``path`` and build what importing it into ``layer_id`` would store; write nothing.
 
@@ -143,6 +144,12 @@ def prepare_import(
         The quality given to features whose file says none (``unlocated`` for features without geometry).
     catalogue
         The layer catalogue (the project's :data:`~layers.catalogue.CATALOGUE` by default).
+    lang
+        How the file writes numbers when its own values do not tell (``"vi"``: ``2.150`` is 2150). Numeric
+        text is read a column at a time (:func:`geo.numbers.parse_column`): a column whose values show their
+        decimal mark (``1.234,5``) is read with it; values that two readings fit in a column that shows
+        nothing are read as ``lang`` writes them and named in a warning (field, rows, reading); values that
+        contradict their column's mark are errors.
 
     Raises
     ------
@@ -163,8 +170,9 @@ def prepare_import(
     if layer is not None:
         fields = target_fields(layer)
         chosen = dict(mapping) if mapping is not None else suggest_layer_mapping(columns, layer)
-        out, schema = apply_schema(frame, fields, mapping=chosen, normalise_choice=normalise_choice)
+        out, schema = apply_schema(frame, fields, mapping=chosen, normalise_choice=normalise_choice, lang=lang)
         errors.extend(schema.errors())
+        warnings.extend(f"{name}: {w}" for w in schema.warnings())
         if schema.unmapped:
             warnings.append(f"column(s) not imported (not fields of {layer_id}): {', '.join(schema.unmapped)}")
         errors.extend(_geometry_type_errors(report, layer))
@@ -181,8 +189,9 @@ def prepare_import(
             if f.name not in chosen:
                 hit = suggest_mapping(columns, (f,), labels={f.name: _COMMON_LABELS.get(f.name, ())})
                 chosen.update(hit)
-        out, schema = apply_schema(frame, fields, mapping=chosen, normalise_choice=_plain_choice)
+        out, schema = apply_schema(frame, fields, mapping=chosen, normalise_choice=_plain_choice, lang=lang)
         errors.extend(schema.errors())
+        warnings.extend(f"{name}: {w}" for w in schema.warnings())
         if report.mixed_types:
             errors.append(f"{name} mixes geometry types; a layer holds one type, split the file first")
 
@@ -268,6 +277,7 @@ def _cast(frame: gpd.GeoDataFrame, fields: tuple[FieldDef, ...]) -> gpd.GeoDataF
         if dtype == "datetime64[ms]":
             out[f.name] = pd.to_datetime(out[f.name].astype(object), errors="raise").astype("datetime64[ms]")
         elif dtype == "float64":
+            # apply_schema has read numeric text already (geo.numbers.parse_column); this only sets the dtype
             out[f.name] = pd.to_numeric(out[f.name], errors="raise").astype("float64")
         elif dtype == "str":
             out[f.name] = pd.Series(

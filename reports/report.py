@@ -13,6 +13,10 @@ side by side, number/symbol, place and date, title, body, recipients and signatu
 5. the list of what lacks data.
 
 Nothing is filled in that the store does not hold: a target without data says so.
+
+Every figure the document prints follows the report's language through :mod:`geo.numbers` (``6.699,5`` and
+``106,2`` in Vietnamese, ``6,699.5`` in English) and dates are written dd/mm/yyyy; the XLSX keeps plain
+numbers (figures to 4 decimals, percentages to 3) so that spreadsheets compute with them.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from analysis.targets import (
     status_label,
 )
 from geo.errors import InputDataError
+from geo.numbers import AREA_HA_DECIMALS, MISSING_TEXT, PCT_DECIMALS, format_number, round_measured
 from layers.store import Store
 from reports.plan_inputs import PlanInputs, evaluate, gather
 
@@ -138,6 +143,8 @@ _L: dict[str, dict[str, str]] = {
         "sign3": "PHÓ CHỦ TỊCH",
         "sign_name": "(Ký, ghi rõ họ tên, đóng dấu)",
         "place_date": "Bảo Yên, ngày {d} tháng {m} năm {y}",
+        "data_as_of": "Số liệu đến ngày {date}",
+        "period_of": "Kỳ báo cáo: {label}",
         "total": "Tổng",
         "sheet_summary": "Tóm tắt",
         "sheet_targets": "Mục tiêu",
@@ -194,6 +201,8 @@ _L: dict[str, dict[str, str]] = {
         "sign3": "VICE CHAIRMAN",
         "sign_name": "(Signature, full name, seal)",
         "place_date": "Bảo Yên, {d:02d}/{m:02d}/{y}",
+        "data_as_of": "Data as of {date}",
+        "period_of": "Period: {label}",
         "total": "Total",
         "sheet_summary": "Summary",
         "sheet_targets": "Targets",
@@ -231,13 +240,24 @@ class ReportContent:
 
 
 def _num(value: object, lang: str, digits: int = 2) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    number = float(value)  # type: ignore[arg-type]
-    text = f"{number:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{number:,.0f}"
-    if lang == "vi":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+    """A figure with at most ``digits`` decimals (trailing zeros dropped) as ``lang`` writes it; ``—`` if none."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return MISSING_TEXT
+    return format_number(round(number, digits) if math.isfinite(number) else number, lang)
+
+
+def _date(day: dt.date, lang: str) -> str:
+    """A date as the report writes it: dd/mm/yyyy (the Vietnamese administrative form, kept in English too)."""
+    return day.strftime("%d/%m/%Y")
+
+
+def _cell(value: object, decimals: int = AREA_HA_DECIMALS) -> object:
+    """A number for an XLSX cell, rounded to what it measures (None when missing); other values as they are."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    return round_measured(value, decimals)
 
 
 def _funding_table(lines: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -403,7 +423,9 @@ def report_content(
     summary = [
         L["summary_counts"].format(n=len(results), parts=parts),
         L["summary_findings"].format(n=len(findings)),
-        L["summary_next"].format(title=nxt.period.title(lang), due=nxt.due.strftime("%d/%m/%Y"), days=nxt.days_left),
+        L["summary_next"].format(
+            title=nxt.period.title(lang), due=_date(nxt.due, lang), days=format_number(nxt.days_left, lang)
+        ),
         L["summary_derived"],
         *inputs.note_texts(lang),
     ]
@@ -548,7 +570,7 @@ def _docx(c: ReportContent) -> bytes:
         size=14,
         space_after=10,
     )
-    intro = para(L["intro"].format(period=c.period.title(c.lang), as_of=c.as_of.strftime("%d/%m/%Y")))
+    intro = para(L["intro"].format(period=c.period.title(c.lang), as_of=_date(c.as_of, c.lang)))
     intro.paragraph_format.first_line_indent = Cm(1.0)
 
     para(L["s1"], bold=True)
@@ -758,9 +780,9 @@ def _xlsx(c: ReportContent) -> bytes:
     ws.append([L["place_date"].format(d=c.today.day, m=c.today.month, y=c.today.year)])
     ws.append(
         [
-            f"as_of: {c.as_of.isoformat()}",
-            f"period: {c.period.label}",
-            f"{c.period.start.isoformat()} – {c.period.end.isoformat()}",
+            L["data_as_of"].format(date=_date(c.as_of, c.lang)),
+            L["period_of"].format(label=c.period.label),
+            f"{_date(c.period.start, c.lang)} – {_date(c.period.end, c.lang)}",
         ]
     )
     ws.append([])
@@ -780,8 +802,8 @@ def _xlsx(c: ReportContent) -> bytes:
             r["measure_label"],
             r["unit_label"],
             r["goal"],
-            r["actual"],
-            r["progress_pct"],
+            _cell(r["actual"]),
+            _cell(r["progress_pct"], PCT_DECIMALS),
             r["status_label"],
             r["status"],
             r["deadline"],
@@ -823,7 +845,14 @@ def _xlsx(c: ReportContent) -> bytes:
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     d_rows = [
-        [r["label"], r["planned_bn_vnd"], r["disbursed_bn_vnd"], r["disbursed_pct"], r["periods"], r["line_id"]]
+        [
+            r["label"],
+            _cell(r["planned_bn_vnd"]),
+            _cell(r["disbursed_bn_vnd"]),
+            _cell(r["disbursed_pct"], PCT_DECIMALS),
+            r["periods"],
+            r["line_id"],
+        ]
         for r in c.disbursements_table.to_dict("records")
     ]
     sheet(L["sheet_disb"], [*L["d_cols"].split("|"), "id"], d_rows, [60, 16, 16, 12, 24, 30])

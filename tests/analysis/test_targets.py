@@ -34,6 +34,7 @@ from analysis.targets import (
     targets_from_frames,
 )
 from geo.errors import InputDataError
+from geo.numbers import AmbiguousNumberError
 from layers.plan_data import empty_actuals, load_tables
 from layers.settings import DATA_DIR
 
@@ -430,3 +431,20 @@ def test_parse_number(text: str, value: float) -> None:
 def test_parse_number_refuses(text: str) -> None:
     with pytest.raises(InputDataError):
         parse_number(text)
+
+
+def test_goal_text_follows_the_language() -> None:
+    m = Measure("5", "w", "w", "w", "m3/day", DEADLINE, "derived", target=9500)
+    assert (m.goal_text("vi"), m.goal_text("en"), m.goal_text()) == ("9.500", "9,500", "9.500")
+    r = Measure("10", "a", "a", "a", "ha", DEADLINE, "derived", min_value=20.5, max_value=1330.25)
+    assert r.goal_text("vi") == "20,5–1.330,25" and r.goal_text("en") == "20.5–1,330.25"
+
+
+def test_parse_number_names_both_readings_of_ambiguous_text() -> None:
+    with pytest.raises(
+        AmbiguousNumberError, match=r"2150 if '\.' separates thousands, 2,15 if '\.' is the decimal"
+    ) as info:
+        parse_number("2.150")
+    assert info.value.code == "number.ambiguous"
+    with pytest.raises(InputDataError, match=r"^'many' is not a number$"):
+        parse_number("many")

@@ -92,6 +92,43 @@ def test_parse_number(text: str, value: float | None) -> None:
     assert parse_number(text) == value
 
 
+def test_parse_number_reads_ambiguous_text_as_the_language_writes_it() -> None:
+    # "2.150" is two thousand one hundred and fifty in Vietnamese; it used to be read as 2.15
+    assert parse_number("2.150") == 2150.0
+    assert parse_number("2,150") == 2.15
+    assert parse_number("2.150", lang="en") == 2.15
+    assert parse_number("nan") is None and parse_number(True) is None and parse_number(float("inf")) is None
+
+
+def test_apply_schema_reads_numbers_by_column() -> None:
+    frame = _frame(ten=["A", "B", "C"], dt=["2.150", "1.234,5", "7"], ho=["2.150", "3.400", "12"])
+    out, check = apply_schema(frame, FIELDS, mapping={"name": "ten", "area_ha": "dt", "households": "ho"})
+    assert check.ok, check.errors()
+    assert out["area_ha"].tolist() == [2150.0, 1234.5, 7.0]  # the column's "1.234,5" decides
+    assert out["households"].tolist() == [2150, 3400, 12]  # nothing decides: read as Vietnamese
+    (ambiguous,) = check.ambiguous
+    assert (ambiguous.field, ambiguous.rows, ambiguous.values, ambiguous.mark) == (
+        "households",
+        (1, 2),
+        (2150.0, 3400.0),
+        ",",
+    )
+    (warning,) = check.warnings()
+    assert warning.startswith("field households: row 1 '2.150' as 2150, row 2 '3.400' as 3400 — read with ','")
+    _, english = apply_schema(frame, FIELDS, mapping={"name": "ten", "households": "ho"}, lang="en")
+    assert {(f.row, f.field) for f in english.failures} == {(1, "households"), (2, "households")}  # 2.15, 3.4
+
+
+def test_apply_schema_refuses_a_value_against_its_columns_mark() -> None:
+    frame = _frame(ten=["A", "B", "C"], dt=["1,5", "2,25", "2.5"])
+    out, check = apply_schema(frame, FIELDS, mapping={"name": "ten", "area_ha": "dt"})
+    assert out["area_ha"].tolist()[:2] == [1.5, 2.25]
+    assert [str(f) for f in check.failures] == [
+        "row 3: area_ha = '2.5' is not a number written like the column's other values "
+        "(',' decimal mark, '.' thousands)"
+    ]
+
+
 @given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).map(lambda v: round(v, 3)))
 def test_parse_number_decimal_comma_property(v: float) -> None:
     assert parse_number(repr(v).replace(".", ",")) == pytest.approx(v)

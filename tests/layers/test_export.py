@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -152,3 +153,24 @@ def test_kml_is_always_wgs84(store: GeoPackageStore, tmp_path: Path) -> None:
     result = export_layer(store, "cluster_lots", "kml", tmp_path / "a.kml", crs="EPSG:9208")
     assert result.crs == "EPSG:4326"
     assert any("KML is always in EPSG:4326" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_table_areas_are_rounded_to_square_metres(tmp_path: Path, fmt: str) -> None:
+    # an irregular polygon drawn in degrees: its area measured in EPSG:9208 carries floating-point noise
+    lon, lat = 104.47, 22.24
+    ring = [(lon, lat), (lon + 0.0071234, lat + 0.0003), (lon + 0.0069, lat + 0.0065432), (lon - 0.0002, lat + 0.006)]
+    frame = gpd.GeoDataFrame(
+        {"id": ["a", "b"], "name": ["x", "y"], "measured": [64.9999999236553, 1.5]},
+        geometry=[shapely.Polygon(ring), shapely.box(lon, lat, lon + 0.00123, lat + 0.00077)],
+        crs=4326,
+    )
+    raw = area_ha(frame)
+    assert any(len(repr(float(v)).split(".")[1]) > 4 for v in raw)  # the noise is there before rounding
+    out = tmp_path / f"t{SUFFIX[fmt]}"
+    export_frame(frame, fmt, out)
+    table = pd.read_csv(out, encoding="utf-8-sig", dtype=str) if fmt == "csv" else pd.read_excel(out, dtype=str)
+    for text in table["area_ha"]:
+        assert re.fullmatch(r"\d+(\.\d{1,4})?", text), text
+    np.testing.assert_allclose(table["area_ha"].astype(float), raw, atol=5e-5)
+    assert float(table["measured"][0]) == 64.9999999236553  # a stored value is written as stored

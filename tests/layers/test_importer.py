@@ -199,3 +199,59 @@ def test_preview_to_dict_is_plain(tmp_path: Path) -> None:
 def test_errors_are_plan_errors(tmp_path: Path) -> None:
     with pytest.raises(PlanError):
         prepare_import(tmp_path / "nope.zip", "lots_test")
+
+
+def _boundaries_file(tmp: Path, leasable: list[object]) -> Path:
+    frame = gpd.GeoDataFrame(
+        {"cluster_id": [f"ccn_{i}" for i in range(len(leasable))], "Diện tích cho thuê": leasable},
+        geometry=[square(E0 + 2000 * i, side_m=100) for i in range(len(leasable))],
+        crs=9208,
+    )
+    p = tmp / "boundaries.geojson"
+    frame.to_file(p)
+    return p
+
+
+def test_vietnamese_numbers_follow_the_columns_own_decimal_mark(tmp_path: Path) -> None:
+    p = _boundaries_file(tmp_path, ["2.150", "1.234,5", "12,75"])
+    mapping = {"cluster_id": "cluster_id", "leasable_ha": "Diện tích cho thuê"}
+    preview = prepare_import(p, "cluster_boundaries", mapping=mapping)
+    assert preview.ok, preview.errors
+    assert list(preview.frame["leasable_ha"]) == [2150.0, 1234.5, 12.75]
+    assert not any("leasable_ha" in w for w in preview.warnings)
+
+
+def test_a_column_that_does_not_show_its_decimal_mark_warns(tmp_path: Path) -> None:
+    p = _boundaries_file(tmp_path, ["2.150", "3.400", "15"])
+    mapping = {"cluster_id": "cluster_id", "leasable_ha": "Diện tích cho thuê"}
+    preview = prepare_import(p, "cluster_boundaries", mapping=mapping)
+    assert preview.ok, preview.errors
+    assert list(preview.frame["leasable_ha"]) == [2150.0, 3400.0, 15.0]  # read as Vietnamese writes them
+    (warning,) = [w for w in preview.warnings if "leasable_ha" in w]
+    assert "row 1 '2.150' as 2150" in warning and "row 2 '3.400' as 3400" in warning
+    assert "'.' between thousands" in warning
+    english = prepare_import(p, "cluster_boundaries", mapping=mapping, lang="en")
+    assert list(english.frame["leasable_ha"]) == [2.15, 3.4, 15.0]
+    assert any("row 1 '2.150' as 2.15" in w for w in english.warnings)
+
+
+def test_a_value_against_its_columns_decimal_mark_blocks(tmp_path: Path) -> None:
+    p = _boundaries_file(tmp_path, ["1.234,5", "2,5", "7.5"])
+    mapping = {"cluster_id": "cluster_id", "leasable_ha": "Diện tích cho thuê"}
+    preview = prepare_import(p, "cluster_boundaries", mapping=mapping)
+    assert not preview.ok
+    assert any(e.startswith("row 3: leasable_ha = '7.5' is not a number written like") for e in preview.errors)
+
+
+def test_csv_text_numbers_are_read_by_column(tmp_path: Path) -> None:
+    p = tmp_path / "ttcn.csv"
+    p.write_text(
+        "Tên cơ sở,Kinh độ,Vĩ độ,Lao động\n"
+        f'Xưởng mộc Phố Ràng,{LON0},{LAT0},"1.200"\n'
+        f'Lò rèn Bảo Hà,{LON0 - 0.1},{LAT0 - 0.07},"2.150"\n',
+        encoding="utf-8",
+    )
+    preview = prepare_import(p, "ttcn_facilities", mapping={"name": "Tên cơ sở", "employees": "Lao động"})
+    assert preview.ok, preview.errors
+    assert list(preview.frame["employees"]) == [1200, 2150]
+    assert any("employees: row 1 '1.200' as 1200, row 2 '2.150' as 2150" in w for w in preview.warnings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -199,3 +200,26 @@ def test_libreoffice_converts_the_docx_to_pdf(store_path: Path, tmp_path: Path) 
     assert done.returncode == 0, done.stderr
     assert pdf.is_file() and pdf.read_bytes()[:5] == b"%PDF-"
     assert pdf.stat().st_size > 20_000  # text, tables and the map image
+
+
+def test_vietnamese_report_writes_every_figure_the_vietnamese_way(store_path: Path) -> None:
+    store = open_store(store_path)
+    _record(store, "12", "2025", 85.0)
+    doc = Document(io.BytesIO(build_report("2025", store=store, fmt="docx", today=TODAY)))
+    text = _docx_text(doc)
+    assert not re.search(r"\d\.\d+ ?%", text)  # no "39.2%" or "39.2 %"
+    assert not re.search(r"\d,\d{3}\.\d", text)  # no English "6,699.5"
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # dates are dd/mm/yyyy
+    assert "6.699,5" in text
+    water = next(
+        r for r in _table_with_header(doc, "STT").rows if r.cells[2].text.startswith("Công suất các nhà máy nư")
+    )
+    assert water.cells[4].text == "9.500"  # the plan figure, grouped as Vietnamese writes it
+    english = _docx_text(Document(io.BytesIO(build_report("2025", store=store, lang="en", today=TODAY))))
+    assert "9,500" in english and "6,699.5" in english
+
+
+def test_xlsx_summary_dates_are_dd_mm_yyyy(store_path: Path) -> None:
+    wb = load_workbook(io.BytesIO(build_report("2025", store=open_store(store_path), fmt="xlsx", today=TODAY)))
+    row = next(r for r in wb["Tóm tắt"].iter_rows(values_only=True) if r[0] and str(r[0]).startswith("Số liệu"))
+    assert row[:3] == ("Số liệu đến ngày 14/12/2025", "Kỳ báo cáo: 2025", "15/12/2024 – 14/12/2025")
