@@ -534,7 +534,11 @@ def supply_area(
         Distance not positive, no plant point, a road layer without lines, a species field missing.
     """
     if not (isinstance(distance_km, (int, float)) and distance_km > 0 and math.isfinite(distance_km)):
-        raise InputDataError(f"distance {distance_km!r} km is not a positive number; give e.g. --distance-km 20")
+        raise InputDataError(
+            f"distance {distance_km!r} km is not a positive number; give a distance in kilometres above 0 (e.g. 20)",
+            code="supply.bad_distance",
+            distance_km=distance_km,
+        )
     if yield_per_ha is not None and (not math.isfinite(yield_per_ha) or yield_per_ha < 0):
         raise InputDataError(f"yield {yield_per_ha!r} per ha is not a non-negative number")
     point = _plant_point(plant)

@@ -153,10 +153,23 @@ class ReadReport:
 
 
 class MissingCRSError(CRSError):
-    """The file has no CRS and none was given. Carries the guess from coordinate ranges for the UI."""
+    """The file has no CRS and none was given. Carries the guess from coordinate ranges for the UI.
 
-    def __init__(self, message: str, *, guess: int | None, reason: str, report: ReadReport) -> None:
-        super().__init__(message)
+    Its code is ``crs.missing``; ``params`` holds ``source`` (the file's label), ``guess``, ``reason``,
+    ``bounds`` and ``no_prj`` (a shapefile without its .prj) when the raiser gives them.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        guess: int | None,
+        reason: str,
+        report: ReadReport,
+        code: str | None = "crs.missing",
+        **params: object,
+    ) -> None:
+        super().__init__(message, code=code, guess=guess, reason=reason, **params)
         self.guess = guess
         self.reason = reason
         self.report = report
@@ -303,8 +316,10 @@ def _read_archive(
     if len(found) > 1:
         if layer is None:
             raise SeveralLayersError(
-                f"{name} holds several data files ({', '.join(report.layers)}); choose one (--layer NAME)",
+                f"{name} holds several data files ({', '.join(report.layers)}); choose the one to read",
                 layers=report.layers,
+                code="source.several_files",
+                source=name,
             )
         match = [t for t in found if layer in (t[0], PurePosixPath(t[0]).name, PurePosixPath(t[0]).stem)]
         if not match:
@@ -355,7 +370,7 @@ def _read_any(
         frame = _gdal_read(p, layer=None, name=name, report=report, encoding="latin1")
         frame, repair = decode_columns(frame, declared=declared, ldid=ldid, label=name)
         report.warnings.extend(repair.warnings)
-        return _finish(frame, report, repair=repair, given=given, name=name, limits=limits, no_crs_hint="has no .prj")
+        return _finish(frame, report, repair=repair, given=given, name=name, limits=limits, no_prj=True)
 
     data: bytes | None = None
     if kind == "gpkg":
@@ -385,7 +400,10 @@ def _read_any(
         if len(spatial) != 1:
             listed = ", ".join(f"{n} ({g or 'table'})" for n, g in layers)
             raise SeveralLayersError(
-                f"{name} holds several layers: {listed}; choose one (--layer NAME)", layers=report.layers
+                f"{name} holds several layers: {listed}; choose the layer to read",
+                layers=report.layers,
+                code="source.several_layers",
+                source=name,
             )
         # one spatial layer beside attribute tables (QGIS styles, metadata): that is the data
         layer = spatial[0]
@@ -505,7 +523,7 @@ def _finish(
     name: str,
     limits: Limits,
     table: bool = False,
-    no_crs_hint: str = "does not say its CRS",
+    no_prj: bool = False,
 ) -> tuple[gpd.GeoDataFrame, ReadReport]:
     """CRS, coordinates, geometries, ids, region: the checks every format shares."""
     frame = _nfc_frame(frame)
@@ -543,11 +561,15 @@ def _finish(
             guess, reason = guess_crs(bounds) if bounds else (None, "it has no coordinates")
             report.crs_guess, report.crs_guess_reason = guess, reason
             hint = f"the coordinates suggest EPSG:{guess} ({reason})" if guess else f"the coordinates: {reason}"
+            no_crs = "has no .prj" if no_prj else "does not say its CRS"
             raise MissingCRSError(
-                f"{name} {no_crs_hint}; choose its CRS with --crs (VN-2000 TM-3 104°45′ is EPSG:9208); {hint}",
+                f"{name} {no_crs}; choose its CRS (VN-2000 / TM-3 104°45′ is EPSG:9208); {hint}",
                 guess=guess,
                 reason=reason,
                 report=report,
+                source=name,
+                bounds=bounds,
+                no_prj=no_prj,
             )
     report.crs = crs_label(frame.crs) if frame.crs is not None else None
     if report.crs_source != "file" and bounds:

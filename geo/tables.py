@@ -47,10 +47,16 @@ def _norm(header: object) -> str:
 
 
 class SeveralLayersError(InputDataError):
-    """The source holds several layers (or sheets, or data files) and none was named; ``layers`` lists them."""
+    """The source holds several layers (or sheets, or data files) and none was named; ``layers`` lists them.
 
-    def __init__(self, message: str, *, layers: Sequence[str]) -> None:
-        super().__init__(message)
+    The code says which: ``source.several_layers``, ``source.several_sheets`` or ``source.several_files``;
+    ``params`` holds ``source`` (the file's label) and ``layers``.
+    """
+
+    def __init__(
+        self, message: str, *, layers: Sequence[str], code: str | None = "source.several_layers", **params: object
+    ) -> None:
+        super().__init__(message, code=code, layers=list(layers), **params)
         self.layers = list(layers)
 
 
@@ -130,7 +136,12 @@ def read_xlsx_rows(
         non_empty = [s for s in sheets if (wb[s].max_row or 0) > 1]
         if sheet is None:
             if len(non_empty) > 1:
-                raise InputDataError(f"{label} has several sheets ({', '.join(non_empty)}); choose one (--layer NAME)")
+                raise SeveralLayersError(
+                    f"{label} has several sheets ({', '.join(non_empty)}); choose the sheet to read",
+                    layers=non_empty,
+                    code="source.several_sheets",
+                    source=label,
+                )
             name = non_empty[0] if non_empty else sheets[0]
         elif sheet in sheets:
             name = sheet
@@ -475,23 +486,39 @@ def points_from_table(
         info.crs_source = "guessed"
         ok = np.isfinite(east) & np.isfinite(north)
         if not ok.any():
-            raise CRSError(f"{label} has no usable coordinates to tell its CRS from; give it (e.g. --crs EPSG:9208)")
+            raise CRSError(
+                f"{label} has no usable coordinates to tell its CRS from; choose its CRS "
+                "(VN-2000 / TM-3 104°45′ is EPSG:9208)",
+                code="crs.no_coordinates",
+                source=label,
+            )
         bounds = (east[ok].min(), north[ok].min(), east[ok].max(), north[ok].max())
         epsg, reason = guess_crs(bounds)
         if epsg is None and epsg_default:
             epsg = epsg_default
         if epsg is None:
             raise CRSError(
-                f"{label} does not say its CRS and its values do not tell it ({reason}); give it, e.g. --crs EPSG:9208"
+                f"{label} does not say its CRS and its values do not tell it ({reason}); choose its CRS "
+                "(VN-2000 / TM-3 104°45′ is EPSG:9208)",
+                code="crs.undetermined",
+                source=label,
+                reason=reason,
+                bounds=[float(v) for v in bounds],
             )
         if kind == "lonlat" and epsg != 4326:
             raise CRSError(
-                f"{label}: columns {hi}/{hj} are named as degrees but hold {reason}; rename them X/Y or give --crs"
+                f"{label}: columns {hi}/{hj} are named as degrees but hold {reason}; rename them X/Y or choose "
+                "the CRS the values are in",
+                code="crs.not_degrees",
+                source=label,
+                columns=[str(hi), str(hj)],
+                reason=reason,
+                bounds=[float(v) for v in bounds],
             )
         out_crs = get_crs(epsg)
         assumed = "WGS 84 (EPSG:4326)" if epsg == 4326 else crs_label(out_crs)
         info.warnings.append(
-            f"{label} does not say its CRS; assumed {assumed} because {reason}; give --crs to choose another"
+            f"{label} does not say its CRS; assumed {assumed} because {reason}; choose another CRS if that is wrong"
             + (" (VN-2000 degrees are EPSG:4756)" if epsg == 4326 else "")
         )
     coords = np.column_stack([east, north])
@@ -570,15 +597,27 @@ def _wkt_table(
     else:
         finite = coords[np.isfinite(coords).all(axis=1)] if coords.size else coords
         if not finite.size:
-            raise CRSError(f"{label} has no usable geometries to tell its CRS from; give it (e.g. --crs EPSG:9208)")
-        epsg, reason = guess_crs((*finite.min(axis=0), *finite.max(axis=0)))
+            raise CRSError(
+                f"{label} has no usable geometries to tell its CRS from; choose its CRS "
+                "(VN-2000 / TM-3 104°45′ is EPSG:9208)",
+                code="crs.no_coordinates",
+                source=label,
+            )
+        wkt_bounds = [float(v) for v in (*finite.min(axis=0), *finite.max(axis=0))]
+        epsg, reason = guess_crs(wkt_bounds)
         if epsg is None:
             raise CRSError(
-                f"{label} does not say its CRS and its values do not tell it ({reason}); give it, e.g. --crs EPSG:9208"
+                f"{label} does not say its CRS and its values do not tell it ({reason}); choose its CRS "
+                "(VN-2000 / TM-3 104°45′ is EPSG:9208)",
+                code="crs.undetermined",
+                source=label,
+                reason=reason,
+                bounds=wkt_bounds,
             )
         out_crs, info.crs_source = get_crs(epsg), "guessed"
         info.warnings.append(
-            f"{label} does not say its CRS; assumed {crs_label(out_crs)} because {reason}; give --crs to choose another"
+            f"{label} does not say its CRS; assumed {crs_label(out_crs)} because {reason}; "
+            "choose another CRS if that is wrong"
         )
     attrs = pd.DataFrame(
         {str(h) if str(h) else f"column_{k + 1}": [r[k] for r in cells] for k, h in enumerate(header) if k != col}

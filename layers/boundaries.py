@@ -135,7 +135,10 @@ def match_boundaries(
     if code_field is None and name_field is None:
         raise InputDataError(
             f"{source}: no field holds the official commune codes (02947–02998) or names; "
-            "name the fields with --code-field or --name-field"
+            "say which field holds the codes or the names",
+            code="boundaries.no_fields",
+            source=str(source),
+            fields=[str(c) for c in polys.columns if c != polys.geometry.name],
         )
     result = BoundaryMatch(frame=units, code_field=code_field, name_field=name_field)
     parts: dict[str, list[shapely.Geometry]] = {}

@@ -118,7 +118,11 @@ def ensure_store(settings: Settings, *, create: bool = True) -> Store:
     path = settings.store_path
     if not path.exists():
         if not create:
-            raise StoreError(f"no store at {path}; create it with `baoyen init --store {path}`")
+            raise StoreError(
+                f"no store at {path}; build the project store first or choose another store path",
+                code="store.missing",
+                path=str(path),
+            )
         build_store(path, settings.data_dir, user=settings.user)
         return open_store(path)
     store = open_store(path)

@@ -128,9 +128,9 @@ LAYERS: tuple[LayerDef, ...] = (
         style=Style(color=GROUP_COLORS["admin"], fill_color="#f0f0f0", fill_opacity=0.05, weight=1.5),
         targets=_ADMIN_TARGETS,
         description_vi="17 xã, thị trấn mà kế hoạch sử dụng. Ranh giới là sơ đồ (ô Voronoi quanh tâm xã chính thức), "
-        "không phải ranh giới pháp lý; thay bằng `baoyen import-boundaries`.",
+        "không phải ranh giới pháp lý; hãy nhập ranh giới thật (trang Dữ liệu hoặc lệnh import-boundaries).",
         description_en="The 17 units the plan uses. Boundaries are schematic (Voronoi cells around the official "
-        "centre points), not legal boundaries; replace them with `baoyen import-boundaries`.",
+        "centre points), not legal boundaries; import real boundaries (Data page or the import-boundaries command).",
         data_file="communes_legacy.csv",
     ),
     LayerDef(

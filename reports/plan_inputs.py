@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from analysis.targets import Target, TargetResult, evaluate_targets, name_matches, targets_from_frames
+from analysis.targets import Target, TargetResult, evaluate_targets, targets_from_frames
 from geo.errors import InputDataError
+from geo.numbers import format_pct
 from layers.plan_data import empty_actuals, empty_disbursements
 from layers.store import Store
 
@@ -50,7 +51,11 @@ def _table(store: Store, name: str, empty: pd.DataFrame | None = None) -> pd.Dat
         return store.read_table(name)
     if empty is not None:
         return empty
-    raise InputDataError(f"the store has no table '{name}'; run `baoyen init` to build it from data/")
+    raise InputDataError(
+        f"the store has no table '{name}'; update the project store from the project data to build it",
+        code="store.table_missing",
+        table=name,
+    )
 
 
 def occupancy_of(
@@ -65,13 +70,18 @@ def occupancy_of(
             "Tỷ lệ lấp đầy CCN: lớp cluster_boundaries chưa có ranh giới cụm.",
             "Cluster occupancy: layer cluster_boundaries holds no boundary.",
         )
-    ids = pd.Series(False, index=boundaries.index)
-    for col in ("cluster_id", "id"):
-        if col in boundaries.columns:
-            ids |= boundaries[col].astype(str) == OCCUPANCY_CLUSTER_ID
-    if "name" in boundaries.columns:
-        ids |= boundaries["name"].map(lambda n: name_matches(cluster_name, n) and not name_matches("Bảo Hà", n))
-    cluster = boundaries[ids]
+    from analysis.clusters import choose_from
+
+    clusters = layers.get("clusters")
+    try:
+        cluster = choose_from(
+            boundaries,
+            clusters if clusters is not None else boundaries.iloc[0:0],
+            OCCUPANCY_CLUSTER_ID,
+            require_boundary=False,
+        ).boundary
+    except InputDataError:
+        cluster = boundaries.iloc[0:0]
     if cluster.empty:
         return None, (
             f"Tỷ lệ lấp đầy CCN: lớp cluster_boundaries chưa có ranh giới CCN {cluster_name}.",
@@ -97,8 +107,9 @@ def occupancy_of(
         return None, (f"Chưa tính được tỷ lệ lấp đầy CCN: {exc}", f"Cluster occupancy not computed: {exc}")
     pct = float(result.occupancy_pct)
     return pct, (
-        f"Tỷ lệ lấp đầy CCN {cluster_name}: {pct:.1f}% (cơ sở tính: {result.basis}).",
-        f"CCN {cluster_name} occupancy: {pct:.1f} % ({result.basis} basis).",
+        f"Tỷ lệ lấp đầy CCN {cluster_name}: {format_pct(pct, 'vi')} "
+        f"(cơ sở tính: {'đất cho thuê' if result.basis == 'leasable' else 'tổng diện tích cụm'}).",
+        f"CCN {cluster_name} occupancy: {format_pct(pct, 'en')} ({result.basis} basis).",
     )
 
 
@@ -106,7 +117,7 @@ def gather(store: Store, *, as_of: dt.date) -> PlanInputs:
     """Read the target and funding tables, the actuals and the layers the derived measures use."""
     targets = targets_from_frames(_table(store, "targets"), _table(store, "target_measures"))
     wanted = {m.derive_layer for t in targets for m in t.measures if m.derive_layer}
-    wanted |= {"cluster_boundaries", "cluster_lots", "cluster_zoning"}
+    wanted |= {"clusters", "cluster_boundaries", "cluster_lots", "cluster_zoning"}
     held = {info.layer_id: info for info in store.layer_info()}
     layers = {lid: store.read_layer(lid) for lid in sorted(wanted) if lid in held}
     plan_only = frozenset(lid for lid, info in held.items() if info.origin == AUTHORED_ORIGIN and info.features > 0)

@@ -88,8 +88,9 @@ def test_text_coordinates_are_listed(tmp_path: Path) -> None:
 
 def test_unknown_ranges_need_a_crs(tmp_path: Path) -> None:
     p = _write(tmp_path, "X,Y\n100,200\n")
-    with pytest.raises(CRSError, match="--crs"):
+    with pytest.raises(CRSError, match="choose its CRS") as info:
         read_vector(p)
+    assert info.value.code == "crs.undetermined"
 
 
 def test_no_coordinate_columns(tmp_path: Path) -> None:

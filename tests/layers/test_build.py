@@ -86,5 +86,6 @@ def test_a_failed_build_leaves_no_store(tmp_path: Path, data_copy: Path) -> None
 
 
 def test_ensure_store_without_create(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="baoyen init"):
+    with pytest.raises(StoreError, match="no store at") as info:
         ensure_store(settings_for(tmp_path), create=False)
+    assert info.value.code == "store.missing"
