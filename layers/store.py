@@ -77,6 +77,26 @@ class LayerInfo:
     quality_mix: dict[str, int]
 
 
+@dataclass(frozen=True)
+class LayerWrite:
+    """One layer of a multi-layer write (:meth:`Store.write_layers`).
+
+    ``base_version`` is the version the change was made from: the write is refused with
+    :class:`VersionConflictError` when the layer has moved on since (0 = the layer did not exist yet;
+    None = no check, for builds and tests that own the store).
+    """
+
+    layer_id: str
+    frame: gpd.GeoDataFrame
+    message: str = ""
+    origin: str = "imported"
+    base_version: int | None = None
+
+
+class VersionConflictError(StoreError):
+    """A write based on a version of a layer that is no longer the current one (someone saved in between)."""
+
+
 def check_layer_id(layer_id: str) -> str:
     """Return ``layer_id`` if it is a plain identifier; raise :class:`InputDataError` otherwise."""
     if not isinstance(layer_id, str) or not LAYER_ID.match(layer_id) or "__v" in layer_id:
@@ -115,18 +135,35 @@ class Store(ABC):
     def read_layer(self, layer_id: str, *, crs: object = None) -> gpd.GeoDataFrame:
         """The current version of a layer, in the store CRS or reprojected to ``crs``."""
 
-    @abstractmethod
     def write_layer(
-        self, layer_id: str, frame: gpd.GeoDataFrame, *, user: str, message: str = "", origin: str = "imported"
+        self,
+        layer_id: str,
+        frame: gpd.GeoDataFrame,
+        *,
+        user: str,
+        message: str = "",
+        origin: str = "imported",
+        base_version: int | None = None,
     ) -> int:
-        """Store ``frame`` as the new current version of ``layer_id`` (atomic); return its version."""
+        """Store ``frame`` as the new current version of ``layer_id`` (atomic); return its version.
+
+        With ``base_version`` the write is refused (:class:`VersionConflictError`) unless the layer is still at
+        that version (0: it must not exist yet).
+        """
+        return self.write_layers(
+            [LayerWrite(layer_id, frame, message=message, origin=origin, base_version=base_version)], user=user
+        )[0]
+
+    @abstractmethod
+    def write_layers(self, writes: list[LayerWrite], *, user: str) -> list[int]:
+        """Write several layers in one transaction (all or none); return their new versions in order."""
 
     @abstractmethod
     def history(self, layer_id: str) -> list[LayerVersion]:
         """Every stored version of a layer, oldest first."""
 
     @abstractmethod
-    def restore(self, layer_id: str, version: int, *, user: str) -> int:
+    def restore(self, layer_id: str, version: int, *, user: str, base_version: int | None = None) -> int:
         """Make a copy of an earlier version the new current version; return the new version number."""
 
     @abstractmethod
@@ -339,7 +376,11 @@ class GeoPackageStore(Store):
         self.srs_epsg = srs_epsg
         if not self.path.exists():
             if not create:
-                raise StoreError(f"no store at {self.path}; create it with `baoyen init --store {self.path}`")
+                raise StoreError(
+                    f"no store at {self.path}; build the project store first or choose another store path",
+                    code="store.missing",
+                    path=str(self.path),
+                )
             self.path.parent.mkdir(parents=True, exist_ok=True)
         if create:
             self._create_schema()
@@ -376,7 +417,10 @@ class GeoPackageStore(Store):
         except sqlite3.DatabaseError as exc:
             con.close()
             raise StoreError(
-                f"{self.path} is not a GeoPackage store ({exc}); give another --store path or remove the file"
+                f"{self.path} is not a GeoPackage store ({exc}); choose another store path or remove the file",
+                code="store.not_gpkg",
+                path=str(self.path),
+                detail=str(exc),
             ) from exc
         return con
 
@@ -412,10 +456,17 @@ class GeoPackageStore(Store):
             app_id = con.execute("PRAGMA application_id").fetchone()[0]
             has = con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'baoyen_versions'").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path} is not a GeoPackage store ({exc}); give another --store path") from exc
+            raise StoreError(
+                f"{self.path} is not a GeoPackage store ({exc}); choose another store path or remove the file",
+                code="store.not_gpkg",
+                path=str(self.path),
+                detail=str(exc),
+            ) from exc
         if app_id != GPKG_APPLICATION_ID or not has:
             raise StoreError(
-                f"{self.path} is not a baoyen GeoPackage store; give another --store path or remove the file"
+                f"{self.path} is not a project store of this application; choose another store path or remove the file",
+                code="store.not_project",
+                path=str(self.path),
             )
 
     def _ensure_srs(self, con: sqlite3.Connection, epsg: int) -> None:
@@ -460,7 +511,11 @@ class GeoPackageStore(Store):
             "SELECT current_version, geometry_type FROM baoyen_layers WHERE layer_id = ?", (layer_id,)
         ).fetchone()
         if row is None:
-            raise LayerNotFoundError(f"the store has no layer '{layer_id}'; `baoyen layers` lists the layers")
+            raise LayerNotFoundError(
+                f"the store has no layer '{layer_id}'; choose one of the layers it holds",
+                code="store.layer_missing",
+                layer=layer_id,
+            )
         return int(row[0]), str(row[1])
 
     def read_layer(self, layer_id: str, *, crs: object = None) -> gpd.GeoDataFrame:
@@ -475,7 +530,12 @@ class GeoPackageStore(Store):
             (layer_id, version),
         ).fetchone()
         if row is None:
-            raise LayerNotFoundError(f"layer '{layer_id}' has no version {version}; `baoyen history` lists them")
+            raise LayerNotFoundError(
+                f"layer '{layer_id}' has no version {version}; choose one of the versions in its history",
+                code="store.version_missing",
+                layer=layer_id,
+                version=version,
+            )
         table, columns_json = row
         columns: list[list[str]] = json.loads(columns_json)
         srs = con.execute("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (table,)).fetchone()
@@ -495,14 +555,58 @@ class GeoPackageStore(Store):
                 frame = frame.to_crs(target)
         return frame
 
-    def write_layer(
-        self, layer_id: str, frame: gpd.GeoDataFrame, *, user: str, message: str = "", origin: str = "imported"
-    ) -> int:
-        """Store ``frame`` as the new current version of ``layer_id`` in one transaction.
+    def write_layers(self, writes: list[LayerWrite], *, user: str) -> list[int]:
+        """Store each frame as the new current version of its layer, all in one SQLite transaction.
 
-        The frame is reprojected to the store CRS. The previous version is kept (``history``/``restore``).
-        Nothing is changed when any step fails.
+        Frames are reprojected to the store CRS; previous versions are kept (``history``/``restore``). A
+        ``base_version`` that is no longer current refuses the whole write. Nothing changes when any step fails.
         """
+        if len({w.layer_id for w in writes}) != len(writes):
+            raise InputDataError("a layer can be written only once in one transaction")
+        prepared = [self._prepare_write(w) for w in writes]
+        versions: list[int] = []
+        with self._tx() as con:
+            for w, (frame, columns, geom_type, digest) in zip(writes, prepared, strict=True):
+                row = con.execute("SELECT current_version FROM baoyen_layers WHERE layer_id = ?", (w.layer_id,))
+                found = row.fetchone()
+                current = 0 if found is None else int(found[0])
+                if w.base_version is not None and w.base_version != current:
+                    raise VersionConflictError(
+                        f"layer '{w.layer_id}' was changed by someone else (now version {current}, the change was "
+                        f"made on version {w.base_version}); nothing was written",
+                        code="store.conflict",
+                        layer=w.layer_id,
+                        current=current,
+                        base=w.base_version,
+                    )
+                last = con.execute("SELECT max(version) FROM baoyen_versions WHERE layer_id = ?", (w.layer_id,))
+                top = last.fetchone()[0]
+                version = 1 if top is None else int(top) + 1
+                if found is not None:
+                    self._archive_current(con, w.layer_id, current)
+                self._create_feature_table(con, w.layer_id, w.layer_id, columns, geom_type, frame, w.message)
+                con.execute(
+                    "INSERT INTO baoyen_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        w.layer_id,
+                        version,
+                        w.layer_id,
+                        _now(),
+                        user,
+                        w.message,
+                        w.origin,
+                        len(frame),
+                        digest,
+                        json.dumps(columns),
+                    ),
+                )
+                con.execute("INSERT OR REPLACE INTO baoyen_layers VALUES (?, ?, ?)", (w.layer_id, version, geom_type))
+                versions.append(version)
+        return versions
+
+    def _prepare_write(self, w: LayerWrite) -> tuple[gpd.GeoDataFrame, list[list[str]], str, str]:
+        """Check one layer write before the transaction: (frame in the store CRS, columns, geometry type, hash)."""
+        layer_id, frame = w.layer_id, w.frame
         check_layer_id(layer_id)
         if not isinstance(frame, gpd.GeoDataFrame):
             raise InputDataError(f"layer '{layer_id}' must be a GeoDataFrame with a geometry column")
@@ -519,29 +623,7 @@ class GeoPackageStore(Store):
             columns.append([name, _kind(attrs[name])])
         if len({c.lower() for c, _ in columns}) != len(columns):
             raise InputDataError(f"layer '{layer_id}' has two fields whose names differ only by case; rename one")
-        geom_type = _geometry_type(frame)
-        digest = content_hash(frame)
-        with self._tx() as con:
-            row = con.execute("SELECT current_version FROM baoyen_layers WHERE layer_id = ?", (layer_id,)).fetchone()
-            version = (
-                1
-                if row is None
-                else int(
-                    con.execute("SELECT max(version) FROM baoyen_versions WHERE layer_id = ?", (layer_id,)).fetchone()[
-                        0
-                    ]
-                )
-                + 1
-            )
-            if row is not None:
-                self._archive_current(con, layer_id, int(row[0]))
-            self._create_feature_table(con, layer_id, layer_id, columns, geom_type, frame, message)
-            con.execute(
-                "INSERT INTO baoyen_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (layer_id, version, layer_id, _now(), user, message, origin, len(frame), digest, json.dumps(columns)),
-            )
-            con.execute("INSERT OR REPLACE INTO baoyen_layers VALUES (?, ?, ?)", (layer_id, version, geom_type))
-        return version
+        return frame, columns, _geometry_type(frame), content_hash(frame)
 
     def _archive_current(self, con: sqlite3.Connection, layer_id: str, version: int) -> None:
         """Rename the current table ``x`` to ``x__v<N>`` so the new version can take the name."""
@@ -604,7 +686,7 @@ class GeoPackageStore(Store):
             ).fetchall()
         return [LayerVersion(layer_id, int(v), w, u, m, o, int(f), int(v) == current) for v, w, u, m, o, f in rows]
 
-    def restore(self, layer_id: str, version: int, *, user: str) -> int:
+    def restore(self, layer_id: str, version: int, *, user: str, base_version: int | None = None) -> int:
         """Copy an earlier version as the new current version (history is never rewritten)."""
         with self._read() as con:
             self._current(con, layer_id)
@@ -612,7 +694,14 @@ class GeoPackageStore(Store):
             origin = con.execute(
                 "SELECT origin FROM baoyen_versions WHERE layer_id = ? AND version = ?", (layer_id, version)
             ).fetchone()[0]
-        return self.write_layer(layer_id, frame, user=user, message=f"restored version {version}", origin=origin)
+        return self.write_layer(
+            layer_id,
+            frame,
+            user=user,
+            message=f"restored version {version}",
+            origin=origin,
+            base_version=base_version,
+        )
 
     def latest_origin(self, layer_id: str) -> tuple[str, str]:
         """(origin, content hash) of the current version of a layer."""
@@ -660,7 +749,11 @@ class GeoPackageStore(Store):
             "SELECT columns_json FROM baoyen_tables WHERE name = ? ORDER BY rowid DESC LIMIT 1", (name,)
         ).fetchone()
         if row is None:
-            raise LayerNotFoundError(f"the store has no table '{name}'; run `baoyen init` to build it")
+            raise LayerNotFoundError(
+                f"the store has no table '{name}'; update the project store from the project data to build it",
+                code="store.table_missing",
+                table=name,
+            )
         return [list(c) for c in json.loads(row[0])]
 
     def read_table(self, name: str) -> pd.DataFrame:

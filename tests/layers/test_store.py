@@ -123,10 +123,12 @@ def test_layer_ids_must_be_plain_identifiers(bad: str, store: GeoPackageStore) -
 
 
 def test_unknown_layer_and_missing_store(store: GeoPackageStore, tmp_path: Path) -> None:
-    with pytest.raises(LayerNotFoundError, match="baoyen layers"):
+    with pytest.raises(LayerNotFoundError, match="no layer 'nope'") as missing_layer:
         store.read_layer("nope")
-    with pytest.raises(StoreError, match="baoyen init"):
+    assert missing_layer.value.code == "store.layer_missing"
+    with pytest.raises(StoreError, match="no store at") as missing_store:
         open_store(tmp_path / "absent.gpkg")
+    assert missing_store.value.code == "store.missing"
     not_gpkg = tmp_path / "notes.gpkg"
     not_gpkg.write_text("hello")
     with pytest.raises(StoreError, match="not a GeoPackage store"):
