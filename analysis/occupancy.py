@@ -32,6 +32,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.crs import M2_PER_HA, require_crs, to_work
 from geo.errors import InputDataError
 from geo.geometry import repair
+from geo.numbers import format_number
 from geo.text import fold, nfc
 from layers.catalogue import CLUSTER_USE_CHOICES, LOT_STATUS_CHOICES
 
@@ -125,7 +126,7 @@ _NOTICE_TEXT: dict[str, tuple[str, str]] = {
         "cụm ({cluster_ha} ha); Nghị định 32/2024 tính trên đất công nghiệp có thể cho thuê — hãy nhập lớp quy "
         "hoạch sử dụng đất hoặc diện tích cho thuê",
         "no industrial zoning and no leasable_ha: occupancy is over the cluster's gross area ({cluster_ha} ha); "
-        "Decree 32/2024 divides by leasable industrial land, so give the zoning or --leasable-ha",
+        "Decree 32/2024 divides by leasable industrial land, so give the zoning or the leasable area (ha)",
     ),
     "zoning_no_industrial": (
         "lớp quy hoạch sử dụng đất không có đất công nghiệp trong ranh giới cụm; dùng cơ sở tính khác",
@@ -180,24 +181,30 @@ _NOTICE_TEXT: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class Notice:
-    """A warning of the measure: a code and its values, readable in Vietnamese or English."""
+    """A warning of the measure: a code and its values, readable in Vietnamese or English.
+
+    The values are kept as they are and formatted for the language asked (``1,0724 ha`` in Vietnamese,
+    ``1.0724 ha`` in English; days as dd/mm/yyyy in Vietnamese).
+    """
 
     code: str
-    values: tuple[tuple[str, str], ...] = ()
+    values: tuple[tuple[str, object], ...] = ()
 
     def text(self, lang: str = "en") -> str:
         """The warning in ``lang`` ("vi" or "en")."""
         vi, en = _NOTICE_TEXT[self.code]
-        return (en if lang == "en" else vi).format(**dict(self.values))
+        return (en if lang == "en" else vi).format(**{k: _fmt(v, lang) for k, v in self.values})
 
 
 def _notice(code: str, **values: object) -> Notice:
-    return Notice(code, tuple((k, _fmt(v)) for k, v in values.items()))
+    return Notice(code, tuple(values.items()))
 
 
-def _fmt(value: object) -> str:
+def _fmt(value: object, lang: str) -> str:
     if isinstance(value, float):
-        return f"{value:,.4f}".rstrip("0").rstrip(".") if value else "0"
+        return format_number(value, lang) if value else "0"
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y") if lang == "vi" else value.isoformat()
     return str(value)
 
 
@@ -420,7 +427,8 @@ def pick_cluster(clusters: gpd.GeoDataFrame, cluster_id: str | None = None) -> g
     if len(clusters) == 0:
         raise InputDataError(
             "the cluster boundary layer is empty; import the cluster's boundary first (store layer "
-            "`cluster_boundaries`, or give the boundary file with --cluster PATH)"
+            "`cluster_boundaries`, or a boundary file)",
+            code="cluster.empty",
         )
     if cluster_id is not None:
         want = str(cluster_id).strip()
@@ -430,11 +438,18 @@ def pick_cluster(clusters: gpd.GeoDataFrame, cluster_id: str | None = None) -> g
                 if len(hit):
                     return hit
         held = ", ".join(cluster_ids(clusters)) or "no `id` field (its features are read as one cluster)"
-        raise InputDataError(f"no cluster has the id '{want}'; the boundary layer holds: {held}")
+        raise InputDataError(
+            f"no cluster has the id '{want}'; the boundary layer holds: {held}",
+            code="cluster.unknown",
+            id=want,
+            ids=cluster_ids(clusters),
+        )
     ids = cluster_ids(clusters)
     if len(ids) > 1:
         raise InputDataError(
-            f"the boundary layer holds {len(clusters)} clusters; choose one with --cluster-id: {', '.join(ids)}"
+            f"the boundary layer holds several clusters ({', '.join(ids)}); choose one of them",
+            code="cluster.several",
+            ids=ids,
         )
     return clusters
 
@@ -592,7 +607,9 @@ def _prepare(
         ids = cluster_ids(cluster)
         if len(ids) > 1:
             raise InputDataError(
-                f"the cluster boundary holds several clusters ({', '.join(ids)}); pick one (--cluster-id)"
+                f"the cluster boundary holds several clusters ({', '.join(ids)}); choose one of them",
+                code="cluster.several",
+                ids=ids,
             )
     shape = _region(cluster, "the cluster boundary")
     cluster_m2 = float(shape.area)
@@ -714,7 +731,11 @@ def _given_leasable_ha(cluster: gpd.GeoDataFrame | gpd.GeoSeries, leasable_ha: f
     if leasable_ha is not None:
         value = float(leasable_ha)
         if not np.isfinite(value) or value <= 0:
-            raise InputDataError(f"leasable_ha must be a positive number of hectares, not {leasable_ha!r}")
+            raise InputDataError(
+                f"leasable_ha must be a positive number of hectares, not {leasable_ha!r}",
+                code="occupancy.bad_leasable",
+                value=leasable_ha,
+            )
         return value
     if isinstance(cluster, gpd.GeoDataFrame) and "leasable_ha" in cluster.columns:
         vals = pd.to_numeric(cluster["leasable_ha"], errors="coerce").dropna().unique()

@@ -33,3 +33,27 @@ def _never_the_users_store(tmp_path_factory: pytest.TempPathFactory):  # type: i
         mp.setenv("XDG_DATA_HOME", str(home))
         mp.setenv("BAOYEN_STORE", str(home / "baoyen" / "session-store.gpkg"))
         yield
+
+
+@pytest.fixture(scope="session")
+def built_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store built from data/ for the whole session; tests copy it (:func:`store_copy`), never write it."""
+    from layers.build import build_store
+    from layers.settings import DATA_DIR
+
+    path = tmp_path_factory.mktemp("built") / "baoyen.gpkg"
+    build_store(path, DATA_DIR, user="tests")
+    return path
+
+
+@pytest.fixture()
+def store_copy(built_store_file: Path, tmp_path: Path) -> Path:
+    """A private copy of the session's built store (cheaper than building one per test)."""
+    import shutil
+
+    dest = tmp_path / "baoyen.gpkg"
+    for suffix in ("", "-wal", "-shm"):
+        src = Path(f"{built_store_file}{suffix}")
+        if src.exists():
+            shutil.copy(src, Path(f"{dest}{suffix}"))
+    return dest

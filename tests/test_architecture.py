@@ -1,4 +1,7 @@
-"""The one-way import rule: app.py, ui/, cli.py, reports/ -> layers/, analysis/ -> geo/.
+"""The one-way import rule: app.py, ui/, cli/ -> services/ -> reports/, layers/, analysis/ -> geo/.
+
+The entry tier (app.py, ui/, cli/) writes only through the use cases of services/: no call of a store's write
+methods or of the import/build helpers below it.
 
 One exception: analysis/ may import the purely declarative layers.model and layers.catalogue (tables, no I/O),
 so that it reads the catalogue's vocabularies instead of copying them; nothing else of layers/, and layers/
@@ -13,7 +16,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-PROJECT = ("geo", "layers", "analysis", "ui", "reports", "cli", "app")
+PROJECT = ("geo", "layers", "analysis", "services", "ui", "reports", "cli", "app")
 
 #: what each room may import from the project
 ALLOWED: dict[str, set[str]] = {
@@ -21,9 +24,10 @@ ALLOWED: dict[str, set[str]] = {
     "layers": {"geo", "layers"},
     "analysis": {"geo", "analysis"},
     "reports": {"geo", "layers", "analysis", "reports"},
-    "ui": {"geo", "layers", "analysis", "reports", "ui"},
-    "cli": {"geo", "layers", "analysis", "reports", "cli"},
-    "app": {"geo", "layers", "analysis", "reports", "ui", "app"},
+    "services": {"geo", "layers", "analysis", "reports", "services"},
+    "ui": {"geo", "layers", "analysis", "services", "ui"},
+    "cli": {"geo", "layers", "analysis", "services", "cli"},
+    "app": {"geo", "layers", "analysis", "services", "ui", "app"},
 }
 #: modules of a room not in ALLOWED that a room may still import (they and what they define)
 ALLOWED_MODULES: dict[str, set[str]] = {
@@ -46,8 +50,8 @@ ANALYSIS_FORBIDDEN = {
 
 
 def modules() -> list[tuple[str, Path]]:
-    out = [("app", REPO / "app.py"), ("cli", REPO / "cli.py")]
-    for room in ("geo", "layers", "analysis", "ui", "reports"):
+    out = [("app", REPO / "app.py")]
+    for room in ("geo", "layers", "analysis", "services", "ui", "cli", "reports"):
         out += [(room, p) for p in sorted((REPO / room).rglob("*.py"))]
     return [(room, p) for room, p in out if p.exists()]
 
@@ -154,3 +158,57 @@ def test_layers_still_must_not_import_analysis(tmp_path: Path) -> None:
     module = tmp_path / "mod.py"
     module.write_text("from analysis.targets import Measure\nfrom layers.model import FieldDef\n")
     assert wrong_imports("layers", module) == {"analysis.targets.Measure"}
+
+
+#: what writes below the use cases: the store's write methods, and the import/build helpers that call them
+WRITE_CALLS = {
+    "write_layer",
+    "write_layers",
+    "write_table",
+    "append_rows",
+    "restore",
+    "set_meta",
+    "commit_import",
+    "import_file",
+    "build_store",
+    "init_store",
+    "sync_store",
+    "ensure_store",
+    "create_store",
+}
+ENTRY_ROOMS = ("app", "ui", "cli")
+
+
+def direct_writes(path: Path) -> list[str]:
+    """``name:line`` of every call in ``path`` of a function or method that writes the store directly."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            fn = node.func
+            name = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else ""
+            if name in WRITE_CALLS:
+                found.append(f"{name}:{node.lineno}")
+    return found
+
+
+@pytest.mark.parametrize(
+    "room, path",
+    [(room, path) for room, path in modules() if room in ENTRY_ROOMS],
+    ids=lambda v: str(v.relative_to(REPO)) if isinstance(v, Path) else v,
+)
+def test_the_entry_tier_writes_only_through_the_use_cases(room: str, path: Path) -> None:
+    calls = direct_writes(path)
+    assert not calls, f"{path.relative_to(REPO)} writes the store directly ({calls}); call a use case of services/"
+
+
+def test_the_write_rule_catches_a_violation(tmp_path: Path) -> None:
+    bad = tmp_path / "page.py"
+    bad.write_text("def save(store, frame):\n    store.write_layer('x', frame, user='u')\n    store.restore('x', 1)\n")
+    assert direct_writes(bad) == ["write_layer:2", "restore:3"]
+
+
+def test_there_is_one_use_case_tier() -> None:
+    # every module of the entry tier that changes data imports services/ (the CLI registry and options do not)
+    writers = {"ui/data_page.py", "ui/cluster_forms.py", "ui/targets_page.py", "cli/io_cmds.py", "cli/store_cmds.py"}
+    for rel in sorted(writers):
+        assert "services" in imported(REPO / rel), f"{rel} changes data and must do it through services/"

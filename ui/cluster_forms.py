@@ -17,8 +17,9 @@ import streamlit as st
 
 from analysis.occupancy import STATUSES, lots_table
 from geo.crs import WORK_CRS
-from geo.errors import InputDataError
+from geo.errors import InputDataError, PlanError
 from layers.model import GEOM_QUALITIES
+from services import data as data_service
 from ui import common, mapkit, state
 from ui.cluster_edits import (
     apply_edits,
@@ -45,13 +46,22 @@ def _quality_labels(language: str) -> Any:
     return lambda quality: mapkit.quality_label(quality, language)
 
 
-def save_layer(layer_id: str, frame: gpd.GeoDataFrame, message: str, *, clear_drawing: bool = False) -> None:
-    """Write a new version (one transaction), remember a message for the next run, and rerun to re-read it.
+def save_layer(layer_id: str, frame: gpd.GeoDataFrame, message: str, *, base: int, clear_drawing: bool = False) -> None:
+    """Write a new version through the use case, remember a message for the next run, and rerun to re-read it.
 
-    ``clear_drawing``: once written, the map is made anew (a new st_folium key), so the saved drawings leave it.
+    ``base`` is the version the person's change was made on (:func:`ui.common.seen_version`): when someone else
+    saved the layer since, nothing is written and the page says so. ``clear_drawing``: once written, the map is
+    made anew (a new st_folium key), so the saved drawings leave it.
     """
-    user = common.settings().user
-    version = common.store().write_layer(layer_id, frame, user=user, message=message, origin="edited")
+    actor = common.actor()
+    try:
+        saved = data_service.save_layer(
+            common.store(), layer_id, frame, actor=actor, base_version=base, message=message, origin="edited"
+        )
+    except PlanError as exc:
+        common.show_error(exc)
+        return
+    user, version = saved.user, saved.version
     if clear_drawing:
         st.session_state[state.CLUSTERS_DRAW_GEN] = st.session_state.get(state.CLUSTERS_DRAW_GEN, 0) + 1
     title = tr(f"clusters.import.layer.{layer_id}") if layer_id in IMPORT_LAYERS else layer_id
@@ -81,6 +91,7 @@ def show_import(cluster_id: str, boundary: gpd.GeoDataFrame) -> None:
         format_func=_quality_labels(lang()),
         key=state.CLUSTERS_QUALITY,
     )
+    base = common.seen_version("clusters.import", layer_id)
     upload = st.file_uploader(tr("clusters.import.file"), help=tr("clusters.import.help"), key=state.CLUSTERS_UPLOAD)
     if upload is None:
         return
@@ -112,13 +123,14 @@ def show_import(cluster_id: str, boundary: gpd.GeoDataFrame) -> None:
     st.caption(tr("clusters.import.replace").format(old=old, new=len(new)))
     if st.button(tr("clusters.import.save"), key=f"{state.CLUSTERS_UPLOAD}.save", type="primary"):
         merged = replace_cluster_features(current, new, cluster_id)
-        save_layer(layer_id, merged, f"{upload.name} imported for {cluster_id} on the clusters page")
+        save_layer(layer_id, merged, f"{upload.name} imported for {cluster_id} on the clusters page", base=base)
 
 
 def show_edit(cluster_id: str, lots: gpd.GeoDataFrame) -> None:
     if lots.empty:
         return
     st.markdown(f"**{tr('clusters.edit.title')}**")
+    base = common.seen_version("clusters.edit", "cluster_lots")
     table = lots_table(lots)
     cols = [c for c in ("id", "lot_no", "status", "tenant", "sector", "leased_on", "relocated_from") if c in table]
     view = table[cols].copy()
@@ -153,11 +165,12 @@ def show_edit(cluster_id: str, lots: gpd.GeoDataFrame) -> None:
         if not changed:
             st.info(tr("clusters.edit.none"))
             return
-        save_layer("cluster_lots", updated, tr("clusters.edit.message").format(n=changed))
+        save_layer("cluster_lots", updated, tr("clusters.edit.message").format(n=changed), base=base)
 
 
 def show_add_lot(cluster_id: str) -> None:
     st.markdown(f"**{tr('clusters.add.title')}**")
+    base = common.seen_version("clusters.add", "cluster_lots")
     corners = st.text_area(tr("clusters.add.corners"), key=state.CLUSTERS_CORNERS, height=120)
     a, b, c, d = st.columns(4)
     lot_no = a.text_input(tr("clusters.col.lot"), key=state.CLUSTERS_NEW_LOT_NO)
@@ -181,7 +194,7 @@ def show_add_lot(cluster_id: str) -> None:
         {
             "id": [f"{cluster_id}.lot{n}"],
             "name": [f"Lô {lot_no}" if lot_no else f"{cluster_id}.lot{n}"],
-            "source": [f"corner coordinates entered by {common.settings().user}"],
+            "source": [f"corner coordinates entered by {common.actor().user}"],
             "geom_quality": [st.session_state.get(state.CLUSTERS_QUALITY, "digitised")],
             "cluster_id": [cluster_id],
             "lot_no": [lot_no or None],
@@ -193,13 +206,14 @@ def show_add_lot(cluster_id: str) -> None:
         crs=WORK_CRS,
     )
     merged = row if layer.empty else gpd.GeoDataFrame(pd.concat([layer, row], ignore_index=True), crs=WORK_CRS)
-    save_layer("cluster_lots", merged, tr("clusters.add.message").format(lot=lot_no or row["id"].iloc[0]))
+    save_layer("cluster_lots", merged, tr("clusters.add.message").format(lot=lot_no or row["id"].iloc[0]), base=base)
 
 
 def show_delete_lot(cluster_id: str, lots: gpd.GeoDataFrame) -> None:
     if lots.empty:
         return
     st.markdown(f"**{tr('clusters.delete.title')}**")
+    base = common.seen_version("clusters.delete", "cluster_lots")
     choices = lot_choice_labels(lots_table(lots))
     picked = st.selectbox(
         tr("clusters.delete.pick"),
@@ -217,6 +231,7 @@ def show_delete_lot(cluster_id: str, lots: gpd.GeoDataFrame) -> None:
         "cluster_lots",
         without_lot(store_layer("cluster_lots"), str(picked)),
         tr("clusters.delete.message").format(lot=label),
+        base=base,
     )
 
 

@@ -335,7 +335,8 @@ def _drawn(
     language = lang()
     shapes = drawn_polygons(features)
     inside = shapely.union_all(to_work(boundary, "the cluster boundary").geometry.to_numpy())
-    user = common.settings().user
+    user = common.actor().user
+    base = common.seen_version("clusters.draw", "cluster_lots")
     today = dt.date.today()
     is_reshaped = shapes["reshaped"].to_numpy(dtype=bool)
     hit = lots[lots["id"].astype(str) == reshape_id] if reshape_id is not None else lots.iloc[0:0]
@@ -367,7 +368,11 @@ def _drawn(
             ):
                 updated = reshaped_lot(store_layer("cluster_lots"), reshape_id, new_shape, user=user, day=today)
                 save_layer(
-                    "cluster_lots", updated, tr("clusters.reshape.message").format(lot=label), clear_drawing=True
+                    "cluster_lots",
+                    updated,
+                    tr("clusters.reshape.message").format(lot=label),
+                    base=base,
+                    clear_drawing=True,
                 )
     new = shapes[~is_reshaped]
     if new.empty:
@@ -410,5 +415,6 @@ def _drawn(
         "cluster_lots",
         append_lots(layer, rows),
         tr("clusters.draw.message").format(n=len(rows), lots=listed),
+        base=base,
         clear_drawing=True,
     )

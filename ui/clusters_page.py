@@ -14,13 +14,13 @@ edit, add, delete, history), on the pure helpers of :mod:`ui.cluster_edits`.
 
 from __future__ import annotations
 
-import geopandas as gpd
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from analysis.occupancy import PLAN_TARGET_PCT, lots_of_cluster, lots_table, occupancy
+from analysis.clusters import choose_from, inputs_of
+from analysis.occupancy import lots_table
 from geo.errors import PlanError
+from services.clusters import measure
 from ui import cluster_figures, cluster_forms, cluster_map, common, state
 from ui.cluster_edits import relocation_candidates
 from ui.cluster_forms import store_layer
@@ -56,14 +56,9 @@ def _page() -> None:
         format_func=lambda i: names.get(i, i),
         key=state.CLUSTERS_PICK,
     )
-    row = clusters[clusters["id"].astype(str) == cluster_id].iloc[0]
-    target = row.get("occupancy_target_pct")
-    target_pct = float(target) if target is not None and pd.notna(target) else PLAN_TARGET_PCT
-
-    boundary = _boundary_of(store_layer("cluster_boundaries"), cluster_id)
-    lot_layer = store_layer("cluster_lots")
-    lots = lots_of_cluster(lot_layer, boundary) if len(boundary) else lot_layer.iloc[0:0]
-    zoning = lots_of_cluster(store_layer("cluster_zoning"), boundary) if len(boundary) else None
+    choice = choose_from(store_layer("cluster_boundaries"), clusters, cluster_id, require_boundary=False)
+    boundary = choice.boundary
+    lots, zoning = inputs_of(choice, store_layer("cluster_lots"), store_layer("cluster_zoning"))
     if cluster_id == PHO_RANG and (boundary.empty or lots.empty):
         st.info(tr("clusters.pho_rang_note"))
     if boundary.empty:
@@ -85,10 +80,8 @@ def _page() -> None:
             help=tr("clusters.leasable.help"),
             key=state.CLUSTERS_LEASABLE + cluster_id,
         )
-    zoning_in = zoning if zoning is not None and len(zoning) else None
-    result = occupancy(
-        boundary, lots, zoning=zoning_in, leasable_ha=leasable, as_of=as_of or None, target_pct=target_pct
-    )
+    zoning_in = zoning
+    result = measure(choice, lots, zoning, as_of=as_of or None, leasable_ha=leasable).result
     cluster_figures.show_summary(result)
 
     tabs = st.tabs(
@@ -117,14 +110,6 @@ def _page() -> None:
         cluster_forms.show_add_lot(cluster_id)
         cluster_forms.show_delete_lot(cluster_id, lots)
         cluster_forms.show_history()
-
-
-def _boundary_of(boundaries: gpd.GeoDataFrame, cluster_id: str) -> gpd.GeoDataFrame:
-    mask = np.zeros(len(boundaries), dtype=bool)
-    for col in ("cluster_id", "id"):
-        if col in boundaries.columns:
-            mask |= (boundaries[col].astype("string") == cluster_id).fillna(False).to_numpy(dtype=bool)
-    return boundaries[mask]
 
 
 def _commune_names() -> dict[str, str]:

@@ -11,10 +11,12 @@ import streamlit as st
 
 from geo.crs import DISPLAY_CRS
 from geo.errors import PlanError
-from layers.build import ensure_store
 from layers.settings import Settings
 from layers.store import Store
+from services.context import Actor, open_store
+from services.messages import describe
 from ui import state
+from ui.error_hints import page_hint
 from ui.i18n import DEFAULT_LANG, t
 
 
@@ -30,12 +32,34 @@ def settings() -> Settings:
 
 @st.cache_resource(show_spinner=False)
 def _store(path: str) -> Store:
-    return ensure_store(Settings.from_env(store=path))
+    return open_store(Settings.from_env(store=path))
 
 
 def store() -> Store:
     """The project store, built from data/ on first use."""
     return _store(str(settings().store_path))
+
+
+def actor() -> Actor:
+    """The person this session acts for (recorded with every change)."""
+    return Actor.from_settings(settings())
+
+
+def seen_version(scope: str, layer_id: str) -> int:
+    """The version of ``layer_id`` that the section ``scope`` showed on its previous run: the base of a change.
+
+    A click reruns the page, and by then someone else may have saved the layer; the change the person made is
+    based on what the section showed them, which is the version it noted on the run before. The current
+    version is noted for the next run. Call it once per run and section, before the section's save button;
+    0 stands for a layer the store does not hold yet.
+    """
+    s = store()
+    current = s.current_version(layer_id) if s.has_layer(layer_id) else 0
+    seen: dict[str, int] = st.session_state.setdefault(state.SEEN_VERSIONS, {})
+    key = f"{scope}:{layer_id}"
+    base = seen.get(key, current)
+    seen[key] = current
+    return base
 
 
 def lang() -> str:
@@ -75,6 +99,13 @@ def target_titles(lang: str) -> dict[str, str]:
     return _target_titles(str(settings().store_path), s.get_meta("table_hash:targets"), lang)
 
 
+def error_text(exc: PlanError) -> str:
+    """The error in the session's language, with the page's hint for it (never command-line advice)."""
+    text = describe(exc, lang())
+    hint = page_hint(exc, lang())
+    return f"{text} ({hint})" if hint else text
+
+
 def show_error(exc: PlanError) -> None:
     """Show a user-fixable error as one message box (no traceback)."""
-    st.error(f"{tr('app.error')}: {exc}")
+    st.error(f"{tr('app.error')}: {error_text(exc)}")

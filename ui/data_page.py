@@ -23,16 +23,29 @@ from geo.errors import InputDataError, PlanError
 from geo.io import MissingCRSError, SeveralLayersError
 from geo.validate import CRS_CHOICES
 from layers.catalogue import CATALOGUE
-from layers.export import FORMATS, SUFFIX, export_layer
-from layers.importer import ImportPreview, commit_import, prepare_import, suggest_layer_mapping, target_fields
+from layers.export import FORMATS, SUFFIX
+from layers.importer import ImportPreview, suggest_layer_mapping, target_fields
 from layers.model import GEOM_QUALITIES
 from layers.store import check_layer_id
+from services.boundaries import boundary_versions, import_boundaries
+from services.data import (
+    FREE_LAYER,
+    current_version,
+    export,
+    import_preview,
+    layer_history,
+    restore_version,
+    validate_file,
+)
+from services.inputs import CrsChoice
 from ui import mapkit, state
-from ui.common import lang, settings, show_error, store, tr
+from ui.common import actor, lang, seen_version, settings, show_error, store, tr
 
 PREVIEW_ROWS = 200
 MAP_HEIGHT_PX = 420
 NEW_LAYER = "__new__"
+#: importing into the legacy communes is the boundary import: both commune layers are rebuilt together
+BOUNDARY_LAYER = "communes_legacy"
 QUALITIES = tuple(q for q in GEOM_QUALITIES if q != "unlocated")
 
 
@@ -105,10 +118,10 @@ def _prepare(
     with tempfile.TemporaryDirectory(prefix="baoyen-upload-") as tmp:
         path = Path(tmp) / (Path(name).name or "upload")
         path.write_bytes(data)
-        return prepare_import(
+        return validate_file(
             path,
-            layer_id,
-            crs=crs,
+            target=layer_id,
+            crs=CrsChoice(assume=crs),
             source_layer=source_layer,
             mapping=dict(mapping) if mapping is not None else None,
             geom_quality=quality,
@@ -183,6 +196,11 @@ def _import_tab() -> None:
     if not staged:
         st.info(tr("data.upload_first"))
         return
+    # the version of the target layer when the person first looked at this file there: the base of the import
+    base = staged.setdefault("bases", {}).setdefault(layer_id, current_version(store(), layer_id))
+    if layer_id == BOUNDARY_LAYER:
+        _boundaries(staged)
+        return
     quality = st.selectbox(tr("data.quality"), QUALITIES, index=QUALITIES.index("digitised"), key=state.DATA_QUALITY)
     crs = ss.get(state.DATA_CRS)
     source_layer = ss.get(state.DATA_SOURCE_LAYER)
@@ -214,7 +232,7 @@ def _import_tab() -> None:
     if layer_id in CATALOGUE:
         _mapping_editor(preview, layer_id, mapping_key)
     _preview(preview)
-    _commit(preview)
+    _commit(preview, base)
 
 
 def _ask_crs(exc: MissingCRSError) -> None:
@@ -293,10 +311,10 @@ def _preview(preview: ImportPreview) -> None:
             marker=folium.CircleMarker(radius=5, color="#d62728", fill=True),
         ).add_to(group)
         minx, miny, maxx, maxy = shown.total_bounds
-        m = mapkit.base_map(lang=None)
-        m.fit_bounds([[miny, minx], [maxy, maxx]])
+        fmap = mapkit.base_map(lang=None)
+        fmap.fit_bounds([[miny, minx], [maxy, maxx]])
         st_folium(
-            m,
+            fmap,
             key=state.DATA_MAP,
             height=MAP_HEIGHT_PX,
             use_container_width=True,
@@ -309,7 +327,7 @@ def _preview(preview: ImportPreview) -> None:
         st.caption(tr("data.preview_rows").format(n=PREVIEW_ROWS, total=len(frame)))
 
 
-def _commit(preview: ImportPreview) -> None:
+def _commit(preview: ImportPreview, base: int) -> None:
     message = st.text_input(tr("data.message"), key=state.DATA_MESSAGE)
     cols = st.columns(2)
     with cols[0]:
@@ -320,13 +338,13 @@ def _commit(preview: ImportPreview) -> None:
         st.caption(tr("data.blocked"))
     if clicked:
         try:
-            version = commit_import(store(), preview, user=settings().user, message=message)
+            done = import_preview(store(), preview, actor=actor(), base_version=base, message=message)
         except PlanError as exc:
             show_error(exc)
             return
         _clear_upload()
         st.session_state[state.DATA_FLASH] = tr("data.committed").format(
-            n=len(preview.frame), layer=preview.layer_id, version=version
+            n=len(preview.frame), layer=preview.layer_id, version=done.version
         )
         st.rerun()
 
@@ -355,7 +373,8 @@ def _history_tab() -> None:
         st.info(tr("data.no_layers"))
         return
     layer_id = st.selectbox(tr("data.layer"), ids, format_func=_layer_title, key=state.DATA_HISTORY_LAYER)
-    versions = store().history(layer_id)
+    base = seen_version("data.history", layer_id)
+    versions = layer_history(store(), layer_id).versions
     table = pd.DataFrame(
         [
             {
@@ -377,11 +396,11 @@ def _history_tab() -> None:
     pick = st.selectbox(tr("data.restore_pick"), older, key=state.DATA_RESTORE_PICK)
     if st.button(tr("data.restore"), key=state.DATA_RESTORE):
         try:
-            new = store().restore(layer_id, int(pick), user=settings().user)
+            done = restore_version(store(), layer_id, int(pick), actor=actor(), base_version=base)
         except PlanError as exc:
             show_error(exc)
             return
-        st.session_state[state.DATA_FLASH] = tr("data.restored").format(layer=layer_id, old=pick, version=new)
+        st.session_state[state.DATA_FLASH] = tr("data.restored").format(layer=layer_id, old=pick, version=done.version)
         st.rerun()
 
 
@@ -418,5 +437,61 @@ def _export_bytes(layer_id: str, fmt: str, crs: str) -> tuple[bytes, str]:
     name = f"{layer_id}_{crs.replace(':', '')}{SUFFIX[fmt]}"
     with tempfile.TemporaryDirectory(prefix="baoyen-export-") as tmp:
         out = Path(tmp) / name
-        export_layer(store(), layer_id, fmt, out, crs=crs)
+        export(store(), layer_id, fmt, out, crs=crs)
         return out.read_bytes(), name
+
+
+def _boundaries(staged: dict[str, object]) -> None:
+    """Real commune boundaries: the same use case as the import-boundaries command, on the uploaded file."""
+    st.info(tr("data.boundaries.help"))
+    ss = st.session_state
+    bases: dict[str, int] = staged.setdefault("boundary_bases", boundary_versions(store()))  # type: ignore[assignment]
+    quality = st.selectbox(
+        tr("data.quality"), ("surveyed", "digitised", "approximate"), index=1, key=state.DATA_BOUNDARY_QUALITY
+    )
+    crs = ss.get(state.DATA_CRS)
+    source_layer = ss.get(state.DATA_SOURCE_LAYER)
+    try:  # read it first, as any import: the CRS or the layer to use is asked before the button
+        preview = _prepare(str(staged["name"]), staged["data"], FREE_LAYER, crs, source_layer, None, quality)  # type: ignore[arg-type]
+    except MissingCRSError as exc:
+        _ask_crs(exc)
+        return
+    except SeveralLayersError as exc:
+        show_error(exc)
+        st.selectbox(tr("data.source_layer"), exc.layers, index=None, key=state.DATA_SOURCE_LAYER)
+        return
+    except PlanError as exc:
+        show_error(exc)
+        _discard_button()
+        return
+    _preview(preview)
+    if st.button(tr("data.boundaries.commit"), type="primary", key=state.DATA_BOUNDARY_COMMIT):
+        s = store()
+        with tempfile.TemporaryDirectory(prefix="baoyen-upload-") as tmp:
+            path = Path(tmp) / (Path(str(staged["name"])).name or "upload")
+            path.write_bytes(staged["data"])  # type: ignore[arg-type]
+            try:
+                done = import_boundaries(
+                    s,
+                    path,
+                    actor=actor(),
+                    base_versions=bases,
+                    crs=CrsChoice(assume=crs),
+                    source_layer=source_layer,
+                    quality=quality,
+                    limits=settings().limits,
+                    label=Path(str(staged["name"])).name,
+                )
+            except PlanError as exc:
+                show_error(exc)
+                return
+        _clear_upload()
+        ss[state.DATA_FLASH] = tr("data.boundaries.done").format(
+            matched=len(done.match.matched),
+            units=done.units,
+            by_code=done.by_code,
+            by_name=done.by_name,
+            legacy=done.versions.get("communes_legacy"),
+            v2025=done.versions.get("communes_2025"),
+        )
+        st.rerun()

@@ -699,6 +699,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.h.current": ("Hiện hành", "Current"),
     "data.restore_pick": ("Khôi phục phiên bản", "Restore version"),
     "data.restore": ("Khôi phục", "Restore"),
+    "data.boundaries.help": (
+        "Nhập ranh giới thật của các xã, thị trấn (trước 7/2025): mỗi đối tượng trong tệp được ghép với một trong 17 "
+        "đơn vị chính thức theo mã (ma_xa) hoặc theo tên; lớp xã 2025 được dựng lại từ ranh giới này trong cùng một "
+        "lần ghi.",
+        "Import the real boundaries of the communes (before 7/2025): each feature of the file is matched to one of "
+        "the 17 official units by code (ma_xa) or by name; the 2025 communes are rebuilt from them in the same write.",
+    ),
+    "data.boundaries.commit": ("Nhập ranh giới xã", "Import the commune boundaries"),
+    "data.boundaries.done": (
+        "Đã khớp {matched}/{units} đơn vị (theo mã: {by_code}, theo tên: {by_name}); lớp xã cũ thành phiên bản "
+        "{legacy}, lớp xã 2025 thành phiên bản {v2025}.",
+        "Matched {matched} of {units} units (by code: {by_code}, by name: {by_name}); legacy communes are now "
+        "version {legacy}, 2025 communes version {v2025}.",
+    ),
     "data.restored": (
         "Đã khôi phục lớp {layer} về nội dung phiên bản {old} (thành phiên bản {version}).",
         "Layer {layer} restored to the content of version {old} (as version {version}).",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import io
-import math
 from typing import Any
 
 import folium
@@ -29,14 +28,16 @@ from analysis.materials import (
     resolve_communes,
     species_key,
     species_label,
-    supply_area,
     to_successors,
     zone_members,
 )
 from analysis.overlay import OverlayResult
 from geo.crs import WORK_CRS, to_display
 from geo.errors import DataSourceError, PlanError
+from geo.numbers import format_number, format_pct
 from layers.catalogue import CATALOGUE
+from services.materials import SupplyReport, plant_capacity
+from services.materials import supply as supply_report
 from ui import assets, common, mapkit, state
 from ui.common import lang, show_error, tr
 
@@ -55,12 +56,7 @@ SCHEMES = ("JenksCaspall", "Quantiles", "EqualInterval")
 
 def fmt_ha(value: float, language: str, decimals: int = 1) -> str:
     """Hectares with the language's separators: 1.234,5 (vi) or 1,234.5 (en)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    if language == "vi":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+    return format_number(value, language, decimals=decimals)
 
 
 # --- cached loaders and analyses (keyed by plain values) ------------------------------------------------------
@@ -93,12 +89,18 @@ def _supply(
     species: tuple[str, ...] | None,
     roads_layer: str | None,
     roads_version: int,
-) -> SupplyResult:
-    plants = _work("processing_plants")
-    plant = plants[plants["id"].astype(str) == plant_id]
+    yield_per_ha: float | None,
+    capacity: float | None,
+) -> SupplyReport:
     roads = _work(roads_layer) if roads_layer else None
-    return supply_area(
-        plant, _work("material_zones_mapped"), distance_km=distance_km, species=species, roads=roads, plant_id=plant_id
+    return supply_report(
+        common.store(),
+        plant_id,
+        distance_km=distance_km,
+        species=species,
+        roads=roads,
+        yield_per_ha=yield_per_ha,
+        capacity=capacity,
     )
 
 
@@ -283,7 +285,7 @@ def _commune_table(result: OverlayResult, names: dict[str, str]) -> pd.DataFrame
     wide = wide.reindex(sorted(set(names) | set(wide.index)), fill_value=0.0)
     wide.insert(0, tr("materials.col.name"), [names.get(u, "") for u in wide.index])
     wide.index.name = tr("materials.col.code")
-    outside = {species_label(z, language): v for z, v in result.unassigned_by_zone.items()}
+    outside: dict[str, object] = {species_label(z, language): v for z, v in result.unassigned_by_zone.items()}
     outside[tr("materials.col.total")] = result.unassigned_ha
     outside[tr("materials.col.name")] = tr("materials.outside")
     extra = pd.DataFrame([outside], index=pd.Index([""], name=wide.index.name))
@@ -360,19 +362,6 @@ def _line_layers() -> list[str]:
     return sorted(info.layer_id for info in common.store().layer_info() if "LINE" in info.geometry_type.upper())
 
 
-def plant_capacity(plant: pd.Series) -> tuple[float, str, str] | None:
-    """The capacity in a plant's data as (value per year, unit, where the figure comes from), or None."""
-    value = plant.get("capacity")
-    if value is None or pd.isna(value) or float(value) <= 0:
-        return None
-    unit, source = plant.get("capacity_unit"), plant.get("capacity_source")
-    return (
-        float(value),
-        "" if unit is None or pd.isna(unit) else str(unit),
-        "" if source is None or pd.isna(source) else str(source),
-    )
-
-
 def _supply_section(plants: gpd.GeoDataFrame, plan: pd.DataFrame, has_mapped: bool) -> tuple[Any, Any]:
     st.markdown(f"#### {tr('materials.supply.title')}")
     located = plants[~(shapely.is_missing(plants.geometry.array) | shapely.is_empty(plants.geometry.array))]
@@ -406,18 +395,20 @@ def _supply_section(plants: gpd.GeoDataFrame, plan: pd.DataFrame, has_mapped: bo
     capacity = c5.number_input(
         tr("materials.supply.capacity"),
         min_value=0.0,
-        value=recorded[0] if recorded else 0.0,
+        value=recorded.value or 0.0,
         step=100.0,
         key=f"{state.MATERIALS_CAPACITY}.{plant_id}",
     )
-    if recorded:
-        label = CATALOGUE.get("processing_plants").field("capacity_source")
-        figure = f"{fmt_ha(recorded[0], lang(), 0)} {recorded[1]}".strip()
-        where = " — ".join(part for part in (figure, recorded[2]) if part)
-        st.caption(f"{label.label_en if lang() == 'en' else label.label_vi}: {where}")
+    language = lang()
+    label = CATALOGUE.get("processing_plants").field("capacity_source")
+    if recorded.value is not None:
+        st.caption(f"{label.label_en if language == 'en' else label.label_vi}: {recorded.note(language)}")
+    else:
+        st.caption(recorded.note(language, give=("nhập công suất ở ô bên trên", "enter it in the field above")))
     species = plant_species(plant.iloc[0].to_dict(), plan)
     path = str(common.settings().store_path)
-    result = _supply(
+    given = None if recorded.value is not None and capacity == recorded.value else (capacity or None)
+    report = _supply(
         path,
         _version("material_zones_mapped"),
         _version("processing_plants"),
@@ -426,8 +417,10 @@ def _supply_section(plants: gpd.GeoDataFrame, plan: pd.DataFrame, has_mapped: bo
         species,
         roads or None,
         _version(roads) if roads else 0,
+        yield_per_ha or None,
+        given,
     )
-    language = lang()
+    result = report.result
     what = (
         tr("materials.supply.all_species")
         if result.species is None
@@ -435,11 +428,10 @@ def _supply_section(plants: gpd.GeoDataFrame, plan: pd.DataFrame, has_mapped: bo
     )
     m1, m2, m3 = st.columns(3)
     m1.metric(tr("materials.supply.area"), f"{fmt_ha(result.area_ha, language)} ha")
-    if yield_per_ha > 0:
-        supply = result.area_ha * yield_per_ha
-        m2.metric(tr("materials.supply.amount"), fmt_ha(supply, language, 0))
-        if capacity > 0:
-            m3.metric(tr("materials.supply.ratio"), f"{fmt_ha(supply / capacity * 100, language)} %")
+    if result.supply is not None:
+        m2.metric(tr("materials.supply.amount"), fmt_ha(result.supply, language, 0))
+        if result.capacity_ratio is not None:
+            m3.metric(tr("materials.supply.ratio"), format_pct(result.capacity_ratio * 100, language))
     st.caption(tr("materials.supply.species").format(species=what))
     for note in result.notes:
         st.caption(note)

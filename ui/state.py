@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 LANG = "lang"  # "vi" | "en"
+SEEN_VERSIONS = "store.seen_versions"  # "section:layer id" -> version the section last showed (base of a change)
 # --- map page ---
 MAP_COMPONENT = "map.component"  # st_folium key (its last value: the clicked feature's tooltip)
 MAP_BASEMAP = "map.basemap"  # "none" | "osm" | "satellite", kept across pages
@@ -71,6 +72,8 @@ DATA_MAP = "data.map"  # st_folium key of the preview map
 DATA_MESSAGE = "data.message"  # note kept with the new version
 DATA_COMMIT = "data.commit"  # commit button
 DATA_DISCARD = "data.discard"  # discard button
+DATA_BOUNDARY_QUALITY = "data.boundary_quality"  # geometry quality of imported real commune boundaries
+DATA_BOUNDARY_COMMIT = "data.boundary_commit"  # button importing them (both commune layers in one transaction)
 DATA_FLASH = "data.flash"  # message shown once after a commit or restore
 DATA_HISTORY_LAYER = "data.history_layer"  # layer whose versions are listed
 DATA_RESTORE_PICK = "data.restore_pick"  # version to restore

@@ -9,7 +9,6 @@ report), the status rule is :data:`analysis.targets.STATUS_RULES`, the funding c
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import pandas as pd
 import streamlit as st
@@ -20,7 +19,6 @@ from analysis.funding import (
     by_source,
     consistency_check,
     disbursement_summary,
-    new_disbursement_row,
     sector_reconciliation,
     statements_from_frames,
 )
@@ -30,27 +28,32 @@ from analysis.targets import (
     STATUSES,
     TargetResult,
     last_closed_period,
-    new_actual_row,
     next_report_deadline,
-    parse_number,
     status_counts,
     status_label,
 )
 from geo.errors import PlanError
-from geo.text import nfc
-from reports.plan_inputs import PlanInputs, evaluate, gather
-from reports.report import ISSUER_DEFAULT, build_report
+from geo.numbers import format_number
+from services.targets import (
+    ISSUER_DEFAULT,
+    PlanInputs,
+    build_report,
+    gather_inputs,
+    parse_issuer,
+    record_actual,
+    record_disbursement,
+    report_periods,
+    targets_status,
+)
 from ui import common, state
 from ui.common import lang, show_error, tr
 
-REPORT_PERIODS: tuple[str, ...] = ("2025-H1", "2025", "2021-2025")
-
 
 def _fmt(value: float | None, language: str, digits: int = 2) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A figure in the session's locale with at most ``digits`` decimals ("6.699,5" in Vietnamese)."""
+    if value is None:
         return "—"
-    text = f"{value:,.{digits}f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".") if language == "vi" else text
+    return format_number(round(float(value), digits), language)
 
 
 def _badge(status: str, language: str) -> str:
@@ -73,7 +76,7 @@ def _card(result: TargetResult, language: str) -> None:
             m = mr.measure
             method = tr(f"targets.method.{m.method}")
             line = (
-                f"{m.label(language)} — {tr('targets.goal')}: {m.goal_text()} {m.unit_label(language)}; "
+                f"{m.label(language)} — {tr('targets.goal')}: {m.goal_text(language)} {m.unit_label(language)}; "
                 f"{tr('targets.actual')}: {_fmt(mr.actual, language)}; {method}"
             )
             st.markdown(f"{line} &nbsp; {_badge(mr.status, language)}", unsafe_allow_html=True)
@@ -91,7 +94,7 @@ def _card(result: TargetResult, language: str) -> None:
 
 
 def _targets_section(inputs: PlanInputs, as_of: dt.date, language: str) -> None:
-    results = evaluate(inputs, as_of=as_of)
+    results = targets_status(common.store(), as_of=as_of, lang=language, inputs=inputs).results
     counts = status_counts(results)
     cols = st.columns(len(STATUSES))
     for col, status in zip(cols, STATUSES, strict=True):
@@ -122,22 +125,20 @@ def _entry_section(inputs: PlanInputs, language: str) -> None:
     if submitted:
         target, measure = choices[int(pick)]
         try:
-            row = new_actual_row(
-                inputs.targets,
+            done = record_actual(
+                common.store(),
+                actor=common.actor(),
                 target_id=target.id,
                 measure=measure.key,
                 period=period,
-                value=parse_number(value),
+                value=value,
                 source=source,
                 note=note,
-                recorded_on=dt.date.today(),
             )
-            user = common.settings().user
-            common.store().append_rows("target_actuals", row, user=user)
         except PlanError as exc:
             show_error(exc)
         else:
-            rec = row.iloc[0]
+            rec, user = done.row, done.user
             st.session_state[state.TARGETS_SAVED] = tr("targets.entry.saved").format(
                 what=f"{target.label} {measure.label(language)}",
                 value=_fmt(float(rec["value"]), language),
@@ -233,25 +234,22 @@ def _funding_section(inputs: PlanInputs, as_of: dt.date, language: str) -> None:
     if submitted:
         line = statements[int(pick)]
         try:
-            row = new_disbursement_row(
-                lines,
-                costs,
+            done = record_disbursement(
+                common.store(),
+                actor=common.actor(),
                 line_id=line.id,
                 period=period,
-                amount_bn_vnd=parse_number(amount),
+                amount_bn_vnd=amount,
                 source=source,
-                recorded_on=dt.date.today(),
             )
-            user = common.settings().user
-            common.store().append_rows("disbursements", row, user=user)
         except PlanError as exc:
             show_error(exc)
         else:
             st.session_state[state.TARGETS_SAVED] = tr("targets.disb.saved").format(
-                amount=_fmt(float(row.iloc[0]["amount_bn_vnd"]), language),
+                amount=_fmt(float(done.row["amount_bn_vnd"]), language),
                 line=line.label(language),
-                period=row.iloc[0]["period"],
-                user=user,
+                period=done.row["period"],
+                user=done.user,
             )
             st.rerun()
 
@@ -264,20 +262,33 @@ def _table(frame: pd.DataFrame, labels: dict[str, str]) -> None:
 def _report_section(language: str) -> None:
     st.markdown(f"#### {tr('targets.section.report')}")
     left, mid, right = st.columns([2, 1, 1])
-    period = left.selectbox(tr("targets.report.period"), REPORT_PERIODS, index=len(REPORT_PERIODS) - 1)
-    report_lang = mid.selectbox(tr("targets.report.lang"), ("vi", "en"), index=0 if language == "vi" else 1)
+    periods, due = report_periods(dt.date.today())
+    labels = [p.label for p in periods]
+    titles = {p.label: p.title(language) for p in periods}
+    period = left.selectbox(
+        tr("targets.report.period"),
+        labels,
+        index=labels.index(due.label) if due.label in labels else 0,
+        format_func=lambda label: f"{titles[label]} ({label})",
+    )
+    report_lang = mid.selectbox(
+        tr("targets.report.lang"),
+        ("vi", "en"),
+        index=0 if language == "vi" else 1,
+        format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
+    )
     issuer_text = st.text_input(
         tr("targets.report.issuer"), value=" | ".join(ISSUER_DEFAULT), help=tr("targets.report.issuer_help")
     )
-    issuer = tuple(nfc(part.strip()) for part in issuer_text.split("|") if part.strip()) or ISSUER_DEFAULT
     if right.button(tr("targets.report.make"), width="stretch"):
         try:
             store = common.store()
+            issuer = parse_issuer(issuer_text)
             st.session_state[state.TARGETS_REPORT] = {
                 "period": period,
                 "lang": report_lang,
-                "docx": build_report(period, store=store, fmt="docx", lang=report_lang, issuer=issuer),
-                "xlsx": build_report(period, store=store, fmt="xlsx", lang=report_lang, issuer=issuer),
+                "docx": build_report(store, period, fmt="docx", lang=report_lang, issuer=issuer).data,
+                "xlsx": build_report(store, period, fmt="xlsx", lang=report_lang, issuer=issuer).data,
             }
         except PlanError as exc:
             show_error(exc)
@@ -318,7 +329,7 @@ def render() -> None:
         st.success(saved)
     as_of = st.date_input(tr("targets.as_of"), value=today, key=state.TARGETS_AS_OF, format="DD/MM/YYYY")
     try:
-        inputs = gather(common.store(), as_of=as_of)
+        inputs = gather_inputs(common.store(), as_of=as_of)
     except PlanError as exc:
         show_error(exc)
         return

@@ -171,7 +171,7 @@ def test_readable_table_without_json(capsys: pytest.CaptureFixture[str], files: 
 @pytest.mark.parametrize(
     ("extra", "expected"),
     [
-        (["--as-of", "1/5/2024"], "YYYY-MM-DD"),
+        (["--as-of", "2024-13-01"], "31/12/2025"),
         (["--leasable-ha", "nhiều"], "not a number"),
         (["--leasable-ha", "-3"], "positive"),
         (["--cluster-id", "ccn_khong_co"], "ccn_pho_rang"),

@@ -33,7 +33,6 @@ def store(built_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
             shutil.copy(src, Path(f"{dest}{suffix}"))
     monkeypatch.setenv("BAOYEN_STORE", str(dest))
     monkeypatch.setenv("BAOYEN_USER", "planner1")
-    monkeypatch.setenv("BAOYEN_LANG", "vi")
     return dest
 
 
@@ -44,7 +43,7 @@ def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> dict:
 
 
 def test_targets_json_without_data(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    out = _json(capsys, ["targets", "--json", "--as-of", "2026-11-26"])
+    out = _json(capsys, ["targets", "--json", "--as-of", "2026-11-26", "--lang", "vi"])
     assert [t["id"] for t in out["targets"]] == [*map(str, range(1, 14)), "training"]
     assert {t["status"] for t in out["targets"]} == {"no_data"}
     assert out["counts"]["no_data"] == 14
@@ -100,7 +99,7 @@ def test_period_option(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
         (["record-actual", "--target", "4", "--period", "2025", "--value", "12"], "derived from the map layers"),
         (["record-actual", "--target", "1", "--period", "Q3", "--value", "1"], "not a reporting period"),
         (["record-actual", "--target", "1", "--period", "2025", "--value", "many"], "is not a number"),
-        (["targets", "--as-of", "26/11/2026"], "is not a date"),
+        (["targets", "--as-of", "26.11.2026"], "is not a date"),
         (["report", "--period", "2025-Q1", "-o", "x.docx"], "not a reporting period"),
         (["record-disbursement", "--line", "nope", "--period", "2025", "--amount", "1"], "no funding line"),
     ],
@@ -167,7 +166,7 @@ def test_report_issuer_after_the_2025_reform(store: Path, tmp_path: Path, capsys
     header = Document(io.BytesIO(out.read_bytes())).tables[0].rows[0].cells[0].text
     assert header.splitlines()[:2] == ["ỦY BAN NHÂN DÂN", "XÃ BẢO YÊN"]
     assert main(["report", "--period", "2025", "-o", str(out), "--issuer", " | "]) == 1
-    assert "--issuer is empty" in capsys.readouterr().err
+    assert "issuing body is empty" in capsys.readouterr().err
 
 
 def test_report_into_missing_folder(store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -120,7 +120,9 @@ def test_capacity_is_prefilled_from_the_plant_and_says_where_it_comes_from(store
     assert capacity.value == 210_000  # the company's stated figure in the plant's data
     captions = [c.value for c in at.caption]
     assert any(
-        c.startswith("Nguồn số liệu công suất: 210.000 m3/yr — ") and "tapchicongthuong.vn" in c for c in captions
+        c.startswith("Nguồn số liệu công suất: 210.000 m3/yr theo số liệu của nhà máy — ")
+        and "tapchicongthuong.vn" in c
+        for c in captions
     )
     ratio = next(m for m in at.metric if m.label == t("materials.supply.ratio", "vi"))
     assert ratio.value == f"{10 * area_ha / 210_000 * 100:.1f}".replace(".", ",") + " %"

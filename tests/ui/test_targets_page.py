@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from docx import Document
 from streamlit.testing.v1 import AppTest
 
+from analysis.targets import next_report_deadline
 from layers.store import open_store
 from tests.ui import helpers
 from tests.ui.helpers import store_at
@@ -74,7 +76,7 @@ def test_a_bad_value_is_shown_not_saved(store_path: Path) -> None:
     at.text_input[1].input("2.150")  # ambiguous: thousands or decimals
     at.button[0].click().run()
     assert not at.exception
-    assert any("ambiguous" in e.value for e in at.error)
+    assert any("hai cách" in e.value for e in at.error)  # "could be read two ways", in the page's Vietnamese
     assert open_store(store_path).read_table("target_actuals").empty
 
 
@@ -84,7 +86,9 @@ def test_report_download(store_path: Path) -> None:
     make.click().run()
     assert not at.exception
     made = at.session_state[state.TARGETS_REPORT]
-    assert made["period"] == "2021-2025"
+    # the default is the report due next (the annual report of the current year in December)
+    due = next_report_deadline(dt.date.today()).period.label
+    assert made["period"] == due
     doc = Document(io.BytesIO(made["docx"]))
     assert any(t.rows[0].cells[0].text == "STT" for t in doc.tables)
     buttons = at.get("download_button")

@@ -1,0 +1,137 @@
+"""Real commune boundaries in place of the schematic cells: one use case for the Data page and the command.
+
+The boundary file is matched to the 17 official legacy units (by code, else by name), and the 2025 communes are
+rebuilt from the matched legacy polygons; both layers are written in **one** transaction, based on the versions
+the person saw, so the 2025 units can never be left behind the legacy ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+
+from geo.errors import InputDataError
+from geo.limits import Limits
+from layers.boundaries import BoundaryMatch, match_boundaries
+from layers.store import LayerWrite, Store
+from layers.successors import rebuild_2025
+from services.context import Actor
+from services.inputs import CrsChoice, read_input
+
+LEGACY = "communes_legacy"
+UNITS_2025 = "communes_2025"
+QUALITIES = ("surveyed", "digitised", "approximate")
+
+
+@dataclass(frozen=True)
+class BoundaryImport:
+    """What a boundary import matched and the versions it wrote."""
+
+    match: BoundaryMatch
+    units: int
+    versions: dict[str, int]
+    source: str
+    user: str
+
+    @property
+    def by_code(self) -> int:
+        """Units matched by their official code."""
+        return sum(1 for how in self.match.matched.values() if how == "code")
+
+    @property
+    def by_name(self) -> int:
+        """Units matched by name."""
+        return sum(1 for how in self.match.matched.values() if how == "name")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The match summary (the keys of the import-boundaries JSON) and the versions written."""
+        return {**self.match.to_dict(), "versions": dict(self.versions)}
+
+
+def import_boundary_frame(
+    store: Store,
+    incoming: gpd.GeoDataFrame,
+    *,
+    source: str,
+    actor: Actor,
+    base_versions: dict[str, int] | None,
+    quality: str = "digitised",
+    code_field: str | None = None,
+    name_field: str | None = None,
+) -> BoundaryImport:
+    """Match ``incoming`` to the official units and write both commune layers in one transaction.
+
+    ``base_versions`` maps ``communes_legacy`` / ``communes_2025`` to the versions the person saw (None: no
+    check). Raises :class:`InputDataError` when no unit matched (nothing is written).
+    """
+    if quality not in QUALITIES:
+        raise InputDataError(
+            f"boundary quality must be one of {', '.join(QUALITIES)}, not '{quality}'",
+            code="boundaries.bad_quality",
+            quality=quality,
+            choices=", ".join(QUALITIES),
+        )
+    units = store.read_layer(LEGACY)
+    result = match_boundaries(
+        units, incoming, source=source, quality=quality, code_field=code_field, name_field=name_field
+    )
+    if not result.matched:
+        raise InputDataError(
+            f"{source}: no unit matched the {len(units)} official communes; nothing was written",
+            code="boundaries.none_matched",
+            source=source,
+            units=len(units),
+        )
+    bases = base_versions or {}
+    msg = f"boundaries from {source}: {len(result.matched)} of {len(units)} units matched"
+    writes = [
+        LayerWrite(LEGACY, result.frame, message=msg, origin="imported", base_version=bases.get(LEGACY)),
+        LayerWrite(
+            UNITS_2025,
+            rebuild_2025(result.frame, store.read_layer(UNITS_2025)),
+            message=f"rebuilt from {msg}",
+            origin="imported",
+            base_version=bases.get(UNITS_2025),
+        ),
+    ]
+    versions = store.write_layers(writes, user=actor.user)
+    return BoundaryImport(
+        result, len(units), dict(zip((LEGACY, UNITS_2025), versions, strict=True)), source, actor.user
+    )
+
+
+def import_boundaries(
+    store: Store,
+    path: str | Path,
+    *,
+    actor: Actor,
+    base_versions: dict[str, int] | None,
+    crs: CrsChoice | None = None,
+    source_layer: str | None = None,
+    quality: str = "digitised",
+    code_field: str | None = None,
+    name_field: str | None = None,
+    limits: Limits | None = None,
+    label: str | None = None,
+) -> BoundaryImport:
+    """Read a boundary file (any format and CRS the import reads) and :func:`import_boundary_frame` it."""
+    name = label or Path(path).name
+    incoming, _ = read_input(path, what=name, crs=crs, limits=limits, layer=source_layer)
+    return import_boundary_frame(
+        store,
+        incoming,
+        source=f"{name} (import-boundaries)",
+        actor=actor,
+        base_versions=base_versions,
+        quality=quality,
+        code_field=code_field,
+        name_field=name_field,
+    )
+
+
+def boundary_versions(store: Store) -> dict[str, int]:
+    """The current versions of both commune layers (the base of a boundary import)."""
+    return {lid: store.current_version(lid) for lid in (LEGACY, UNITS_2025) if store.has_layer(lid)}
