@@ -31,7 +31,7 @@ from shapely.ops import substring
 from analysis.overlay import OverlayResult, id_strings, merge_results, overlay_by_unit, polygonal
 from geo.crs import M2_PER_HA, WORK_CRS, to_work
 from geo.errors import InputDataError
-from geo.text import fold, nfc
+from geo.text import fold, nfc, plain, unit_name_key
 from layers.catalogue import SPECIES_LABELS
 
 # ------------------------------------------------------------------------------------------------ species
@@ -86,13 +86,12 @@ _COMBINATIONS: dict[frozenset[str], str] = {
     frozenset({"may", "tre_vau"}): "may_tre",
 }
 
-_NON_WORD = re.compile(r"[^0-9a-z]+")
 _SPLIT = re.compile(r"\s*(?:[,;+/&]|\bva\b|\band\b)\s*")
 
 
 def normal_text(text: str) -> str:
-    """Folded text with punctuation as single spaces: ``"Tre, Vầu"`` → ``"tre vau"``; ``"bo_de"`` → ``"bo de"``."""
-    return _NON_WORD.sub(" ", fold(nfc(str(text)))).strip()
+    """Folded text with punctuation as single spaces: ``"Tre, Vầu"`` → ``"tre vau"`` (:func:`geo.text.plain`)."""
+    return plain(text)
 
 
 def _build_lookup() -> dict[str, str]:
@@ -246,13 +245,6 @@ def _split_list(value: object) -> list[str]:
     return [nfc(p).strip() for p in re.split(r"[;,|]", str(value)) if p.strip()]
 
 
-_UNIT_PREFIX = re.compile(r"^(xa|thi tran|tt|phuong|commune|town)\s+")
-
-
-def _unit_name_key(name: str) -> str:
-    return _UNIT_PREFIX.sub("", normal_text(name))
-
-
 def resolve_communes(
     values: object, units: pd.DataFrame, *, unit_field: str = "ma_xa", name_field: str | None = "ten_xa"
 ) -> tuple[str, ...]:
@@ -267,13 +259,13 @@ def resolve_communes(
     by_code = set(codes)
     by_name: dict[str, str] = {}
     if name_field and name_field in units.columns:
-        by_name = {_unit_name_key(str(n)): c for n, c in zip(units[name_field], codes, strict=True)}
+        by_name = {unit_name_key(str(n)): c for n, c in zip(units[name_field], codes, strict=True)}
     out: list[str] = []
     for item in _split_list(values):
         if item in by_code:
             out.append(item)
-        elif _unit_name_key(item) in by_name:
-            out.append(by_name[_unit_name_key(item)])
+        elif unit_name_key(item) in by_name:
+            out.append(by_name[unit_name_key(item)])
         else:
             raise InputDataError(
                 f"commune '{item}' is not one of the units ({', '.join(sorted(by_code)[:5])} …); "

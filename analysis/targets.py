@@ -38,7 +38,7 @@ import pandas as pd
 from geo import numbers
 from geo.crs import area_ha
 from geo.errors import InputDataError
-from geo.text import fold, nfc
+from geo.text import fold, nfc, words
 from layers.model import MeasureSpec
 
 #: Status keys, from best to worst, and their labels (Vietnamese, English).
@@ -662,17 +662,13 @@ def canonical_status(value: object) -> str | None:
     return _STATUS_KEY.get(fold(text).replace("_", " ")) or _STATUS_KEY.get(fold(text))
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", fold(text))
-
-
 def name_matches(query: str, name: object) -> bool:
     """True when every word of ``query`` is a word of ``name`` (diacritic- and case-insensitive)."""
     text = _opt_text(name)
     if text is None:
         return False
-    words = set(_words(text))
-    return all(w in words for w in _words(query))
+    found = set(words(text))
+    return all(w in found for w in words(query))
 
 
 def derive_value(

@@ -30,7 +30,7 @@ from geo.encoding import ENCODING_LABELS, decode, detect
 from geo.errors import CRSError, InputDataError, UnsafeInputError
 from geo.limits import Limits
 from geo.safety import coordinate_problems
-from geo.text import fold, nfc
+from geo.text import fold, header_key, nfc
 from geo.validate import LAO_CAI_LONLAT, _inside, guess_crs, parse_number, region_bounds
 
 _LON = {"lon", "long", "lng", "longitude", "kinh do", "kinhdo", "kd"}
@@ -39,11 +39,6 @@ _X = {"x", "toa do x", "x vn2000", "x vn 2000", "x m", "tdx", "x toa do"}
 _Y = {"y", "toa do y", "y vn2000", "y vn 2000", "y m", "tdy", "y toa do"}
 _EAST = {"easting", "e", "dong"}
 _NORTH = {"northing", "n", "bac"}
-
-
-def _norm(header: object) -> str:
-    text = re.sub(r"[(\[].*?[)\]]", "", str(header))
-    return re.sub(r"[\s_\-.:]+", " ", fold(text)).strip()
 
 
 class SeveralLayersError(InputDataError):
@@ -165,7 +160,7 @@ _WKT = {"wkt", "geometry", "geom", "the geom", "hinh hoc"}
 
 def find_coordinate_columns(header: Sequence[str], *, label: str = "the table") -> tuple[str, int, int]:
     """(kind, i, j): "lonlat" (i = lon, j = lat), "xy" (i = X, j = Y), "en" (easting, northing) or "wkt" (i = j)."""
-    norm = [_norm(h) for h in header]
+    norm = [header_key(h) for h in header]
 
     def find(names: set[str]) -> int | None:
         for i, n in enumerate(norm):

@@ -9,7 +9,6 @@ sequence of field definitions with ``name``, ``dtype``, ``required`` and ``choic
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -25,7 +24,7 @@ from geo.errors import InputDataError
 from geo.geometry import repair
 from geo.numbers import ColumnNumbers, decimal_mark, format_number, parse_column
 from geo.numbers import parse_number as _parse_number
-from geo.text import fold, nfc
+from geo.text import fold, header_key, nfc
 
 # --- Lào Cai's extent -----------------------------------------------------------------------------------
 
@@ -335,10 +334,6 @@ class SchemaCheck:
         return [str(a) for a in self.ambiguous]
 
 
-def _norm_header(text: str) -> str:
-    return re.sub(r"[\s_\-.]+", " ", fold(re.sub(r"[(\[].*?[)\]]", "", str(text)))).strip()
-
-
 def suggest_mapping(
     columns: Iterable[object],
     fields: Sequence[FieldLike],
@@ -353,13 +348,13 @@ def suggest_mapping(
     cols = [str(c) for c in columns]
     by_norm: dict[str, str] = {}
     for c in cols:
-        by_norm.setdefault(_norm_header(c), c)
+        by_norm.setdefault(header_key(c), c)
     used: set[str] = set()
     mapping: dict[str, str] = {}
     for f in fields:
         names = [f.name, *((labels or {}).get(f.name, ()))]
         for n in names:
-            col = by_norm.get(_norm_header(n))
+            col = by_norm.get(header_key(n))
             if col is not None and col not in used:
                 mapping[f.name] = col
                 used.add(col)

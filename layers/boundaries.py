@@ -16,21 +16,16 @@ import shapely
 
 from geo.crs import WORK_CRS, require_crs
 from geo.errors import InputDataError
-from geo.text import fold
+from geo.text import unit_name_key
 
 CODE_FIELD = "ma_xa"
 NAME_FIELD = "ten_xa"
-_PREFIXES = ("thi tran ", "tt. ", "tt ", "xa ", "phuong ")
 _CODE = re.compile(r"^\d{1,5}$")
 
 
 def unit_key(name: str) -> str:
-    """Folded name without the unit-type prefix: "Thị trấn Phố Ràng" -> "pho rang"."""
-    key = fold(name)
-    for prefix in _PREFIXES:
-        if key.startswith(prefix):
-            return key[len(prefix) :].strip()
-    return key
+    """Folded name without the unit-type prefix: "Thị trấn Phố Ràng" -> "pho rang" (:func:`geo.text.unit_name_key`)."""
+    return unit_name_key(name)
 
 
 def _as_code(value: object) -> str | None:

@@ -416,13 +416,16 @@ class GeoPackageStore(Store):
             con.execute("PRAGMA foreign_keys = OFF")
         except sqlite3.DatabaseError as exc:
             con.close()
-            raise StoreError(
-                f"{self.path} is not a GeoPackage store ({exc}); choose another store path or remove the file",
-                code="store.not_gpkg",
-                path=str(self.path),
-                detail=str(exc),
-            ) from exc
+            raise self._not_gpkg(exc) from exc
         return con
+
+    def _not_gpkg(self, exc: sqlite3.DatabaseError) -> StoreError:
+        return StoreError(
+            f"{self.path} is not a GeoPackage store ({exc}); choose another store path or remove the file",
+            code="store.not_gpkg",
+            path=str(self.path),
+            detail=str(exc),
+        )
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -456,12 +459,7 @@ class GeoPackageStore(Store):
             app_id = con.execute("PRAGMA application_id").fetchone()[0]
             has = con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'baoyen_versions'").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"{self.path} is not a GeoPackage store ({exc}); choose another store path or remove the file",
-                code="store.not_gpkg",
-                path=str(self.path),
-                detail=str(exc),
-            ) from exc
+            raise self._not_gpkg(exc) from exc
         if app_id != GPKG_APPLICATION_ID or not has:
             raise StoreError(
                 f"{self.path} is not a project store of this application; choose another store path or remove the file",

@@ -22,6 +22,7 @@ from analysis.occupancy import (
     occupancy_series,
     what_if,
 )
+from geo.numbers import format_number
 from ui import state
 from ui.common import lang, tr
 from ui.i18n import t
@@ -32,10 +33,7 @@ SERIES_START = dt.date(2021, 1, 1)
 
 def fmt_num(value: float, decimals: int, language: str) -> str:
     """A number with thousands separators in the language's style (vi: 1.234,5; en: 1,234.5)."""
-    text = f"{value:,.{decimals}f}"
-    if language == "en":
-        return text
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return format_number(value, language, decimals=decimals)
 
 
 def gauge_svg(pct: float, *, target_pct: float, expansion_pct: float, language: str) -> str:

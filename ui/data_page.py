@@ -206,26 +206,10 @@ def _import_tab() -> None:
     source_layer = ss.get(state.DATA_SOURCE_LAYER)
     mapping_key = f"{staged['digest']}:{layer_id}"
     mapping: dict[str, str] | None = ss.get(state.DATA_MAPPING, {}).get(mapping_key)
-    try:
-        preview = _prepare(
-            staged["name"],
-            staged["data"],
-            layer_id,
-            crs,
-            source_layer,
-            tuple(sorted(mapping.items())) if mapping is not None else None,
-            quality,
-        )
-    except MissingCRSError as exc:
-        _ask_crs(exc)
-        return
-    except SeveralLayersError as exc:
-        show_error(exc)
-        st.selectbox(tr("data.source_layer"), exc.layers, index=None, key=state.DATA_SOURCE_LAYER)
-        return
-    except PlanError as exc:
-        show_error(exc)
-        _discard_button()
+    preview = _read_or_ask(
+        staged, layer_id, crs, source_layer, tuple(sorted(mapping.items())) if mapping is not None else None, quality
+    )
+    if preview is None:
         return
     if crs:
         st.caption(tr("data.crs_chosen").format(crs=crs))
@@ -233,6 +217,28 @@ def _import_tab() -> None:
         _mapping_editor(preview, layer_id, mapping_key)
     _preview(preview)
     _commit(preview, base)
+
+
+def _read_or_ask(
+    staged: dict[str, object],
+    layer_id: str,
+    crs: str | None,
+    source_layer: str | None,
+    mapping: tuple[tuple[str, str], ...] | None,
+    quality: str,
+) -> ImportPreview | None:
+    """The staged file read for ``layer_id``; None after asking for what the read still needs (CRS, layer)."""
+    try:
+        return _prepare(str(staged["name"]), staged["data"], layer_id, crs, source_layer, mapping, quality)  # type: ignore[arg-type]
+    except MissingCRSError as exc:
+        _ask_crs(exc)
+    except SeveralLayersError as exc:
+        show_error(exc)
+        st.selectbox(tr("data.source_layer"), exc.layers, index=None, key=state.DATA_SOURCE_LAYER)
+    except PlanError as exc:
+        show_error(exc)
+        _discard_button()
+    return None
 
 
 def _ask_crs(exc: MissingCRSError) -> None:
@@ -451,18 +457,9 @@ def _boundaries(staged: dict[str, object]) -> None:
     )
     crs = ss.get(state.DATA_CRS)
     source_layer = ss.get(state.DATA_SOURCE_LAYER)
-    try:  # read it first, as any import: the CRS or the layer to use is asked before the button
-        preview = _prepare(str(staged["name"]), staged["data"], FREE_LAYER, crs, source_layer, None, quality)  # type: ignore[arg-type]
-    except MissingCRSError as exc:
-        _ask_crs(exc)
-        return
-    except SeveralLayersError as exc:
-        show_error(exc)
-        st.selectbox(tr("data.source_layer"), exc.layers, index=None, key=state.DATA_SOURCE_LAYER)
-        return
-    except PlanError as exc:
-        show_error(exc)
-        _discard_button()
+    # read it first, as any import: the CRS or the layer to use is asked before the button
+    preview = _read_or_ask(staged, FREE_LAYER, crs, source_layer, None, quality)
+    if preview is None:
         return
     _preview(preview)
     if st.button(tr("data.boundaries.commit"), type="primary", key=state.DATA_BOUNDARY_COMMIT):

@@ -37,6 +37,7 @@ from folium.template import Template
 
 from geo.crs import to_display
 from geo.errors import InputDataError
+from geo.numbers import format_number
 from geo.text import fold
 from layers.catalogue import SPECIES_LABELS, STATUS_LABELS
 from layers.model import GEOM_QUALITIES, GEOM_QUALITY_LABELS, GROUPS, Catalogue, FieldDef, LayerDef, Style
@@ -713,12 +714,7 @@ def format_value(fdef: FieldDef | None, value: object, lang: str) -> str:
         return choice_label(fdef.name, v, lang)
     if isinstance(v, int | float) and fdef is not None and fdef.unit in _PLAIN_UNITS:
         return str(v) if fdef.unit == "year" else f"{v}{fdef.unit}"
-    if isinstance(v, int | float):
-        text = f"{v:,.2f}".rstrip("0").rstrip(".") if isinstance(v, float) else f"{v:,}"
-        if lang != "en":
-            text = text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
-    else:
-        text = str(v)
+    text = format_number(round(float(v), 2), lang) if isinstance(v, int | float) else str(v)
     unit = unit_label(fdef.unit if fdef else None, lang)
     return f"{text}\u00a0{unit}" if unit else text
 

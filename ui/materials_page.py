@@ -34,7 +34,7 @@ from analysis.materials import (
 from analysis.overlay import OverlayResult
 from geo.crs import WORK_CRS, to_display
 from geo.errors import DataSourceError, PlanError
-from geo.numbers import format_number, format_pct
+from geo.numbers import AREA_HA_DECIMALS, format_number, format_pct
 from layers.catalogue import CATALOGUE
 from services.materials import SupplyReport, plant_capacity
 from services.materials import supply as supply_report
@@ -322,6 +322,8 @@ def _xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
 
 
 def _downloads(sheets: dict[str, pd.DataFrame], stem: str) -> None:
+    # machine-readable numbers, rounded to what the measurement supports (1 m² in hectares), not float noise
+    sheets = {name: frame.round(AREA_HA_DECIMALS) for name, frame in sheets.items()}
     first = next(iter(sheets.values()))
     a, b = st.columns(2)
     a.download_button(

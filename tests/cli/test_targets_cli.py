@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,28 +11,14 @@ from docx import Document
 from openpyxl import load_workbook
 
 from cli import main
-from layers.build import build_store
-from layers.settings import DATA_DIR
 from layers.store import open_store
 
 
-@pytest.fixture(scope="module")
-def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("store") / "baoyen.gpkg"
-    build_store(path, DATA_DIR, user="builder")
-    return path
-
-
 @pytest.fixture()
-def store(built_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    dest = tmp_path / "baoyen.gpkg"
-    for suffix in ("", "-wal", "-shm"):
-        src = Path(f"{built_store}{suffix}")
-        if src.exists():
-            shutil.copy(src, Path(f"{dest}{suffix}"))
-    monkeypatch.setenv("BAOYEN_STORE", str(dest))
+def store(store_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("BAOYEN_STORE", str(store_copy))
     monkeypatch.setenv("BAOYEN_USER", "planner1")
-    return dest
+    return store_copy
 
 
 def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> dict:

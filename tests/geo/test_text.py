@@ -45,3 +45,14 @@ def test_fold_strips_all_vietnamese_marks() -> None:
     letters = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
     folded = fold(letters + letters.upper())
     assert folded.isascii()
+
+
+def test_the_one_normaliser_of_free_text() -> None:
+    from geo.text import header_key, plain, unit_name_key, words
+
+    assert plain("Tre, Vầu") == "tre vau" and plain("bo_de") == "bo de"
+    assert words("CCN Phố Ràng (mở rộng)") == ["ccn", "pho", "rang", "mo", "rong"]
+    assert header_key("Diện tích (ha)") == "dien tich" and header_key("Kinh_độ") == "kinh do"
+    for name in ("Thị trấn Phố Ràng", "TT. Phố Ràng", "tt Phố Ràng", "PHỐ RÀNG"):
+        assert unit_name_key(name) == "pho rang", name
+    assert unit_name_key("Xã Điện Quan") == "dien quan" and unit_name_key("Xuân Hòa") == "xuan hoa"

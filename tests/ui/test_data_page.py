@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from layers.store import Store, create_store
+from layers.store import Store, create_store, open_store
 from tests.geo.test_io_corpus import CASES, sample_frame, shapefile_zip
 from ui import state
 from ui.data_page import crs_label, crs_options, digest, mapping_from_table, mapping_table
@@ -148,3 +148,53 @@ def test_export_builds_a_download(store: Store, tmp_path: Path) -> None:
     at.button(key=state.DATA_EXPORT).click().run()
     assert not at.exception
     assert len(at.get("download_button")) == 1
+
+
+def test_real_boundaries_from_the_page_rebuild_the_2025_communes(
+    store_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the same use case as `baoyen import-boundaries`: both commune layers, in one transaction
+    monkeypatch.setenv("BAOYEN_STORE", str(store_copy))
+    monkeypatch.setenv("BAOYEN_USER", "chuyen_vien_b")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    units = open_store(store_copy).read_layer("communes_legacy")
+    real = units[["ma_xa", "ten_xa", "geometry"]].rename(columns={"ten_xa": "name"})
+    real["geometry"] = real.geometry.buffer(-30)
+    path = tmp_path / "xa.geojson"
+    real.to_crs(4326).to_file(path, driver="GeoJSON")
+    at = AppTest.from_function(_app, default_timeout=60)
+    at.session_state[state.LANG] = "vi"
+    at.session_state[state.DATA_TARGET] = "communes_legacy"
+    data = path.read_bytes()
+    at.session_state[state.DATA_UPLOAD] = {"name": path.name, "data": data, "digest": digest(data)}
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    at.button(key=state.DATA_BOUNDARY_COMMIT).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "17/17" in _texts(at)
+    store = open_store(store_copy)
+    assert set(store.read_layer("communes_legacy")["geom_quality"]) == {"digitised"}
+    names = store.read_layer("communes_2025")["ten_xa"]
+    assert names.notna().all() and (names.astype(str).str.strip() != "").all()
+    assert store.history("communes_2025")[-1].user == "chuyen_vien_b"
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def test_a_restore_on_a_version_someone_replaced_is_refused(store: Store, tmp_path: Path) -> None:
+    first = shapefile_zip(tmp_path / "a", sample_frame(3))
+    at = _page(first)
+    at.button(key=state.DATA_COMMIT).click().run()
+    at = _page(shapefile_zip(tmp_path / "b", sample_frame(2)))
+    at.button(key=state.DATA_COMMIT).click().run()
+    at = _page()
+    at.selectbox(key=state.DATA_HISTORY_LAYER).select("my_lots").run()
+    at.selectbox(key=state.DATA_RESTORE_PICK).select(1).run()
+    # meanwhile, somebody else saves the layer
+    store.write_layer("my_lots", sample_frame(5), user="nguoi_khac", message="other session")
+    at.button(key=state.DATA_RESTORE).click().run()
+    assert not at.exception
+    assert any("người khác" in e.value for e in at.error)
+    assert "--" not in " ".join(e.value for e in at.error)  # no command-line advice on a page
+    assert len(store.read_layer("my_lots")) == 5
