@@ -31,6 +31,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("map_page", "nav.map", "ban-do"),
     ("clusters_page", "nav.clusters", "cum-cong-nghiep"),
     ("materials_page", "nav.materials", "vung-nguyen-lieu"),
+    ("terrain_page", "nav.terrain", "dia-hinh"),
     ("targets_page", "nav.targets", "muc-tieu"),
     ("catalogue_page", "nav.catalogue", "danh-muc"),
     ("data_page", "nav.data", "du-lieu"),

@@ -20,7 +20,14 @@ from geo.errors import PlanError
 from layers.settings import Settings
 
 #: the modules whose commands make up ``baoyen``, in the order ``--help`` lists them
-COMMAND_MODULES = ("cli.store_cmds", "cli.io_cmds", "cli.cluster_cmds", "cli.material_cmds", "cli.target_cmds")
+COMMAND_MODULES = (
+    "cli.store_cmds",
+    "cli.io_cmds",
+    "cli.cluster_cmds",
+    "cli.material_cmds",
+    "cli.target_cmds",
+    "cli.terrain_cmds",
+)
 
 
 def _load_commands() -> None:

@@ -54,11 +54,14 @@ def seen_version(scope: str, layer_id: str) -> int:
     0 stands for a layer the store does not hold yet.
     """
     s = store()
-    current = s.current_version(layer_id) if s.has_layer(layer_id) else 0
-    seen: dict[str, int] = st.session_state.setdefault(state.SEEN_VERSIONS, {})
-    key = f"{scope}:{layer_id}"
-    base = seen.get(key, current)
-    seen[key] = current
+    return seen(f"{scope}:{layer_id}", s.current_version(layer_id) if s.has_layer(layer_id) else 0)
+
+
+def seen(key: str, current: int) -> int:
+    """The version ``key`` had on this session's previous run (``current`` the first time); notes ``current``."""
+    versions: dict[str, int] = st.session_state.setdefault(state.SEEN_VERSIONS, {})
+    base = versions.get(key, current)
+    versions[key] = current
     return base
 
 

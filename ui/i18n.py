@@ -27,6 +27,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav.materials": ("Vùng nguyên liệu", "Raw-material zones"),
     "nav.targets": ("Mục tiêu & kinh phí", "Targets & funding"),
     "nav.data": ("Dữ liệu", "Data"),
+    "nav.terrain": ("Địa hình & chọn địa điểm", "Terrain & siting"),
     # --- map page ---
     "map.legend.outline": ("Chỉ vẽ đường viền: cả huyện", "Outline only: district-wide"),
     "map.title": ("Bản đồ quy hoạch", "Planning map"),
@@ -699,6 +700,92 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.h.current": ("Hiện hành", "Current"),
     "data.restore_pick": ("Khôi phục phiên bản", "Restore version"),
     "data.restore": ("Khôi phục", "Restore"),
+    # --- terrain page ---
+    "terrain.title": ("Địa hình & chọn địa điểm", "Terrain & siting"),
+    "terrain.intro": (
+        "Độ dốc, bóng địa hình và thống kê theo vùng từ mô hình số độ cao (DEM); địa điểm ứng viên cho khu, cụm công "
+        "nghiệp mới theo tiêu chí do người lập quy hoạch đặt; điều kiện của Nghị định 32/2024/NĐ-CP.",
+        "Slope, hillshade and zonal statistics from an elevation model (DEM); candidate sites for new industrial "
+        "areas from the planner's criteria; the conditions of Decree 32/2024/NĐ-CP.",
+    ),
+    "terrain.no_dem": (
+        "Kho chưa có DEM. Ứng dụng không có sẵn DEM của Lào Cai và không tự tạo: hãy nhập một DEM ({sources}).",
+        "The store holds no DEM. The app has none of Lào Cai and never makes one up: import one ({sources}).",
+    ),
+    "terrain.import": ("Nhập DEM", "Import a DEM"),
+    "terrain.import_help": (
+        "GeoTIFF hoặc lưới ASCII ở bất kỳ hệ tọa độ nào; DEM được chuyển về lưới VN-2000 (EPSG:9208) với độ phân giải "
+        "gần bằng độ phân giải gốc và lưu thành phiên bản mới.",
+        "GeoTIFF or ASCII grid in any CRS; it is put on a VN-2000 (EPSG:9208) grid at about its own resolution and "
+        "kept as a new version.",
+    ),
+    "terrain.upload": ("Tệp DEM", "DEM file"),
+    "terrain.import_button": ("Lưu DEM vào kho", "Store the DEM"),
+    "terrain.imported": (
+        "Đã lưu DEM phiên bản {version} (người nhập: {user}).",
+        "DEM stored as version {version} (by {user}).",
+    ),
+    "terrain.dem_caption": (
+        "DEM phiên bản {version} ({source}, người nhập {user}): lưới {cols} × {rows} ô, ô {res} m, EPSG:9208.",
+        "DEM version {version} ({source}, by {user}): {cols} × {rows} cells of {res} m, EPSG:9208.",
+    ),
+    "terrain.tab.map": ("Bản đồ độ dốc", "Slope map"),
+    "terrain.tab.zonal": ("Thống kê theo vùng", "Zonal statistics"),
+    "terrain.tab.siting": ("Chọn địa điểm", "Siting"),
+    "terrain.tab.decree": ("Nghị định 32/2024", "Decree 32/2024"),
+    "terrain.legend": ("Cấp độ dốc", "Slope classes"),
+    "terrain.quality_note": (
+        "Bóng địa hình và cấp độ dốc tính từ DEM đã nhập; độ chính xác theo DEM (chất lượng: dẫn xuất, không "
+        "phải đo đạc).",
+        "Hillshade and slope classes computed from the imported DEM; as accurate as the DEM (quality: derived, not "
+        "surveyed).",
+    ),
+    "terrain.zonal.none": ("Chưa có lớp vùng nào để thống kê.", "No polygon layer to summarise yet."),
+    "terrain.zonal.layer": ("Lớp vùng", "Polygon layer"),
+    "terrain.zonal.threshold": ("Ngưỡng độ dốc (%)", "Slope threshold (%)"),
+    "terrain.col.id": ("Mã", "Id"),
+    "terrain.col.name": ("Tên", "Name"),
+    "terrain.col.area": ("Diện tích (ha)", "Area (ha)"),
+    "terrain.col.elev_min": ("Cao độ thấp nhất (m)", "Min elevation (m)"),
+    "terrain.col.elev_mean": ("Cao độ trung bình (m)", "Mean elevation (m)"),
+    "terrain.col.elev_max": ("Cao độ cao nhất (m)", "Max elevation (m)"),
+    "terrain.col.slope": ("Độ dốc trung bình (%)", "Mean slope (%)"),
+    "terrain.col.below": ("Tỷ lệ diện tích dốc ≤ {t} % (%)", "Share with slope ≤ {t} % (%)"),
+    "terrain.col.covered": ("Phần có DEM (%)", "Covered by the DEM (%)"),
+    "terrain.crit.slope": ("Độ dốc tối đa (%)", "Largest slope (%)"),
+    "terrain.crit.min_ha": ("Diện tích tối thiểu (ha)", "Smallest area (ha)"),
+    "terrain.crit.road": ("Cách đường tối đa (m)", "Farthest from a road (m)"),
+    "terrain.crit.roads": ("Lớp đường", "Road layer"),
+    "terrain.crit.rivers": ("Lớp sông suối", "River layer"),
+    "terrain.crit.river": ("Cách sông suối tối thiểu (m)", "Nearest to a river (m)"),
+    "terrain.crit.exclude": (
+        "Lớp loại trừ (rừng phòng hộ, vùng nguyên liệu, khu dân cư…)",
+        "Exclusion layers (protected forest, raw-material zones, settlements…)",
+    ),
+    "terrain.crit.within": ("Chỉ trong các xã", "Only inside these communes"),
+    "terrain.crit.run": ("Tìm địa điểm", "Find sites"),
+    "terrain.crit.source": ("do người lập quy hoạch nhập trên trang", "set by the planner on the page"),
+    "terrain.none": ("(không)", "(none)"),
+    "terrain.sites.summary": (
+        "**{n}** địa điểm ứng viên; đất phù hợp {suitable} ha trên {considered} ha đã xét.",
+        "**{n}** candidate sites; suitable land {suitable} ha of {considered} ha considered.",
+    ),
+    "terrain.sites.save": ("Lưu thành lớp candidate_sites", "Keep as the layer candidate_sites"),
+    "terrain.sites.saved": (
+        "Đã lưu các địa điểm ứng viên, phiên bản {version}.",
+        "Candidate sites kept as version {version}.",
+    ),
+    "terrain.decree.title": ("Điều kiện theo Nghị định 32/2024/NĐ-CP", "Conditions of Decree 32/2024/NĐ-CP"),
+    "terrain.decree.expand": ("Xét mở rộng cụm", "Expand the cluster"),
+    "terrain.decree.by_ha": ("Diện tích mở rộng (ha)", "Hectares added"),
+    "terrain.decree.occupancy": ("Tỷ lệ lấp đầy", "Occupancy"),
+    "terrain.decree.unleased": ("Đất chưa cho thuê (ha)", "Unleased (ha)"),
+    "terrain.decree.note": ("Ghi chú", "Note"),
+    "terrain.decree.new": ("Được thành lập cụm mới", "New cluster allowed"),
+    "terrain.decree.expansion": ("Được mở rộng {name}", "Expansion of {name} allowed"),
+    "terrain.decree.yes": ("Có", "Yes"),
+    "terrain.decree.no": ("Không", "No"),
+    "terrain.decree.nodata": ("Chưa đủ số liệu", "No data yet"),
     "data.boundaries.help": (
         "Nhập ranh giới thật của các xã, thị trấn (trước 7/2025): mỗi đối tượng trong tệp được ghép với một trong 17 "
         "đơn vị chính thức theo mã (ma_xa) hoặc theo tên; lớp xã 2025 được dựng lại từ ranh giới này trong cùng một "

@@ -83,3 +83,13 @@ DATA_EXPORT_FORMAT = "data.export_format"
 DATA_EXPORT_CRS = "data.export_crs"
 DATA_EXPORT = "data.export"  # button that builds the export file
 DATA_DOWNLOAD = "data.download"  # download button of the built file
+# --- terrain page ---
+TERRAIN_FLASH = "terrain.flash"  # message shown once after an import or a save
+TERRAIN_UPLOAD = "terrain.upload"  # DEM file uploader
+TERRAIN_IMPORT = "terrain.import"  # button storing the uploaded DEM
+TERRAIN_MAP = "terrain.map."  # + "dem" | "sites": st_folium keys
+TERRAIN_ZONES = "terrain.zones"  # layer whose polygons get zonal statistics
+TERRAIN_THRESHOLD = "terrain.threshold"  # slope (%) the share below is given for
+TERRAIN_FORM = "terrain.form"  # the criteria form
+TERRAIN_RESULT = "terrain.result"  # the last siting result (analysis output, not data)
+TERRAIN_SAVE = "terrain.save"  # button keeping the candidate sites as a layer
