@@ -202,6 +202,41 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "chưa ghi cơ quan ban hành; hãy ghi các dòng, cách nhau bằng |, ví dụ 'ỦY BAN NHÂN DÂN|XÃ BẢO YÊN'",
         "the issuing body is empty; write its lines separated by |, e.g. 'ỦY BAN NHÂN DÂN|XÃ BẢO YÊN'",
     ),
+    # --- terrain (geo/raster.py, analysis/terrain.py, services/terrain.py) -------------------------------
+    "raster.missing": ("{source} không tồn tại hoặc không phải là tệp", "{source} does not exist or is not a file"),
+    "raster.unreadable": (
+        "{source} không phải là raster đọc được ({detail}); hãy dùng GeoTIFF hoặc lưới ASCII (.asc)",
+        "{source} is not a raster that can be read ({detail}); give a GeoTIFF or an ASCII grid (.asc)",
+    ),
+    "raster.too_large": (
+        "{source} khai báo {width} × {height} ô, vượt giới hạn {limit} ô; hãy cắt hoặc lấy mẫu lại DEM theo khu vực "
+        "cần dùng",
+        "{source} declares {width} × {height} cells, more than the limit of {limit}; clip or resample the DEM to "
+        "the area you need",
+    ),
+    "raster.truncated": (
+        "không đọc được {source} đến hết ({detail}); có lẽ tệp bị cắt cụt",
+        "{source} could not be read to the end ({detail}); the file is probably truncated",
+    ),
+    "raster.not_georeferenced": (
+        "{source} không có thông tin tọa độ (kích thước ô, gốc lưới); hãy dùng DEM đã được định vị",
+        "{source} has no georeferencing (no cell size or origin); give a georeferenced DEM",
+    ),
+    "raster.outside_vietnam": (
+        "{source} nằm ngoài lãnh thổ Việt Nam theo {crs}; hãy kiểm tra hệ tọa độ",
+        "{source} lies outside Vietnam in {crs}; check its CRS",
+    ),
+    "raster.empty": ("{source} không có giá trị độ cao nào", "{source} holds no elevation values"),
+    "raster.too_small": ("DEM cần ít nhất 3 × 3 ô để tính độ dốc", "a DEM needs at least 3 × 3 cells for a slope"),
+    "terrain.bad_units": ("đơn vị độ dốc phải là percent hoặc degrees", "slope units must be percent or degrees"),
+    "terrain.no_id_field": ("các vùng không có trường '{field}'", "the zones have no field '{field}'"),
+    "terrain.not_work_crs": ("DEM phải ở lưới EPSG:9208", "the DEM must be on an EPSG:9208 grid"),
+    "terrain.no_dem": (
+        "kho chưa có DEM; hãy nhập một DEM trước — Copernicus DEM GLO-30 (ô N22E104) hoặc DEM của tỉnh",
+        "the store holds no DEM yet; import one first — Copernicus DEM GLO-30 (tile N22E104) or the province's own",
+    ),
+    "terrain.no_raster_dir": ("kho này không lưu được raster", "this store keeps no rasters"),
+    "terrain.unknown_commune": ("không có xã nào mang mã đã cho", "no commune has the given code(s)"),
 }
 
 #: params written without grouping the thousands (they are shown beside the digits they were read from)
