@@ -115,12 +115,15 @@ class ZonalRow:
         }
 
 
-def _exact(raster: Raster, zones: gpd.GeoDataFrame, ops: list[str]) -> pd.DataFrame:
+def _exact(rasters: list[Raster], zones: gpd.GeoDataFrame, ops: list[str]) -> pd.DataFrame:
+    """The ``ops`` of every band (columns ``band_<n>_<op>``), each cell coverage computed once per polygon."""
     from exactextract import exact_extract
 
-    with open_memory(raster) as ds:
-        out = exact_extract(ds, zones, ops, output="pandas")
-    return pd.DataFrame(out)
+    with open_memory(*rasters) as ds:
+        out = pd.DataFrame(exact_extract(ds, zones, ops, output="pandas"))
+    if len(rasters) == 1:
+        out = out.rename(columns={op: f"band_1_{op}" for op in ops})
+    return out
 
 
 def zonal_stats(
@@ -148,28 +151,28 @@ def zonal_stats(
     if dem.crs.to_epsg() != 9208:
         raise InputDataError("the DEM must be on an EPSG:9208 grid", code="terrain.not_work_crs")
     slope_pct = slope_pct or slope(dem)
-    elev = _exact(dem, polys, ["min", "mean", "max", "count"])
-    slp = _exact(slope_pct, polys, ["mean"])
-    below = None
+    bands = [dem, slope_pct]
     if max_slope_pct is not None:
-        flat = slope_pct.with_data(
-            np.where(np.isfinite(slope_pct.data), (slope_pct.data <= max_slope_pct).astype("float64"), np.nan)
+        bands.append(
+            slope_pct.with_data(
+                np.where(np.isfinite(slope_pct.data), (slope_pct.data <= max_slope_pct).astype("float64"), np.nan)
+            )
         )
-        below = _exact(flat, polys, ["mean"])
+    stats = _exact(bands, polys, ["min", "mean", "max", "count"])
     area_ha = polys.geometry.area.to_numpy() / M2_PER_HA
     cell_ha = dem.cell_area_m2 / M2_PER_HA
     rows = []
     for n, pid in enumerate(ids):
-        covered = float(elev["count"].iloc[n]) * cell_ha
+        covered = float(stats["band_1_count"].iloc[n]) * cell_ha
         rows.append(
             ZonalRow(
                 id=pid,
                 area_ha=float(area_ha[n]),
-                elev_min=_num(elev["min"].iloc[n]),
-                elev_mean=_num(elev["mean"].iloc[n]),
-                elev_max=_num(elev["max"].iloc[n]),
-                slope_mean_pct=_num(slp["mean"].iloc[n]),
-                share_below_pct=None if below is None else _pct(below["mean"].iloc[n]),
+                elev_min=_num(stats["band_1_min"].iloc[n]),
+                elev_mean=_num(stats["band_1_mean"].iloc[n]),
+                elev_max=_num(stats["band_1_max"].iloc[n]),
+                slope_mean_pct=_num(stats["band_2_mean"].iloc[n]),
+                share_below_pct=None if len(bands) < 3 else _pct(stats["band_3_mean"].iloc[n]),
                 covered_pct=100.0 * covered / area_ha[n] if area_ha[n] > 0 else 0.0,
             )
         )

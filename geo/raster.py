@@ -335,14 +335,18 @@ def write_geotiff(raster: Raster, path: str | Path, *, cog: bool = True) -> Path
     return out
 
 
-def open_memory(raster: Raster):  # type: ignore[no-untyped-def]
-    """A rasterio dataset in memory holding the raster (for exactextract and other rasterio readers).
+def open_memory(raster: Raster, *more: Raster):  # type: ignore[no-untyped-def]
+    """A rasterio dataset in memory holding the raster (and ``more`` of the same grid as further bands).
 
-    Use as a context manager: ``with open_memory(r) as ds: ...``.
+    For exactextract and other rasterio readers; use as a context manager: ``with open_memory(r) as ds: ...``.
     """
     from contextlib import contextmanager
 
     from rasterio.io import MemoryFile
+
+    bands = [raster, *more]
+    if any(b.shape != raster.shape or b.transform != raster.transform for b in more):
+        raise ValueError("the bands of one dataset must share the grid")
 
     @contextmanager
     def _cm():  # type: ignore[no-untyped-def]
@@ -352,13 +356,13 @@ def open_memory(raster: Raster):  # type: ignore[no-untyped-def]
                 driver="GTiff",
                 width=cols,
                 height=rows,
-                count=1,
+                count=len(bands),
                 dtype="float64",
                 crs=raster.crs,
                 transform=raster.transform,
                 nodata=float("nan"),
             ) as dst:
-                dst.write(raster.data, 1)
+                dst.write(np.stack([b.data for b in bands]))
             with mem.open() as ds:
                 yield ds
 
