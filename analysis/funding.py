@@ -9,11 +9,16 @@ The consistency check is computed from those tables; it has no finding written i
 - every line of V whose stated amount differs from the sum of its parts' stated amounts (``parts_sum``);
 - every item stated in several places with different amounts (``amounts_differ``);
 - every item whose amount is attached to different scopes in different places (``scopes_differ``; only
-  where each place lists its scope in full, not ending in "...").
+  where each place lists its scope in full, not ending in "...");
+- every enterprise sector line of V smaller than the project costs sections II and III attach to that sector
+  (``sector_itemised``): the line cannot hold the projects the plan itself itemises in it. A line larger than
+  its itemised projects is no finding (the plan need not itemise everything; see
+  :func:`sector_reconciliation`).
 
 Each finding carries both figures, the difference, and explanations computed from the same tables: another
 stated figure equal to the difference, a sum over deeper parts that does agree, a parent line that equals
-the other figure, a separately stated cost for what one scope has and the other lacks.
+the other figure, a separately stated cost for what one scope has and the other lacks, a project without
+which a sector's projects add up to its line, another reading of a cost stated per facility.
 """
 
 from __future__ import annotations
@@ -103,8 +108,8 @@ class Finding:
     the parts (``parts_sum``) or the other statement's figure; ``difference`` = ``computed - stated``.
     """
 
-    kind: str  # "parts_sum" | "amounts_differ" | "scopes_differ"
-    subject: str  # funding-line id or item key
+    kind: str  # "parts_sum" | "amounts_differ" | "scopes_differ" | "sector_itemised"
+    subject: str  # funding-line id (parts_sum, sector_itemised) or item key
     label_vi: str
     label_en: str
     stated: float
@@ -129,6 +134,16 @@ class Finding:
                 if lang == "vi"
                 else f"{self.label_en} ({sects}): stated {f(self.stated)} bn VND, its parts sum to "
                 f"{f(self.computed)} bn VND, difference {f(self.difference)} bn VND."
+            )
+        elif self.kind == "sector_itemised":
+            head = (
+                f"{self.label_vi} ({sects}): ghi {f(self.stated)} tỷ đồng, nhưng kinh phí các dự án thuộc lĩnh vực "
+                f"này nêu tại mục II, III cộng lại {f(self.computed)} tỷ đồng (hạng mục nêu ở cả hai mục chỉ tính "
+                f"một lần), nhiều hơn {f(self.difference)} tỷ đồng."
+                if lang == "vi"
+                else f"{self.label_en} ({sects}): stated {f(self.stated)} bn VND, but the project costs sections II "
+                f"and III give in this sector sum to {f(self.computed)} bn VND (an item stated in both counted "
+                f"once), {f(self.difference)} bn VND more."
             )
         elif self.kind == "amounts_differ":
             listing = "; ".join(f"{s.section}: {f(s.amount_bn_vnd)}" for s in self.statements)
@@ -208,7 +223,8 @@ def consistency_check(lines: pd.DataFrame, costs: pd.DataFrame) -> tuple[Finding
     Returns
     -------
     tuple of Finding
-        Parts-sum findings first (in the order of the lines), then the cross-section ones by item.
+        Parts-sum findings first (in the order of the lines), then the cross-section ones by item, then the
+        sector lines smaller than their itemised projects (in the order of the lines).
     """
     statements = statements_from_frames(lines, costs)
     by_id = {s.id: s for s in statements}
@@ -267,7 +283,104 @@ def consistency_check(lines: pd.DataFrame, costs: pd.DataFrame) -> tuple[Finding
             continue
         findings += _amount_finding(item, group, statements, by_id, kids)
         findings += _scope_finding(item, group, statements)
+    findings += _sector_findings(lines, costs, statements)
     return tuple(findings)
+
+
+def _sector_findings(lines: pd.DataFrame, costs: pd.DataFrame, statements: Sequence[Statement]) -> list[Finding]:
+    """Enterprise sector lines of V smaller than the project costs of II/III in their sector."""
+    by_id = {(s.table, s.id): s for s in statements}
+    items = project_items(costs)
+    rows = {str(r["id"]): r for r in items.to_dict("records")}
+    kids = _children(lines)
+    findings: list[Finding] = []
+    for row in lines.to_dict("records"):
+        lid, sector = str(row["id"]), _text(row.get("sector"))
+        if lid in kids or not sector or _text(row.get("funding_source")) != "enterprise":
+            continue
+        parts = [by_id[("project_costs", i)] for i, r in rows.items() if _text(r.get("sector")) == sector]
+        line = by_id[("funding_lines", lid)]
+        itemised = math.fsum(p.amount_bn_vnd for p in parts)
+        if not parts or itemised <= line.amount_bn_vnd + TOLERANCE_BN:
+            continue
+        diff = itemised - line.amount_bn_vnd
+        vi: list[str] = []
+        en: list[str] = []
+        for p in parts:
+            if _close(p.amount_bn_vnd, diff):
+                vi.append(
+                    f"Nếu bỏ {p.label_vi} ({fmt_bn(p.amount_bn_vnd, 'vi')}, {p.section}) thì tổng các dự án bằng đúng "
+                    f"số ghi {fmt_bn(line.amount_bn_vnd, 'vi')}."
+                )
+                en.append(
+                    f"Without {p.label_en} ({fmt_bn(p.amount_bn_vnd, 'en')}, {p.section}) the projects sum to exactly "
+                    f"the stated {fmt_bn(line.amount_bn_vnd, 'en')}."
+                )
+        exclude = {line.id, *(p.id for p in parts)}
+        for p in parts:
+            quantity, unit_cost = _number(rows[p.id].get("quantity")), _number(rows[p.id].get("unit_cost_bn_vnd"))
+            if quantity is None or unit_cost is None or quantity <= 1:
+                continue
+            other = itemised - p.amount_bn_vnd + unit_cost
+            gap = line.amount_bn_vnd - other
+            if _close(gap, 0.0):
+                rest_vi, rest_en = ", bằng số ghi.", ", the stated figure."
+            else:
+                side_vi, side_en = ("ít", "below") if gap > 0 else ("nhiều", "above")
+                rest_vi = f", {side_vi} hơn số ghi {fmt_bn(abs(gap), 'vi')} tỷ đồng."
+                rest_en = f", {fmt_bn(abs(gap), 'en')} bn VND {side_en} the stated figure."
+            vi.append(
+                f"Nếu hiểu «{p.stated_as}» ({p.section}) là {fmt_bn(unit_cost, 'vi')} tỷ đồng cho cả "
+                f"{int(quantity)} cơ sở, không phải mỗi cơ sở, thì tổng các dự án là {fmt_bn(other, 'vi')} tỷ đồng"
+                + rest_vi
+            )
+            en.append(
+                f"Reading '{p.stated_as}' ({p.section}) as {fmt_bn(unit_cost, 'en')} bn VND for the "
+                f"{int(quantity)} facilities together rather than each, the projects sum to {fmt_bn(other, 'en')} "
+                "bn VND" + rest_en
+            )
+            # a cost of another sector equal to that gap: the line may count it here
+            for o in items.to_dict("records"):
+                oid = str(o["id"])
+                if _close(gap, 0.0) or oid in exclude or not _close(float(o["amount_bn_vnd"]), abs(gap)):
+                    continue
+                stmt = by_id[("project_costs", oid)]
+                sec = _text(o.get("sector"))
+                vi.append(
+                    f"{fmt_bn(abs(gap), 'vi')} tỷ đồng bằng đúng kinh phí {stmt.label_vi} ({stmt.section}, lĩnh vực "
+                    f"{_label(SECTOR_LABELS.get(sec, (sec, sec)), 'vi')})."
+                )
+                en.append(
+                    f"{fmt_bn(abs(gap), 'en')} bn VND is exactly the cost of {stmt.label_en} ({stmt.section}, sector "
+                    f"{_label(SECTOR_LABELS.get(sec, (sec, sec)), 'en')})."
+                )
+        findings.append(
+            Finding(
+                kind="sector_itemised",
+                subject=line.id,
+                label_vi=line.label_vi,
+                label_en=line.label_en,
+                stated=line.amount_bn_vnd,
+                computed=itemised,
+                difference=diff,
+                sections=tuple(dict.fromkeys([line.section, *(p.section for p in parts)])),
+                statements=(line, *parts),
+                explanations_vi=tuple(vi),
+                explanations_en=tuple(en),
+            )
+        )
+    return findings
+
+
+def _number(value: object) -> float | None:
+    """``value`` as a finite float, or None (None, NA, NaN, text)."""
+    if value is None or value is pd.NA or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _amount_finding(
@@ -481,10 +594,13 @@ def by_project(costs: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame:
 
 
 def sector_reconciliation(lines: pd.DataFrame, costs: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame:
-    """For information: each enterprise sector line of V beside the project costs of II/III in that sector.
+    """Each enterprise sector line of V beside the project costs of II/III in that sector.
 
-    The plan does not say which projects make up a sector line, so a gap here is not an inconsistency:
-    it shows how much of a line the plan itemises. An item stated in II and III counts once (as in III).
+    The plan does not say which projects make up a sector line, so a line larger than its itemised projects
+    is not an inconsistency: ``not_itemised_bn_vnd`` shows how much of it the plan leaves unitemised. A line
+    smaller than them cannot hold the projects the plan itself puts in the sector: ``finding`` is True, and
+    :func:`consistency_check` reports it (kind ``sector_itemised``). An item stated in II and III counts once
+    (as in III).
     """
     items = project_items(costs)
     sums = items.groupby("sector")["amount_bn_vnd"].sum()
@@ -503,10 +619,12 @@ def sector_reconciliation(lines: pd.DataFrame, costs: pd.DataFrame, *, lang: str
                 "itemised_bn_vnd": itemised,
                 "not_itemised_bn_vnd": float(row["amount_bn_vnd"]) - itemised,
                 "projects": names.get(sector, ""),
+                "finding": itemised > float(row["amount_bn_vnd"]) + TOLERANCE_BN,
             }
         )
     return pd.DataFrame(
-        rows, columns=["sector", "label", "line_bn_vnd", "itemised_bn_vnd", "not_itemised_bn_vnd", "projects"]
+        rows,
+        columns=["sector", "label", "line_bn_vnd", "itemised_bn_vnd", "not_itemised_bn_vnd", "projects", "finding"],
     )
 
 

@@ -8,12 +8,14 @@ Sources are text files reviewable in diffs (``docs/DATA.md`` describes each one)
   typed attributes, ``source`` and ``geom_quality``, and a position ``at`` that names where the feature sits:
 
   ``at: {commune: Bảo Hà}``
-      a point at that legacy commune's official centre (quality ``approximate``);
+      a point at that legacy commune's official centre: a stand-in for a site the plan does not give, which
+      can lie many kilometres away, so its quality is ``schematic``;
   ``at: {communes: [Tân Dương, Thượng Hà]}``
-      for a point layer, the midpoint of those centres (``approximate``); for a polygon layer, the union of
-      their schematic cells (``schematic``);
+      for a point layer, the midpoint of those centres (``schematic``, a stand-in too); for a polygon layer,
+      the union of their schematic cells (``schematic``);
   ``at: {lon: 104.47, lat: 22.13}``
-      an explicit EPSG:4326 position (``approximate``; say where it comes from in ``location_note``);
+      an explicit EPSG:4326 position placed from a description of the site (``approximate``, or ``schematic``
+      for a rougher one); ``location_note`` must say which description it was placed from;
   ``at: district``
       (polygon layers) the whole schematic district (``schematic``);
   no ``at``
@@ -79,9 +81,13 @@ _CELL_NOTE = (
     "schematic: Voronoi cell of the official centre point, clipped to a schematic district extent; not a legal "
     "boundary (replace with baoyen import-boundaries)"
 )
-_NEW_CELL_NOTE = (
-    "schematic: union of the schematic cells of the legacy units merged into it; the real 2025 commune also "
-    "takes in land outside the old district"
+_NEW_CELL_NOTE = "schematic: union of the schematic cells of the legacy units merged into it"
+_NEW_CELL_WHOLE = (
+    "; by the vietnamadminunits conversion these are all the units it was made of (none from another district)"
+)
+_NEW_CELL_OUTSIDE = (
+    "; the real 2025 commune also takes in {units}, outside the old district (vietnamadminunits conversion), "
+    "which this shape lacks"
 )
 
 
@@ -141,6 +147,12 @@ def _csv_float(path: Path, line: int, row: Mapping[str, str], column: str) -> fl
         raise InputDataError(
             f"`{path.name}` line {line}: column '{column}' must be a number, got {row.get(column)!r}; fix the value"
         ) from None
+
+
+def _csv_optional_float(path: Path, line: int, row: Mapping[str, str], column: str) -> float | None:
+    if not (row.get(column) or "").strip():
+        return None
+    return _csv_float(path, line, row, column)
 
 
 def read_communes(data_dir: Path) -> CommuneGeometry:
@@ -307,6 +319,26 @@ def _position(
     return Point(sum(xs) / len(xs), sum(ys) / len(ys)), idx
 
 
+def position_qualities(layer: LayerDef, at: Any) -> tuple[str, ...]:
+    """The qualities a feature placed by ``at`` may claim, the expected one first.
+
+    Only a position placed from a description of the site (an explicit ``lon``/``lat``) may be
+    ``approximate``. A commune centre, or the midpoint of several, is a stand-in for a site the plan does not
+    give, which can lie many kilometres away: ``schematic``, like every shape built from the communes' cells.
+    """
+    if layer.geometry_type != "Polygon" and isinstance(at, Mapping) and set(at) == {"lon", "lat"}:
+        return ("approximate", "schematic")
+    return ("schematic",)
+
+
+def _placement(at: Any) -> str:
+    if isinstance(at, Mapping) and set(at) == {"lon", "lat"}:
+        return "a position from 'at: {lon, lat}'"
+    if isinstance(at, Mapping) and set(at) <= {"commune", "communes"}:
+        return "a stand-in position at commune centres ('at: commune(s)')"
+    return "a position from 'at'"
+
+
 def _read_yaml_features(layer: LayerDef, data_dir: Path, geo: CommuneGeometry) -> gpd.GeoDataFrame:
     assert layer.data_file is not None
     path = data_dir / layer.data_file
@@ -322,7 +354,6 @@ def _read_yaml_features(layer: LayerDef, data_dir: Path, geo: CommuneGeometry) -
         )
     problems = _Problems(path)
     fields = {f.name: f for f in layer.fields}
-    expected_quality = "schematic" if layer.geometry_type == "Polygon" else "approximate"
     records: list[dict[str, Any]] = []
     geoms: list[BaseGeometry | None] = []
     seen: set[str] = set()
@@ -370,10 +401,15 @@ def _read_yaml_features(layer: LayerDef, data_dir: Path, geo: CommuneGeometry) -
         geom: BaseGeometry | None = None
         if "at" in feat:
             geom, idx = _position(layer, feat["at"], geo, where, problems)
+            allowed = position_qualities(layer, feat["at"])
             if quality == "unlocated":
                 problems.add(where, "an unlocated feature has no 'at'; remove it or set the quality")
-            elif quality in AUTHORED_QUALITIES and quality != expected_quality:
-                problems.add(where, f"a position from 'at' on a {layer.geometry_type} layer is '{expected_quality}'")
+            elif quality in AUTHORED_QUALITIES and quality not in allowed:
+                problems.add(where, f"{_placement(feat['at'])} on a {layer.geometry_type} layer is '{allowed[0]}'")
+            if allowed == ("approximate", "schematic") and not rec.get("location_note"):
+                problems.add(
+                    where, "an explicit lon/lat needs a 'location_note' naming the description of the site it is from"
+                )
             _fill_commune_fields(rec, fields, [geo.communes[i] for i in idx])
         elif quality in AUTHORED_QUALITIES and quality != "unlocated":
             problems.add(where, f"quality {quality!r} needs a position 'at'; without one the feature is 'unlocated'")
@@ -478,6 +514,20 @@ def _communes_2025(layer: LayerDef, data_dir: Path, geo: CommuneGeometry) -> gpd
                 f"`{NEW_FILE}` line {line}: code {code!r} is no successor in {LEGACY_FILE} or has no source; "
                 "regenerate both files with data/tools/make_communes.py"
             )
+        area = _csv_optional_float(path, line, row, "area_km2")
+        other_area = _csv_optional_float(path, line, row, "other_area_km2")
+        other_source = (row.get("other_source") or "").strip() or None
+        if area is None and other_area is None:
+            raise InputDataError(f"`{NEW_FILE}` line {line}: give 'area_km2' or 'other_area_km2' (with other_source)")
+        if other_area is not None and other_source is None:
+            raise InputDataError(
+                f"`{NEW_FILE}` line {line}: 'other_area_km2' needs 'other_source' saying why it is not the official "
+                "area"
+            )
+        outside = (row.get("outside_units") or "").strip() or None
+        note = _NEW_CELL_NOTE + (
+            _NEW_CELL_OUTSIDE.format(units=outside.replace("; ", " and ")) if outside else _NEW_CELL_WHOLE
+        )
         records.append(
             {
                 "id": f"commune2025_{code}",
@@ -486,11 +536,14 @@ def _communes_2025(layer: LayerDef, data_dir: Path, geo: CommuneGeometry) -> gpd
                 "geom_quality": "schematic",
                 "ma_xa": code,
                 "ten_xa": row["ten_xa"],
-                "area_km2": _csv_float(path, line, row, "area_km2"),
+                "area_km2": area,
+                "other_area_km2": other_area,
+                "other_source": other_source,
                 "legacy_codes": "; ".join(geo.communes[i].code for i in members),
+                "outside_units": outside,
                 "centre_lat": _csv_float(path, line, row, "centre_lat"),
                 "centre_lon": _csv_float(path, line, row, "centre_lon"),
-                "location_note": _NEW_CELL_NOTE,
+                "location_note": note,
             }
         )
         geoms.append(shapely.union_all([geo.cells[i] for i in members]))

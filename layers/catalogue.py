@@ -88,7 +88,9 @@ BUDGET = _f("budget_bn", "float", "Kinh phí dự kiến", "Planned budget", "bn
 PLAN_TARGETS = _f("plan_targets", "str", "Mục tiêu kế hoạch", "Plan targets served")
 COMMUNE_CODE = _f("commune_code", "str", "Mã xã (cũ)", "Commune code (legacy)")
 COMMUNE_NAME = _f("commune_name", "str", "Xã (cũ)", "Commune (legacy)")
-OTHER_SOURCE = _f("other_source", "str", "Nguồn khác nói", "Other source says")
+#: what a public source says where it adds to or disagrees with the plan; a key figure, so that every popup and
+#: card shows it beside the plan's own figure (typed counterparts: ``other_<field>``, e.g. ``other_capacity_mw``)
+OTHER_SOURCE = _f("other_source", "str", "Nguồn khác nói", "Other source says", key=True)
 LOCATION_NOTE = _f("location_note", "str", "Ghi chú vị trí", "Location note")
 NOTE = _f("note", "str", "Ghi chú", "Note")
 OPERATOR = _f("operator", "str", "Chủ đầu tư / đơn vị", "Operator / investor")
@@ -143,17 +145,24 @@ LAYERS: tuple[LayerDef, ...] = (
             _f("ma_xa", "str", "Mã xã", "Official code", required=True, key=True),
             _f("ten_xa", "str", "Tên xã", "Name", required=True, key=True),
             _f("area_km2", "float", "Diện tích chính thức", "Official area", "km²"),
+            # a package figure that does not fit the units it merges: kept here, not as the official area
+            _f("other_area_km2", "float", "Diện tích (nguồn khác)", "Area (other source)", "km²", key=True),
+            OTHER_SOURCE,
             _f("legacy_codes", "str", "Mã các xã cũ", "Legacy unit codes"),
+            # units from outside the old district that the vietnamadminunits conversion merges into it
+            _f("outside_units", "str", "Xã cũ ngoài huyện Bảo Yên", "Legacy units from outside Bảo Yên", key=True),
             _f("centre_lat", "float", "Vĩ độ trung tâm", "Centre latitude", "°"),
             _f("centre_lon", "float", "Kinh độ trung tâm", "Centre longitude", "°"),
             LOCATION_NOTE,
         ),
         style=Style(color="#252525", fill_opacity=0.0, weight=2.5),
         targets=_ADMIN_TARGETS,
-        description_vi="6 xã mới (sau sáp nhập 1/7/2025) phủ huyện Bảo Yên cũ: hợp các ô sơ đồ của xã cũ; xã mới "
-        "thật còn gồm đất ngoài huyện cũ.",
+        description_vi="6 xã mới (sau sáp nhập 1/7/2025) phủ huyện Bảo Yên cũ: hợp các ô sơ đồ của xã cũ. Theo "
+        "bảng chuyển đổi vietnamadminunits, chỉ xã Bảo Hà (02989) còn gồm đất ngoài huyện cũ (xã Tân Thượng, Tân An "
+        "của huyện Văn Bàn cũ); hình của xã này thiếu phần đó.",
         description_en="The 6 communes (after the 1 July 2025 merger) covering old Bảo Yên: unions of the legacy "
-        "schematic cells; the real communes also take in land outside the old district.",
+        "schematic cells. By the vietnamadminunits conversion only Bảo Hà (02989) also takes in land outside the "
+        "old district (Tân Thượng and Tân An of old Văn Bàn); its shape lacks that part.",
         data_file="communes_2025.csv",
         visible_by_default=False,
     ),
@@ -448,6 +457,10 @@ LAYERS: tuple[LayerDef, ...] = (
             _f("river", "str", "Sông", "River"),
             _f("energy_gwh_year", "float", "Điện năng", "Energy", "GWh/yr"),
             OPERATOR,
+            # public sources' figures, beside the plan's own (the plan's are the fields above)
+            _f("other_capacity_mw", "float", "Công suất (nguồn khác)", "Capacity (other source)", "MW", key=True),
+            _f("other_energy_gwh_year", "float", "Điện năng (nguồn khác)", "Energy (other source)", "GWh/yr"),
+            _f("other_status", "str", "Trạng thái (nguồn khác)", "Status (other source)", choices=STATUS_CHOICES),
             *_POINT_TAIL,
         ),
         style=Style(
@@ -586,6 +599,7 @@ USE_LABELS: dict[str, tuple[str, str]] = {
 # "status", which is fine: only the choices of the field at hand are candidates
 _CHOICE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "status": {**STATUS_LABELS, **LOT_STATUS_LABELS},
+    "other_status": STATUS_LABELS,
     "use": USE_LABELS,
     "species": SPECIES_LABELS,
 }

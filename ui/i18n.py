@@ -576,17 +576,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "targets.funding.projects": ("Kinh phí các dự án nêu tại mục II, III", "Project costs stated in II and III"),
     "targets.funding.checks": ("Đối chiếu số liệu", "Consistency of the figures"),
     "targets.funding.checks_help": (
-        "Tính từ chính các số ghi trong Kế hoạch: mỗi chỗ số tổng khác tổng các khoản con, hoặc cùng một hạng mục "
-        "được ghi số hay phạm vi khác nhau ở các mục.",
-        "Computed from the plan's own figures: every place where a total differs from the sum of its parts, or "
-        "one item is given different amounts or scopes in different sections.",
+        "Tính từ chính các số ghi trong Kế hoạch: mỗi chỗ số tổng khác tổng các khoản con, cùng một hạng mục "
+        "được ghi số hay phạm vi khác nhau ở các mục, hoặc dòng vốn một lĩnh vực ở mục V nhỏ hơn tổng các dự án "
+        "của lĩnh vực đó ở mục II/III.",
+        "Computed from the plan's own figures: every place where a total differs from the sum of its parts, one "
+        "item is given different amounts or scopes in different sections, or a sector line of V is smaller than "
+        "the projects II/III cost in that sector.",
     ),
     "targets.funding.none": ("Các số tổng và số chi tiết khớp nhau.", "Totals and parts agree."),
     "targets.funding.reconciliation": (
-        "Để tham khảo: các dòng vốn doanh nghiệp so với kinh phí các dự án cùng lĩnh vực (Kế hoạch không nói dòng "
-        "nào gồm dự án nào)",
-        "For information: the enterprise lines beside the project costs of the same sector (the plan does not say "
-        "which projects make up a line)",
+        "Các dòng vốn doanh nghiệp so với kinh phí các dự án cùng lĩnh vực (Kế hoạch không nói dòng nào gồm dự án "
+        "nào; dòng nhỏ hơn các dự án của nó là một điểm không khớp ở trên)",
+        "The enterprise lines beside the project costs of the same sector (the plan does not say which projects "
+        "make up a line; a line smaller than its projects is one of the findings above)",
     ),
     "targets.col.label": ("Khoản mục", "Line"),
     "targets.col.stated": ("Số ghi (tỷ đồng)", "Stated (bn VND)"),

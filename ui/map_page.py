@@ -186,9 +186,9 @@ def _details(ref: tuple[str, str] | None) -> None:
             label = (fdef.label_en if lang() == "en" else fdef.label_vi) if fdef else labels.get(col, col)
         if value:
             out.append((label, value))
-    if layer.targets and not (
-        "plan_targets" in frame.columns and mapkit.format_value(None, row["plan_targets"], lang())
-    ):
+    # a layer whose features name their own targets: a feature naming none serves none (CCN Cam Cọn is not
+    # target (7)); the layer's targets stand in only for layers without the field
+    if layer.targets and "plan_targets" not in frame.columns:
         out.append((tr("map.popup.targets"), ", ".join(layer.targets)))
     table = pd.DataFrame(out, columns=[tr("map.details.field"), tr("map.details.value")])
     st.table(table.set_index(tr("map.details.field")))

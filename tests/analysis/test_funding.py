@@ -35,15 +35,58 @@ def _keyed(findings) -> dict:  # type: ignore[no-untyped-def]
     return {(f.kind, f.subject): f for f in findings}
 
 
+SEVEN_FINDINGS = {
+    ("parts_sum", "enterprise"),
+    ("parts_sum", "total"),
+    ("amounts_differ", "ccn_pho_rang_infrastructure"),
+    ("scopes_differ", "ccn_pho_rang_site_clearance"),
+    ("scopes_differ", "hydropower_investment"),
+    ("sector_itemised", "enterprise_power_water"),
+    ("sector_itemised", "enterprise_agro_forestry"),
+}
+
+
 def test_finds_exactly_the_authored_inconsistencies(tables: dict) -> None:
     findings = _keyed(consistency_check(tables["funding_lines"], tables["project_costs"]))
-    assert set(findings) == {
-        ("parts_sum", "enterprise"),
-        ("parts_sum", "total"),
-        ("amounts_differ", "ccn_pho_rang_infrastructure"),
-        ("scopes_differ", "ccn_pho_rang_site_clearance"),
-        ("scopes_differ", "hydropower_investment"),
-    }
+    assert set(findings) == SEVEN_FINDINGS
+
+
+def test_power_and_water_line_is_the_projects_without_the_pho_rang_water_plant(tables: dict) -> None:
+    f = _keyed(consistency_check(tables["funding_lines"], tables["project_costs"]))[
+        ("sector_itemised", "enterprise_power_water")
+    ]
+    # 3,286 (six plants, counted once) + 757 (Phúc Long) + 20 + 15 + 100 (water plants, II.(5))
+    assert (f.stated, f.computed, f.difference) == (4158.0, 4178.0, 20.0)
+    assert {"V.4", "II.(5)", "III.3a"} == set(f.sections)
+    en, vi = f.message("en"), f.message("vi")
+    assert "stated 4,158.00 bn VND" in en and "4,178.00" in en
+    assert "Without Phố Ràng water plant expansion, 2,000 m³/day (20.00, II.(5))" in en
+    assert "exactly the stated 4,158.00" in en
+    assert "ghi 4.158,00 tỷ đồng" in vi and "Nếu bỏ Mở rộng Nhà máy nước sạch Phố Ràng" in vi
+
+
+def test_agro_forestry_line_fits_neither_reading_of_5_bn_per_facility(tables: dict) -> None:
+    f = _keyed(consistency_check(tables["funding_lines"], tables["project_costs"]))[
+        ("sector_itemised", "enterprise_agro_forestry")
+    ]
+    # 650 + 400 + 2 x 5 (essential oils, "5 tỷ đồng/cơ sở") + 5 (tea) + 5 (persimmon)
+    assert (f.stated, f.computed) == (1066.5, 1070.0)
+    assert f.difference == pytest.approx(3.5)
+    en, vi = f.message("en"), f.message("vi")
+    assert "Reading 'Dự kiến kinh phí 5 tỷ đồng/cơ sở' (III.3a) as 5.00 bn VND for the 2 facilities together" in en
+    assert "1,065.00 bn VND, 1.50 bn VND below the stated figure" in en
+    assert "1.50 bn VND is exactly the cost of Taimu" in en  # another sector's cost, computed, not asserted as cause
+    assert "5,00 tỷ đồng cho cả 2 cơ sở" in vi and "1.065,00 tỷ đồng, ít hơn số ghi 1,50 tỷ đồng" in vi
+
+
+def test_a_line_larger_than_its_projects_is_no_finding(tables: dict) -> None:
+    # mining and building materials: 1,330 stated, 6.5 itemised; the plan need not itemise everything
+    found = set(_keyed(consistency_check(tables["funding_lines"], tables["project_costs"])))
+    assert ("sector_itemised", "enterprise_mining_materials") not in found
+    lines = tables["funding_lines"].copy()
+    lines.loc[lines["id"] == "enterprise_power_water", "amount_bn_vnd"] = 4178.0
+    found = set(_keyed(consistency_check(lines, tables["project_costs"])))
+    assert ("sector_itemised", "enterprise_power_water") not in found
 
 
 def test_enterprise_lines_sum_to_6554_5(tables: dict) -> None:
@@ -133,7 +176,7 @@ def test_open_scopes_are_not_compared(tables: dict) -> None:
 
 def test_findings_frame(tables: dict) -> None:
     frame = findings_frame(consistency_check(tables["funding_lines"], tables["project_costs"]), lang="en")
-    assert len(frame) == 5
+    assert len(frame) == len(SEVEN_FINDINGS) == 7
     assert list(frame.columns[:3]) == ["kind", "subject", "label"]
     assert findings_frame([]).empty
 
@@ -162,6 +205,8 @@ def test_projects_and_reconciliation(tables: dict) -> None:
     assert rec.loc["power_water", "itemised_bn_vnd"] == 3286 + 757 + 20 + 15 + 100
     assert rec.loc["mining_materials", "itemised_bn_vnd"] == 5 + 1.5
     assert rec.loc["agro_forestry", "not_itemised_bn_vnd"] == pytest.approx(1066.5 - 1070)
+    # a line smaller than its itemised projects is a finding of the consistency check, not "for information"
+    assert rec["finding"].to_dict() == {"mining_materials": False, "agro_forestry": True, "power_water": True}
 
 
 def test_disbursements(tables: dict) -> None:

@@ -107,6 +107,8 @@ def test_budget_check_json(store: Path, capsys: pytest.CaptureFixture[str]) -> N
         ("amounts_differ", "ccn_pho_rang_infrastructure"),
         ("scopes_differ", "ccn_pho_rang_site_clearance"),
         ("scopes_differ", "hydropower_investment"),
+        ("sector_itemised", "enterprise_power_water"),
+        ("sector_itemised", "enterprise_agro_forestry"),
     }
     enterprise = found[("parts_sum", "enterprise")]
     assert (enterprise["stated_bn_vnd"], enterprise["computed_bn_vnd"], enterprise["difference_bn_vnd"]) == (
@@ -126,7 +128,7 @@ def test_budget_check_json(store: Path, capsys: pytest.CaptureFixture[str]) -> N
 def test_budget_check_text(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["budget-check", "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert "5 inconsistencies" in out and "6,554.50" in out
+    assert "7 inconsistencies" in out and "6,554.50" in out and "4,158.00" in out
 
 
 @pytest.mark.parametrize(("fmt", "period"), [("docx", "2025-H1"), ("xlsx", "2025"), ("docx", "2021-2025")])

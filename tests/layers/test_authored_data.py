@@ -13,13 +13,21 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point
 
 from geo.crs import area_ha
 from geo.errors import InputDataError
-from layers.authored import AUTHORED_QUALITIES, DISTRICT_BUFFER_M, load_all, load_layer, schematic_cells
+from layers.authored import (
+    AUTHORED_QUALITIES,
+    DISTRICT_BUFFER_M,
+    load_all,
+    load_layer,
+    position_qualities,
+    schematic_cells,
+)
 from layers.catalogue import CATALOGUE
 from layers.model import GEOM_QUALITIES
 from layers.settings import DATA_DIR
@@ -81,7 +89,6 @@ def test_hydropower(frames):
     by_id = _by_id(hydro)
     assert by_id.loc["hydro_bao_ha", "capacity_mw"] == 75
     assert "40 MW" in by_id.loc["hydro_bao_ha", "other_source"]
-    assert by_id.loc["hydro_vinh_ha", "capacity_mw"] == 21
     assert "http" in by_id.loc["hydro_vinh_ha", "source"]
     assert by_id.loc["hydro_phuc_long", "budget_bn"] == 757
     assert by_id.loc["hydro_phuc_long", "target_year"] == 2021
@@ -216,7 +223,10 @@ def test_communes_match_package(frames):
     new_frame = frames["communes_2025"].set_index("ma_xa")
     assert set(new_frame.index) == NEW_CODES
     for code, km2 in new.items():
-        assert new_frame.loc[code, "area_km2"] == km2
+        # the package's figure is the official area, or, where it does not fit the units merged (Xuân Hòa),
+        # what another source says
+        shown = new_frame.loc[code, "area_km2"]
+        assert shown == km2 if code != "02962" else new_frame.loc[code, "other_area_km2"] == km2
 
 
 def test_schematic_cells(frames):
@@ -241,6 +251,66 @@ def test_communes_2025_are_unions(frames):
         assert new.loc[code, "legacy_codes"].split("; ") == sorted(group["ma_xa"])
         assert new.geometry[code].symmetric_difference(group.union_all()).area < 1.0
     assert area_ha(new).sum() == pytest.approx(area_ha(legacy).sum(), rel=1e-9)
+
+
+def test_xuan_hoa_area_conflict_is_shown_not_used(frames):
+    """306.0 km² does not fit Xuân Hòa + Tân Dương (~106-108 km²): kept as another source's figure."""
+    new = frames["communes_2025"].set_index("ma_xa")
+    xuan_hoa = new.loc["02962"]
+    assert pd.isna(xuan_hoa["area_km2"])  # not shown as the official area
+    assert xuan_hoa["other_area_km2"] == 306.0
+    assert "306.0" in xuan_hoa["other_source"] and "106.1" in xuan_hoa["other_source"]
+    assert xuan_hoa["legacy_codes"] == "02962; 02965"
+    others = new.drop(index="02962")
+    assert others["area_km2"].notna().all() and others["other_area_km2"].isna().all()
+    assert others["other_source"].isna().all()
+
+
+@pytest.mark.shared_data
+def test_xuan_hoa_legacy_units_sum_to_about_106_km2(frames, shared_data):
+    real = gpd.read_file(shared_data / "bao_yen_communes_2020.geojson").set_index("ma_xa")
+    stated_km2 = real.loc[["02962", "02965"], "dien_tich_ha_2009"].sum() / 100
+    measured_km2 = real.loc[["02962", "02965"]].to_crs("EPSG:9208").area.sum() / 1e6
+    assert round(stated_km2, 1) == 106.1 and 106 < measured_km2 < 109
+    assert frames["communes_2025"].set_index("ma_xa").loc["02962", "other_area_km2"] > 2.5 * measured_km2
+
+
+def test_only_bao_ha_takes_in_units_from_outside_the_old_district(frames):
+    """By the package's conversion only Bảo Hà (02989) takes in units of another district (old Văn Bàn)."""
+    import json
+
+    import vietnamadminunits
+
+    conv = json.loads(
+        (Path(vietnamadminunits.__file__).parent / "data" / "converter_2025.json").read_text(encoding="utf-8")
+    )
+    merged = conv["DICT_PROVINCE_WARD_NO_DIVIDED"]["tinhlaocai"]
+    new = frames["communes_2025"].set_index("ma_xa")
+    keys = {"02947": "xabaoyen", "02953": "xanghiado", "02962": "xaxuanhoa"}
+    keys |= {"02968": "xathuongha", "02989": "xabaoha", "02998": "xaphuckhanh"}
+    for code, key in keys.items():
+        outside = [m for m in merged[key] if not m.startswith("tinhlaocai_huyenbaoyen_")]
+        recorded = new.loc[code, "outside_units"]
+        if code == "02989":
+            assert sorted(outside) == ["tinhlaocai_huyenvanban_xatanan", "tinhlaocai_huyenvanban_xatanthuong"]
+            assert recorded == "03070 Tân Thượng (Văn Bàn); 03079 Tân An (Văn Bàn)"
+            assert "Tân Thượng" in new.loc[code, "location_note"] and "lacks" in new.loc[code, "location_note"]
+        else:
+            assert outside == [] and pd.isna(recorded), code
+            assert "outside" not in new.loc[code, "location_note"], code
+            assert "none from another district" in new.loc[code, "location_note"], code
+
+
+def test_rebuilt_2025_units_say_outside_land_only_where_there_is_some(frames):
+    from layers.successors import INSIDE_NOTE, WHOLE_NOTE, rebuild_2025
+
+    rebuilt = rebuild_2025(frames["communes_legacy"], frames["communes_2025"]).set_index("ma_xa")
+    notes = rebuilt["location_note"]
+    assert notes["02989"].startswith(INSIDE_NOTE.split(" / ")[0]) and "03070 Tân Thượng (Văn Bàn)" in notes["02989"]
+    assert (notes.drop(index="02989") == WHOLE_NOTE).all()
+    # a frame that does not say which communes took in outside units keeps the cautious note
+    unknown = rebuild_2025(frames["communes_legacy"], frames["communes_2025"].drop(columns="outside_units"))
+    assert (unknown["location_note"] == INSIDE_NOTE).all()
 
 
 def test_district_zones_cover_district(frames):
@@ -286,11 +356,12 @@ def test_every_feature_has_provenance(frames):
         located = frame.geometry[~unlocated]
         assert located.notna().all() and not located.is_empty.any(), layer_id
         assert located.is_valid.all(), layer_id
-        # schematic shapes are polygons; approximate positions are points
+        # approximate positions are points; schematic ones are shapes built from the communes' cells, or points
+        # standing in at commune centres
         quality = frame.loc[~unlocated, "geom_quality"]
         kinds = located.geom_type
         assert (kinds[quality == "approximate"] == "Point").all()
-        assert kinds[quality == "schematic"].isin(["Polygon", "MultiPolygon"]).all()
+        assert kinds[quality == "schematic"].isin(["Polygon", "MultiPolygon", "Point"]).all()
 
 
 def test_sources_are_seed_sections_or_urls(frames):
@@ -315,6 +386,99 @@ def test_unlocated_entities(frames):
     }
     unlocated = {fid for f in frames.values() for fid in f.loc[f["geom_quality"] == "unlocated", "id"]}
     assert unlocated == expected_unlocated
+
+
+POINT_YAML_LAYERS = [
+    layer for layer in CATALOGUE if layer.geometry_type == "Point" and (layer.data_file or "").endswith(".yaml")
+]
+
+
+@pytest.mark.parametrize("layer", POINT_YAML_LAYERS, ids=lambda layer: layer.id)
+def test_stand_in_positions_are_schematic(frames, layer):
+    """A point at a commune centre (or a midpoint of centres) stands in for a site: schematic, never approximate.
+
+    Only a position placed from a description of the site (explicit lon/lat with a location note) may be
+    approximate.
+    """
+    doc = yaml.safe_load((DATA_DIR / layer.data_file).read_text(encoding="utf-8"))
+    frame = _by_id(frames[layer.id])
+    for feat in doc["features"]:
+        at = feat.get("at")
+        quality = frame.loc[feat["id"], "geom_quality"]
+        if at is None:
+            assert quality == "unlocated", feat["id"]
+        elif set(at) <= {"commune", "communes"}:
+            assert quality == "schematic", feat["id"]
+            assert "schematic" in frame.loc[feat["id"], "location_note"], feat["id"]
+        else:
+            assert set(at) == {"lon", "lat"}
+            assert quality in ("approximate", "schematic"), feat["id"]
+            assert frame.loc[feat["id"], "location_note"], feat["id"]
+        assert quality in (position_qualities(layer, at) if at is not None else ("unlocated",))
+
+
+def test_twenty_three_stand_ins_and_one_described_site(frames):
+    points = pd.concat([frames[layer.id] for layer in POINT_YAML_LAYERS], ignore_index=True)
+    assert (points["geom_quality"] == "schematic").sum() == 23
+    assert points.loc[points["geom_quality"] == "approximate", "id"].tolist() == ["proc_mdf_bao_yen"]
+    hydro = _by_id(frames["hydropower"])
+    assert hydro.loc["hydro_bao_ha", "geom_quality"] == "schematic"
+    assert {hydro.loc[f"hydro_tan_tien_{n}", "geom_quality"] for n in (1, 2, 3)} == {"schematic"}
+
+
+@pytest.mark.shared_data
+def test_bao_ha_stand_in_is_kilometres_from_the_red_river(frames, shared_data):
+    rivers = gpd.read_file(shared_data / "rivers_red_da_ne10m.geojson").to_crs("EPSG:9208")
+    bao_ha = _by_id(frames["hydropower"]).loc["hydro_bao_ha"]
+    assert rivers.distance(bao_ha.geometry).min() > 2_000  # a Red River plant: the point is no site
+    assert bao_ha["geom_quality"] == "schematic"
+
+
+def test_explicit_position_needs_its_description(data_copy):
+    path = data_copy / "processing_plants.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    mdf = next(f for f in doc["features"] if f["id"] == "proc_mdf_bao_yen")
+    del mdf["location_note"]
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(InputDataError, match=r"proc_mdf_bao_yen.*explicit lon/lat needs a 'location_note'"):
+        load_layer(CATALOGUE.get("processing_plants"), data_copy)
+
+
+def test_target_7_is_cluster_pho_rang_only(frames):
+    """Target (7) of the seed is about CCN Phố Ràng; the proposed CCN Bảo Hà and Cam Cọn serve no numbered target."""
+    text = _seed_text()
+    seven = text[text.index("(7) ") : text.index("(8) ")]
+    assert "Phố Ràng" in seven and "Bảo Hà" not in seven and "Cam Cọn" not in seven
+    linked = {
+        fid
+        for frame in frames.values()
+        if "plan_targets" in frame.columns
+        for fid, targets in zip(frame["id"], frame["plan_targets"], strict=True)
+        if isinstance(targets, str) and "7" in [t.strip() for t in re.split(r"[,;]", targets)]
+    }
+    assert linked == {"ccn_pho_rang"}
+    clusters = _by_id(frames["clusters"])
+    assert clusters.loc[["ccn_bao_ha", "ccn_cam_con"], "plan_targets"].isna().all()
+
+
+def test_public_figures_are_other_sources_beside_the_plan(frames):
+    """A public source's figure never sits in a field meant for the plan's own."""
+    hydro = _by_id(frames["hydropower"])
+    vinh_ha = hydro.loc["hydro_vinh_ha"]
+    assert pd.isna(vinh_ha["capacity_mw"]) and pd.isna(vinh_ha["energy_gwh_year"])  # the plan gives none
+    assert (vinh_ha["other_capacity_mw"], vinh_ha["other_energy_gwh_year"]) == (21, 89.07)
+    assert "vietmylube.com.vn" in vinh_ha["other_source"] and "dantri.com.vn" in vinh_ha["other_source"]
+    bao_ha = hydro.loc["hydro_bao_ha"]
+    assert (bao_ha["capacity_mw"], bao_ha["other_capacity_mw"]) == (75, 40)
+    phuc_long = hydro.loc["hydro_phuc_long"]
+    assert (phuc_long["status"], phuc_long["other_status"]) == ("under_construction", "operating")
+    assert "1/7/2025" in phuc_long["other_source"] and "kenh14.vn" in phuc_long["other_source"]
+    # every other_* figure comes with the words of its source
+    for layer_id, frame in frames.items():
+        figures = [c for c in frame.columns if c.startswith("other_") and c != "other_source"]
+        for c in figures:
+            has = frame[c].notna()
+            assert frame.loc[has, "other_source"].notna().all(), (layer_id, c)
 
 
 def test_shared_commune_centres_not_jittered(frames):
@@ -404,9 +568,20 @@ def _edit(path: Path, old: str, new: str) -> None:
         ("    target_year: 2021\n", "    target_year: '2021'\n", r"'target_year' must be a whole number"),
         ("    status: under_construction\n", "    status: demolished\n", r"'status' is 'demolished', not one of"),
         (
-            "    geom_quality: approximate\n    at: {commune: Bảo Hà}\n",
+            "    geom_quality: schematic\n    at: {commune: Bảo Hà}\n",
             "    geom_quality: surveyed\n    at: {commune: Bảo Hà}\n",
             r"hydro_bao_ha.*'surveyed' is not allowed",
+        ),
+        # a commune centre stands in for the site: it may not claim to be approximate
+        (
+            "    geom_quality: schematic\n    at: {commune: Bảo Hà}\n",
+            "    geom_quality: approximate\n    at: {commune: Bảo Hà}\n",
+            r"hydro_bao_ha.*stand-in position at commune centres.*is 'schematic'",
+        ),
+        (
+            "    geom_quality: schematic\n    at: {communes: [Tân Dương, Thượng Hà]}\n",
+            "    geom_quality: approximate\n    at: {communes: [Tân Dương, Thượng Hà]}\n",
+            r"hydro_vinh_ha.*stand-in position at commune centres.*is 'schematic'",
         ),
         ("    geom_quality: unlocated\n", "    geom_quality: unlocated\n    at: {commune: Bảo Hà}\n", r"unlocated"),
         ("    at: {commune: Bảo Hà}\n", "", r"needs a position 'at'"),

@@ -153,3 +153,27 @@ def test_normalise_choice_accepts_vietnamese():
     assert set(STATUS_CHOICES) == set(status.choices or ())
     species = CATALOGUE.get("material_zones_plan").field("species")
     assert normalise_choice(species, "Hồng không hạt") == "hong_khong_hat"
+
+
+def test_other_sources_are_key_figures_beside_the_plans():
+    """What a public source says shows wherever the plan's figure does (popups and cards show key fields)."""
+    for layer in LAYERS:
+        for f in layer.fields:
+            if f.name == "other_source":
+                assert f.key, layer.id
+    hydro = CATALOGUE.get("hydropower")
+    assert hydro.field("capacity_mw").key and hydro.field("other_capacity_mw").key
+    assert hydro.field("other_capacity_mw").unit == hydro.field("capacity_mw").unit == "MW"
+    assert hydro.field("other_status").choices == hydro.field("status").choices
+    assert normalise_choice(hydro.field("other_status"), "Đang hoạt động") == "operating"
+    units = CATALOGUE.get("communes_2025")
+    assert {"other_area_km2", "other_source", "outside_units"} <= set(units.field_names)
+    assert units.field("other_area_km2").key
+
+
+def test_only_bao_ha_is_said_to_take_in_land_outside_the_old_district():
+    layer = CATALOGUE.get("communes_2025")
+    for text in (layer.description_vi, layer.description_en):
+        assert "02989" in text and "Văn Bàn" in text
+    assert "the real communes also take in" not in layer.description_en
+    assert "only Bảo Hà" in layer.description_en and "chỉ xã Bảo Hà" in layer.description_vi

@@ -43,8 +43,9 @@ def test_cards_statuses_deadline_and_checks(store_path: Path) -> None:
     text = _markdown(at)
     assert "(7) Hạ tầng CCN Phố Ràng" in text and "training Đào tạo khoảng 2.000 lao động" in text
     warnings = [w.value for w in at.warning]
-    assert len(warnings) == 5
+    assert len(warnings) == 7  # the seven findings of analysis.funding.consistency_check
     assert any("5.224,50" in w and "6.554,50" in w for w in warnings)
+    assert any("4.158,00" in w and "4.178,00" in w for w in warnings)  # power and water, V.4 against II/III
 
 
 def test_recording_an_actual_updates_the_card(store_path: Path) -> None:
