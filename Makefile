@@ -6,6 +6,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
+# the app listens on this machine only; an office server sets ADDRESS=0.0.0.0 once logins are in place
+ADDRESS ?= 127.0.0.1
+# one upload limit for the app and for Streamlit's own upload check (which refuses before buffering a file)
+UPLOAD_MB ?= $(or $(BAOYEN_UPLOAD_MB),200)
 STAMP  := $(VENV)/.installed
 UV_VERSION := 0.13.8
 
@@ -38,7 +42,8 @@ store: setup
 	$(BIN)/baoyen init
 
 run: store
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	BAOYEN_UPLOAD_MB=$(UPLOAD_MB) $(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS) \
+		--server.maxUploadSize $(UPLOAD_MB) --server.headless true --browser.gatherUsageStats false
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -23,7 +23,6 @@ from analysis.occupancy import (
 )
 from geo.numbers import format_area_ha, format_pct
 
-
 #: why a cluster has no occupancy yet, by key: (Vietnamese, English)
 NO_DATA = {
     "no_boundary": ("chưa có ranh giới cụm", "no boundary yet"),

@@ -22,6 +22,7 @@ from layers.settings import Settings
 #: the modules whose commands make up ``baoyen``, in the order ``--help`` lists them
 COMMAND_MODULES = (
     "cli.store_cmds",
+    "cli.migrate_cmds",
     "cli.io_cmds",
     "cli.cluster_cmds",
     "cli.material_cmds",

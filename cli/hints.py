@@ -45,12 +45,32 @@ def _source_layer(params: Mapping[str, object], command: str | None) -> tuple[st
 _CLUSTER = _fixed("chọn cụm bằng --cluster-id ID", "choose the cluster with --cluster-id ID")
 _STORE_PATH = _fixed("dùng --store PATH khác", "give another --store PATH")
 _INIT = _fixed("chạy `baoyen init` để cập nhật kho", "run `baoyen init` to update the store")
+_OUTPUT = _fixed("chọn tệp khác bằng -o PATH", "choose another file with -o PATH")
+
+
+def _store_url(params: Mapping[str, object], command: str | None) -> tuple[str, str]:
+    """A PostGIS store's URL: given with --from/--to to ``migrate``, with --store (or BAOYEN_STORE) elsewhere."""
+    if command == "migrate":
+        return "kiểm tra URL cho bằng --from/--to", "check the URL given with --from/--to"
+    return (
+        "kiểm tra URL cho bằng --store hoặc BAOYEN_STORE, dạng postgresql://người_dùng@máy_chủ:cổng/cơ_sở_dữ_liệu",
+        "check the URL given with --store or BAOYEN_STORE, as postgresql://user@host:port/database",
+    )
+
 
 HINTS: dict[str, _Hint] = {
     "crs.missing": _crs,
     "crs.no_coordinates": _crs,
     "crs.undetermined": _crs,
     "crs.not_degrees": _fixed("dùng --crs với mã EPSG đúng của dữ liệu", "give --crs with the data's EPSG code"),
+    # --crs applies only to a file that declares no CRS; a wrong declaration is replaced with --override-crs
+    "crs.outside_vietnam": _fixed(
+        "nếu tệp khai báo sai hệ tọa độ, dùng --override-crs EPSG:9208 (hoặc mã đúng); nếu không, kiểm tra --crs",
+        "if the file declares the wrong CRS, give --override-crs EPSG:9208 (or the right code); else check --crs",
+    ),
+    "crs.not_convertible": _fixed(
+        "dùng --override-crs với mã EPSG đúng của dữ liệu", "give --override-crs with the data's EPSG code"
+    ),
     "source.several_layers": _source_layer,
     "source.several_sheets": _source_layer,
     "source.several_files": _source_layer,
@@ -66,6 +86,28 @@ HINTS: dict[str, _Hint] = {
     ),
     "store.table_missing": _INIT,
     "store.table_columns": _INIT,
+    "store.other_database": _STORE_PATH,
+    "store.damaged": _STORE_PATH,
+    "store.cannot_open": _STORE_PATH,
+    "store.read_only": _fixed(
+        "dùng --store PATH trỏ tới một bản sao ghi được", "give --store PATH of a copy that can be written"
+    ),
+    "store.locked": _fixed("chạy lại lệnh sau ít phút", "run the command again in a moment"),
+    "store.pg_connect": _store_url,
+    "store.pg_bad_url": _store_url,
+    "store.pg_bad_schema": _store_url,
+    "store.pg_schema_in_use": _store_url,
+    "migrate.target_not_empty": _fixed("chọn một kho đích trống bằng --to", "give an empty target store with --to"),
+    "migrate.same_store": _fixed("chọn kho đích khác bằng --to", "give another target store with --to"),
+    "migrate.crs_differs": _fixed("chọn kho đích khác bằng --to", "give another target store with --to"),
+    "export.no_folder": _OUTPUT,
+    "export.onto_store": _OUTPUT,
+    "export.is_directory": _OUTPUT,
+    "export.not_a_file": _OUTPUT,
+    "export.name_too_long": _OUTPUT,
+    "export.disk_full": _OUTPUT,
+    "export.no_permission": _OUTPUT,
+    "export.cannot_write": _OUTPUT,
     "funding.unknown_line": _fixed(
         "xem các mã trong `baoyen budget-check --json`", "see `baoyen budget-check --json` for the ids"
     ),

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +20,33 @@ from services.boundaries import boundary_versions, import_boundaries
 from services.data import current_version, export, import_preview, validate_file
 from services.inputs import CrsChoice
 
-IMPORT_QUALITIES = ("surveyed", "digitised", "approximate", "schematic")
+#: what a planner may say of an imported file's geometry; "unknown" (the default) until they say
+IMPORT_QUALITIES = ("unknown", "surveyed", "digitised", "approximate", "schematic")
 
 
 def io_status(exc: PlanError) -> int:
     """Exit status of a refused file: 2 unreadable or unsafe, 1 a problem that blocks an import."""
     return 2 if isinstance(exc, (UnsafeInputError, DataSourceError)) else 1
+
+
+@contextlib.contextmanager
+def quiet_warnings() -> Iterator[list[str]]:
+    """Collect the Python warnings of reading a file as lines for the report, so none reaches the terminal.
+
+    The reader keeps its own in the read report; this catches what the mapping and reprojection after it
+    raise. The lines are shown as warnings of a successful run (and in its JSON); a refusal shows only its
+    one line.
+    """
+    lines: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield lines
+        finally:
+            for w in caught:
+                text = " ".join(str(w.message).split())
+                if text not in lines:
+                    lines.append(text)
 
 
 def crs_choice(ctx: Ctx) -> CrsChoice:
@@ -127,9 +151,16 @@ def _validate(ctx: Ctx) -> int:
         return 1
     try:
         choice = crs_choice(ctx)
-        preview = validate_file(
-            path, target=args.target, crs=choice, source_layer=args.layer, mapping=mapping, limits=ctx.settings.limits
-        )
+        with quiet_warnings() as caught:
+            preview = validate_file(
+                path,
+                target=args.target,
+                crs=choice,
+                source_layer=args.layer,
+                mapping=mapping,
+                limits=ctx.settings.limits,
+            )
+        preview.warnings.extend(w for w in caught if w not in preview.warnings)
     except PlanError as exc:
         status = io_status(exc)
         text = describe_error(exc, ctx.lang, command="validate")
@@ -204,10 +235,14 @@ def _configure_import(p: argparse.ArgumentParser, lang: str) -> None:
     _add_map(p, lang)
     p.add_argument(
         "--quality",
-        default="digitised",
+        default="unknown",
         choices=list(IMPORT_QUALITIES),
         help=h(
-            lang, "chất lượng hình học (mặc định: digitised)", "geometry quality of the features (default: digitised)"
+            lang,
+            "chất lượng hình học: surveyed (đo đạc), digitised (số hóa), approximate, schematic; "
+            "mặc định: unknown (chưa rõ) cho tới khi bạn chọn",
+            "geometry quality of the features: surveyed, digitised, approximate, schematic; "
+            "default: unknown until you say",
         ),
     )
     p.add_argument(
@@ -233,21 +268,24 @@ def _configure_import(p: argparse.ArgumentParser, lang: str) -> None:
     configure=_configure_import,
 )
 def _import(ctx: Ctx) -> int:
+    # a refusal is one line on the terminal, whatever went wrong; the details are `baoyen validate`'s
     args = ctx.args
     path = Path(args.path)
-    choice = crs_choice(ctx)
     try:
-        preview = validate_file(
-            path,
-            target=args.layer,
-            crs=choice,
-            source_layer=args.source_layer,
-            mapping=mapping_option(ctx, args.map),
-            geom_quality=args.quality,
-            limits=ctx.settings.limits,
-        )
+        choice = crs_choice(ctx)
+        with quiet_warnings() as caught:
+            preview = validate_file(
+                path,
+                target=args.layer,
+                crs=choice,
+                source_layer=args.source_layer,
+                mapping=mapping_option(ctx, args.map),
+                geom_quality=args.quality,
+                limits=ctx.settings.limits,
+            )
     except PlanError as exc:
         raise CommandFailed(describe_error(exc, ctx.lang, command="import"), io_status(exc)) from exc
+    preview.warnings.extend(w for w in caught if w not in preview.warnings)
     kept = kept_crs_warning(ctx, preview.read, choice)
     if kept:
         preview.warnings.append(kept)

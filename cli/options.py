@@ -18,11 +18,13 @@ def add_store(p: argparse.ArgumentParser, lang: str) -> None:
     """``--store PATH``: the store to use."""
     p.add_argument(
         "--store",
-        metavar="PATH",
+        metavar="PATH|URL",
         help=h(
             lang,
-            "kho dữ liệu GeoPackage (mặc định: $BAOYEN_STORE hoặc ~/.local/share/baoyen/baoyen.gpkg)",
-            "GeoPackage store (default: $BAOYEN_STORE or ~/.local/share/baoyen/baoyen.gpkg)",
+            "kho dữ liệu: tệp GeoPackage hoặc postgresql://… (mặc định: $BAOYEN_STORE hoặc "
+            "~/.local/share/baoyen/baoyen.gpkg); mật khẩu để trong ~/.pgpass, không ghi vào URL",
+            "the store: a GeoPackage file or postgresql://… (default: $BAOYEN_STORE or "
+            "~/.local/share/baoyen/baoyen.gpkg); keep the password in ~/.pgpass, not in the URL",
         ),
     )
 

@@ -44,9 +44,10 @@ def _init(ctx: Ctx) -> int:
     configure=add_json,
 )
 def _layers(ctx: Ctx) -> int:
-    listing = list_layers(ctx.store(), lang=ctx.lang)
-    if ctx.args.json:
-        emit_json({"store": str(ctx.settings.store_path), **listing.to_dict()})
+    store = ctx.store()
+    listing = list_layers(store, lang=ctx.lang)
+    if ctx.args.json:  # the file, or the database URL without its password
+        emit_json({"store": store.location, **listing.to_dict()})
         return 0
     print_table(
         [

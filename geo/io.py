@@ -8,11 +8,21 @@ geometries, mixed types, duplicate ids, errors that block an import, warnings, G
 
 It never assumes a CRS: a file without one raises :class:`MissingCRSError` (a :class:`CRSError`) unless
 the caller gives ``crs``, and the error carries a guess from the coordinate ranges (:func:`guess_crs`) with
-its reason, for the UI to offer. Data far outside Lào Cai gets a "CRS probably wrong" warning.
+its reason, for the UI to offer. Data that lies outside Vietnam in the CRS it is read with (declared,
+assumed or overridden) is refused (``crs.outside_vietnam``); data in Vietnam but far outside Lào Cai gets a
+"CRS probably wrong" warning.
+
+Nothing unreadable passes as "no geometry": a geometry GDAL returns that cannot be decoded (an unclosed
+ring) is an error of the report, and GeoJSON coordinates that are not numbers ("104.47") are refused.
+Every read is bounded by :class:`~geo.limits.Limits` (features, text length, time), checked before the data
+is buffered wherever the format allows; a GeoPackage's views are never read as layers.
 
 Errors are one line naming the file, the problem and the fix: :class:`UnsafeInputError` (hostile or
 broken), :class:`DataSourceError` (unreadable), :class:`InputDataError` (wrong content),
-:class:`CRSError`. GDAL's messages are captured into the report, never printed.
+:class:`CRSError`. GDAL's messages and Python's warnings are captured into the report, never printed.
+
+A shapefile written by :func:`write_vector` carries ``<name>.fieldnames.json`` with the full field names its
+.dbf had to cut to 10 characters; :func:`read_vector` reads them back.
 """
 
 from __future__ import annotations
@@ -40,7 +50,7 @@ from pyproj import CRS
 from geo.crs import crs_label, get_crs
 from geo.encoding import ENCODING_LABELS, TextRepair, codec_from_cpg, decode_columns, repair_legacy_text
 from geo.errors import CRSError, DataSourceError, InputDataError, UnsafeInputError
-from geo.limits import Limits
+from geo.limits import Deadline, Limits, text_too_long, too_many_features
 from geo.safety import (
     check_dgn,
     check_dxf,
@@ -54,6 +64,9 @@ from geo.safety import (
     coordinate_problems,
     extract_zip,
     file_label,
+    geojson_coordinate_problem,
+    gpkg_rows,
+    gpkg_views,
     inspect_zip,
     require_kind,
     sniff,
@@ -66,6 +79,8 @@ from geo.validate import (
     duplicate_ids,
     guess_crs,
     id_field_of,
+    outside_vietnam,
+    outside_vietnam_error,
     region_warning,
 )
 
@@ -128,6 +143,8 @@ class ReadReport:
     mixed_types: bool = False
     geometry_types: dict[str, int] = field(default_factory=dict)
     duplicate_ids: list[Any] = field(default_factory=list)
+    #: features whose geometry is in the file but cannot be decoded (an unclosed ring ...); they are errors
+    unreadable_geometries: int = 0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     gdal_messages: list[str] = field(default_factory=list)
@@ -179,23 +196,58 @@ class MissingCRSError(CRSError):
 
 
 @contextlib.contextmanager
-def _capture_gdal(report: ReadReport | None, sink: list[str] | None = None) -> Iterator[None]:
+def _capture_gdal(
+    report: ReadReport | None,
+    sink: list[str] | None = None,
+    *,
+    invalid: list[str] | None = None,
+    name: str = "",
+) -> Iterator[None]:
     """Collect GDAL's messages (pyogrio turns them into RuntimeWarnings) into the report.
 
-    Other warnings are emitted again unchanged, so nothing unrelated is hidden.
+    With a ``report`` (reading), every other warning is collected too, never shown: shapely's "Invalid
+    WKB" notices (a geometry GDAL returned that cannot be decoded) go to ``invalid``, anything else to the
+    report's warnings. Without one (writing), other warnings are emitted again unchanged.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         yield
     for w in caught:
+        msg = " ".join(str(w.message).split())
         if issubclass(w.category, RuntimeWarning) and "pyogrio" in (w.filename or ""):
-            msg = " ".join(str(w.message).split())
             if report is not None:
                 report.gdal_messages.append(msg)
             if sink is not None:
                 sink.append(msg)
-        else:
+        elif report is None:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+        elif invalid is not None and msg.startswith("Invalid WKB"):
+            invalid.append(msg)
+        else:
+            _note(report, name, msg)
+
+
+def _note(report: ReadReport, name: str, msg: str) -> None:
+    """A Python warning raised while reading, kept in the report once instead of reaching a terminal."""
+    text = f"{name}: while reading: {msg}" if name else f"while reading: {msg}"
+    if text not in report.warnings:
+        report.warnings.append(text)
+
+
+@contextlib.contextmanager
+def _quiet(report: ReadReport, name: str) -> Iterator[None]:
+    """Keep every warning a read raises in its report (pandas, shapely on NaN input, pyproj, GDAL)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        finally:
+            for w in caught:
+                msg = " ".join(str(w.message).split())
+                if issubclass(w.category, RuntimeWarning) and "pyogrio" in (w.filename or ""):
+                    report.gdal_messages.append(msg)
+                else:
+                    _note(report, name, msg)
 
 
 _PYOGRIO_ERRORS: tuple[type[BaseException], ...] = (
@@ -235,9 +287,11 @@ def read_vector(
         source holds several; without it such a source is refused with the list of its layers.
     crs
         The CRS of the coordinates ("EPSG:9208", 9208, ...). Needed when the file declares none;
-        when the file declares one, ``crs`` overrides it (with a warning).
+        when the file declares one, ``crs`` overrides it (with a warning). Either way, data that then
+        lies wholly outside Vietnam is refused (:class:`CRSError`, code ``crs.outside_vietnam``).
     limits
-        Limits for untrusted input (:class:`geo.limits.Limits`).
+        Limits for untrusted input (:class:`geo.limits.Limits`): sizes, members, features, text length and
+        the time the read may take; each is checked before the data is buffered wherever the format allows.
     label
         Name of the file in messages (defaults to the file name; the UI passes the upload's name).
 
@@ -254,37 +308,86 @@ def read_vector(
         Content that cannot be used (unknown format, several layers without ``layer``, no coordinates).
     MissingCRSError
         No CRS in the file and none given; carries ``guess`` and ``reason``.
+    CRSError
+        The data lies outside Vietnam in the CRS it was read with (``crs.outside_vietnam``).
+
+    Notes
+    -----
+    Nothing is printed: GDAL's messages go to ``gdal_messages`` and every Python warning raised while
+    reading (shapely on NaN input, pandas, pyproj) to the report's ``warnings``.
     """
     limits = limits or Limits()
+    deadline = limits.deadline()
     p = Path(path)
     name = label or file_label(p)
     report = ReadReport(path=str(p))
-    check_size(p, limits, label=name)
-    kind = sniff(p)
-    if kind == "zip":
-        listing = inspect_zip(p, limits, label=name)
-        members = set(listing.members)
-        if "[Content_Types].xml" in members and any(m.startswith("xl/") for m in members):
-            return _read_any(p, "xlsx", layer=layer, crs=crs, limits=limits, name=name, report=report)
-        with extract_zip(p, limits, label=name) as tmp:
-            return _read_archive(tmp, layer=layer, crs=crs, limits=limits, name=name, report=report)
-    return _read_any(p, kind, layer=layer, crs=crs, limits=limits, name=name, report=report)
+    with _quiet(report, name):
+        check_size(p, limits, label=name)
+        kind = sniff(p)
+        ctx = _Ctx(limits, deadline)
+        if kind == "zip":
+            listing = inspect_zip(p, limits, label=name)
+            members = set(listing.members)
+            if "[Content_Types].xml" in members and any(m.startswith("xl/") for m in members):
+                return _read_any(p, "xlsx", layer=layer, crs=crs, ctx=ctx, name=name, report=report)
+            with extract_zip(p, limits, label=name, deadline=deadline) as tmp:
+                return _read_archive(tmp, layer=layer, crs=crs, ctx=ctx, name=name, report=report)
+        return _read_any(p, kind, layer=layer, crs=crs, ctx=ctx, name=name, report=report)
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    """The limits of one read and the time it may take."""
+
+    limits: Limits
+    deadline: Deadline
+
+    def check(self, name: str) -> None:
+        self.deadline.check(name)
 
 
 _DATA_KINDS = ("shp", "gpkg", "geojson", "kml", "dxf", "dgn", "fgb", "parquet", "csv", "xlsx")
 
 
+#: suffix of the file beside a shapefile that keeps its full field names (a .dbf cuts them to 10 characters)
+FIELDNAMES_SUFFIX = ".fieldnames.json"
+#: the most layers, sheets or files a message lists by name (the rest are counted)
+MAX_LISTED = 5
+
+
+def _listed(names: Sequence[str], n: int = MAX_LISTED) -> str:
+    """``names`` joined for a message: the first ``n`` (each cut short), then how many more."""
+    return ", ".join(shown_names(names, n))
+
+
+def shown_names(names: Sequence[str], n: int = MAX_LISTED) -> list[str]:
+    """The first ``n`` of ``names`` (each cut to 40 characters), then "… and N more": what a message lists."""
+    shown = [v if len(v) <= 40 else v[:39] + "…" for v in names[:n]]
+    return shown + ([f"… and {len(names) - n:,} more"] if len(names) > n else [])
+
+
+def _is_fieldnames_sidecar(f: Path) -> bool:
+    """A ``<stem>.fieldnames.json`` written beside a shapefile by :func:`write_vector`."""
+    if not f.name.lower().endswith(FIELDNAMES_SUFFIX):
+        return False
+    stem = f.name[: -len(FIELDNAMES_SUFFIX)]
+    return any(g.suffix.lower() == ".shp" and g.stem == stem for g in f.parent.iterdir())
+
+
 def _read_archive(
-    root: Path, *, layer: str | None, crs: object, limits: Limits, name: str, report: ReadReport
+    root: Path, *, layer: str | None, crs: object, ctx: _Ctx, name: str, report: ReadReport
 ) -> tuple[gpd.GeoDataFrame, ReadReport]:
     """Find the data files inside an extracted archive and read the one (or the one named)."""
     found: list[tuple[str, Path, str]] = []
     skipped: list[str] = []
     for f in sorted(root.rglob("*")):
+        ctx.check(name)
         if not f.is_file() or f.is_symlink():
             continue
         rel = f.relative_to(root).as_posix()
         if rel.startswith("__MACOSX/") or PurePosixPath(rel).name.startswith("._"):
+            continue
+        if _is_fieldnames_sidecar(f):
             continue
         kind = sniff(f) if f.stat().st_size else "empty"
         if kind == "shp" and f.suffix.lower() == ".shx":
@@ -309,27 +412,27 @@ def _read_archive(
             )
         raise InputDataError(
             f"{name} holds no data file that can be read"
-            + (f" (found {', '.join(skipped[:10])})" if skipped else " (it is empty)")
+            + (f" (found {_listed(skipped)})" if skipped else " (it is empty)")
             + "; zip a shapefile, GeoPackage, GeoJSON, KML, DXF or CSV"
         )
     report.layers = [rel for rel, _, _ in found]
     if len(found) > 1:
         if layer is None:
             raise SeveralLayersError(
-                f"{name} holds several data files ({', '.join(report.layers)}); choose the one to read",
+                f"{name} holds several data files ({_listed(report.layers)}); choose the one to read",
                 layers=report.layers,
                 code="source.several_files",
                 source=name,
             )
         match = [t for t in found if layer in (t[0], PurePosixPath(t[0]).name, PurePosixPath(t[0]).stem)]
         if not match:
-            raise InputDataError(f"{name} has no data file '{layer}'; it holds {', '.join(report.layers)}")
+            raise InputDataError(f"{name} has no data file '{layer}'; it holds {_listed(report.layers)}")
         rel, f, kind = match[0]
         inner_layer = None
     else:
         rel, f, kind = found[0]
         inner_layer = layer
-    frame, rep = _read_any(f, kind, layer=inner_layer, crs=crs, limits=limits, name=f"{name} ({rel})", report=report)
+    frame, rep = _read_any(f, kind, layer=inner_layer, crs=crs, ctx=ctx, name=f"{name} ({rel})", report=report)
     rep.path = report.path
     if len(found) > 1:
         rep.layer = rel
@@ -337,8 +440,9 @@ def _read_archive(
 
 
 def _read_any(
-    p: Path, kind: str, *, layer: str | None, crs: object, limits: Limits, name: str, report: ReadReport
+    p: Path, kind: str, *, layer: str | None, crs: object, ctx: _Ctx, name: str, report: ReadReport
 ) -> tuple[gpd.GeoDataFrame, ReadReport]:
+    limits = ctx.limits
     require_kind(kind, label=name)
     report.driver = DRIVERS.get(kind, kind)
     given = get_crs(crs) if crs is not None else None
@@ -351,36 +455,44 @@ def _read_any(
         report.crs_source = info.crs_source
         report.warnings.extend(info.warnings)
         report.errors.extend(info.errors)
+        ctx.check(name)
+        check_text_lengths(frame, limits, label=name)
         frame, repair = repair_legacy_text(frame, label=name)
-        return _finish(frame, report, repair=repair, given=None, name=name, limits=limits, table=True)
+        return _finish(frame, report, repair=repair, given=None, name=name, ctx=ctx, table=True)
 
     if kind == "shp":
-        parts = check_shapefile_parts(p, label=name)
+        parts = check_shapefile_parts(p, label=name, limits=limits)
         declared = None
         if "cpg" in parts:
             cpg_text = parts["cpg"].read_text(encoding="ascii", errors="replace")
             declared = codec_from_cpg(cpg_text)
             if declared is None:
                 report.warnings.append(
-                    f"{name}: its .cpg names an unknown code page ({cpg_text.strip()!r}); "
+                    f"{name}: its .cpg names an unknown code page ({cpg_text.strip()[:40]!r}); "
                     "the text encoding was detected instead"
                 )
         with parts["dbf"].open("rb") as fh:
             ldid = fh.read(32)[29]
-        frame = _gdal_read(p, layer=None, name=name, report=report, encoding="latin1")
+        frame = _gdal_read(p, layer=None, name=name, report=report, ctx=ctx, encoding="latin1")
+        ctx.check(name)
+        check_text_lengths(frame, limits, label=name)
         frame, repair = decode_columns(frame, declared=declared, ldid=ldid, label=name)
         report.warnings.extend(repair.warnings)
-        return _finish(frame, report, repair=repair, given=given, name=name, limits=limits, no_prj=True)
+        frame = _restore_field_names(frame, p, name=name, report=report)
+        return _finish(frame, report, repair=repair, given=given, name=name, ctx=ctx, no_prj=True)
 
     data: bytes | None = None
+    views: set[str] = set()
     if kind == "gpkg":
-        check_sqlite(p, label=name)
+        check_sqlite(p, label=name, deadline=ctx.deadline)
+        views = gpkg_views(p, label=name, deadline=ctx.deadline)
     elif kind == "geojson":
         data = p.read_bytes()
         check_json(data, limits, label=name)
+        _check_geojson_coordinates(data, name)
     elif kind in ("kml", "xml"):
         data = p.read_bytes()
-        check_xml(data, label=name)
+        check_xml(data, label=name, limits=limits)
         require_kind(kind, label=name)
     elif kind == "dxf":
         check_dxf(p, label=name)
@@ -391,14 +503,26 @@ def _read_any(
     elif kind == "parquet":
         check_parquet(p, label=name)
         report.encoding = "UTF-8"
-        return _finish(_read_parquet(p, name), report, repair=None, given=given, name=name, limits=limits)
+        frame = _read_parquet(p, name, limits)
+        ctx.check(name)
+        check_text_lengths(frame, limits, label=name)
+        return _finish(frame, report, repair=None, given=given, name=name, ctx=ctx)
+    del data  # GDAL reads the file itself; the bytes were only for the checks
+    ctx.check(name)
 
     layers = _list_layers(p, name=name, report=report)
+    if views:
+        layers, skipped_views = _without_views(layers, views, layer=layer, name=name)
+        if skipped_views:
+            report.warnings.append(
+                f"{name}: {_listed(skipped_views)} {'is a view' if len(skipped_views) == 1 else 'are views'} "
+                "(stored queries), not read as layers"
+            )
     report.layers = [n for n, _ in layers]
     spatial = [n for n, g in layers if g not in (None, "None")]
     if layer is None and len(layers) > 1:
         if len(spatial) != 1:
-            listed = ", ".join(f"{n} ({g or 'table'})" for n, g in layers)
+            listed = _listed([f"{n} ({g or 'table'})" for n, g in layers])
             raise SeveralLayersError(
                 f"{name} holds several layers: {listed}; choose the layer to read",
                 layers=report.layers,
@@ -408,20 +532,127 @@ def _read_any(
         # one spatial layer beside attribute tables (QGIS styles, metadata): that is the data
         layer = spatial[0]
     if layer is not None and layer not in report.layers:
-        raise InputDataError(f"{name} has no layer '{layer}'; its layers are {', '.join(report.layers)}")
+        raise InputDataError(f"{name} has no layer '{layer}'; its layers are {_listed(report.layers)}")
     report.layer = layer or (report.layers[0] if report.layers else None)
-    frame = _gdal_read(p, layer=layer, name=name, report=report)
+    if kind == "gpkg" and report.layer is not None:
+        rows = gpkg_rows(p, report.layer, label=name, deadline=ctx.deadline)
+        if rows > limits.max_features:
+            raise too_many_features(name, rows, limits.max_features)
+    ctx.check(name)
+    frame = _gdal_read(p, layer=layer, name=name, report=report, ctx=ctx)
+    ctx.check(name)
+    check_text_lengths(frame, limits, label=name)
     if kind == "kml":
         frame = _tidy_kml(frame)
     frame = _flatten_objects(frame, report)
     frame, repair = repair_legacy_text(frame, label=name)
     report.warnings.extend(repair.warnings)
-    return _finish(frame, report, repair=repair, given=given, name=name, limits=limits)
+    return _finish(frame, report, repair=repair, given=given, name=name, ctx=ctx)
+
+
+def _without_views(
+    layers: list[tuple[str, str | None]], views: set[str], *, layer: str | None, name: str
+) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """The layers of a GeoPackage that are tables, and the names of those that are views (never read).
+
+    A view is a stored query evaluated on every read (a recursive one never ends), so it is not data to
+    import; asking for one, or a GeoPackage whose every layer is a view, is refused.
+    """
+    kept = [(n, g) for n, g in layers if n.lower() not in views]
+    skipped = [n for n, _ in layers if n.lower() in views]
+    if layer is not None and layer.lower() in views:
+        raise UnsafeInputError(
+            f"{name}: layer '{layer}' is a view (a stored query), which is not read; export it as a table",
+            code="gpkg.view",
+            source=name,
+            layer=layer,
+        )
+    if skipped and not any(g not in (None, "None") for _, g in kept):
+        raise UnsafeInputError(
+            f"{name} holds no table of features, only views (stored queries), which are not read: "
+            f"{_listed(skipped)}; export the layer as a table",
+            code="gpkg.views_only",
+            source=name,
+            views=shown_names(skipped),
+        )
+    return kept, skipped
+
+
+def _check_geojson_coordinates(data: bytes, name: str) -> None:
+    """Refuse GeoJSON coordinates that are not numbers (text, null): GDAL would read them as no geometry."""
+    found = geojson_coordinate_problem(data)
+    if found is None:
+        return
+    feature, token = found
+    quoted = token.startswith('"')
+    what = "written as text" if quoted else "not numbers"
+    raise InputDataError(
+        f"{name}: the coordinates of feature {feature} are {what} ({token}), which is not GeoJSON: coordinates "
+        'are numbers (104.47, not "104.47"); export the file again from a GIS',
+        code="geojson.coordinates_not_numbers",
+        source=name,
+        feature=feature,
+        example=token,
+    )
+
+
+def check_text_lengths(frame: pd.DataFrame, limits: Limits, *, label: str) -> None:
+    """Refuse a text value longer than ``limits.max_text_chars`` (before any repair or copy of the text)."""
+    geom = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    for c in frame.columns:
+        if c == geom:
+            continue
+        s = frame[c]
+        if not (pd.api.types.is_string_dtype(s.dtype) or s.dtype == object):
+            continue
+        try:
+            lengths = s.str.len().fillna(0)
+        except AttributeError:  # values that are not all text: measure one by one
+            lengths = s.map(lambda v: len(v) if isinstance(v, (str, bytes)) else 0)
+        if lengths.empty:
+            continue
+        longest = int(lengths.max())
+        if longest > limits.max_text_chars:
+            row = int(np.argmax(lengths.to_numpy())) + 1
+            raise text_too_long(label, longest, limits.max_text_chars, field=str(c), feature=row)
+
+
+def _restore_field_names(frame: gpd.GeoDataFrame, shp: Path, *, name: str, report: ReadReport) -> gpd.GeoDataFrame:
+    """Give back the full field names a .dbf cut to 10 characters, from the ``.fieldnames.json`` beside it."""
+    side = shp.with_name(shp.stem + FIELDNAMES_SUFFIX)
+    if not side.is_file():
+        return frame
+    ignored = f"{name}: its {side.name} (the full field names) was ignored"
+    try:
+        if side.stat().st_size > 1 * 1024 * 1024:
+            raise ValueError("too large")
+        doc = json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        report.warnings.append(f"{ignored}: it is not readable JSON")
+        return frame
+    fields = doc.get("fields") if isinstance(doc, dict) else None
+    if not isinstance(fields, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in fields.items()):
+        report.warnings.append(f"{ignored}: it does not map field names to names")
+        return frame
+    columns = [str(c) for c in frame.columns if c != frame.geometry.name]
+    # a dbf field name is case-insensitive; GDAL may give it back in another case
+    by_fold = {c.lower(): c for c in columns}
+    renames: dict[str, str] = {}
+    for short, full in fields.items():
+        col = by_fold.get(short.lower())
+        if col is None or not full or len(full) > 63 or full == frame.geometry.name:
+            continue
+        renames[col] = full
+    targets = [renames.get(c, c) for c in columns]
+    if len(set(targets)) != len(targets):
+        report.warnings.append(f"{ignored}: it would give two fields the same name")
+        return frame
+    return frame.rename(columns=renames) if renames else frame
 
 
 def _list_layers(p: Path, *, name: str, report: ReadReport) -> list[tuple[str, str | None]]:
     try:
-        with _capture_gdal(report):
+        with _capture_gdal(report, name=name):
             arr = pyogrio.list_layers(p)
     except _PYOGRIO_ERRORS as exc:
         raise DataSourceError(
@@ -431,23 +662,73 @@ def _list_layers(p: Path, *, name: str, report: ReadReport) -> list[tuple[str, s
 
 
 def _gdal_read(
-    p: Path, *, layer: str | None, name: str, report: ReadReport, encoding: str | None = None
+    p: Path, *, layer: str | None, name: str, report: ReadReport, ctx: _Ctx, encoding: str | None = None
 ) -> gpd.GeoDataFrame:
+    """Read a layer through GDAL, never more than the feature limit; list the geometries that cannot be read."""
+    cap = ctx.limits.max_features
+    invalid: list[str] = []
     try:
-        with _capture_gdal(report):
-            frame = pyogrio.read_dataframe(p, layer=layer, encoding=encoding, on_invalid="ignore")
+        with _capture_gdal(report, invalid=invalid, name=name):
+            frame = pyogrio.read_dataframe(p, layer=layer, encoding=encoding, on_invalid="warn", max_features=cap + 1)
     except _PYOGRIO_ERRORS as exc:
         raise DataSourceError(
             f"{name} cannot be read as {report.driver} ({_one_line(exc)}); check the file or export it again"
         ) from exc
+    if len(frame) > cap:
+        raise too_many_features(name, None, cap)
     if not isinstance(frame, gpd.GeoDataFrame):
         raise InputDataError(f"{name} has no geometry; a layer needs points, lines or polygons")
+    if invalid:
+        rows = _unreadable_rows(p, layer=layer, encoding=encoding, cap=cap, report=report, name=name)
+        report.unreadable_geometries = len(rows) or len(invalid)
+        why = _unreadable_reason(invalid[0])
+        listed = _rows(rows) if rows else "some features"
+        report.errors.append(
+            f"{name}: the geometry of {report.unreadable_geometries} feature(s) cannot be read ({why}) "
+            f"(features {listed}); correct them in a GIS and export the file again"
+        )
     return frame
 
 
-def _read_parquet(p: Path, name: str) -> gpd.GeoDataFrame:
-    import pyarrow
+def _unreadable_rows(
+    p: Path, *, layer: str | None, encoding: str | None, cap: int, report: ReadReport, name: str
+) -> list[int]:
+    """1-based features whose geometry GDAL gave but shapely cannot decode (read again, geometry only)."""
+    try:
+        with _capture_gdal(report, invalid=[], name=name):
+            _meta, _fids, wkb, _fields = pyogrio.raw.read(
+                p, layer=layer, encoding=encoding, columns=[], max_features=cap + 1
+            )
+            decoded = shapely.from_wkb(wkb, on_invalid="ignore") if wkb is not None else None
+    except _PYOGRIO_ERRORS:
+        return []
+    if wkb is None or decoded is None:
+        return []
+    given = np.array([w is not None for w in wkb], dtype=bool)
+    return [int(i) + 1 for i in np.flatnonzero(given & shapely.is_missing(decoded))]
 
+
+def _unreadable_reason(message: str) -> str:
+    """A short reason from shapely's "Invalid WKB" notice."""
+    low = message.lower()
+    if "closed linestring" in low or "closed ring" in low:
+        return "a polygon ring is not closed: its last point must repeat its first"
+    if "linearring" in low and "must" in low:
+        return "a polygon ring has too few points"
+    detail = message.split(".", 1)[-1].strip() if "." in message else message
+    return detail[:120] or "it is not valid"
+
+
+def _read_parquet(p: Path, name: str, limits: Limits) -> gpd.GeoDataFrame:
+    import pyarrow
+    import pyarrow.parquet
+
+    try:
+        rows = pyarrow.parquet.ParquetFile(p).metadata.num_rows
+    except (pyarrow.ArrowException, OSError) as exc:
+        raise UnsafeInputError(f"{name} is a damaged Parquet file ({_one_line(exc)}); export it again") from exc
+    if rows > limits.max_features:
+        raise too_many_features(name, int(rows), limits.max_features)
     try:
         return gpd.read_parquet(p)
     except ValueError as exc:
@@ -521,11 +802,12 @@ def _finish(
     repair: TextRepair | None,
     given: CRS | None,
     name: str,
-    limits: Limits,
+    ctx: _Ctx,
     table: bool = False,
     no_prj: bool = False,
 ) -> tuple[gpd.GeoDataFrame, ReadReport]:
     """CRS, coordinates, geometries, ids, region: the checks every format shares."""
+    limits = ctx.limits
     frame = _nfc_frame(frame)
     if repair is not None:
         if not report.encoding:
@@ -574,6 +856,12 @@ def _finish(
     report.crs = crs_label(frame.crs) if frame.crs is not None else None
     if report.crs_source != "file" and bounds:
         report.crs_guess, report.crs_guess_reason = guess_crs(bounds)
+    if not problems:
+        # whoever chose the CRS (the file, the person, the ranges), data that lands outside Vietnam is wrong
+        off = outside_vietnam(frame)
+        if off is not None:
+            raise outside_vietnam_error(off, label=name, crs=frame.crs)
+    ctx.check(name)
 
     # geometries
     frame, gcheck = check_geometries(frame)
@@ -606,6 +894,7 @@ def _finish(
         warn = region_warning(frame, label=name)
         if warn:
             report.warnings.append(warn)
+    ctx.check(name)
     return frame, report
 
 
@@ -639,11 +928,15 @@ def write_vector(
 
     ``driver`` is a key of :data:`WRITE_DRIVERS` ("gpkg", "shp", "geojson", "kml", "fgb", "parquet") or a
     GDAL driver name. ``crs`` reprojects first (KML is always written in EPSG:4326, as the format
-    requires). Shapefiles are written in UTF-8 with a ``.cpg``. The file appears complete or not at all:
-    it is written beside the target under a temporary name and moved into place.
+    requires). Shapefiles are written in UTF-8 with a ``.cpg``; the full names of fields the .dbf cuts to
+    10 characters go into ``<name>.fieldnames.json`` beside it (read back by :func:`read_vector`), and text
+    longer than a .dbf holds (254 bytes) is named in one message that recommends GeoPackage. The file
+    appears complete or not at all: it is written beside the target under a temporary name and moved into
+    place.
     """
     drv = WRITE_DRIVERS.get(driver, (driver, ""))[0]
     out = Path(path)
+    long_text = _long_dbf_text(frame) if drv == "ESRI Shapefile" else []
     if frame.crs is None:
         raise CRSError(f"cannot write `{out.name}`: the data has no CRS; set it first (EPSG:9208 for VN-2000)")
     if crs is not None:
@@ -666,6 +959,8 @@ def write_vector(
                         # the packed spatial index reorders features; keep the order the caller gave
                         kw["layer_options"] = {"SPATIAL_INDEX": "NO"}
                     pyogrio.write_dataframe(frame, tmp, driver=drv, layer=layer, **kw)
+                    if drv == "ESRI Shapefile":
+                        messages = _keep_field_names(frame, tmp, messages, long_text)
         except _PYOGRIO_ERRORS as exc:
             raise DataSourceError(f"cannot write `{out.name}` as {drv} ({_one_line(exc)})") from exc
         for f in tmpdir.iterdir():
@@ -673,6 +968,55 @@ def write_vector(
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
     return messages
+
+
+#: the most bytes a .dbf text field holds
+DBF_TEXT_BYTES = 254
+
+
+def _long_dbf_text(frame: gpd.GeoDataFrame) -> list[str]:
+    """One message per text field with values a .dbf must cut (longer than 254 bytes in UTF-8)."""
+    out = []
+    for c in frame.columns:
+        if c == frame.geometry.name:
+            continue
+        s = frame[c]
+        if not (pd.api.types.is_string_dtype(s.dtype) or s.dtype == object):
+            continue
+        too_long = s.map(lambda v: isinstance(v, str) and len(v.encode("utf-8")) > DBF_TEXT_BYTES).to_numpy(bool)
+        if too_long.any():
+            rows = [int(i) + 1 for i in np.flatnonzero(too_long)]
+            out.append(
+                f"field {c}: {len(rows)} text value(s) longer than a shapefile holds ({DBF_TEXT_BYTES} bytes) were "
+                f"cut (features {_rows(rows)}); export as GeoPackage (gpkg) to keep them whole"
+            )
+    return out
+
+
+def _keep_field_names(frame: gpd.GeoDataFrame, shp: Path, messages: list[str], long_text: list[str]) -> list[str]:
+    """Write ``<stem>.fieldnames.json`` when the .dbf cut field names; return the messages to report.
+
+    GDAL's own notices of cut names and cut values are replaced by one line each: the names are kept in
+    the file beside the shapefile, the values are named with the fix (GeoPackage).
+    """
+    written = [str(n) for n in pyogrio.read_info(shp)["fields"]]
+    original = [str(c) for c in frame.columns if c != frame.geometry.name]
+    renamed = {w: o for w, o in zip(written, original, strict=False) if w != o} if len(written) == len(original) else {}
+    kept = [
+        m
+        for m in messages
+        if not (m.startswith("Normalized/laundered field name") and renamed)
+        and f"truncated to {DBF_TEXT_BYTES} characters" not in m
+    ]
+    if renamed:
+        side = shp.with_name(shp.stem + FIELDNAMES_SUFFIX)
+        doc = {"about": "full field names of the .dbf beside this file", "fields": renamed}
+        side.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+        kept.append(
+            f"the shapefile cuts field names to 10 characters ({', '.join(f'{o} → {w}' for w, o in renamed.items())}); "
+            f"the full names are kept in {side.name} beside it and are restored when the file is imported"
+        )
+    return kept + long_text
 
 
 def zip_files(files: Sequence[Path], target: Path) -> Path:

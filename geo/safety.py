@@ -14,6 +14,7 @@ extracting, and a truncated or corrupt archive is refused rather than half-read.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import shutil
 import sqlite3
@@ -28,7 +29,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 
 from geo.errors import DataSourceError, UnsafeInputError
-from geo.limits import MB, Limits
+from geo.limits import MB, Deadline, Limits, text_too_long, too_many_features, too_slow
 
 #: File kinds :func:`sniff` can tell apart.
 KINDS = (
@@ -71,11 +72,21 @@ def check_size(path: Path, limits: Limits, *, label: str | None = None) -> int:
         When it is empty or larger than ``limits.upload_bytes``.
     """
     name = label or file_label(path)
-    if not path.exists():
+    try:
+        exists = path.exists()
+        is_file = exists and path.is_file()
+        size = path.stat().st_size if is_file else 0
+    except OSError as exc:  # a name too long for the file system, a folder that cannot be entered, ...
+        raise DataSourceError(
+            f"{_short(name)} cannot be opened ({exc.strerror or exc}); check the path, or rename the file shorter",
+            code="file.cannot_open",
+            source=_short(name),
+            detail=str(exc.strerror or exc),
+        ) from exc
+    if not exists:
         raise DataSourceError(f"{name} does not exist; check the path")
-    if not path.is_file():
+    if not is_file:
         raise DataSourceError(f"{name} is not a file; give the path of a data file (or a .zip of it)")
-    size = path.stat().st_size
     if size == 0:
         raise UnsafeInputError(f"{name} is empty (0 bytes); the upload or copy was cut off, send the file again")
     if size > limits.upload_bytes:
@@ -163,41 +174,134 @@ class ZipListing:
     compressed_bytes: int
 
 
+#: the longest file or folder name most file systems store, in bytes (UTF-8)
+NAME_MAX_BYTES = 255
+
+
+def _short(text: str, n: int = 80) -> str:
+    """``text`` cut to ``n`` characters for a message (a hostile name must not fill the screen)."""
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def _member_problem(info: zipfile.ZipInfo) -> str | None:
-    name = info.filename
+    name = _short(info.filename)
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
         return f"member '{name}' is a symbolic link"
-    if "\x00" in name:
+    if "\x00" in info.filename:
         return f"member name {name!r} holds a NUL byte"
-    posix = PurePosixPath(name.replace("\\", "/"))
-    if posix.is_absolute() or re.match(r"^[A-Za-z]:", name):
+    posix = PurePosixPath(info.filename.replace("\\", "/"))
+    if posix.is_absolute() or re.match(r"^[A-Za-z]:", info.filename):
         return f"member '{name}' has an absolute path"
     if ".." in posix.parts:
         return f"member '{name}' points outside the archive (..)"
     return None
 
 
+def _member_name_error(info: zipfile.ZipInfo, limits: Limits, label: str) -> UnsafeInputError | None:
+    """A member whose path, or one of whose folder or file names, is too long to be extracted."""
+    name = info.filename
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    longest = max((len(p.encode("utf-8", "surrogateescape")) for p in parts), default=0)
+    if len(name) > limits.archive_name_chars or longest > NAME_MAX_BYTES:
+        too_long = len(name) if len(name) > limits.archive_name_chars else longest
+        return UnsafeInputError(
+            f"{label}: member '{_short(name)}' has a name too long to be extracted ({too_long} characters); "
+            "rename the folders and files inside the archive shorter and zip them again",
+            code="archive.name_too_long",
+            source=label,
+            member=_short(name),
+            chars=too_long,
+        )
+    return None
+
+
+def _layout_error(infos: list[zipfile.ZipInfo], label: str) -> UnsafeInputError | None:
+    """Two members that cannot both be extracted: the same name twice, or a name that is a file and a folder."""
+    files: set[str] = set()
+    folders: set[str] = set()
+    for info in infos:
+        path = PurePosixPath(info.filename.replace("\\", "/"))
+        key = path.as_posix()
+        folders.update(p.as_posix() for p in path.parents if p.as_posix() != ".")
+        if info.is_dir():
+            folders.add(key)
+            continue
+        if key in files:
+            return UnsafeInputError(
+                f"{label}: member '{_short(key)}' occurs twice; zip each file once",
+                code="archive.duplicate_member",
+                source=label,
+                member=_short(key),
+            )
+        files.add(key)
+    clash = sorted(files & folders)
+    if clash:
+        return UnsafeInputError(
+            f"{label}: '{_short(clash[0])}' is both a file and a folder in the archive; zip the data files again",
+            code="archive.file_and_folder",
+            source=label,
+            member=_short(clash[0]),
+        )
+    return None
+
+
+def _declared_members(path: Path) -> int | None:
+    """The member count the archive's end record declares, read without reading its directory; None if absent."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        back = min(size, 22 + 65_535)
+        fh.seek(size - back)
+        tail = fh.read(back)
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) - at < 22:
+            return None
+        total = int(struct.unpack("<H", tail[at + 10 : at + 12])[0])
+        if total == 0xFFFF and at >= 20 and tail[at - 20 : at - 16] == b"PK\x06\x07":
+            # ZIP64: the locator points at the ZIP64 end record, which holds the real count
+            offset = int(struct.unpack("<Q", tail[at - 12 : at - 4])[0])
+            if 0 <= offset < size:
+                fh.seek(offset)
+                record = fh.read(56)
+                if record[:4] == b"PK\x06\x06" and len(record) >= 40:
+                    total = int(struct.unpack("<Q", record[32:40])[0])
+    return total
+
+
+def _too_many_members(label: str, count: int, limits: Limits) -> UnsafeInputError:
+    return UnsafeInputError(
+        f"{label} holds {count:,} files, at or above the limit of {limits.archive_members:,}; "
+        "zip only the files of the layer",
+        code="archive.too_many_members",
+        source=label,
+        count=count,
+        limit=limits.archive_members,
+    )
+
+
 def inspect_zip(path: Path, limits: Limits, *, label: str | None = None) -> ZipListing:
     """Check an archive from its central directory, before anything is decompressed.
 
-    Refuses: an unreadable directory, too many members, a declared uncompressed total above the limit,
-    a compression ratio above the limit (a zip bomb), encrypted members, absolute or ``..`` member
-    paths, and symbolic links.
+    Refuses: an unreadable directory, too many members (counted from the end record first, so a directory
+    of a million members is never read), a declared uncompressed total above the limit, a compression
+    ratio above the limit (a zip bomb), encrypted members, absolute or ``..`` member paths, symbolic
+    links, names too long to extract, a name given twice, and a name that is both a file and a folder.
+    Every refusal is one line that names at most one member (cut to 80 characters), never the listing.
     """
     name = label or file_label(path)
+    declared = _declared_members(path)
+    if declared is not None and declared >= limits.archive_members:
+        # refused from the end record alone: the directory of a million members is never read
+        raise _too_many_members(name, declared, limits)
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
         raise UnsafeInputError(
             f"{name} is not a readable zip archive ({exc}); it may be truncated, send the complete file again"
         ) from exc
-    if len(infos) > limits.archive_members:
-        raise UnsafeInputError(
-            f"{name} holds {len(infos)} files, above the limit of {limits.archive_members}; "
-            "zip only the files of the layer"
-        )
+    if len(infos) >= limits.archive_members:
+        raise _too_many_members(name, len(infos), limits)
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos)
     if total > limits.archive_uncompressed_bytes:
@@ -209,15 +313,23 @@ def inspect_zip(path: Path, limits: Limits, *, label: str | None = None) -> ZipL
         problem = _member_problem(info)
         if problem:
             raise UnsafeInputError(f"{name}: {problem}, which is refused as unsafe; zip the data files alone")
+        name_error = _member_name_error(info, limits, name)
+        if name_error is not None:
+            raise name_error
         if info.flag_bits & 0x1:
-            raise UnsafeInputError(f"{name}: member '{info.filename}' is encrypted; send an archive without password")
+            raise UnsafeInputError(
+                f"{name}: member '{_short(info.filename)}' is encrypted; send an archive without password"
+            )
         if info.file_size > 0 and info.compress_size >= 0:
             ratio = info.file_size / max(info.compress_size, 1)
             if ratio > limits.archive_ratio and info.file_size > 1 * MB:
                 raise UnsafeInputError(
-                    f"{name}: member '{info.filename}' expands {ratio:.0f}× (limit {limits.archive_ratio:.0f}×), "
-                    "the mark of a zip bomb; it was not extracted"
+                    f"{name}: member '{_short(info.filename)}' expands {ratio:.0f}× "
+                    f"(limit {limits.archive_ratio:.0f}×), the mark of a zip bomb; it was not extracted"
                 )
+    layout = _layout_error(infos, name)
+    if layout is not None:
+        raise layout
     if packed and total / packed > limits.archive_ratio and total > 1 * MB:
         raise UnsafeInputError(
             f"{name} expands {total / packed:.0f}× overall (limit {limits.archive_ratio:.0f}×), the mark of a zip "
@@ -227,7 +339,9 @@ def inspect_zip(path: Path, limits: Limits, *, label: str | None = None) -> ZipL
 
 
 @contextlib.contextmanager
-def extract_zip(path: Path, limits: Limits, *, label: str | None = None) -> Iterator[Path]:
+def extract_zip(
+    path: Path, limits: Limits, *, label: str | None = None, deadline: Deadline | None = None
+) -> Iterator[Path]:
     """Extract a checked archive into a private temporary directory, removed on exit whatever happens.
 
     Members are written one by one through :mod:`zipfile` (which stops at each member's declared size
@@ -245,9 +359,23 @@ def extract_zip(path: Path, limits: Limits, *, label: str | None = None) -> Iter
                     continue
                 rel = PurePosixPath(info.filename.replace("\\", "/"))
                 target = tmp.joinpath(*rel.parts)
-                if not target.resolve().is_relative_to(tmp.resolve()):
-                    raise UnsafeInputError(f"{name}: member '{info.filename}' points outside the archive")
-                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    inside = target.resolve().is_relative_to(tmp.resolve())
+                    if inside:
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:  # checked beforehand; a file system's own limits end here, in one line
+                    raise UnsafeInputError(
+                        f"{name}: member '{_short(info.filename)}' cannot be extracted ({exc.strerror or exc}); "
+                        "zip the data files again with short, plain names",
+                        code="archive.cannot_extract",
+                        source=name,
+                        member=_short(info.filename),
+                        detail=str(exc.strerror or exc),
+                    ) from exc
+                if not inside:
+                    raise UnsafeInputError(f"{name}: member '{_short(info.filename)}' points outside the archive")
+                if deadline is not None:
+                    deadline.check(name)
                 try:
                     with zf.open(info) as src, target.open("wb") as dst:
                         while chunk := src.read(1 << 20):
@@ -262,7 +390,7 @@ def extract_zip(path: Path, limits: Limits, *, label: str | None = None) -> Iter
                     if isinstance(exc, UnsafeInputError):
                         raise
                     raise UnsafeInputError(
-                        f"{name}: member '{info.filename}' is corrupt or truncated ({exc}); "
+                        f"{name}: member '{_short(info.filename)}' is corrupt or truncated ({exc}); "
                         "send the complete archive again"
                     ) from exc
         yield tmp
@@ -275,11 +403,24 @@ def extract_zip(path: Path, limits: Limits, *, label: str | None = None) -> Iter
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-def check_xml(data: bytes, *, label: str) -> None:
-    """Refuse XML that declares a DOCTYPE or entities, and XML that is not well formed (e.g. truncated).
+_PLACEMARK = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Placemark[\s>/]")
 
-    The bytes are scanned for declarations first (in any encoding GDAL would accept, so also UTF-16),
-    then parsed with :mod:`defusedxml`, which forbids DTDs, entity declarations and external references.
+
+def kml_placemarks(data: bytes) -> int:
+    """How many placemarks (features) a KML text holds, counted on the bytes without parsing."""
+    if data.count(b"Placemark") == 0:
+        return 0
+    return sum(1 for _ in _PLACEMARK.finditer(data))
+
+
+def check_xml(data: bytes, *, label: str, limits: Limits | None = None) -> None:
+    """Refuse XML that declares a DOCTYPE or entities, or that is not well formed (e.g. truncated).
+
+    With ``limits``, also XML that holds more placemarks than ``limits.max_features``. The bytes are
+    scanned for declarations first (in any encoding GDAL would accept, so also UTF-16), and placemarks
+    are counted on the bytes (GDAL's KML reader builds the whole document in memory before it returns the
+    first feature); then the text is parsed with :mod:`defusedxml`, which forbids DTDs, entity
+    declarations and external references.
     """
     import defusedxml.ElementTree as SafeET
     from defusedxml import DefusedXmlException
@@ -292,6 +433,10 @@ def check_xml(data: bytes, *, label: str) -> None:
             f"{label} declares a DOCTYPE or XML entities, which is refused as unsafe (XXE / entity bomb); "
             "export the file again from Google Earth or QGIS"
         )
+    if limits is not None and probe.count(b"Placemark") // 2 > limits.max_features:
+        count = kml_placemarks(probe)
+        if count > limits.max_features:
+            raise too_many_features(label, count, limits.max_features, what="placemarks")
     try:
         SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
@@ -307,49 +452,178 @@ def check_xml(data: bytes, *, label: str) -> None:
 
 # --- JSON ---------------------------------------------------------------------------------------------
 
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_CHUNK = 1 << 24  # bytes scanned at a time, so the scan's own arrays stay small
+
+
+@dataclass(frozen=True)
+class JsonScan:
+    """What one linear scan of a JSON text found, without parsing it."""
+
+    depth: int
+    #: brackets and quotes balance (False for a truncated text)
+    balanced: bool
+    #: bytes of the longest string (keys and values), escapes included
+    longest_string: int
+    #: offset of the opening quote of the longest string (-1 when there is none)
+    longest_at: int
+
+
+def _positions(arr: np.ndarray, values: tuple[int, ...]) -> np.ndarray:
+    """Offsets of the bytes equal to any of ``values``, found a chunk at a time."""
+    dtype = np.int32 if arr.size < 2**31 else np.int64
+    found = []
+    for start in range(0, arr.size, _CHUNK):
+        chunk = arr[start : start + _CHUNK]
+        mask = chunk == values[0]
+        for v in values[1:]:
+            mask |= chunk == v
+        found.append(np.flatnonzero(mask).astype(dtype) + start)
+    return np.concatenate(found) if found else np.array([], dtype=dtype)
+
+
+def _string_quotes(arr: np.ndarray) -> np.ndarray:
+    """Offsets of the quotes that open or close a JSON string (escaped quotes left out)."""
+    quotes = _positions(arr, (0x22,))
+    if not quotes.size:
+        return quotes
+    after_backslash = np.flatnonzero((quotes > 0) & (arr[np.maximum(quotes - 1, 0)] == 0x5C))
+    if not after_backslash.size:
+        return quotes
+    keep = np.ones(quotes.size, dtype=bool)
+    # one backslash before the quote escapes it (the usual \"); longer runs are counted one by one
+    single = (quotes[after_backslash] < 2) | (arr[np.maximum(quotes[after_backslash] - 2, 0)] != 0x5C)
+    keep[after_backslash[single]] = False
+    for k in after_backslash[~single]:  # rare: an odd run of backslashes escapes the quote
+        i = int(quotes[k]) - 1
+        run = 0
+        while i >= 0 and arr[i] == 0x5C:
+            run += 1
+            i -= 1
+        keep[k] = run % 2 == 0
+    return quotes[keep]
+
+
+def scan_json(data: bytes) -> JsonScan:
+    """Nesting depth, balance and longest string of a JSON text, in one linear pass (no parsing).
+
+    Works on the positions of quotes and brackets only (numpy, a chunk at a time), so its memory is a small
+    fraction of the text's and a string of millions of characters costs no more than its bytes.
+    """
+    arr = np.frombuffer(data, dtype=np.uint8)
+    quotes = _string_quotes(arr)
+    opens, closes = quotes[0::2], quotes[1::2]
+    balanced_quotes = quotes.size % 2 == 0
+    if closes.size:
+        lengths = closes - opens[: closes.size] - 1
+        k = int(np.argmax(lengths))
+        longest, longest_at = int(lengths[k]), int(opens[k])
+    else:
+        longest, longest_at = 0, -1
+    brackets = _positions(arr, (0x7B, 0x5B, 0x7D, 0x5D))
+    if brackets.size:
+        outside = np.searchsorted(quotes, brackets) % 2 == 0
+        brackets = brackets[outside]
+    if not brackets.size:
+        return JsonScan(0, balanced_quotes, longest, longest_at)
+    kinds = arr[brackets]
+    step = np.where((kinds == 0x7B) | (kinds == 0x5B), 1, -1).astype(np.int32)
+    depth = np.cumsum(step)
+    balanced = bool(balanced_quotes and depth[-1] == 0 and depth.min() >= 0)
+    return JsonScan(int(depth.max()), balanced, longest, longest_at)
 
 
 def json_depth(data: bytes) -> tuple[int, bool]:
     """Maximum nesting depth of a JSON text and whether its brackets balance (without parsing it).
 
-    Strings are blanked first so brackets inside them do not count. Runs in numpy, linear in the size.
+    Brackets inside strings do not count. Runs in numpy, linear in the size (:func:`scan_json`).
     """
-    blank = _JSON_STRING.sub(b'""', data)
-    arr = np.frombuffer(blank, dtype=np.uint8)
-    step = np.zeros(arr.shape, dtype=np.int32)
-    step[(arr == ord("{")) | (arr == ord("["))] = 1
-    step[(arr == ord("}")) | (arr == ord("]"))] = -1
-    if not step.any():
-        return 0, True
-    depth = np.cumsum(step)
-    balanced = bool(depth[-1] == 0 and depth.min() >= 0)
-    return int(depth.max()), balanced
+    scan = scan_json(data)
+    return scan.depth, scan.balanced
+
+
+_FEATURE = re.compile(rb'"type"\s*:\s*"Feature"')
+
+
+def json_feature_count(data: bytes) -> int:
+    """How many GeoJSON features a text holds (``"type": "Feature"`` members), counted without parsing."""
+    rough = data.count(b'"Feature"')
+    if rough == 0:
+        return 0
+    return sum(1 for _ in _FEATURE.finditer(data))
 
 
 def check_json(data: bytes, limits: Limits, *, label: str) -> None:
-    """Refuse JSON nested deeper than the limit, and JSON whose brackets do not close (truncated)."""
-    depth, balanced = json_depth(data)
-    if depth > limits.json_depth:
+    """Refuse JSON that is too deep, truncated, too long in one string or too rich in features.
+
+    The limits are ``limits.json_depth``, ``limits.max_text_chars`` and ``limits.max_features``; all are
+    checked on the bytes (:func:`scan_json`) before GDAL buffers anything.
+    """
+    scan = scan_json(data)
+    if scan.depth > limits.json_depth:
         raise UnsafeInputError(
-            f"{label} is nested {depth} levels deep (limit {limits.json_depth}), which is refused as unsafe; "
+            f"{label} is nested {scan.depth} levels deep (limit {limits.json_depth}), which is refused as unsafe; "
             "export it again as plain GeoJSON"
         )
-    if not balanced:
+    if not scan.balanced:
         raise UnsafeInputError(
             f"{label} is not complete JSON (its brackets do not close); it may be truncated, send the complete "
             "file again"
         )
+    if scan.longest_string > limits.max_text_chars:
+        raw = data[scan.longest_at : scan.longest_at + scan.longest_string + 2]
+        try:  # count characters as JSON means them (an escape such as \u1ea3 is one)
+            chars = len(json.loads(raw))
+        except ValueError:
+            chars = len(raw.decode("utf-8", errors="replace"))
+        if chars > limits.max_text_chars:
+            feature = _features_before(data, scan.longest_at) + 1
+            raise text_too_long(label, chars, limits.max_text_chars, feature=feature)
+    if data.count(b'"Feature"') > limits.max_features:
+        count = json_feature_count(data)
+        if count > limits.max_features:
+            raise too_many_features(label, count, limits.max_features)
+
+
+def _features_before(data: bytes, offset: int) -> int:
+    return max(len(_FEATURE.findall(data, 0, offset)) - 1, 0)
+
+
+#: a GeoJSON ``coordinates`` member and the run of what may make up its value: numbers, brackets, commas,
+#: and GDAL's NaN / Infinity
+_COORDINATES = re.compile(rb'"coordinates"\s*:\s*(?=\[)')
+_NUMERIC_RUN = re.compile(rb"(?:[\[\]\s,0-9.eE+\-]++|NaN|Infinity)*+")
+_TOKEN = re.compile(rb'"(?:[^"\\]|\\.){0,40}"?|[^\s,\]\[}]{1,40}')
+
+
+def geojson_coordinate_problem(data: bytes) -> tuple[int, str] | None:
+    """The first GeoJSON ``coordinates`` value that holds something other than numbers, as (feature, token).
+
+    ``feature`` is the 1-based feature it belongs to and ``token`` the offending text as written (``"104.47"``
+    for coordinates written as text, ``null``...). None when every coordinate is a number. GDAL reads such a
+    geometry as missing, without a word, so this is checked on the bytes.
+    """
+    for m in _COORDINATES.finditer(data):
+        start = m.end()
+        run = _NUMERIC_RUN.match(data, start)
+        end = run.end() if run else start
+        value = data[start:end]
+        if value.count(b"[") == value.count(b"]"):
+            continue
+        token = _TOKEN.match(data, end)
+        shown = (token.group(0) if token else data[end : end + 20]).decode("utf-8", errors="replace")
+        return _features_before(data, start) + 1, shown
+    return None
 
 
 # --- truncation checks of binary formats --------------------------------------------------------------
 
 
-def check_shapefile_parts(shp: Path, *, label: str) -> dict[str, Path]:
+def check_shapefile_parts(shp: Path, *, label: str, limits: Limits | None = None) -> dict[str, Path]:
     """Find the parts of a shapefile and refuse missing or truncated ones; return them by extension.
 
     Checks: .shx and .dbf present; .shp length equals the length in its header; .shx length is
-    100 + 8·n; the .dbf holds every record its header declares; .shx and .dbf agree on the count.
+    100 + 8·n; the .dbf holds every record its header declares; .shx and .dbf agree on the count; and
+    (with ``limits``) the count is within ``limits.max_features``, known from the index before reading.
     """
     parts: dict[str, Path] = {"shp": shp}
     siblings = {p.suffix.lower().lstrip("."): p for p in shp.parent.iterdir() if p.stem == shp.stem}
@@ -395,10 +669,34 @@ def check_shapefile_parts(shp: Path, *, label: str) -> dict[str, Path]:
             f"{label}: its .shx indexes {n_shx} shapes but its .dbf holds {n_dbf} records; the parts come from "
             "different exports, send them again together"
         )
+    if limits is not None and n_shx > limits.max_features:
+        raise too_many_features(label, n_shx, limits.max_features)
     return parts
 
 
-def check_sqlite(path: Path, *, label: str) -> None:
+@contextlib.contextmanager
+def _sqlite_read_only(path: Path, *, label: str, deadline: Deadline | None) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to a file a user gave us; a query that outlives ``deadline`` is interrupted."""
+    uri = f"file:{path.resolve()}?mode=ro&immutable=1"
+    try:
+        con = sqlite3.connect(uri, uri=True)
+    except sqlite3.DatabaseError as exc:
+        raise UnsafeInputError(f"{label} is not a readable GeoPackage ({exc}); send the complete file again") from exc
+    if deadline is not None:
+        con.set_progress_handler(lambda: 1 if deadline.expired() else 0, 10_000)
+    try:
+        yield con
+    except sqlite3.OperationalError as exc:
+        if deadline is not None and deadline.expired():
+            raise too_slow(label, deadline.seconds) from exc
+        raise UnsafeInputError(f"{label} is not a readable GeoPackage ({exc}); send the complete file again") from exc
+    except sqlite3.DatabaseError as exc:
+        raise UnsafeInputError(f"{label} is not a readable GeoPackage ({exc}); send the complete file again") from exc
+    finally:
+        con.close()
+
+
+def check_sqlite(path: Path, *, label: str, deadline: Deadline | None = None) -> None:
     """Refuse a truncated or corrupt SQLite/GeoPackage file (header size, then ``PRAGMA quick_check``)."""
     head = _head(path, 100)
     page_size = struct.unpack(">H", head[16:18])[0]
@@ -409,18 +707,30 @@ def check_sqlite(path: Path, *, label: str) -> None:
         raise UnsafeInputError(
             f"{label} is truncated ({actual} of {page_size * pages} bytes); send the complete GeoPackage again"
         )
-    uri = f"file:{path.resolve()}?mode=ro&immutable=1"
-    try:
-        con = sqlite3.connect(uri, uri=True)
-        try:
-            rows = con.execute("PRAGMA quick_check").fetchall()
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        raise UnsafeInputError(f"{label} is not a readable GeoPackage ({exc}); send the complete file again") from exc
+    with _sqlite_read_only(path, label=label, deadline=deadline) as con:
+        rows = con.execute("PRAGMA quick_check").fetchall()
     if rows != [("ok",)]:
         first = rows[0][0] if rows else "unknown problem"
         raise UnsafeInputError(f"{label} is a damaged GeoPackage ({first}); export it again from QGIS")
+
+
+def gpkg_views(path: Path, *, label: str, deadline: Deadline | None = None) -> set[str]:
+    """Names (lower case) of the views of a GeoPackage: stored queries, never read as layers.
+
+    A view is evaluated each time it is read, so a recursive one never ends; GDAL would list it as a layer.
+    Triggers are never layers either (and nothing here writes, so none fires).
+    """
+    with _sqlite_read_only(path, label=label, deadline=deadline) as con:
+        rows = con.execute("SELECT name FROM sqlite_master WHERE type = 'view'").fetchall()
+    return {str(r[0]).lower() for r in rows}
+
+
+def gpkg_rows(path: Path, table: str, *, label: str, deadline: Deadline | None = None) -> int:
+    """The number of rows of a table of a GeoPackage (counted by SQLite, before GDAL reads any of them)."""
+    quoted = '"' + table.replace('"', '""') + '"'
+    with _sqlite_read_only(path, label=label, deadline=deadline) as con:
+        row = con.execute(f"SELECT count(*) FROM {quoted}").fetchone()
+    return int(row[0]) if row else 0
 
 
 def check_dxf(path: Path, *, label: str) -> None:

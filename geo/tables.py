@@ -28,7 +28,7 @@ from pyproj import CRS
 from geo.crs import crs_label, get_crs
 from geo.encoding import ENCODING_LABELS, decode, detect
 from geo.errors import CRSError, InputDataError, UnsafeInputError
-from geo.limits import Limits
+from geo.limits import Limits, text_too_long, too_many_features
 from geo.safety import coordinate_problems
 from geo.text import fold, header_key, nfc
 from geo.validate import LAO_CAI_LONLAT, _inside, guess_crs, parse_number, region_bounds
@@ -41,6 +41,10 @@ _EAST = {"easting", "e", "dong"}
 _NORTH = {"northing", "n", "bac"}
 
 
+#: the most layer names a message of :class:`SeveralLayersError` shows
+_MAX_NAMED = 5
+
+
 class SeveralLayersError(InputDataError):
     """The source holds several layers (or sheets, or data files) and none was named; ``layers`` lists them.
 
@@ -51,8 +55,14 @@ class SeveralLayersError(InputDataError):
     def __init__(
         self, message: str, *, layers: Sequence[str], code: str | None = "source.several_layers", **params: object
     ) -> None:
-        super().__init__(message, code=code, layers=list(layers), **params)
-        self.layers = list(layers)
+        names = list(layers)
+        # a message names a few and counts the rest (an archive of 9,999 files must not give a 170 KB line);
+        # ``layers`` keeps them all, for a page's choice
+        shown = [v if len(v) <= 40 else v[:39] + "…" for v in names[:_MAX_NAMED]]
+        if len(names) > _MAX_NAMED:
+            shown.append(f"… and {len(names) - _MAX_NAMED:,} more")
+        super().__init__(message, code=code, layers=shown, count=len(names), **params)
+        self.layers = names
 
 
 @dataclass
@@ -71,14 +81,19 @@ class TableInfo:
 # --- raw rows -------------------------------------------------------------------------------------------
 
 
-def read_csv_rows(path: Path, *, label: str) -> tuple[list[str], list[list[str]], str, list[str]]:
+def read_csv_rows(
+    path: Path, *, label: str, limits: Limits | None = None
+) -> tuple[list[str], list[list[str]], str, list[str]]:
     """Header, rows, encoding and warnings of a CSV (UTF-8 with or without BOM, CRLF or LF, `,` `;` or tab).
 
     Text that is not UTF-8 is decoded as the legacy Vietnamese encoding that reads best (TCVN3, VNI,
     1258). A row with fewer cells than the header at the end of the file, or an unclosed quote, means
-    the file was cut off: refused.
+    the file was cut off: refused. With ``limits``, more rows than ``limits.max_features`` and a cell
+    longer than ``limits.max_text_chars`` are refused before the text is split into cells.
     """
     raw = path.read_bytes()
+    if limits is not None:
+        _check_csv_bytes(raw, limits, label=label)
     warnings: list[str] = []
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -103,6 +118,9 @@ def read_csv_rows(path: Path, *, label: str) -> tuple[list[str], list[list[str]]
     try:
         rows = [r for r in reader]
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # a cell longer than the csv module reads
+            limit = limits.max_text_chars if limits is not None else csv.field_size_limit()
+            raise text_too_long(label, csv.field_size_limit() + 1, limit) from exc
         raise UnsafeInputError(
             f"{label} is not a well-formed table ({exc}); it may be truncated, send the complete file again"
         ) from exc
@@ -117,9 +135,12 @@ def read_csv_rows(path: Path, *, label: str) -> tuple[list[str], list[list[str]]
 
 
 def read_xlsx_rows(
-    path: Path, *, sheet: str | None, label: str
+    path: Path, *, sheet: str | None, label: str, limits: Limits | None = None
 ) -> tuple[list[str], list[list[object]], tuple[str, ...], str]:
-    """Header and rows of one sheet of a workbook; refuses to choose between several non-empty sheets."""
+    """Header and rows of one sheet of a workbook; refuses to choose between several non-empty sheets.
+
+    With ``limits``, a sheet of more than ``limits.max_features`` rows is refused before its rows are read.
+    """
     import openpyxl
 
     try:
@@ -132,7 +153,8 @@ def read_xlsx_rows(
         if sheet is None:
             if len(non_empty) > 1:
                 raise SeveralLayersError(
-                    f"{label} has several sheets ({', '.join(non_empty)}); choose the sheet to read",
+                    f"{label} has several sheets ({', '.join(non_empty[:_MAX_NAMED])}"
+                    f"{' …' if len(non_empty) > _MAX_NAMED else ''}); choose the sheet to read",
                     layers=non_empty,
                     code="source.several_sheets",
                     source=label,
@@ -141,8 +163,15 @@ def read_xlsx_rows(
         elif sheet in sheets:
             name = sheet
         else:
-            raise InputDataError(f"{label} has no sheet '{sheet}'; its sheets are {', '.join(sheets)}")
-        rows = [list(r) for r in wb[name].iter_rows(values_only=True)]
+            raise InputDataError(f"{label} has no sheet '{sheet}'; its sheets are {', '.join(sheets[:_MAX_NAMED])}")
+        declared = wb[name].max_row or 0
+        if limits is not None and declared > limits.max_features + 1:
+            raise too_many_features(label, declared - 1, limits.max_features, what="rows")
+        rows = []
+        for r in wb[name].iter_rows(values_only=True):
+            rows.append(list(r))
+            if limits is not None and len(rows) > limits.max_features + 1:  # max_row can be missing or lie
+                raise too_many_features(label, None, limits.max_features, what="rows")
     finally:
         wb.close()
     rows = [r for r in rows if any(v is not None and str(v).strip() for v in r)]
@@ -150,6 +179,39 @@ def read_xlsx_rows(
         raise InputDataError(f"{label}: sheet '{name}' is empty; put a header row and one row per point")
     header = ["" if v is None else str(v).strip() for v in rows[0]]
     return header, rows[1:], sheets, name
+
+
+def _check_csv_bytes(raw: bytes, limits: Limits, *, label: str) -> None:
+    """Bound the rows and cell lengths of a CSV on its bytes, before it is decoded and split.
+
+    A row is at least a line; a cell is no longer than its run between separators (a quoted cell holding
+    separators is bounded by the csv module itself). Runs are matched only from their start, so the scan
+    stays linear.
+    """
+    lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
+    if lines > limits.max_features + 1:
+        rows = sum(1 for line in raw.splitlines() if line.strip())
+        if rows > limits.max_features + 1:
+            raise too_many_features(label, rows - 1, limits.max_features, what="rows")
+    if len(raw) <= limits.max_text_chars:
+        return
+    arr = np.frombuffer(raw, dtype=np.uint8)
+    separator = np.zeros(256, dtype=bool)
+    separator[np.frombuffer(b",;\t|\r\n", dtype=np.uint8)] = True
+    parts = [np.array([-1], dtype=np.int64)]
+    for start in range(0, arr.size, 1 << 24):  # a chunk at a time: the masks stay small
+        chunk = arr[start : start + (1 << 24)]
+        parts.append(np.flatnonzero(separator[chunk]).astype(np.int64) + start)
+    parts.append(np.array([arr.size], dtype=np.int64))
+    bounds = np.concatenate(parts)
+    runs = np.diff(bounds) - 1
+    k = int(np.argmax(runs))
+    if int(runs[k]) > limits.max_text_chars:
+        begin = int(bounds[k]) + 1
+        chars = len(raw[begin : int(bounds[k + 1])].decode("utf-8", errors="replace"))
+        if chars > limits.max_text_chars:
+            row = raw.count(b"\n", 0, begin) + 1
+            raise text_too_long(label, chars, limits.max_text_chars, line=row)
 
 
 # --- coordinates ----------------------------------------------------------------------------------------
@@ -638,10 +700,10 @@ def read_table(
     """Read a CSV (``kind="csv"``) or XLSX (``kind="xlsx"``) table of points."""
     rows: Sequence[Sequence[object]]
     if kind == "csv":
-        header, rows, encoding, warnings = read_csv_rows(path, label=label)
+        header, rows, encoding, warnings = read_csv_rows(path, label=label, limits=limits)
         sheets: tuple[str, ...] = ()
     else:
-        header, rows, sheets, _ = read_xlsx_rows(path, sheet=sheet, label=label)
+        header, rows, sheets, _ = read_xlsx_rows(path, sheet=sheet, label=label, limits=limits)
         encoding, warnings = "utf-8", []
     if not rows:
         raise InputDataError(f"{label} has a header but no rows; add one row per point")

@@ -17,10 +17,11 @@ from typing import Any, Protocol
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 
 from geo.crs import crs_label, transformer
-from geo.errors import InputDataError
+from geo.errors import CRSError, InputDataError
 from geo.geometry import repair
 from geo.numbers import ColumnNumbers, decimal_mark, format_number, parse_column
 from geo.numbers import parse_number as _parse_number
@@ -123,6 +124,158 @@ def region_warning(frame: gpd.GeoDataFrame, *, label: str) -> str | None:
             "choose the CRS the data was made in (VN-2000 TM-3 104°45′ is EPSG:9208)"
         )
     return None
+
+
+# --- Vietnam's extent -----------------------------------------------------------------------------------
+
+#: Vietnam's mainland in degrees (lon/lat): about 102.1–109.5 E, 8.4–23.4 N. Data of a Vietnamese plan that
+#: lies wholly outside it is in the wrong CRS (or its axes are swapped), whatever the file says.
+VIETNAM_LONLAT: tuple[float, float, float, float] = (102.1, 8.4, 109.5, 23.4)
+
+#: margin around :data:`VIETNAM_LONLAT` in degrees (about 30 km), for data drawn across a border
+VIETNAM_MARGIN_DEG = 0.3
+
+
+@dataclass(frozen=True)
+class OutsideVietnam:
+    """Features that lie wholly outside Vietnam once their CRS is applied (:func:`outside_vietnam`)."""
+
+    #: 1-based feature numbers, at most ``max_listed`` of them
+    rows: tuple[int, ...]
+    count: int
+    total: int
+    #: how far (km, roughly) the centre of those features lies from Vietnam; None when it cannot be placed
+    distance_km: float | None
+    #: their extent in lon/lat when it is finite
+    bounds_lonlat: tuple[float, float, float, float] | None
+    #: True when they would lie in Vietnam with x and y swapped
+    swapped: bool
+    #: False when the CRS cannot be converted to longitude/latitude at all (a local engineering CRS)
+    convertible: bool = True
+
+
+def _lonlat_boxes(bounds: np.ndarray, crs: object, *, swap: bool = False) -> np.ndarray:
+    """Per-feature (minlon, minlat, maxlon, maxlat) from per-feature bounds in ``crs`` (corners transformed)."""
+    x0, y0, x1, y1 = (bounds[:, k] for k in range(4))
+    if swap:
+        x0, y0, x1, y1 = y0, x0, y1, x1
+    xs = np.stack([x0, x1, x0, x1])
+    ys = np.stack([y0, y0, y1, y1])
+    if crs_label(crs) != "EPSG:4326":
+        t = transformer(crs, "EPSG:4326")
+        with np.errstate(all="ignore"):
+            lon, lat = t.transform(xs.ravel(), ys.ravel(), errcheck=False)
+        xs = np.asarray(lon, dtype=float).reshape(xs.shape)
+        ys = np.asarray(lat, dtype=float).reshape(ys.shape)
+    with np.errstate(invalid="ignore"):
+        return np.stack([xs.min(axis=0), ys.min(axis=0), xs.max(axis=0), ys.max(axis=0)], axis=1)
+
+
+def _off_vietnam(boxes: np.ndarray) -> np.ndarray:
+    """True for each lon/lat box that does not touch Vietnam (with the margin) or cannot be placed at all."""
+    lon0, lat0, lon1, lat1 = VIETNAM_LONLAT
+    m = VIETNAM_MARGIN_DEG
+    finite = np.isfinite(boxes).all(axis=1)
+    world = finite & (boxes[:, 1] >= -90) & (boxes[:, 3] <= 90) & (boxes[:, 0] >= -180) & (boxes[:, 2] <= 180)
+    with np.errstate(invalid="ignore"):
+        apart = (
+            (boxes[:, 2] < lon0 - m) | (boxes[:, 0] > lon1 + m) | (boxes[:, 3] < lat0 - m) | (boxes[:, 1] > lat1 + m)
+        )
+    return ~world | apart
+
+
+def km_outside_vietnam(bounds_lonlat: Sequence[float]) -> float | None:
+    """How far (km, roughly) the centre of a lon/lat box lies from Vietnam's extent; None off the globe."""
+    minx, miny, maxx, maxy = (float(v) for v in bounds_lonlat)
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    if not (np.isfinite(cx) and np.isfinite(cy)) or abs(cy) > 90 or abs(cx) > 180:
+        return None
+    lon0, lat0, lon1, lat1 = VIETNAM_LONLAT
+    near_lat = min(max(cy, lat0), lat1)
+    dx = max(lon0 - cx, 0.0, cx - lon1) * 111.32 * np.cos(np.radians(near_lat))
+    dy = max(lat0 - cy, 0.0, cy - lat1) * 110.6
+    return float(np.hypot(dx, dy))
+
+
+def outside_vietnam(frame: gpd.GeoDataFrame, *, max_listed: int = 10) -> OutsideVietnam | None:
+    """The features of ``frame`` that lie wholly outside Vietnam in the frame's CRS; None when there are none.
+
+    A feature is outside when its bounding box, placed in lon/lat, does not touch Vietnam's extent
+    (:data:`VIETNAM_LONLAT` with :data:`VIETNAM_MARGIN_DEG`), or cannot be placed on the globe at all (a
+    latitude of 104°, a projected coordinate the CRS cannot invert). A river that crosses the border is
+    inside; a layer read in the wrong CRS, or with latitude and longitude swapped, is outside.
+    """
+    if frame.crs is None or frame.empty:
+        return None
+    arr = np.asarray(frame.geometry.values, dtype=object)
+    present = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+    if not present.any():
+        return None
+    idx = np.flatnonzero(present)
+    bounds = shapely.bounds(arr[idx])
+    try:
+        boxes = _lonlat_boxes(bounds, frame.crs)
+    except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError):
+        n = int(idx.size)
+        return OutsideVietnam(tuple(int(r) + 1 for r in idx[:max_listed]), n, n, None, None, False, False)
+    off = _off_vietnam(boxes)
+    if not off.any():
+        return None
+    rows = idx[off]
+    out_boxes = boxes[off]
+    finite = out_boxes[np.isfinite(out_boxes).all(axis=1)]
+    ext: tuple[float, float, float, float] | None = None
+    if finite.size:
+        ext = (
+            float(finite[:, 0].min()),
+            float(finite[:, 1].min()),
+            float(finite[:, 2].max()),
+            float(finite[:, 3].max()),
+        )
+    swapped = bool(not _off_vietnam(_lonlat_boxes(bounds[off], frame.crs, swap=True)).any())
+    return OutsideVietnam(
+        rows=tuple(int(r) + 1 for r in rows[:max_listed]),
+        count=int(rows.size),
+        total=int(idx.size),
+        distance_km=km_outside_vietnam(ext) if ext is not None else None,
+        bounds_lonlat=ext,
+        swapped=swapped,
+    )
+
+
+def outside_vietnam_error(found: OutsideVietnam, *, label: str, crs: object) -> CRSError:
+    """The :class:`~geo.errors.CRSError` (code ``crs.outside_vietnam``) for features outside Vietnam.
+
+    A CRS that cannot be converted to longitude/latitude at all gives code ``crs.not_convertible``.
+    """
+    where = crs_label(crs)
+    if not found.convertible:
+        return CRSError(
+            f"{label} is in {where}, which cannot be converted to longitude/latitude, so it cannot be placed in "
+            "Vietnam; choose the CRS the data was made in (VN-2000 / TM-3 104°45′ is EPSG:9208)",
+            code="crs.not_convertible",
+            source=label,
+            crs=where,
+        )
+    listed = ", ".join(str(r) for r in found.rows) + (" …" if found.count > len(found.rows) else "")
+    far = f", about {found.distance_km:,.0f} km from Vietnam" if found.distance_km is not None else ""
+    fix = (
+        "x and y look swapped (latitude written before longitude): swap them, or choose the CRS the data was made in"
+        if found.swapped
+        else "the CRS is wrong: choose the CRS the data was made in"
+    )
+    return CRSError(
+        f"{label} lies outside Vietnam in {where} ({found.count} of {found.total} features: {listed}{far}); "
+        f"{fix} (VN-2000 / TM-3 104°45′ is EPSG:9208)",
+        code="crs.outside_vietnam",
+        source=label,
+        crs=where,
+        count=found.count,
+        total=found.total,
+        features=listed,
+        distance_km=None if found.distance_km is None else float(round(found.distance_km)),
+        swapped=found.swapped,
+    )
 
 
 # --- geometries -----------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Build the store from the project's authored data (``data/``), idempotently.
 
 - A new store is built in a temporary file beside the target and moved into place in one rename, so a
-  half-built store never exists under the real name.
+  half-built store never exists under the real name. A PostGIS store (a ``postgresql://`` URL) is built inside
+  its database instead, in one transaction: a build that fails leaves the store as it was.
 - An existing store is synchronised: an authored layer is rewritten only when its content changed, and
   never when the current version came from an import (a planner's real data is not replaced by the
   project's schematic data). Tables that start empty (actuals, edit logs) are created once and then left
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from geo.errors import StoreError
 from layers.settings import Settings
-from layers.store import GeoPackageStore, Store, content_hash, create_store, open_store
+from layers.store import Store, content_hash, create_store, open_store
 
 #: bump when the build logic changes in a way that must rewrite stores built by older code
 BUILD_VERSION = "1"
@@ -57,12 +58,12 @@ def data_hash(data_dir: Path) -> str:
     return h.hexdigest()
 
 
-def sync_store(store: GeoPackageStore, data_dir: Path, *, user: str, report: BuildReport | None = None) -> BuildReport:
+def sync_store(store: Store, data_dir: Path, *, user: str, report: BuildReport | None = None) -> BuildReport:
     """Write the authored layers and tables that changed into ``store``; keep imported layers."""
     from layers.authored import load_all
     from layers.plan_data import load_tables
 
-    report = report or BuildReport(store=str(store.path))
+    report = report or BuildReport(store=store.location)
     for layer_id, frame in load_all(data_dir).items():
         if store.has_layer(layer_id):
             origin, digest = store.latest_origin(layer_id)
@@ -105,9 +106,29 @@ def build_store(path: Path, data_dir: Path, *, user: str) -> BuildReport:
     return report
 
 
+def _sync_database(
+    url: str, data_dir: Path, *, user: str, create: bool, always: bool
+) -> tuple[Store, BuildReport | None]:
+    """Open the PostGIS store of ``url`` (with ``create``, made when missing) and sync it in one transaction.
+
+    Unless ``always``, nothing is synchronised when the store was built from this very data/ (its hash).
+    """
+    store = create_store(url) if create else open_store(url)
+    created = bool(getattr(store, "created", False))
+    if not always and not created and store.get_meta(DATA_HASH_KEY) == data_hash(data_dir):
+        return store, None
+    with store.batch():  # the write lock first: what sync decides from stays true until it commits
+        report = sync_store(store, data_dir, user=user, report=BuildReport(store=store.location, created=created))
+    return store, report
+
+
 def init_store(settings: Settings) -> BuildReport:
     """``baoyen init``: build the store if missing, else bring its authored data up to date."""
-    path = settings.store_path
+    if settings.store_url is not None:
+        report = _sync_database(settings.store_url, settings.data_dir, user=settings.user, create=True, always=True)[1]
+        assert report is not None
+        return report
+    path = Path(settings.store_path)
     if not path.exists():
         return build_store(path, settings.data_dir, user=settings.user)
     return sync_store(open_store(path), settings.data_dir, user=settings.user)
@@ -115,7 +136,10 @@ def init_store(settings: Settings) -> BuildReport:
 
 def ensure_store(settings: Settings, *, create: bool = True) -> Store:
     """Open the store, building it first when it is missing and syncing it when data/ has changed."""
-    path = settings.store_path
+    if settings.store_url is not None:  # without ``create`` a store that is not there is refused, not made
+        url = settings.store_url
+        return _sync_database(url, settings.data_dir, user=settings.user, create=create, always=False)[0]
+    path = Path(settings.store_path)
     if not path.exists():
         if not create:
             raise StoreError(

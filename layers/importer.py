@@ -22,6 +22,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geo.crs import to_work
 from geo.errors import InputDataError
@@ -123,7 +124,7 @@ def prepare_import(
     crs: object = None,
     source_layer: str | None = None,
     mapping: Mapping[str, str] | None = None,
-    geom_quality: str = "digitised",
+    geom_quality: str = "unknown",
     limits: Limits | None = None,
     label: str | None = None,
     catalogue: Catalogue = CATALOGUE,
@@ -141,7 +142,9 @@ def prepare_import(
     mapping
         Target field -> source column; None uses :func:`suggest_layer_mapping`.
     geom_quality
-        The quality given to features whose file says none (``unlocated`` for features without geometry).
+        The quality given to features whose file says none: ``unknown`` unless the planner says what the
+        geometry is (``surveyed``, ``digitised``...); ``unlocated`` for features without geometry. A file
+        is never taken to be better than its planner says.
     catalogue
         The layer catalogue (the project's :data:`~layers.catalogue.CATALOGUE` by default).
     lang
@@ -204,6 +207,7 @@ def prepare_import(
         out = _cast(out, fields)
     if out.crs is not None:
         out = to_work(out, name)
+        errors.extend(_placement_errors(out, name))
     if not errors and report.empty_geometries:
         warnings.append(f"{report.empty_geometries} feature(s) without geometry are stored as 'unlocated'")
     return ImportPreview(
@@ -216,6 +220,23 @@ def prepare_import(
         errors=errors,
         warnings=warnings,
     )
+
+
+def _placement_errors(frame: gpd.GeoDataFrame, name: str) -> list[str]:
+    """Features whose coordinates are not finite once in EPSG:9208 (a point the working CRS cannot place)."""
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    if not len(geoms):
+        return []
+    present = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+    with np.errstate(all="ignore"):
+        coords, idx = shapely.get_coordinates(geoms[present], return_index=True)
+    if not coords.size:
+        return []
+    bad = np.unique(present[idx[~np.isfinite(coords).all(axis=1)]]) + 1
+    if not bad.size:
+        return []
+    listed = ", ".join(str(int(r)) for r in bad[:10]) + (f" and {bad.size - 10} more" if bad.size > 10 else "")
+    return [f"{name}: feature(s) {listed} cannot be placed in EPSG:9208 (their coordinates become infinite)"]
 
 
 def _geometry_type_errors(report: ReadReport, layer: LayerDef) -> list[str]:

@@ -16,15 +16,17 @@ DType = Literal["str", "int", "float", "date", "bool"]
 GeomType = Literal["Point", "LineString", "Polygon", "None"]
 
 #: Geometry quality, best first. Nothing authored by this project is better than "approximate".
-#: "unlocated" is our addition: an entity the plan names without a place; it has no geometry and
-#: appears in tables and reports but not on the map (docs/DECISIONS.md).
-GEOM_QUALITIES: tuple[str, ...] = ("surveyed", "digitised", "approximate", "schematic", "unlocated")
+#: "unknown" is a planner's file that does not say how its geometry was made: it is not taken to be
+#: digitised until the planner says so. "unlocated" is our addition: an entity the plan names without a
+#: place; it has no geometry and appears in tables and reports but not on the map (docs/DECISIONS.md).
+GEOM_QUALITIES: tuple[str, ...] = ("surveyed", "digitised", "approximate", "schematic", "unknown", "unlocated")
 
 GEOM_QUALITY_LABELS: dict[str, tuple[str, str]] = {
     "surveyed": ("Đo đạc", "Surveyed"),
     "digitised": ("Số hóa từ bản đồ", "Digitised"),
     "approximate": ("Gần đúng", "Approximate"),
     "schematic": ("Sơ đồ", "Schematic"),
+    "unknown": ("Chưa rõ", "Unknown"),
     "unlocated": ("Chưa xác định vị trí", "Location unknown"),
 }
 

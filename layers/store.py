@@ -1,8 +1,9 @@
 """The project store: one GeoPackage file behind a small interface.
 
 :class:`Store` is the interface the rest of the project uses; :class:`GeoPackageStore` implements it on
-a real GeoPackage (SQLite, WAL journal, ``synchronous=FULL``). A PostGIS implementation can follow behind
-the same interface.
+a real GeoPackage (SQLite, WAL journal, ``synchronous=FULL``); :class:`layers.postgis.PostGISStore` implements it
+on a shared PostGIS database, with the same semantics. :func:`open_store` opens either (a ``postgresql://`` URL is
+the database).
 
 Why we write the GeoPackage through ``sqlite3`` rather than through GDAL: a write here touches several
 tables (the new layer table, the renamed previous version, ``gpkg_contents``, ``gpkg_geometry_columns``
@@ -21,18 +22,21 @@ Layout:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import sqlite3
 import struct
+import urllib.parse
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import geopandas as gpd
 import numpy as np
@@ -40,12 +44,24 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from geo.crs import WORK_EPSG, get_crs, require_crs
+from geo.crs import WORK_EPSG, get_crs, require_crs, transformer
 from geo.errors import InputDataError, LayerNotFoundError, StoreError
 from geo.text import nfc
+from layers.settings import is_store_url
 
-LAYER_ID = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-_COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+# \Z, not $: "$" also matches before a final newline, so "big\n" would pass as a second "big"
+LAYER_ID = re.compile(r"^[a-z][a-z0-9_]{0,62}\Z")
+_COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}\Z")
+#: table names GeoPackage, SQLite, GDAL and QGIS give a meaning to, and the store's own: never a layer's
+RESERVED_PREFIXES: tuple[str, ...] = ("gpkg_", "gpkgext_", "rtree_", "sqlite_", "ogr_", "qgis_", "baoyen_")
+RESERVED_NAMES: frozenset[str] = frozenset({"layer_styles"})
+#: how long a write waits for another program's write to finish before it gives up (seconds)
+LOCK_TIMEOUT_S = 30.0
+#: the first 16 bytes of every SQLite database file
+SQLITE_HEADER = b"SQLite format 3\x00"
+# SQLite's primary result codes (https://www.sqlite.org/rescode.html) the store tells apart
+_SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
+_SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 13, 14, 26
 GEOM_COLUMN = "geom"
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 GPKG_USER_VERSION = 10300  # GeoPackage 1.3
@@ -93,18 +109,81 @@ class LayerWrite:
     base_version: int | None = None
 
 
+@dataclass(frozen=True)
+class VersionRecord:
+    """Everything the store records about one version of a layer (to copy a store, :mod:`services.migrate`)."""
+
+    layer_id: str
+    version: int
+    written_at: str
+    user: str
+    message: str
+    origin: str
+    features: int
+    content_hash: str
+    geometry_type: str
+    #: (field name, column kind) as written; the kinds decide how values are stored and restored
+    columns: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class TableRecord:
+    """One write of a plain table (``write_table`` or ``append_rows``), as the store recorded it."""
+
+    name: str
+    written_at: str
+    user: str
+    message: str
+    rows: int
+    columns: tuple[tuple[str, str], ...]
+
+
 class VersionConflictError(StoreError):
     """A write based on a version of a layer that is no longer the current one (someone saved in between)."""
 
 
 def check_layer_id(layer_id: str) -> str:
-    """Return ``layer_id`` if it is a plain identifier; raise :class:`InputDataError` otherwise."""
-    if not isinstance(layer_id, str) or not LAYER_ID.match(layer_id) or "__v" in layer_id:
+    """Return ``layer_id`` if it is a plain identifier the store may use; raise :class:`InputDataError` otherwise.
+
+    Lower-case letters, digits and _, starting with a letter, at most 63 characters, nothing after them (not even a
+    newline); not a name GeoPackage, SQLite, GDAL or QGIS treat specially (``gpkg_*``, ``rtree_*``, ``sqlite_*``,
+    ``layer_styles`` ...), nor the store's own (``baoyen_*``, ``__v`` for earlier versions).
+    """
+    shown = repr(layer_id) if isinstance(layer_id, str) else repr(str(layer_id))
+    if not isinstance(layer_id, str) or not LAYER_ID.fullmatch(layer_id):
         raise InputDataError(
-            f"'{layer_id}' is not a valid layer id; use lower-case letters, digits and _ "
-            "starting with a letter (for example cluster_lots)"
+            f"{shown} is not a valid layer id; use lower-case letters, digits and _ "
+            "starting with a letter (for example cluster_lots)",
+            code="store.bad_layer_id",
+            layer=shown,
+        )
+    if "__v" in layer_id or layer_id in RESERVED_NAMES or layer_id.startswith(RESERVED_PREFIXES):
+        raise InputDataError(
+            f"{shown} is not a valid layer id: GeoPackage, GDAL, QGIS or the store itself name their own tables "
+            f"so ({', '.join(p + '…' for p in RESERVED_PREFIXES)}, {', '.join(sorted(RESERVED_NAMES))}, "
+            "names with __v); choose another layer id",
+            code="store.reserved_layer_id",
+            layer=shown,
         )
     return layer_id
+
+
+def _primary(exc: BaseException) -> int | None:
+    """SQLite's primary result code of an ``sqlite3`` error (``SQLITE_FULL`` is 13), or None."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def _rollback(con: sqlite3.Connection) -> None:
+    """Roll back what is still open; a failing ROLLBACK is dropped so the error that caused it is the one raised."""
+    if con.in_transaction:
+        with contextlib.suppress(sqlite3.Error):  # closing the connection rolls back as well
+            con.execute("ROLLBACK")
+
+
+def _writable(path: Path) -> bool:
+    """Whether the store's file and its folder (WAL's -wal and -shm files live there) can be written."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 def _now() -> str:
@@ -193,6 +272,57 @@ class Store(ABC):
     @abstractmethod
     def set_meta(self, key: str, value: str) -> None:
         """Set a store-level setting."""
+
+    # -- what building and copying a whole store need (layers.build, services.migrate) --
+
+    #: EPSG code of the CRS the store keeps its layers in
+    srs_epsg: int
+
+    @property
+    def location(self) -> str:
+        """Where the store is, as shown to people: its file, or its database URL without the password."""
+        return str(getattr(self, "path", type(self).__name__))
+
+    @abstractmethod
+    def latest_origin(self, layer_id: str) -> tuple[str, str]:
+        """(origin, content hash) of the current version of a layer."""
+
+    @abstractmethod
+    def version_records(self, layer_id: str) -> list[VersionRecord]:
+        """What the store recorded of every version of a layer, oldest first."""
+
+    @abstractmethod
+    def read_version(self, layer_id: str, version: int, *, crs: object = None) -> gpd.GeoDataFrame:
+        """One stored version of a layer (current or earlier), in the store CRS or reprojected to ``crs``."""
+
+    @abstractmethod
+    def write_version(self, record: VersionRecord, frame: gpd.GeoDataFrame) -> None:
+        """Add a version exactly as another store recorded it (who, when, why, hash, kinds); it becomes current.
+
+        For copying a store: ``record.version`` must be above every version the layer has (else
+        :class:`StoreError` ``store.version_exists``); nothing is checked against a base version.
+        """
+
+    @abstractmethod
+    def table_records(self, name: str) -> list[TableRecord]:
+        """Every recorded write of a plain table, oldest first."""
+
+    @abstractmethod
+    def write_table_records(self, name: str, frame: pd.DataFrame, records: list[TableRecord]) -> None:
+        """Create a plain table holding ``frame``, with the column kinds and write log of another store."""
+
+    @abstractmethod
+    def meta_items(self) -> dict[str, str]:
+        """Every store-level setting."""
+
+    def is_empty(self) -> bool:
+        """True when the store holds no layer, no table and no setting."""
+        return not self.layer_ids() and not self.table_names() and not self.meta_items()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """A block whose writes are one transaction where the backend can (PostGIS); else each write is its own."""
+        yield
 
 
 # --- GeoPackage binary geometry -------------------------------------------------------------------
@@ -369,11 +499,18 @@ CREATE TABLE IF NOT EXISTS baoyen_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
 
 
 class GeoPackageStore(Store):
-    """A :class:`Store` in one GeoPackage file. Layers are kept in EPSG:9208 unless created otherwise."""
+    """A :class:`Store` in one GeoPackage file. Layers are kept in EPSG:9208 unless created otherwise.
 
-    def __init__(self, path: str | Path, *, create: bool = False, srs_epsg: int = WORK_EPSG) -> None:
+    A store whose file or folder cannot be written (or opened with ``read_only``) is opened read-only: it can be
+    read, and every write is refused with :class:`StoreError` ``store.read_only``.
+    """
+
+    def __init__(
+        self, path: str | Path, *, create: bool = False, srs_epsg: int = WORK_EPSG, read_only: bool = False
+    ) -> None:
         self.path = Path(path)
         self.srs_epsg = srs_epsg
+        self.read_only = read_only or (self.path.exists() and not create and not _writable(self.path))
         if not self.path.exists():
             if not create:
                 raise StoreError(
@@ -396,7 +533,7 @@ class GeoPackageStore(Store):
             con.execute(f"PRAGMA user_version = {GPKG_USER_VERSION}")
             con.executescript(_BASE_SCHEMA)
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot create a store at {self.path}: {exc}; check the path") from exc
+            raise self._store_error(exc, writing=True) from exc
         finally:
             con.close()
         with self._tx() as tx:
@@ -406,20 +543,45 @@ class GeoPackageStore(Store):
     # -- connections and transactions --
 
     def _connect(self) -> sqlite3.Connection:
+        """A connection in WAL mode; for a read-only store a read-only one, which sets no pragma that writes."""
+        if self.read_only:
+            return self._connect_read_only()
         try:
-            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            con = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT_S, isolation_level=None)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the store {self.path}: {exc}; check the path and its permissions") from exc
+            raise self._store_error(exc, writing=False) from exc
         try:
             con.execute("PRAGMA journal_mode = WAL")
             con.execute("PRAGMA synchronous = FULL")
             con.execute("PRAGMA foreign_keys = OFF")
         except sqlite3.DatabaseError as exc:
             con.close()
-            raise self._not_gpkg(exc) from exc
+            raise self._store_error(exc, writing=False) from exc
         return con
 
-    def _not_gpkg(self, exc: sqlite3.DatabaseError) -> StoreError:
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """A ``mode=ro`` connection; ``immutable`` too when the folder cannot hold WAL's -shm file."""
+        base = "file:" + urllib.parse.quote(str(self.path.resolve())) + "?mode=ro"
+        error: sqlite3.DatabaseError | None = None
+        for uri in (base, base + "&immutable=1"):
+            try:
+                con = sqlite3.connect(uri, uri=True, timeout=LOCK_TIMEOUT_S, isolation_level=None)
+            except sqlite3.Error as exc:
+                raise self._store_error(exc, writing=False) from exc
+            try:
+                con.execute("PRAGMA foreign_keys = OFF")
+                con.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the file (and WAL's -shm)
+            except sqlite3.DatabaseError as exc:
+                con.close()
+                error = exc
+                if _primary(exc) != _SQLITE_CANTOPEN or os.access(self.path.parent, os.W_OK):
+                    break  # immutable is only for a folder nobody can write in
+                continue
+            return con
+        assert error is not None
+        raise self._store_error(error, writing=False) from error
+
+    def _not_gpkg(self, exc: sqlite3.Error) -> StoreError:
         return StoreError(
             f"{self.path} is not a GeoPackage store ({exc}); choose another store path or remove the file",
             code="store.not_gpkg",
@@ -427,30 +589,118 @@ class GeoPackageStore(Store):
             detail=str(exc),
         )
 
+    def _is_sqlite_file(self) -> bool:
+        """True unless the file is known not to be an SQLite database (its first bytes are not SQLite's header)."""
+        try:
+            with self.path.open("rb") as f:
+                head = f.read(len(SQLITE_HEADER))
+        except OSError:
+            return True  # unreadable: not known to be something else, so never advise removing it
+        return head == SQLITE_HEADER or head == b""
+
+    def _store_error(self, exc: sqlite3.Error, *, writing: bool) -> StoreError:
+        """The store's error for an SQLite error, by SQLite's result code: the disk, the permission, the lock ...
+
+        Only a file that is not SQLite at all is called "not a GeoPackage store" (whose advice is to remove it);
+        a full or read-only disk, a lock held too long and a damaged database each say what they are.
+        """
+        path, code = str(self.path), _primary(exc)
+        detail = " ".join(str(exc).split())
+        unchanged = "; nothing was changed" if writing else ""
+        if code == _SQLITE_FULL:
+            return StoreError(
+                f"the disk holding the store {path} is full{unchanged}; free some space on it and try again",
+                code="store.disk_full",
+                path=path,
+            )
+        if code in (_SQLITE_READONLY, _SQLITE_PERM) or (writing and code == _SQLITE_CANTOPEN and self.path.exists()):
+            return StoreError(
+                f"the store {path} is read-only: the file, its folder or the disk cannot be written{unchanged}",
+                code="store.read_only",
+                path=path,
+            )
+        if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+            return StoreError(
+                f"the store {path} is in use: another program kept it locked for more than {LOCK_TIMEOUT_S:g} s"
+                f"{unchanged}; try again in a moment",
+                code="store.locked",
+                path=path,
+                seconds=int(LOCK_TIMEOUT_S),
+            )
+        if code in (_SQLITE_NOTADB, _SQLITE_CORRUPT):
+            if not self._is_sqlite_file():
+                return self._not_gpkg(exc)
+            return StoreError(
+                f"the store {path} is an SQLite file that cannot be read ({detail}); it may be damaged: "
+                "restore it from a backup copy",
+                code="store.damaged",
+                path=path,
+                detail=detail,
+            )
+        if code == _SQLITE_CANTOPEN:
+            return StoreError(
+                f"the store {path} cannot be opened ({detail}); check that the file and its folder can be read",
+                code="store.cannot_open",
+                path=path,
+                detail=detail,
+            )
+        if writing:
+            return StoreError(
+                f"the store {path} could not be written ({detail}); nothing was changed",
+                code="store.write_failed",
+                path=path,
+                detail=detail,
+            )
+        return StoreError(
+            f"the store {path} could not be read ({detail})", code="store.read_failed", path=path, detail=detail
+        )
+
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: committed when the block ends, rolled back on any exception."""
+        """One write transaction: committed when the block ends, rolled back on any exception.
+
+        The error raised is always the first one: when SQLite has already rolled the transaction back (a full
+        disk does), the ROLLBACK that follows fails too and must not hide it.
+        """
+        if self.read_only:
+            raise StoreError(
+                f"the store {self.path} is read-only: the file, its folder or the disk cannot be written; "
+                "nothing was changed",
+                code="store.read_only",
+                path=str(self.path),
+            )
         con = self._connect()
         try:
-            con.execute("BEGIN IMMEDIATE")
             try:
-                yield con
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"the store {self.path} could not be written: {exc}; nothing was changed") from exc
+                con.execute("BEGIN IMMEDIATE")
+                try:
+                    yield con
+                except BaseException:
+                    _rollback(con)
+                    raise
+                con.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
+                _rollback(con)
+                raise self._store_error(exc, writing=True) from exc
         finally:
             con.close()
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
-        con = self._connect()
+        """A connection to read with; when the disk is full or cannot be written, a read-only one.
+
+        What is stored stays readable when nothing can be written (the journal cannot be switched to WAL then).
+        """
+        try:
+            con = self._connect()
+        except StoreError as exc:
+            if self.read_only or exc.code not in ("store.disk_full", "store.read_only"):
+                raise
+            con = self._connect_read_only()
         try:
             yield con
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"the store {self.path} could not be read: {exc}") from exc
+            raise self._store_error(exc, writing=False) from exc
         finally:
             con.close()
 
@@ -458,9 +708,17 @@ class GeoPackageStore(Store):
         try:
             app_id = con.execute("PRAGMA application_id").fetchone()[0]
             has = con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'baoyen_versions'").fetchone()[0]
+            tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            raise self._not_gpkg(exc) from exc
+            raise self._store_error(exc, writing=False) from exc
         if app_id != GPKG_APPLICATION_ID or not has:
+            if tables:  # someone's database: never advise removing it
+                raise StoreError(
+                    f"{self.path} is an SQLite database, but not a project store of this application; choose "
+                    "another store path",
+                    code="store.other_database",
+                    path=str(self.path),
+                )
             raise StoreError(
                 f"{self.path} is not a project store of this application; choose another store path or remove the file",
                 code="store.not_project",
@@ -523,10 +781,16 @@ class GeoPackageStore(Store):
             return self._read_version(con, layer_id, version, crs=crs)
 
     def _read_version(self, con: sqlite3.Connection, layer_id: str, version: int, *, crs: object) -> gpd.GeoDataFrame:
-        row = con.execute(
-            "SELECT table_name, columns_json FROM baoyen_versions WHERE layer_id = ? AND version = ?",
-            (layer_id, version),
-        ).fetchone()
+        # a number SQLite cannot hold (99999999999999999999) is no version either, not an OverflowError
+        in_range = isinstance(version, int) and not isinstance(version, bool) and 0 < version < 2**63
+        row = (
+            con.execute(
+                "SELECT table_name, columns_json FROM baoyen_versions WHERE layer_id = ? AND version = ?",
+                (layer_id, version),
+            ).fetchone()
+            if in_range
+            else None
+        )
         if row is None:
             raise LayerNotFoundError(
                 f"layer '{layer_id}' has no version {version}; choose one of the versions in its history",
@@ -583,6 +847,8 @@ class GeoPackageStore(Store):
                 if found is not None:
                     self._archive_current(con, w.layer_id, current)
                 self._create_feature_table(con, w.layer_id, w.layer_id, columns, geom_type, frame, w.message)
+                # read the new table back inside the transaction: what cannot be read is never committed
+                self._check_written(con, w.layer_id, len(frame))
                 con.execute(
                     "INSERT INTO baoyen_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
@@ -613,7 +879,7 @@ class GeoPackageStore(Store):
         attrs = frame.drop(columns=frame.geometry.name)
         columns = []
         for name in attrs.columns:
-            if not isinstance(name, str) or not _COLUMN.match(name) or name.lower() in ("fid", GEOM_COLUMN):
+            if not isinstance(name, str) or not _COLUMN.fullmatch(name) or name.lower() in ("fid", GEOM_COLUMN):
                 raise InputDataError(
                     f"layer '{layer_id}' has a field named {name!r}, which cannot be stored; rename it to letters, "
                     "digits and _ (not fid or geom)"
@@ -621,7 +887,59 @@ class GeoPackageStore(Store):
             columns.append([name, _kind(attrs[name])])
         if len({c.lower() for c, _ in columns}) != len(columns):
             raise InputDataError(f"layer '{layer_id}' has two fields whose names differ only by case; rename one")
+        _refuse_non_finite(layer_id, frame)
         return frame, columns, _geometry_type(frame), content_hash(frame)
+
+    def _check_written(self, con: sqlite3.Connection, table: str, expected: int) -> None:
+        """Read a table just written back through the transaction; raise :class:`StoreError` unless it is sound.
+
+        Sound means: as many rows as written, every stored geometry decodes, every coordinate is finite, and
+        the extent lies on the globe; the extent recorded in ``gpkg_contents`` is finite too. Raising inside
+        the transaction rolls the whole write back.
+        """
+
+        def refuse(problem: str) -> StoreError:
+            return StoreError(
+                f"layer '{table}' was not stored: reading it back, {problem}; nothing was written",
+                code="store.readback_failed",
+                layer=table,
+                problem=problem,
+            )
+
+        blobs = [r[0] for r in con.execute(f"SELECT {_q(GEOM_COLUMN)} FROM {_q(table)} ORDER BY fid")]
+        if len(blobs) != expected:
+            raise refuse(f"it holds {len(blobs)} features instead of {expected}")
+        try:
+            with np.errstate(all="ignore"):
+                geoms = _from_gpb(blobs)
+        except (StoreError, shapely.errors.ShapelyError, ValueError) as exc:
+            raise refuse(f"a geometry does not decode ({' '.join(str(exc).split())[:120]})") from exc
+        lost = [i + 1 for i, (b, g) in enumerate(zip(blobs, geoms, strict=True)) if b is not None and g is None]
+        if lost:
+            raise refuse(f"the geometry of feature(s) {_first(lost)} does not decode")
+        present = geoms[~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)] if len(geoms) else geoms
+        if not len(present):
+            return
+        coords = shapely.get_coordinates(present)
+        if not np.isfinite(coords).all():
+            raise refuse("some coordinates are not finite numbers")
+        x0, y0 = coords.min(axis=0)
+        x1, y1 = coords.max(axis=0)
+        row = con.execute(
+            "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?", (table,)
+        ).fetchone()
+        if row is None or any(v is None or not np.isfinite(float(v)) for v in row):
+            raise refuse("its recorded extent is not finite")
+        if self.srs_epsg == 4326:
+            lon, lat = np.array([x0, x1, x0, x1]), np.array([y0, y0, y1, y1])
+        else:
+            t = transformer(f"EPSG:{self.srs_epsg}", "EPSG:4326")
+            with np.errstate(all="ignore"):
+                lon, lat = t.transform([x0, x1, x0, x1], [y0, y0, y1, y1], errcheck=False)
+        lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+        on_globe = np.isfinite(lon).all() and np.isfinite(lat).all() and (np.abs(lon) <= 180).all()
+        if not (on_globe and (np.abs(lat) <= 90).all()):
+            raise refuse(f"its extent ({x0:.0f}, {y0:.0f}, {x1:.0f}, {y1:.0f}) is not on the globe")
 
     def _archive_current(self, con: sqlite3.Connection, layer_id: str, version: int) -> None:
         """Rename the current table ``x`` to ``x__v<N>`` so the new version can take the name."""
@@ -710,6 +1028,132 @@ class GeoPackageStore(Store):
                 (layer_id, version),
             ).fetchone()
         return str(row[0]), str(row[1])
+
+    # -- copying a store (services.migrate) --
+
+    def version_records(self, layer_id: str) -> list[VersionRecord]:
+        """What the store recorded of every version of a layer, oldest first."""
+        with self._read() as con:
+            self._current(con, layer_id)
+            rows = con.execute(
+                "SELECT v.version, v.written_at, v.user, v.message, v.origin, v.features, v.content_hash, "
+                "g.geometry_type_name, v.columns_json FROM baoyen_versions v "
+                "LEFT JOIN gpkg_geometry_columns g ON g.table_name = v.table_name "
+                "WHERE v.layer_id = ? ORDER BY v.version",
+                (layer_id,),
+            ).fetchall()
+        return [
+            VersionRecord(
+                layer_id,
+                int(v),
+                str(w),
+                str(u),
+                str(m),
+                str(o),
+                int(f),
+                str(h),
+                str(g or "GEOMETRY"),
+                tuple((str(n), str(k)) for n, k in json.loads(c)),
+            )
+            for v, w, u, m, o, f, h, g, c in rows
+        ]
+
+    def read_version(self, layer_id: str, version: int, *, crs: object = None) -> gpd.GeoDataFrame:
+        """One stored version of a layer, in the store CRS or reprojected to ``crs``."""
+        with self._read() as con:
+            self._current(con, layer_id)
+            return self._read_version(con, layer_id, version, crs=crs)
+
+    def write_version(self, record: VersionRecord, frame: gpd.GeoDataFrame) -> None:
+        """Add a version as another store recorded it; it becomes the current one (one transaction)."""
+        layer_id = check_layer_id(record.layer_id)
+        require_crs(frame, f"layer '{layer_id}'")
+        if CRS.from_user_input(frame.crs).to_epsg() != self.srs_epsg:
+            frame = frame.to_crs(epsg=self.srs_epsg)
+        columns = [[n, k] for n, k in record.columns]
+        with self._tx() as con:
+            found = con.execute("SELECT current_version FROM baoyen_layers WHERE layer_id = ?", (layer_id,)).fetchone()
+            top = con.execute("SELECT max(version) FROM baoyen_versions WHERE layer_id = ?", (layer_id,)).fetchone()[0]
+            if top is not None and record.version <= int(top):
+                raise StoreError(
+                    f"layer '{layer_id}' already has version {int(top)}, so version {record.version} cannot be "
+                    "added; nothing was written",
+                    code="store.version_exists",
+                    layer=layer_id,
+                    version=record.version,
+                    current=int(top),
+                )
+            if found is not None:
+                self._archive_current(con, layer_id, int(found[0]))
+            self._create_feature_table(con, layer_id, layer_id, columns, record.geometry_type, frame, record.message)
+            self._check_written(con, layer_id, len(frame))
+            con.execute(
+                "INSERT INTO baoyen_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    layer_id,
+                    record.version,
+                    layer_id,
+                    record.written_at,
+                    record.user,
+                    record.message,
+                    record.origin,
+                    record.features,
+                    record.content_hash,
+                    json.dumps(columns),
+                ),
+            )
+            con.execute(
+                "INSERT OR REPLACE INTO baoyen_layers VALUES (?, ?, ?)",
+                (layer_id, record.version, record.geometry_type),
+            )
+
+    def table_records(self, name: str) -> list[TableRecord]:
+        """Every recorded write of a plain table, oldest first."""
+        check_layer_id(name)
+        with self._read() as con:
+            self._table_columns(con, name)
+            rows = con.execute(
+                "SELECT written_at, user, message, rows, columns_json FROM baoyen_tables WHERE name = ? ORDER BY rowid",
+                (name,),
+            ).fetchall()
+        return [
+            TableRecord(name, str(w), str(u), str(m), int(r), tuple((str(n), str(k)) for n, k in json.loads(c)))
+            for w, u, m, r, c in rows
+        ]
+
+    def write_table_records(self, name: str, frame: pd.DataFrame, records: list[TableRecord]) -> None:
+        """Create a plain table holding ``frame`` with the kinds and write log of ``records`` (one transaction)."""
+        check_layer_id(name)
+        if not records:
+            raise InputDataError(f"table '{name}' comes without its write log; nothing was written")
+        columns = [[n, k] for n, k in records[-1].columns]
+        with self._tx() as con:
+            if con.execute("SELECT 1 FROM gpkg_contents WHERE table_name = ?", (name,)).fetchone():
+                con.execute(f"DROP TABLE {_q(name)}")
+                con.execute("DELETE FROM gpkg_contents WHERE table_name = ?", (name,))
+                con.execute("DELETE FROM baoyen_tables WHERE name = ?", (name,))
+            defs = ", ".join(f"{_q(n)} {_SQL_TYPE[k.partition(':')[0]]}" for n, k in columns)
+            con.execute(
+                f"CREATE TABLE {_q(name)} (fid INTEGER PRIMARY KEY AUTOINCREMENT" + (f", {defs}" if defs else "") + ")"
+            )
+            con.execute(
+                "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
+                "VALUES (?, 'attributes', ?, ?, ?)",
+                (name, name, records[0].message, _now()),
+            )
+            self._insert_rows(con, name, frame, columns)
+            con.executemany(
+                "INSERT INTO baoyen_tables VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (name, r.written_at, r.user, r.message, r.rows, json.dumps([[n, k] for n, k in r.columns]))
+                    for r in records
+                ],
+            )
+
+    def meta_items(self) -> dict[str, str]:
+        """Every store-level setting, by key."""
+        with self._read() as con:
+            return {str(k): str(v) for k, v in con.execute("SELECT key, value FROM baoyen_meta ORDER BY key")}
 
     def layer_info(self) -> list[LayerInfo]:
         """Current version, feature count and geometry-quality mix of every layer."""
@@ -814,7 +1258,7 @@ class GeoPackageStore(Store):
     def _columns_of(self, name: str, frame: pd.DataFrame) -> list[list[str]]:
         cols = []
         for c in frame.columns:
-            if not isinstance(c, str) or not _COLUMN.match(c) or c.lower() == "fid":
+            if not isinstance(c, str) or not _COLUMN.fullmatch(c) or c.lower() == "fid":
                 raise InputDataError(f"table '{name}' has a column named {c!r}; use letters, digits and _ (not fid)")
             cols.append([c, _kind(frame[c])])
         return cols
@@ -830,6 +1274,47 @@ class GeoPackageStore(Store):
         )
 
 
+def _first(rows: list[int], n: int = 10) -> str:
+    return ", ".join(str(r) for r in rows[:n]) + (f" and {len(rows) - n} more" if len(rows) > n else "")
+
+
+def _refuse_non_finite(layer_id: str, frame: gpd.GeoDataFrame) -> None:
+    """Raise :class:`InputDataError` (``store.not_finite``) for NaN or infinite coordinates or numbers.
+
+    Checked on the frame as it will be stored (after reprojection, where a point the CRS cannot hold
+    becomes infinite), so nothing non-finite reaches the store.
+    """
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    bad: set[int] = set()
+    what = "coordinates"
+    if len(geoms):
+        present = np.flatnonzero(~shapely.is_missing(geoms) & ~shapely.is_empty(geoms))
+        with np.errstate(all="ignore"):
+            coords, idx = shapely.get_coordinates(geoms[present], return_index=True)
+        if coords.size:
+            bad.update(int(present[i]) + 1 for i in np.unique(idx[~np.isfinite(coords).all(axis=1)]))
+    if not bad:
+        for name in frame.columns:
+            if name == frame.geometry.name or not pd.api.types.is_float_dtype(frame[name].dtype):
+                continue
+            values = frame[name].to_numpy(dtype=float, na_value=np.nan)
+            infinite = np.flatnonzero(np.isinf(values))
+            if infinite.size:
+                bad.update(int(i) + 1 for i in infinite)
+                what = f"field {name}"
+                break
+    if bad:
+        rows = sorted(bad)
+        raise InputDataError(
+            f"layer '{layer_id}' cannot be stored: {what} of feature(s) {_first(rows)} are not finite numbers "
+            "(NaN or infinite, e.g. a point its CRS cannot place); nothing was written",
+            code="store.not_finite",
+            layer=layer_id,
+            what=what,
+            features=_first(rows),
+        )
+
+
 def _geometry_type(frame: gpd.GeoDataFrame) -> str:
     """The GeoPackage geometry type name for a frame (GEOMETRY when mixed or empty)."""
     types = {t for t in frame.geometry.geom_type.dropna().unique() if t}
@@ -840,12 +1325,35 @@ def _geometry_type(frame: gpd.GeoDataFrame) -> str:
     return "GEOMETRY"
 
 
-def open_store(where: object) -> GeoPackageStore:
-    """Open an existing store from a path or from :class:`~layers.settings.Settings` (``store_path``)."""
-    path = getattr(where, "store_path", where)
-    return GeoPackageStore(Path(str(path)))
+@overload
+def open_store(where: os.PathLike[str]) -> GeoPackageStore: ...
+@overload
+def open_store(where: object) -> Store: ...
+def open_store(where: object) -> Store:
+    """Open an existing store from a path, a ``postgresql://`` URL or :class:`~layers.settings.Settings`.
+
+    A ``postgresql://`` (or ``postgres://``) URL opens the PostGIS store in that database
+    (:class:`layers.postgis.PostGISStore`); anything else is the path of a GeoPackage.
+    """
+    where = getattr(where, "store_path", where)
+    if is_store_url(where):
+        from layers.postgis import PostGISStore
+
+        return PostGISStore(str(where))
+    return GeoPackageStore(Path(str(where)))
 
 
-def create_store(path: str | Path, *, srs_epsg: int = WORK_EPSG) -> GeoPackageStore:
-    """Create an empty store at ``path`` (a new GeoPackage)."""
-    return GeoPackageStore(path, create=True, srs_epsg=srs_epsg)
+@overload
+def create_store(path: os.PathLike[str], *, srs_epsg: int = WORK_EPSG) -> GeoPackageStore: ...
+@overload
+def create_store(path: str, *, srs_epsg: int = WORK_EPSG) -> Store: ...
+def create_store(path: str | os.PathLike[str], *, srs_epsg: int = WORK_EPSG) -> Store:
+    """Create an empty store at ``path`` (a new GeoPackage), or in the database of a ``postgresql://`` URL.
+
+    In a database the store's schema is created when missing; a store already there is opened as it is.
+    """
+    if is_store_url(path):
+        from layers.postgis import PostGISStore
+
+        return PostGISStore(str(path), create=True, srs_epsg=srs_epsg)
+    return GeoPackageStore(Path(path), create=True, srs_epsg=srs_epsg)

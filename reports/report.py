@@ -9,8 +9,11 @@ side by side, number/symbol, place and date, title, body, recipients and signatu
 3. the funding table as stated in section V, the project costs of II/III, disbursements, and the
    consistency notes computed from the same figures;
 4. a map of the plan's features by status (PNG rendered with matplotlib, EPSG:9208), marked as a
-   schematic with approximate positions;
-5. the list of what lacks data.
+   schematic with stand-in positions (commune centres);
+5. the list of what lacks data;
+6. the plan against public sources: every feature whose data records what a public source says beside the
+   plan (``other_source`` and the typed ``other_*`` fields of the catalogue), the plan's figure next to the
+   other one (:func:`public_source_rows`).
 
 Nothing is filled in that the store does not hold: a target without data says so.
 
@@ -25,7 +28,7 @@ import datetime as dt
 import io
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -50,6 +53,9 @@ from analysis.targets import (
 )
 from geo.errors import InputDataError
 from geo.numbers import AREA_HA_DECIMALS, MISSING_TEXT, PCT_DECIMALS, format_number, round_measured
+from layers.catalogue import CATALOGUE, STATUS_LABELS
+from layers.export import protect_sheet
+from layers.model import Catalogue
 from layers.store import Store
 from reports.plan_inputs import PlanInputs, evaluate, gather
 
@@ -68,6 +74,16 @@ MAP_POINT_LAYERS: tuple[str, ...] = (
     "ttcn_facilities",
 )
 MAP_BACKGROUND_LAYER = "communes_legacy"
+
+#: Prefix of the catalogue fields that hold what a public source says beside the plan (``other_source`` is its
+#: text; ``other_<field>`` a figure to read against the plan's own ``<field>``).
+OTHER_PREFIX = "other_"
+
+
+def other_source_layers(catalogue: Catalogue = CATALOGUE) -> tuple[str, ...]:
+    """Ids of the layers whose features can record what a public source says (an ``other_*`` field)."""
+    return tuple(layer.id for layer in catalogue if any(f.name.startswith(OTHER_PREFIX) for f in layer.fields))
+
 
 #: Colours of the feature statuses on the map (keys of layers.catalogue.STATUS_CHOICES).
 FEATURE_STATUS_COLORS: dict[str, str] = {
@@ -113,6 +129,19 @@ _L: dict[str, dict[str, str]] = {
         "s3": "III. NGUỒN VỐN THỰC HIỆN",
         "s4": "IV. BẢN ĐỒ CÁC ĐỐI TƯỢNG QUY HOẠCH THEO TÌNH TRẠNG",
         "s5": "V. NHỮNG NỘI DUNG CHƯA CÓ SỐ LIỆU",
+        "s6": "VI. KẾ HOẠCH VÀ CÁC NGUỒN CÔNG KHAI",
+        "o_intro": (
+            "Những đối tượng mà nguồn công khai nói khác hoặc bổ sung số liệu của Kế hoạch, như dữ liệu ghi lại "
+            "(trường «Nguồn khác nói» và các số liệu «nguồn khác»). Số của Kế hoạch được giữ nguyên; số của nguồn "
+            "khác ghi bên cạnh để đối chiếu."
+        ),
+        "o_cols": "Đối tượng|Dữ liệu (theo Kế hoạch)|Nguồn khác nói|Nguồn",
+        "o_none": "Dữ liệu không ghi nguồn công khai nào khác với Kế hoạch.",
+        "o_plan_none": "chưa có (Kế hoạch không nêu)",
+        "summary_other": (
+            "Kế hoạch và các nguồn công khai: {n} đối tượng có số liệu của nguồn khác khác với hoặc bổ sung cho Kế "
+            "hoạch (mục VI)."
+        ),
         "summary_counts": "Tổng số {n} mục tiêu (13 mục tiêu tại mục II và mục tiêu đào tạo tại mục IV.2): {parts}.",
         "summary_next": "Kỳ báo cáo tiếp theo: {title}, gửi trước ngày {due} (còn {days} ngày).",
         "summary_findings": "Kiểm tra số liệu nguồn vốn: {n} chỗ các số tổng và số chi tiết trong Kế hoạch không khớp "
@@ -130,7 +159,8 @@ _L: dict[str, dict[str, str]] = {
         "d_cols": "Khoản mục, dự án|Kế hoạch (tỷ đồng)|Đã giải ngân (tỷ đồng)|Tỷ lệ (%)|Các kỳ",
         "d_none": "Chưa có số liệu giải ngân được nhập.",
         "map_caption": (
-            "Hình 1. Các đối tượng quy hoạch theo tình trạng. SƠ ĐỒ — vị trí gần đúng (đặt tại trung tâm xã), "
+            "Hình 1. Các đối tượng quy hoạch theo tình trạng. SƠ ĐỒ — vị trí tượng trưng (đặt tại trung tâm xã, "
+            "có thể cách vị trí thật nhiều km), "
             "các đối tượng cùng một vị trí được vẽ tỏa quanh điểm đó; ranh giới xã là sơ đồ; không dùng để đo đạc. "
             "Hệ tọa độ VN-2000 / TM-3 104°45′ (EPSG:9208). "
             "{unlocated} đối tượng chưa xác định vị trí không thể hiện trên hình."
@@ -153,6 +183,7 @@ _L: dict[str, dict[str, str]] = {
         "sheet_checks": "Đối chiếu",
         "sheet_disb": "Giải ngân",
         "sheet_missing": "Thiếu số liệu",
+        "sheet_other": "Nguồn khác",
         "sheet_map": "Bản đồ",
         "status": "Tình trạng",
         "no_status": "Chưa rõ",
@@ -172,6 +203,16 @@ _L: dict[str, dict[str, str]] = {
         "s3": "III. FUNDING",
         "s4": "IV. MAP OF THE PLAN'S FEATURES BY STATUS",
         "s5": "V. WHAT LACKS DATA",
+        "s6": "VI. THE PLAN AND PUBLIC SOURCES",
+        "o_intro": (
+            "Features for which a public source says something other than the plan, or adds figures it lacks, as "
+            "the data records it ('Other source says' and the 'other source' figures). The plan's figure is kept; "
+            "the other is shown beside it."
+        ),
+        "o_cols": "Feature|Data (the plan's)|Other source says|Sources",
+        "o_none": "The data records no public source that differs from the plan.",
+        "o_plan_none": "none (not in the plan)",
+        "summary_other": "The plan and public sources: {n} features where another source differs or adds (VI).",
         "summary_counts": "{n} targets (the 13 targets of section II and the training target of IV.2): {parts}.",
         "summary_next": "Next report: {title}, due before {due} ({days} days left).",
         "summary_findings": "Funding check: {n} places where the plan's totals and parts disagree (III.3).",
@@ -188,7 +229,8 @@ _L: dict[str, dict[str, str]] = {
         "d_cols": "Line or project|Planned (bn VND)|Disbursed (bn VND)|Share (%)|Periods",
         "d_none": "No disbursement has been recorded.",
         "map_caption": (
-            "Figure 1. The plan's features by status. SCHEMATIC — approximate positions (commune centres), "
+            "Figure 1. The plan's features by status. SCHEMATIC — stand-in positions (commune centres, possibly "
+            "kilometres from the real sites), "
             "features sharing a point are drawn around it; schematic commune boundaries; not for measurement. "
             "CRS VN-2000 / TM-3 104°45′ (EPSG:9208). "
             "{unlocated} features without a known location are not shown."
@@ -211,6 +253,7 @@ _L: dict[str, dict[str, str]] = {
         "sheet_checks": "Consistency",
         "sheet_disb": "Disbursements",
         "sheet_missing": "Missing data",
+        "sheet_other": "Other sources",
         "sheet_map": "Map",
         "status": "Status",
         "no_status": "Unknown",
@@ -237,6 +280,8 @@ class ReportContent:
     map_png: bytes | None
     unlocated: int
     issuer: tuple[str, ...]
+    #: the plan against public sources (:func:`public_source_rows`)
+    other_sources: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _num(value: object, lang: str, digits: int = 2) -> str:
@@ -283,6 +328,74 @@ def _funding_table(lines: pd.DataFrame, lang: str) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _field_text(fdef: Any, value: object, lang: str) -> str:
+    """``label: value unit`` of a catalogue field, as the report writes it."""
+    label = fdef.label_en if lang == "en" else fdef.label_vi
+    if fdef.choices and str(value) in STATUS_LABELS:
+        text = STATUS_LABELS[str(value)][1 if lang == "en" else 0]
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        text = format_number(value, lang) + (f" {fdef.unit}" if fdef.unit else "")
+    else:
+        text = str(value)
+    return f"{label}: {text}"
+
+
+def _present(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return False
+    if isinstance(value, float) and math.isnan(value):
+        return False
+    return not (isinstance(value, str) and not value.strip())
+
+
+def public_source_rows(
+    layers: dict[str, gpd.GeoDataFrame], *, lang: str = "vi", catalogue: Catalogue = CATALOGUE
+) -> pd.DataFrame:
+    """Every feature whose data records what a public source says beside the plan, the two side by side.
+
+    A row per feature with an ``other_source`` text or an ``other_<field>`` figure: ``plan`` lists the
+    plan's ``<field>`` values that the other figures stand against ("not in the plan" where it gives none),
+    ``other`` the other figures and the source's words, ``source`` the feature's sources. Layers in catalogue
+    order, features in the layer's order.
+    """
+    columns = ["layer", "layer_title", "id", "name", "plan", "other", "other_source", "source"]
+    L = _L[lang]
+    rows = []
+    for layer in catalogue:
+        frame = layers.get(layer.id)
+        others = [f for f in layer.fields if f.name.startswith(OTHER_PREFIX) and f.name != "other_source"]
+        has_text = "other_source" in layer.field_names
+        if frame is None or frame.empty or not (others or has_text):
+            continue
+        for rec in pd.DataFrame(frame.drop(columns=frame.geometry.name)).to_dict("records"):
+            text = rec.get("other_source") if has_text else None
+            figures = [f for f in others if _present(rec.get(f.name))]
+            if not figures and not _present(text):
+                continue
+            plan, other = [], []
+            for f in figures:
+                own = f.name.removeprefix(OTHER_PREFIX)
+                fdef = layer.field(own) if own in layer.field_names else None
+                if fdef is not None:
+                    value = rec.get(own)
+                    label = fdef.label_en if lang == "en" else fdef.label_vi
+                    plan.append(_field_text(fdef, value, lang) if _present(value) else f"{label}: {L['o_plan_none']}")
+                other.append(_field_text(f, rec.get(f.name), lang))
+            rows.append(
+                {
+                    "layer": layer.id,
+                    "layer_title": layer.title(lang),
+                    "id": str(rec.get("id", "")),
+                    "name": str(rec.get("name", "")),
+                    "plan": "; ".join(plan),
+                    "other": "; ".join(other),
+                    "other_source": str(text).strip() if _present(text) else "",
+                    "source": str(rec.get("source", "") or ""),
+                }
+            )
+    return pd.DataFrame(rows, columns=columns)
 
 
 #: Features placed on the same point (a commune centre) are drawn on a ring of this radius around it.
@@ -380,7 +493,7 @@ def render_map_png(layers: dict[str, gpd.GeoDataFrame], *, lang: str = "vi") -> 
                 handles=handles, title=L["status"], loc="lower left", fontsize=7, title_fontsize=7.5, framealpha=0.9
             )
         ax.set_title(
-            "SƠ ĐỒ — vị trí gần đúng" if lang == "vi" else "SCHEMATIC — approximate positions",
+            "SƠ ĐỒ — vị trí tượng trưng" if lang == "vi" else "SCHEMATIC — stand-in positions",
             fontsize=9,
             color="#b2182b",
         )
@@ -404,8 +517,13 @@ def report_content(
     today: dt.date,
     lang: str = "vi",
     issuer: Sequence[str] = ISSUER_DEFAULT,
+    source_layers: dict[str, gpd.GeoDataFrame] | None = None,
 ) -> ReportContent:
-    """Compute the report's tables, notes and map for ``period`` from gathered inputs."""
+    """Compute the report's tables, notes and map for ``period`` from gathered inputs.
+
+    ``source_layers`` are the layers whose ``other_*`` fields section VI lists (default: the gathered and the
+    map layers).
+    """
     if lang not in _L:
         raise InputDataError(f"report language '{lang}' is not available; use vi or en")
     p = parse_period(period) if isinstance(period, str) else period
@@ -420,9 +538,13 @@ def report_content(
     counts = status_counts(results)
     parts = ", ".join(f"{status_label(s, lang).lower()} {n}" for s, n in counts.items() if n)
     nxt = next_report_deadline(today)
+    others = public_source_rows(
+        source_layers if source_layers is not None else {**inputs.layers, **map_layers}, lang=lang
+    )
     summary = [
         L["summary_counts"].format(n=len(results), parts=parts),
         L["summary_findings"].format(n=len(findings)),
+        L["summary_other"].format(n=len(others)),
         L["summary_next"].format(
             title=nxt.period.title(lang), due=_date(nxt.due, lang), days=format_number(nxt.days_left, lang)
         ),
@@ -446,6 +568,7 @@ def report_content(
         map_png=png,
         unlocated=unlocated,
         issuer=tuple(issuer),
+        other_sources=others,
     )
 
 
@@ -474,6 +597,7 @@ def build_report(
         raise InputDataError(f"report format '{fmt}' is not available; use docx or xlsx")
     today = today or dt.date.today()
     p = parse_period(period)
+    source_layers = None
     if inputs is None:
         if store is None:
             raise InputDataError("build_report needs a store or gathered inputs")
@@ -481,7 +605,10 @@ def build_report(
         if map_layers is None:
             ids = (MAP_BACKGROUND_LAYER, *MAP_POINT_LAYERS)
             map_layers = {lid: store.read_layer(lid) for lid in ids if store.has_layer(lid)}
-    content = report_content(p, inputs, map_layers=map_layers or {}, today=today, lang=lang, issuer=issuer)
+        source_layers = {lid: store.read_layer(lid) for lid in other_source_layers() if store.has_layer(lid)}
+    content = report_content(
+        p, inputs, map_layers=map_layers or {}, today=today, lang=lang, issuer=issuer, source_layers=source_layers
+    )
     return _docx(content) if fmt == "docx" else _xlsx(content)
 
 
@@ -663,6 +790,25 @@ def _docx(c: ReportContent) -> bytes:
             p.paragraph_format.first_line_indent = Cm(1.0)
     else:
         para(L["missing_none"])
+
+    para(L["s6"], bold=True)
+    if c.other_sources.empty:
+        para(L["o_none"])
+    else:
+        intro6 = para(L["o_intro"], align=WD_ALIGN_PARAGRAPH.JUSTIFY, size=12)
+        intro6.paragraph_format.first_line_indent = Cm(1.0)
+        o_rows = [
+            [
+                f"{r['name']} ({r['layer_title']})",
+                r["plan"],
+                "\n".join(t for t in (r["other"], r["other_source"]) if t),
+                r["source"],
+            ]
+            for r in c.other_sources.to_dict("records")
+        ]
+        _docx_table(
+            doc, L["o_cols"].split("|"), o_rows, widths_cm=[3.6, 3.0, 6.6, 2.8], font_pt=9.5, align_first_left=True
+        )
 
     para("")
     sign = doc.add_table(rows=1, cols=2)
@@ -857,6 +1003,16 @@ def _xlsx(c: ReportContent) -> bytes:
     ]
     sheet(L["sheet_disb"], [*L["d_cols"].split("|"), "id"], d_rows, [60, 16, 16, 12, 24, 30])
     sheet(L["sheet_missing"], ["#", L["s5"]], [[i, m] for i, m in enumerate(c.missing, start=1)], [4, 140])
+    o_rows = [
+        [r["layer"], r["id"], r["name"], r["plan"], r["other"], r["other_source"], r["source"]]
+        for r in c.other_sources.to_dict("records")
+    ]
+    sheet(
+        L["sheet_other"],
+        ["layer", "id", L["o_cols"].split("|")[0], *L["o_cols"].split("|")[1:3], "other_source", "source"],
+        o_rows,
+        [18, 22, 40, 30, 30, 80, 40],
+    )
     ws_m = wb.create_sheet(L["sheet_map"])
     if c.map_png:
         img = XLImage(io.BytesIO(c.map_png))
@@ -865,6 +1021,8 @@ def _xlsx(c: ReportContent) -> bytes:
         ws_m["A1"] = L["map_caption"].format(unlocated=c.unlocated)
     else:
         ws_m["A1"] = L["map_none"]
+    for each in wb.worksheets:  # the plan's and the planners' text: "=..." or "@..." stays text, never a formula
+        protect_sheet(each)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

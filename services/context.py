@@ -28,7 +28,10 @@ class Actor:
 
 
 def open_store(settings: Settings, *, create: bool = True) -> Store:
-    """The settings' store, built from the project's data first when it does not exist yet."""
+    """The settings' store, built from the project's data first when it does not exist yet.
+
+    A GeoPackage file, or the PostGIS store of a ``postgresql://`` URL (built inside that database).
+    """
     return ensure_store(settings, create=create)
 
 

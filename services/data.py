@@ -193,10 +193,15 @@ def restore_version(store: Store, layer_id: str, version: int, *, actor: Actor, 
 
 
 def export(store: Store, layer_id: str, fmt: str, out: str | Path, *, crs: str | None = None) -> ExportResult:
-    """Write a layer to ``out`` (gpkg with QGIS styles, zipped shp, geojson, kml, csv, xlsx) in ``crs``."""
+    """Write a layer to ``out`` (gpkg with QGIS styles, zipped shp, geojson, kml, csv, xlsx) in ``crs``.
+
+    ``out`` names a file in an existing folder. The store itself (and its -wal and -shm files), a folder or a
+    device are refused; the file is written in full under a temporary name and then renamed over ``out``, and
+    an existing file replaced so is named in the result's warnings.
+    """
     check_layer_id(layer_id)
     target = Path(out)
-    if not target.parent.exists():
+    if not target.parent.is_dir():
         raise InputDataError(
             f"folder {target.parent} does not exist; create it or choose another output file",
             code="export.no_folder",

@@ -2,7 +2,9 @@
 
 ``assume_crs`` is the CRS to assume when the file declares none (a file that declares one keeps it);
 ``override_crs`` replaces a declared CRS and the read report warns that it did. Both are the same for every
-use case, the pages' and the commands'.
+use case, the pages' and the commands'. Whichever CRS applies in the end (declared, assumed or overridden),
+data that then lies outside Vietnam is refused by the reader (``crs.outside_vietnam``), never kept with a
+warning.
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ def read_input(
     ------
     MissingCRSError
         The file declares no CRS and none is assumed.
+    CRSError
+        The data lies outside Vietnam in the CRS that applies (code ``crs.outside_vietnam``).
     InputDataError
         The reader found problems that block its use (the first is named, with how many more).
     """

@@ -48,6 +48,75 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{source}: columns {columns} are named as degrees but hold {reason}; rename them X/Y or choose the CRS "
         "the values are in",
     ),
+    "crs.outside_vietnam": (
+        "{source} nằm ngoài lãnh thổ Việt Nam khi đọc theo hệ tọa độ {crs} ({count}/{total} đối tượng: "
+        f"{{features}}); hệ tọa độ không đúng — hãy chọn hệ tọa độ mà dữ liệu được lập ({_VN2000} là EPSG:9208)",
+        "{source} lies outside Vietnam in {crs} ({count} of {total} features: {features}); the CRS is wrong — "
+        f"choose the CRS the data was made in ({_VN2000} is EPSG:9208)",
+    ),
+    "crs.not_convertible": (
+        "{source} dùng hệ tọa độ {crs}, không đổi được sang kinh độ/vĩ độ nên không đặt được vào Việt Nam; hãy "
+        f"chọn hệ tọa độ mà dữ liệu được lập ({_VN2000} là EPSG:9208)",
+        "{source} is in {crs}, which cannot be converted to longitude/latitude, so it cannot be placed in Vietnam; "
+        f"choose the CRS the data was made in ({_VN2000} is EPSG:9208)",
+    ),
+    # --- reading a file safely -----------------------------------------------------------------------------
+    "file.cannot_open": (
+        "không mở được {source} ({detail}); hãy kiểm tra đường dẫn hoặc đổi tên tệp cho ngắn hơn",
+        "{source} cannot be opened ({detail}); check the path, or rename the file shorter",
+    ),
+    "archive.too_many_members": (
+        "{source} chứa {count} tệp, từ giới hạn {limit} tệp trở lên; hãy chỉ nén các tệp của lớp dữ liệu",
+        "{source} holds {count} files, at or above the limit of {limit}; zip only the files of the layer",
+    ),
+    "archive.name_too_long": (
+        "{source}: tệp '{member}' trong tệp nén có tên quá dài để giải nén ({chars} ký tự); hãy đặt tên thư mục "
+        "và tệp ngắn hơn rồi nén lại",
+        "{source}: member '{member}' has a name too long to be extracted ({chars} characters); rename the folders "
+        "and files inside the archive shorter and zip them again",
+    ),
+    "archive.duplicate_member": (
+        "{source}: tệp '{member}' có hai lần trong tệp nén; hãy nén mỗi tệp một lần",
+        "{source}: member '{member}' occurs twice; zip each file once",
+    ),
+    "archive.file_and_folder": (
+        "{source}: '{member}' vừa là tệp vừa là thư mục trong tệp nén; hãy nén lại các tệp dữ liệu",
+        "{source}: '{member}' is both a file and a folder in the archive; zip the data files again",
+    ),
+    "archive.cannot_extract": (
+        "{source}: không giải nén được tệp '{member}' ({detail}); hãy nén lại các tệp dữ liệu với tên ngắn, đơn giản",
+        "{source}: member '{member}' cannot be extracted ({detail}); zip the data files again with short, plain names",
+    ),
+    "input.too_slow": (
+        "{source} đọc quá {seconds} giây nên đã dừng; hãy chia thành các tệp nhỏ hơn",
+        "{source} took longer than {seconds} seconds to read and was stopped; split it into smaller files",
+    ),
+    "input.too_many_features": (
+        "{source} có {count} đối tượng, vượt giới hạn {limit}; hãy chia thành các tệp nhỏ hơn",
+        "{source} holds {count} features, above the limit of {limit}; split it into smaller files",
+    ),
+    "input.text_too_long": (
+        "{source}: có một giá trị văn bản dài {chars} ký tự, vượt giới hạn {limit} ký tự; hãy rút ngắn giá trị đó "
+        "hoặc để tài liệu dài bên ngoài lớp dữ liệu",
+        "{source}: {where} holds a text of {chars} characters, above the limit of {limit}; shorten it or keep "
+        "long documents outside the layer",
+    ),
+    "gpkg.view": (
+        "{source}: lớp '{layer}' là một view (truy vấn lưu sẵn), không được đọc; hãy xuất lớp đó thành bảng",
+        "{source}: layer '{layer}' is a view (a stored query), which is not read; export it as a table",
+    ),
+    "gpkg.views_only": (
+        "{source} không có bảng đối tượng nào, chỉ có view (truy vấn lưu sẵn), không được đọc: {views}; hãy xuất "
+        "lớp dữ liệu thành bảng",
+        "{source} holds no table of features, only views (stored queries), which are not read: {views}; export "
+        "the layer as a table",
+    ),
+    "geojson.coordinates_not_numbers": (
+        "{source}: tọa độ của đối tượng {feature} không phải là số mà là {example}, nên tệp không phải GeoJSON "
+        'hợp lệ: tọa độ phải là số (104.47, không phải "104.47"); hãy xuất lại tệp từ phần mềm GIS',
+        "{source}: the coordinates of feature {feature} are not numbers but {example}, which is not GeoJSON: "
+        'coordinates are numbers (104.47, not "104.47"); export the file again from a GIS',
+    ),
     # --- choosing inside a file --------------------------------------------------------------------------
     "source.several_layers": (
         "{source} có nhiều lớp dữ liệu ({layers}); hãy chọn lớp cần đọc",
@@ -98,9 +167,140 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "layer '{layer}' was changed by someone else (now version {current}, the change was made on version "
         "{base}); nothing was written, reload the layer and make the change again",
     ),
+    "store.not_finite": (
+        "lớp '{layer}' không lưu được: đối tượng {features} có tọa độ hoặc giá trị không phải số hữu hạn (NaN "
+        "hoặc vô hạn, ví dụ một điểm mà hệ tọa độ không đặt được); chưa ghi gì",
+        "layer '{layer}' cannot be stored: {what} of feature(s) {features} are not finite numbers (NaN or "
+        "infinite, e.g. a point its CRS cannot place); nothing was written",
+    ),
+    "store.readback_failed": (
+        "lớp '{layer}' chưa được lưu: đọc lại sau khi ghi thì thấy dữ liệu không đọc được ({problem}); chưa ghi gì",
+        "layer '{layer}' was not stored: reading it back, {problem}; nothing was written",
+    ),
     "store.table_columns": (
         "bảng '{table}' thiếu cột {columns}; hãy cập nhật kho từ dữ liệu của dự án",
         "table '{table}' lacks column(s) {columns}; update the project store from the project data",
+    ),
+    "store.bad_layer_id": (
+        "{layer} không phải là mã lớp hợp lệ; hãy dùng chữ thường không dấu, chữ số và dấu _, bắt đầu bằng một chữ "
+        "cái (ví dụ cluster_lots)",
+        "{layer} is not a valid layer id; use lower-case letters, digits and _ starting with a letter (for example "
+        "cluster_lots)",
+    ),
+    "store.reserved_layer_id": (
+        "{layer} không phải là mã lớp hợp lệ: GeoPackage, GDAL, QGIS hoặc chính kho dữ liệu đặt tên như vậy cho các "
+        "bảng riêng (gpkg_…, rtree_…, sqlite_…, ogr_…, qgis_…, baoyen_…, layer_styles, tên có __v); hãy chọn mã lớp "
+        "khác",
+        "{layer} is not a valid layer id: GeoPackage, GDAL, QGIS or the store itself name their own tables so "
+        "(gpkg_…, rtree_…, sqlite_…, ogr_…, qgis_…, baoyen_…, layer_styles, names with __v); choose another layer id",
+    ),
+    "store.disk_full": (
+        "ổ đĩa chứa kho dữ liệu {path} đã đầy; chưa có gì thay đổi — hãy giải phóng bớt dung lượng ổ đĩa rồi thử lại",
+        "the disk holding the store {path} is full; nothing was changed — free some space on it and try again",
+    ),
+    "store.read_only": (
+        "kho dữ liệu {path} chỉ đọc được: không thể ghi vào tệp, thư mục chứa tệp hoặc ổ đĩa; chưa có gì thay đổi",
+        "the store {path} is read-only: the file, its folder or the disk cannot be written; nothing was changed",
+    ),
+    "store.locked": (
+        "kho dữ liệu {path} đang được một chương trình khác dùng và khóa quá {seconds} giây; chưa có gì thay đổi — "
+        "hãy thử lại sau ít phút",
+        "the store {path} is in use: another program kept it locked for more than {seconds} s; nothing was changed "
+        "— try again in a moment",
+    ),
+    "store.damaged": (
+        "kho dữ liệu {path} là tệp SQLite nhưng không đọc được ({detail}); tệp có thể đã hỏng — hãy khôi phục từ bản "
+        "sao lưu",
+        "the store {path} is an SQLite file that cannot be read ({detail}); it may be damaged — restore it from a "
+        "backup copy",
+    ),
+    "store.cannot_open": (
+        "không mở được kho dữ liệu {path} ({detail}); hãy kiểm tra quyền đọc tệp và thư mục chứa tệp",
+        "the store {path} cannot be opened ({detail}); check that the file and its folder can be read",
+    ),
+    "store.write_failed": (
+        "không ghi được vào kho dữ liệu {path} ({detail}); chưa có gì thay đổi",
+        "the store {path} could not be written ({detail}); nothing was changed",
+    ),
+    "store.read_failed": (
+        "không đọc được kho dữ liệu {path} ({detail})",
+        "the store {path} could not be read ({detail})",
+    ),
+    "store.other_database": (
+        "{path} là một cơ sở dữ liệu SQLite nhưng không phải kho dữ liệu của dự án; hãy chọn đường dẫn kho khác",
+        "{path} is an SQLite database, but not a project store of this application; choose another store path",
+    ),
+    # --- the shared PostGIS store (layers/postgis.py) and copying a store (services/migrate.py) ---------------
+    "store.pg_connect": (
+        "không kết nối được tới kho dữ liệu PostGIS {path} ({detail}); hãy kiểm tra máy chủ cơ sở dữ liệu có đang "
+        "chạy không và máy chủ, cổng, tên cơ sở dữ liệu, người dùng, mật khẩu trong URL có đúng không",
+        "cannot connect to the PostGIS store {path} ({detail}); check that the database server runs and that the "
+        "URL's host, port, database, user and password are right",
+    ),
+    "store.pg_bad_url": (
+        "{path} không phải là URL PostgreSQL đọc được ({detail}); hãy viết theo dạng "
+        "postgresql://người_dùng@máy_chủ:cổng/cơ_sở_dữ_liệu",
+        "{path} is not a PostgreSQL URL that can be read ({detail}); write it as postgresql://user@host:port/database",
+    ),
+    "store.pg_bad_schema": (
+        "{schema} không dùng được làm tên schema của kho; hãy dùng chữ thường không dấu, chữ số và dấu _, bắt đầu "
+        "bằng một chữ cái (không phải public, information_schema hay pg_…)",
+        "{schema} cannot name the store's schema; use lower-case letters, digits and _ starting with a letter (not "
+        "public, information_schema or pg_…)",
+    ),
+    "store.pg_no_postgis": (
+        "cơ sở dữ liệu của {path} chưa có PostGIS; quản trị viên cơ sở dữ liệu cần bật một lần "
+        "(CREATE EXTENSION postgis)",
+        "the database of {path} has no PostGIS; its administrator must enable it once (CREATE EXTENSION postgis)",
+    ),
+    "store.pg_schema_in_use": (
+        "schema {schema} của {path} đang chứa các bảng không phải kho dữ liệu của dự án; hãy chọn schema khác "
+        "(schema=TÊN trong URL)",
+        "schema {schema} of {path} holds tables that are not a project store of this application; choose another "
+        "schema (schema=NAME in the URL)",
+    ),
+    "store.pg_no_srs": (
+        "cơ sở dữ liệu của {path} chưa có định nghĩa EPSG:{epsg} và người dùng này không được thêm vào ({detail}); "
+        "quản trị viên có thể cho phép thêm dòng vào spatial_ref_sys, hoặc tạo kho một lần",
+        "the database of {path} has no definition of EPSG:{epsg} and this user may not add it ({detail}); its "
+        "administrator can allow adding rows to spatial_ref_sys, or create the store once",
+    ),
+    "store.pg_denied": (
+        "cơ sở dữ liệu của kho {path} từ chối yêu cầu ({detail}); chưa có gì thay đổi — quản trị viên có thể cấp cho "
+        "người dùng này các quyền cần thiết trên schema {schema}",
+        "the database of the store {path} refused the request ({detail}); nothing was changed — its administrator "
+        "can give this user the rights it needs on schema {schema}",
+    ),
+    "store.pg_reserved_field": (
+        "'{layer}' có trường tên {field}, là tên PostgreSQL dành riêng (tableoid, xmin, cmin, xmax, cmax, ctid); "
+        "hãy đổi tên trường",
+        "'{layer}' has a field named {field}, which PostgreSQL keeps for its own (tableoid, xmin, cmin, xmax, cmax, "
+        "ctid); rename the field",
+    ),
+    "store.nul_text": (
+        "'{layer}' không lưu được vào kho PostGIS: trường {field} của dòng {rows} chứa ký tự NUL, mà văn bản "
+        "PostgreSQL không chứa được; hãy xóa ký tự đó khỏi dữ liệu; chưa ghi gì",
+        "'{layer}' cannot be stored in the PostGIS store: field {field} of row(s) {rows} holds a NUL character, "
+        "which PostgreSQL text cannot hold; remove it from the data; nothing was written",
+    ),
+    "store.version_exists": (
+        "lớp '{layer}' đã có phiên bản {current} nên không thêm được phiên bản {version}; chưa ghi gì",
+        "layer '{layer}' already has version {current}, so version {version} cannot be added; nothing was written",
+    ),
+    "migrate.target_not_empty": (
+        "kho đích {target} không trống ({layers} lớp, {tables} bảng, {settings} thiết lập); chỉ chép vào một kho trống",
+        "the target store {target} is not empty ({layers} layer(s), {tables} table(s), {settings} setting(s)); "
+        "copy only into an empty store",
+    ),
+    "migrate.same_store": (
+        "kho nguồn và kho đích là một ({target}); hãy chọn kho đích khác",
+        "the source and the target are the same store ({target}); choose another target",
+    ),
+    "migrate.crs_differs": (
+        "kho đích {target} lưu các lớp theo EPSG:{target_epsg}, kho nguồn theo EPSG:{source_epsg}; hãy chép vào một "
+        "kho trống theo EPSG:{source_epsg}",
+        "the target store {target} keeps its layers in EPSG:{target_epsg}, the source in EPSG:{source_epsg}; copy "
+        "into an empty store in EPSG:{source_epsg}",
     ),
     # --- analyses ----------------------------------------------------------------------------------------
     "funding.unknown_line": (
@@ -163,6 +363,37 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "export.no_folder": (
         "thư mục {folder} không tồn tại; hãy tạo thư mục hoặc chọn nơi lưu khác",
         "folder {folder} does not exist; create it or choose another output file",
+    ),
+    "export.onto_store": (
+        "{path} là kho dữ liệu của dự án hoặc một tệp của kho: ghi vào đó sẽ xóa mất kho và toàn bộ lịch sử; hãy chọn "
+        "tệp xuất khác",
+        "{path} is the project store or one of its files: writing there would destroy the store and its history; "
+        "choose another output file",
+    ),
+    "export.is_directory": (
+        "{path} là một thư mục; hãy ghi rõ tên tệp cần ghi, ví dụ {example}",
+        "{path} is a folder; name the file to write, for example {example}",
+    ),
+    "export.not_a_file": (
+        "{path} không phải là tệp thông thường (mà là thiết bị, đường ống hoặc socket); hãy chọn một tệp để ghi",
+        "{path} is not a regular file (it is a device, a pipe or a socket); choose a file to write",
+    ),
+    "export.name_too_long": (
+        "tên tệp {name} quá dài ({length} byte, ổ đĩa chỉ cho phép {limit}); hãy chọn tên ngắn hơn",
+        "the file name {name} is too long ({length} bytes; the disk allows {limit}); choose a shorter name",
+    ),
+    "export.disk_full": (
+        "không ghi được {path}: ổ đĩa đã đầy; chưa ghi gì vào đó",
+        "{path} could not be written: the disk is full; nothing was written there",
+    ),
+    "export.no_permission": (
+        "không ghi được {path}: không có quyền ghi vào đó (hoặc ổ đĩa chỉ đọc); chưa ghi gì vào đó",
+        "{path} could not be written: no permission to write there (or the disk is read-only); nothing was written "
+        "there",
+    ),
+    "export.cannot_write": (
+        "không ghi được {path} ({reason}); chưa ghi gì vào đó",
+        "{path} could not be written ({reason}); nothing was written there",
     ),
     "input.refused": (
         "{what}: {first} (và {more} lỗi khác)",
@@ -253,6 +484,19 @@ OPTIONAL_PARTS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ),
     ),
     "cluster.unknown": (("ids", "; lớp ranh giới có các cụm: {ids}", "; the boundary layer holds: {ids}"),),
+    "crs.outside_vietnam": (
+        ("distance_km", "; dữ liệu cách Việt Nam khoảng {distance_km} km", "; it lies about {distance_km} km away"),
+        (
+            "swapped",
+            "; có vẻ X và Y bị đổi chỗ (vĩ độ ghi trước kinh độ)",
+            "; x and y look swapped (latitude written before longitude)",
+        ),
+    ),
+    "input.text_too_long": (
+        ("field", " (trường {field})", ""),
+        ("feature", " (đối tượng {feature})", ""),
+        ("line", " (dòng {line})", ""),
+    ),
 }
 
 

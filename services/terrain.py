@@ -43,9 +43,12 @@ DEM_SOURCES = (
 
 def raster_dir(store: Store) -> Path:
     """The folder beside the store that holds its rasters."""
-    path = Path(str(getattr(store, "path", "")))
-    if not str(path):
-        raise InputDataError("this store keeps no rasters", code="terrain.no_raster_dir")
+    where = getattr(store, "path", None)
+    if where is None:  # a database store: rasters beside it are not done yet
+        raise InputDataError(
+            "this store keeps no rasters (only a GeoPackage store does, so far)", code="terrain.no_raster_dir"
+        )
+    path = Path(str(where))
     return path.with_name(path.name + ".rasters")
 
 

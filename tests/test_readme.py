@@ -94,3 +94,19 @@ def test_every_command_has_help(lang: str, capsys: pytest.CaptureFixture[str]) -
             cli.main([name, "--help", "--lang", lang])
         out = capsys.readouterr().out
         assert done.value.code == 0 and "--store" in out, (name, lang)
+
+
+def test_make_run_binds_to_this_machine_and_ties_the_upload_limit() -> None:
+    # `make run` listens on 127.0.0.1 unless told otherwise, and Streamlit refuses an upload over the app's limit
+    # before buffering it (server.maxUploadSize = BAOYEN_UPLOAD_MB)
+    done = subprocess.run(
+        ["make", "-n", "run", "BAOYEN_UPLOAD_MB=37"], cwd=REPO, capture_output=True, text=True, timeout=60, check=True
+    )
+    recipe = done.stdout.replace("\\\n", " ")
+    line = next(x for x in recipe.splitlines() if "streamlit run app.py" in x)
+    assert "--server.address 127.0.0.1" in line and "--server.maxUploadSize 37" in line
+    assert line.startswith("BAOYEN_UPLOAD_MB=37 ")
+    from geo.limits import MB
+    from layers.settings import Settings
+
+    assert Settings.from_env().limits.upload_bytes == 200 * MB  # the same default as Streamlit's own (200 MB)

@@ -13,6 +13,7 @@ import streamlit as st
 
 from geo.errors import PlanError
 from layers.catalogue import CATALOGUE
+from layers.export import safe_csv
 from layers.model import GEOM_QUALITIES, GROUPS, LayerDef
 from ui import common, mapkit
 from ui.common import lang, show_error, tr
@@ -76,8 +77,11 @@ def attribute_table(frame: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
-    """CSV in UTF-8 with a byte-order mark, so spreadsheet programs show Vietnamese correctly."""
-    return table.to_csv(index=False).encode("utf-8-sig")
+    """CSV in UTF-8 with a byte-order mark, so spreadsheet programs show Vietnamese correctly.
+
+    Text that a spreadsheet would run as a formula (``=...``, ``+...``, ``-...``, ``@...``) gets a leading ``'``.
+    """
+    return str(safe_csv(table)).encode("utf-8-sig")
 
 
 def render() -> None:

@@ -6,7 +6,6 @@ Also how the page writes numbers (:func:`fmt_num`) and option labels in the sess
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
 from typing import Any
 
@@ -25,6 +24,7 @@ from analysis.occupancy import (
 from geo.numbers import format_number
 from ui import state
 from ui.common import lang, tr
+from ui.escape import html_text
 from ui.i18n import t
 
 CANDIDATES: tuple[str, ...] = ("aluminium_glass", "vehicle_repair", "mechanical", "other_polluting")
@@ -62,7 +62,7 @@ def gauge_svg(pct: float, *, target_pct: float, expansion_pct: float, language: 
     ):
         (xi, yi), (xo, yo) = at(value, r - 16), at(value, r + 16)
         (xt, yt) = at(value, r + 18)
-        label = html.escape(t(key, language).format(pct=fmt_num(value, 0, language)))
+        label = html_text(t(key, language).format(pct=fmt_num(value, 0, language)))
         parts.append(
             f'<line x1="{xi:.2f}" y1="{yi:.2f}" x2="{xo:.2f}" y2="{yo:.2f}" stroke="#333" stroke-width="2"/>'
             f'<text x="{xt + dx:.2f}" y="{yt:.2f}" font-size="12" text-anchor="{anchor}" fill="#333">{label}</text>'

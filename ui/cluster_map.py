@@ -7,7 +7,6 @@ by the app, :mod:`ui.assets`) to draw new lots or reshape a stored one, and the 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -42,6 +41,7 @@ from ui.cluster_edits import (
 from ui.cluster_figures import fmt_num, option_labels, status_label
 from ui.cluster_forms import save_layer, store_layer
 from ui.common import lang, show_error, tr
+from ui.escape import html_text
 from ui.i18n import t
 
 #: colours from the catalogue, so the page, the planning map and its legend agree
@@ -191,6 +191,36 @@ def draw_labels(language: str) -> dict[str, str]:
     return {path: t(f"clusters.draw.js.{path}", language) for path in DRAW_LOCAL}
 
 
+def lot_tooltips(lots: gpd.GeoDataFrame, table: pd.DataFrame, language: str) -> gpd.GeoDataFrame:
+    """The lots with the texts their tooltip shows (:func:`lot_fields`): number, status, tenant and area.
+
+    Plain text, as the planner typed it: :func:`ui.mapkit.add_features` escapes it in the browser.
+    """
+    tenant = table["tenant"] if "tenant" in table.columns else pd.Series([None] * len(table), index=table.index)
+    return gpd.GeoDataFrame(
+        {
+            "lot": lot_labels(table),
+            "status": [status_label(s, language) for s in table["status"]],
+            "tenant": ["" if pd.isna(v) else str(v) for v in tenant],
+            "area": [f"{fmt_num(a, 4, language)} ha" for a in table["area_ha"]],
+        },
+        geometry=lots.geometry.to_numpy(),
+        crs=lots.crs,
+    )
+
+
+def lot_fields() -> list[tuple[str, str]]:
+    """The (column, label) pairs of a lot's tooltip, in this run's language."""
+    keys = {"lot": "lot", "status": "status", "tenant": "tenant", "area": "area_ha"}
+    return [(col, tr(f"clusters.col.{key}")) for col, key in keys.items()]
+
+
+def lot_styles(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each lot's path options, filled by its status (:data:`STATUS_COLORS`)."""
+    base = {"color": "#333", "weight": 1, "fillOpacity": 0.75}
+    return [{**base, "fillColor": STATUS_COLORS.get(s, "#cccccc")} for s in table["status"]]
+
+
 # --- the map section --------------------------------------------------------------------------------------------------
 
 
@@ -219,60 +249,16 @@ def show_map(
         reshape = to_display(lots[lots["id"].astype(str) == reshape_id], "the lot").geometry.iloc[0]
     group = folium.FeatureGroup(name="cluster", control=False)
     if zoning is not None:
-        z = to_display(zoning, "the zoning")
         uses = normalise_uses(zoning["use"].tolist())
-        data = gpd.GeoDataFrame({"_c": [USE_COLORS[u] for u in uses]}, geometry=z.geometry.to_numpy(), crs=z.crs)
-        folium.GeoJson(
-            data.to_json(),
-            style_function=lambda f: {
-                "color": "#999",
-                "weight": 0.5,
-                "fillColor": f["properties"]["_c"],
-                "fillOpacity": 0.5,
-            },
-            interactive=False,
-        ).add_to(group)
-    folium.GeoJson(
-        gpd.GeoDataFrame(geometry=outline.geometry.to_numpy(), crs=outline.crs).to_json(),
-        style_function=lambda f: {"color": BOUNDARY_COLOR, "weight": 2.5, "fill": False, "dashArray": "6 4"},
-        interactive=False,
-    ).add_to(group)
+        zone_style = {"color": "#999", "weight": 0.5, "fillOpacity": 0.5}
+        mapkit.add_features(group, zoning, style=[{**zone_style, "fillColor": USE_COLORS[u]} for u in uses])
+    outline_style = {"color": BOUNDARY_COLOR, "weight": 2.5, "fill": False, "dashArray": "6 4"}
+    mapkit.add_features(group, outline, style=outline_style)
     if reshape_id is not None:  # drawn by Leaflet.draw's layer instead, with its corners
         keep = (lots["id"].astype(str) != reshape_id).to_numpy()
         lots, table = lots[keep], table[keep]
     if len(lots):
-        shown = to_display(lots, "the lots")
-        present = ~(shapely.is_missing(shown.geometry.to_numpy()) | shapely.is_empty(shown.geometry.to_numpy()))
-        rows = table[present]
-        data = gpd.GeoDataFrame(
-            {
-                "lot": lot_labels(rows),
-                "status": [status_label(s, lang()) for s in rows["status"]],
-                "tenant": ["" if pd.isna(v) else str(v) for v in rows.get("tenant", pd.Series([None] * len(rows)))],
-                "area": [f"{fmt_num(a, 4, lang())} ha" for a in rows["area_ha"]],
-                "_c": [STATUS_COLORS.get(s, "#cccccc") for s in rows["status"]],
-            },
-            geometry=shown.geometry.to_numpy()[present],
-            crs=shown.crs,
-        )
-        folium.GeoJson(
-            data.to_json(),
-            style_function=lambda f: {
-                "color": "#333",
-                "weight": 1,
-                "fillColor": f["properties"]["_c"],
-                "fillOpacity": 0.75,
-            },
-            tooltip=folium.GeoJsonTooltip(
-                fields=["lot", "status", "tenant", "area"],
-                aliases=[
-                    tr("clusters.col.lot"),
-                    tr("clusters.col.status"),
-                    tr("clusters.col.tenant"),
-                    tr("clusters.col.area_ha"),
-                ],
-            ),
-        ).add_to(group)
+        mapkit.add_features(group, lot_tooltips(lots, table, lang()), style=lot_styles(table), tooltip=lot_fields())
     _DrawLabels(draw_labels(lang())).add_to(group)
     basemap = st.session_state.get(state.MAP_BASEMAP, "none")
     key = f"{state.CLUSTERS_MAP}{cluster_id}.{gen}" + (f".{reshape_id}" if reshape_id is not None else "")
@@ -288,12 +274,12 @@ def show_map(
         '<span style="display:inline-block;width:14px;height:10px;margin:0 4px 0 12px;border:1px solid #333;'
         'background:{c}"></span>{t}'
     )
-    items = [swatch.format(c=STATUS_COLORS[s], t=html.escape(status_label(s, lang()))) for s in STATUSES]
+    items = [swatch.format(c=STATUS_COLORS[s], t=html_text(status_label(s, lang()))) for s in STATUSES]
     items.append(
         f'<span style="display:inline-block;width:14px;height:0;margin:0 4px 3px 12px;border-top:2px dashed '
-        f'{BOUNDARY_COLOR}"></span>{html.escape(tr("clusters.legend.boundary"))}'
+        f'{BOUNDARY_COLOR}"></span>{html_text(tr("clusters.legend.boundary"))}'
     )
-    st.html(f'<div style="font-size:0.85rem">{html.escape(tr("clusters.legend"))}: {"".join(items)}</div>')
+    st.html(f'<div style="font-size:0.85rem">{html_text(tr("clusters.legend"))}: {"".join(items)}</div>')
     features = (out or {}).get("all_drawings")
     if features:
         try:  # an error here is the drawing's: the rest of the page still shows

@@ -201,7 +201,7 @@ def _import_tab() -> None:
     if layer_id == BOUNDARY_LAYER:
         _boundaries(staged)
         return
-    quality = st.selectbox(tr("data.quality"), QUALITIES, index=QUALITIES.index("digitised"), key=state.DATA_QUALITY)
+    quality = st.selectbox(tr("data.quality"), QUALITIES, index=QUALITIES.index("unknown"), key=state.DATA_QUALITY)
     crs = ss.get(state.DATA_CRS)
     source_layer = ss.get(state.DATA_SOURCE_LAYER)
     mapping_key = f"{staged['digest']}:{layer_id}"

@@ -12,6 +12,10 @@ from geo.errors import PlanError
 #: code -> (Vietnamese, English); widget names are the labels the pages show (ui/i18n.py)
 PAGE_HINTS: dict[str, tuple[str, str]] = {
     "crs.missing": ("chọn hệ tọa độ trong danh sách bên dưới", "choose the CRS in the list below"),
+    "crs.outside_vietnam": (
+        "kiểm tra hệ tọa độ của tệp; nếu tệp khai báo sai, hãy sửa khai báo trong QGIS rồi tải tệp lên lại",
+        "check the file's CRS; if the file declares a wrong one, fix it in QGIS and upload the file again",
+    ),
     "crs.no_coordinates": ("chọn hệ tọa độ trong danh sách bên dưới", "choose the CRS in the list below"),
     "crs.undetermined": ("chọn hệ tọa độ trong danh sách bên dưới", "choose the CRS in the list below"),
     "crs.not_degrees": (

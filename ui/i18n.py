@@ -77,6 +77,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "map.yes": ("Có", "Yes"),
     "map.no": ("Không", "No"),
     "map.quality_note.surveyed": ("đo đạc thực địa.", "surveyed in the field."),
+    "map.quality_note.unknown": (
+        "chưa rõ: tệp không cho biết hình học được đo đạc hay số hóa thế nào; hãy chọn chất lượng khi nhập.",
+        "unknown: the file does not say how its geometry was surveyed or digitised; choose the quality on import.",
+    ),
     "map.quality_note.digitised": ("số hóa từ bản đồ, bản vẽ quy hoạch.", "digitised from a map or planning drawing."),
     "map.quality_note.approximate": (
         "vị trí gần đúng (ước lượng, mã hóa theo địa danh); vẽ nét đứt.",
@@ -746,6 +750,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "terrain.zonal.layer": ("Lớp vùng", "Polygon layer"),
     "terrain.zonal.threshold": ("Ngưỡng độ dốc (%)", "Slope threshold (%)"),
     "terrain.col.id": ("Mã", "Id"),
+    "terrain.col.site": ("Địa điểm", "Site"),
     "terrain.col.name": ("Tên", "Name"),
     "terrain.col.area": ("Diện tích (ha)", "Area (ha)"),
     "terrain.col.elev_min": ("Cao độ thấp nhất (m)", "Min elevation (m)"),

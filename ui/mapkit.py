@@ -9,6 +9,9 @@
   by ``color_field``). Geometry quality shows: approximate features are dashed, schematic ones dotted and
   lighter, and their tooltip and popup say so. Popups and tooltips are built in the browser from the feature's
   key figures and the labels of one language, so the data is sent once per layer version.
+- :func:`add_features` draws a page's own features (lots, communes, a plant) with a tooltip table built in the
+  browser from escaped text: folium's ``Tooltip``, ``Popup`` and ``GeoJsonTooltip`` insert raw HTML and are not
+  used for planners' data (:mod:`ui.escape`).
 - :func:`legend_html` builds the legend from the same styles, with a note on geometry qualities.
 
 Every map made here runs a small script (``window.baoyenMapkit``) that the layers call; maps for
@@ -17,12 +20,9 @@ streamlit-folium's ``feature_group_to_add`` must therefore come from :func:`base
 
 from __future__ import annotations
 
-import html
-import json
 import math
-import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -42,6 +42,7 @@ from geo.text import fold
 from layers.catalogue import SPECIES_LABELS, STATUS_LABELS
 from layers.model import GEOM_QUALITIES, GEOM_QUALITY_LABELS, GROUPS, Catalogue, FieldDef, LayerDef, Style
 from ui import assets
+from ui.escape import html_text, js_json
 from ui.i18n import TEXT, t
 
 #: Bảo Yên district (legacy), lon/lat bounds of the 17 communes: the map's first view.
@@ -201,6 +202,30 @@ _RUNTIME_JS = r"""
     if (p.source) { h += "<div class=\"by-muted\">" + esc(spec.labels.source) + ": " + esc(p.source) + "</div>"; }
     return h + "</div>";
   }
+  function table(spec, f) {
+    var p = f.properties || {}, rows = "";
+    spec.fields.forEach(function (fd) {
+      var v = p[fd[0]];
+      rows += "<tr><th>" + esc(fd[1]) + "</th><td>" + esc(v == null ? "" : v) + "</td></tr>";
+    });
+    return "<table class=\"by-tip\">" + rows + "</table>";
+  }
+  function features(spec, data, parent) {
+    var interactive = spec.fields.length > 0;
+    var g = L.geoJSON(data, {
+      interactive: interactive,
+      pointToLayer: function (f, ll) {
+        var o = styleOf(spec, f);
+        o.interactive = interactive;
+        return L.circleMarker(ll, o);
+      },
+      style: function (f) { return styleOf(spec, f); },
+      onEachFeature: function (f, l) {
+        if (interactive) { l.bindTooltip(table(spec, f), {sticky: true}); }
+      }
+    });
+    return g.addTo(parent);
+  }
   function layer(spec, data, parent) {
     var g = L.geoJSON(data, {
       pointToLayer: function (f, ll) { return L.circleMarker(ll, styleOf(spec, f)); },
@@ -236,7 +261,7 @@ _RUNTIME_JS = r"""
     if (target instanceof L.Map) { apply(target); } else { target.on("add", function () { apply(target._map); }); }
   }
   window.baoyenMapkit = {esc: esc, hatch: hatch, style: styleOf, tooltip: tooltip, popup: popup, layer: layer,
-                         highlight: highlight, labels: labels};
+                         features: features, table: table, highlight: highlight, labels: labels};
 })();
 """
 
@@ -251,6 +276,8 @@ _CSS = """<style>
 .by-q { margin: 3px 0; }
 .by-flag { color: #8a4b00; }
 .leaflet-tooltip.by-hl { font-weight: 600; border: 2px solid #e31a1c; }
+.by-tip { border-collapse: collapse; font-size: 0.82rem; }
+.by-tip th { text-align: left; font-weight: normal; color: #555; padding: 1px 8px 1px 0; }
 </style>"""
 
 
@@ -304,6 +331,23 @@ var {{ this.get_name() }} = window.baoyenMapkit.layer({{ this.spec }}, {{ this.d
         self.data = data_json
 
 
+class _Features(_ScriptOnly):
+    """A page's own features: GeoJSON text, styles by index and the (column, label) pairs of their tooltip."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = window.baoyenMapkit.features(
+  {{ this.spec }}, {{ this.data }}, {{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, spec_json: str, data_json: str) -> None:
+        super().__init__()
+        self._name = "Features"
+        self.spec = spec_json
+        self.data = data_json
+
+
 class _Highlight(_ScriptOnly):
     _template = Template(
         """{% macro script(this, kwargs) %}
@@ -315,7 +359,7 @@ window.baoyenMapkit.highlight({{ this._parent.get_name() }}, {{ this.data }}, {{
         super().__init__()
         self._name = "Highlight"
         self.data = data_json
-        self.label = _js_json(label)
+        self.label = js_json(label)
 
 
 class _MapLabels(_ScriptOnly):
@@ -328,20 +372,7 @@ window.baoyenMapkit.labels({{ this._parent.get_name() }}, {{ this.titles }});
     def __init__(self, lang: str) -> None:
         super().__init__()
         self._name = "MapLabels"
-        self.titles = _js_json([t("map.zoom_in", lang), t("map.zoom_out", lang)])
-
-
-_TEMPLATE_OPENER = re.compile(r"\{(?=[{%#])")
-
-
-def _js_json(value: object) -> str:
-    """JSON text that is safe inside an HTML ``<script>`` and inert to jinja.
-
-    ``<`` is escaped (no ``</script>``, no ``<!--``) and so is a ``{`` that opens ``{{``, ``{%`` or ``{#`` —
-    which JSON syntax never produces, so only text inside strings is changed, to an equal escape.
-    """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
-    return _TEMPLATE_OPENER.sub(r"\\u007b", text)
+        self.titles = js_json([t("map.zoom_in", lang), t("map.zoom_out", lang)])
 
 
 # --- maps -----------------------------------------------------------------------------------------------------
@@ -637,15 +668,15 @@ def prepare_layer(
         q = str(quality.loc[i])
         fill = _fill_for(style, _plain(row[style.color_field]) if style.color_field in shown.columns else None)
         outline = any(str(_plain(row.get(f))) == v for f, v in style.outline_when)
-        key = _js_json(style_for(layer, fill=fill, quality=q, outline=outline))
+        key = js_json(style_for(layer, fill=fill, quality=q, outline=outline))
         if key not in style_index:
             style_index[key] = len(styles)
             styles.append(key)
         p["_s"] = style_index[key]
         if style.size_field and layer.geometry_type == "Point":
             p["_r"] = _radius(style, _plain(row.get(style.size_field)), size_max)
-        geometry = _js_json(shapely.geometry.mapping(geom))
-        features.append(f'{{"type":"Feature","properties":{_js_json(p)},"geometry":{geometry}}}')
+        geometry = js_json(shapely.geometry.mapping(geom))
+        features.append(f'{{"type":"Feature","properties":{js_json(p)},"geometry":{geometry}}}')
         name = str(p.get("name", ""))
         at = geom if geom.geom_type == "Point" else geom.representative_point()
         search.append(
@@ -745,7 +776,7 @@ def _spec(layer: LayerDef, prepared: PreparedLayer, lang: str, target_titles: Ma
             "no": t("map.no", lang),
         },
     }
-    return _js_json(spec)[:-1] + ',"styles":[' + ",".join(prepared.styles) + "]}"
+    return js_json(spec)[:-1] + ',"styles":[' + ",".join(prepared.styles) + "]}"
 
 
 def add_layer(
@@ -769,6 +800,57 @@ def add_layer(
     return prepared
 
 
+def add_features(
+    target: folium.Map | folium.FeatureGroup,
+    frame: gpd.GeoDataFrame,
+    *,
+    style: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+    tooltip: Sequence[tuple[str, str]] = (),
+) -> None:
+    """Draw a page's own features (lots, communes, a plant) on ``target``, with their tooltip.
+
+    Parameters
+    ----------
+    target
+        A map from :func:`base_map`, or a feature group for one.
+    frame
+        The features, in any CRS (drawn in EPSG:4326, as given: simplify before when needed); rows without a
+        geometry are left out.
+    style
+        Leaflet path options (:func:`style_for`'s keys; ``hatch`` too): one mapping for every feature, or one per
+        row of ``frame``. Points are circle markers (``radius``).
+    tooltip
+        (column, label) pairs: a tooltip table of those columns, in that order. Without it the features take no
+        mouse events.
+
+    Every value reaches the browser as JSON text (:func:`ui.escape.js_json`) and the tooltip is built there with
+    ``esc``: a tenant named ``<img src=x onerror=...>`` or ``${...}`` is shown as typed and never runs. This is the
+    way to show planners' text on a map; folium's ``Tooltip``, ``Popup`` and ``GeoJsonTooltip`` insert raw HTML.
+    """
+    shown = to_display(frame, "the features")
+    row_styles = [style] * len(shown) if isinstance(style, Mapping) else list(style)
+    if len(row_styles) != len(shown):
+        raise ValueError(f"{len(row_styles)} styles for {len(shown)} features; give one style or one per feature")
+    styles: list[str] = []
+    index: dict[str, int] = {}
+    features: list[str] = []
+    columns = [c for c, _ in tooltip]
+    for n, geom in enumerate(shown.geometry.array):
+        if geom is None or shapely.is_empty(geom):
+            continue
+        key = js_json(dict(row_styles[n]))
+        if key not in index:
+            index[key] = len(styles)
+            styles.append(key)
+        props: dict[str, object] = {c: _text(shown[c].iloc[n]) for c in columns}
+        props["_s"] = index[key]
+        geometry = js_json(shapely.geometry.mapping(geom))
+        features.append(f'{{"type":"Feature","properties":{js_json(props)},"geometry":{geometry}}}')
+    spec = js_json({"fields": [[c, label] for c, label in tooltip]})[:-1] + ',"styles":[' + ",".join(styles) + "]}"
+    data = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+    _Features(spec, data).add_to(target)
+
+
 def highlight_group(entry: SearchEntry) -> folium.FeatureGroup:
     """A feature group outlining a search result, with its name in a permanent label."""
     group = folium.FeatureGroup(name="highlight", control=False)
@@ -781,7 +863,7 @@ def add_highlight(target: folium.Map | folium.FeatureGroup, entry: SearchEntry) 
     if entry.geometry is not None and entry.at is not None:
         data = (
             '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"_at":'
-            + _js_json(list(entry.at))
+            + js_json(list(entry.at))
             + '},"geometry":'
             + entry.geometry
             + "}]}"
@@ -816,7 +898,7 @@ def _symbol(
 ) -> str:
     s = style_for(layer, fill=fill, quality=quality, outline=outline)
     border = f"{max(1.0, float(s['weight'])):.1f}px {_CSS_DASH.get(quality if quality in FLAGGED_QUALITIES else None)}"
-    border += f" {html.escape(s['color'])}"
+    border += f" {html_text(s['color'])}"
     if layer.geometry_type == "Point":
         r = radius if radius is not None else float(s["radius"])
         size = max(6, round(2 * r))
@@ -847,7 +929,7 @@ def _row(symbol: str, label: str, *, indent: bool = False) -> str:
     pad = "padding-left:1.1rem;" if indent else ""
     return (
         f'<div style="display:flex;align-items:center;gap:0.45rem;margin:2px 0;{pad}">'
-        f'<span style="min-width:26px;text-align:center">{symbol}</span><span>{html.escape(label)}</span></div>'
+        f'<span style="min-width:26px;text-align:center">{symbol}</span><span>{html_text(label)}</span></div>'
     )
 
 
@@ -875,7 +957,7 @@ def legend_html(
         members = [layer for layer in layers if layer.group == group]
         if not members:
             continue
-        parts.append(f'<div style="font-weight:600;margin-top:0.5rem">{html.escape(en if lang == "en" else vi)}</div>')
+        parts.append(f'<div style="font-weight:600;margin-top:0.5rem">{html_text(en if lang == "en" else vi)}</div>')
         for layer in members:
             q = qualities.get(layer.id)
             style = layer.style
@@ -907,18 +989,18 @@ def legend_html(
                             _row(_symbol(layer, quality=q, radius=r), format_value(fdef, v, lang), indent=True)
                         )
                 parts.append(
-                    f'<div style="padding-left:1.1rem;color:#666">{html.escape(t("map.legend.size_by", lang))} '
-                    f"{html.escape(label.lower())}</div>"
+                    f'<div style="padding-left:1.1rem;color:#666">{html_text(t("map.legend.size_by", lang))} '
+                    f"{html_text(label.lower())}</div>"
                 )
-    parts.append(f'<div style="font-weight:600;margin-top:0.7rem">{html.escape(t("map.legend.quality", lang))}</div>')
+    parts.append(f'<div style="font-weight:600;margin-top:0.7rem">{html_text(t("map.legend.quality", lang))}</div>')
     sample = LayerDef("_q", "", "", "admin", "Polygon", (), Style(color="#444444", fill_color=None, weight=2.0))
     for q in ("digitised", "approximate", "schematic"):
         label = quality_label(q, lang) if q != "digitised" else t("map.legend.quality_exact", lang)
         parts.append(_row(_symbol(sample, quality=q), label))
     for q in GEOM_QUALITIES:
         parts.append(
-            f'<div style="color:#555;margin-top:2px"><b>{html.escape(quality_label(q, lang))}</b>: '
-            f"{html.escape(t(f'map.quality_note.{q}', lang))}</div>"
+            f'<div style="color:#555;margin-top:2px"><b>{html_text(quality_label(q, lang))}</b>: '
+            f"{html_text(t(f'map.quality_note.{q}', lang))}</div>"
         )
     parts.append("</div>")
     return "".join(parts)

@@ -7,7 +7,6 @@ comparison: it never invents stands.
 
 from __future__ import annotations
 
-import html
 import io
 from typing import Any
 
@@ -36,10 +35,12 @@ from geo.crs import WORK_CRS, to_display
 from geo.errors import DataSourceError, PlanError
 from geo.numbers import AREA_HA_DECIMALS, format_number, format_pct
 from layers.catalogue import CATALOGUE
+from layers.export import protect_sheet, safe_csv
 from services.materials import SupplyReport, plant_capacity
 from services.materials import supply as supply_report
 from ui import assets, common, mapkit, state
 from ui.common import lang, show_error, tr
+from ui.escape import html_text
 
 MAP_HEIGHT_PX = 560
 #: ColorBrewer YlGn, light to dark (5 classes); fewer classes take evenly spaced colours
@@ -47,6 +48,14 @@ PALETTE = ("#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837")
 ZERO_COLOR = "#f4f4f4"
 PLAN_COLOR = "#a6dba0"
 REACH_COLOR = "#d95f02"
+PLANT_STYLE: dict[str, Any] = {
+    "radius": 8,
+    "color": "#333",
+    "weight": 2,
+    "fill": True,
+    "fillColor": "#fdb863",
+    "fillOpacity": 1.0,
+}
 #: natural breaks by Jenks–Caspall (deterministic; FisherJenks would need numba), quantiles, equal intervals
 SCHEMES = ("JenksCaspall", "Quantiles", "EqualInterval")
 
@@ -161,13 +170,13 @@ def classify(values: pd.Series, scheme: str, k: int = 5) -> tuple[list[str], lis
 def _legend(labels: list[str]) -> None:
     items = [
         f'<span style="display:inline-block;width:14px;height:10px;margin:0 4px 0 10px;border:1px solid #777;'
-        f'background:{ZERO_COLOR}"></span>{html.escape(labels[0])}'
+        f'background:{ZERO_COLOR}"></span>{html_text(labels[0])}'
     ]
     for entry in labels[1:]:
         color, _, text = entry.partition("|")
         items.append(
             f'<span style="display:inline-block;width:14px;height:10px;margin:0 4px 0 10px;border:1px solid #777;'
-            f'background:{color}"></span>{html.escape(text)}'
+            f'background:{color}"></span>{html_text(text)}'
         )
     st.html(f'<div style="font-size:0.85rem">{"".join(items)}</div>')
 
@@ -213,58 +222,23 @@ def _map(
     except DataSourceError as exc:
         st.warning(f"{tr('materials.map.assets')}: {exc}")
         return
-    language = lang()
-    shown = to_display(units, "the communes")
-    codes = shown["ma_xa"].astype(str).tolist()
-    data = gpd.GeoDataFrame(
-        {
-            "unit": [f"{names.get(c, c)} ({c})" for c in codes],
-            "ha": [fmt_ha(float(values.get(c, 0.0)), language) + " ha" if values is not None else "–" for c in codes],
-            "plan": [plan_text.get(c, "–") for c in codes],
-            "_c": [colors.get(c, ZERO_COLOR) for c in codes],
-        },
-        geometry=shown.geometry.to_numpy(),
-        crs=shown.crs,
-    )
     group = folium.FeatureGroup(name="materials", control=False)
-    folium.GeoJson(
-        data.to_json(),
-        style_function=lambda f: {
-            "color": "#555",
-            "weight": 1,
-            "fillColor": f["properties"]["_c"],
-            "fillOpacity": 0.75,
-        },
-        tooltip=folium.GeoJsonTooltip(
-            fields=["unit", "ha", "plan"],
-            aliases=[tr("materials.col.unit"), tr("materials.col.mapped_ha"), tr("materials.col.plan")],
-        ),
-    ).add_to(group)
+    shown, styles = _unit_tooltips(units, names, values, colors, plan_text)
+    mapkit.add_features(group, shown, style=styles, tooltip=_unit_fields())
     if supply is not None:
         reach = gpd.GeoDataFrame(geometry=[supply.reach], crs=WORK_CRS)
-        folium.GeoJson(
-            to_display(reach).to_json(),
-            style_function=lambda f: {"color": REACH_COLOR, "weight": 2.5, "fill": False, "dashArray": "6 4"},
-            interactive=False,
-        ).add_to(group)
+        mapkit.add_features(
+            group, reach, style={"color": REACH_COLOR, "weight": 2.5, "fill": False, "dashArray": "6 4"}
+        )
         if supply.catchment is not None and not shapely.is_empty(supply.catchment):
-            caught = gpd.GeoDataFrame(geometry=[supply.catchment], crs=WORK_CRS)
-            folium.GeoJson(
-                to_display(caught).simplify(1e-5).to_json(),
-                style_function=lambda f: {
-                    "color": REACH_COLOR,
-                    "weight": 0.5,
-                    "fillColor": REACH_COLOR,
-                    "fillOpacity": 0.35,
-                },
-                interactive=False,
-            ).add_to(group)
+            caught = to_display(gpd.GeoDataFrame(geometry=[supply.catchment], crs=WORK_CRS)).simplify(1e-5)
+            mapkit.add_features(
+                group,
+                gpd.GeoDataFrame(geometry=caught),
+                style={"color": REACH_COLOR, "weight": 0.5, "fillColor": REACH_COLOR, "fillOpacity": 0.35},
+            )
     if plant is not None and len(plant):
-        p = to_display(plant).geometry.iloc[0]
-        folium.CircleMarker(
-            location=[p.y, p.x], radius=8, color="#333", weight=2, fill=True, fill_color="#fdb863", fill_opacity=1.0,
-            tooltip=str(plant["name"].iloc[0]),
-        ).add_to(group)  # fmt: skip
+        mapkit.add_features(group, plant.iloc[:1], style=PLANT_STYLE, tooltip=[("name", tr("materials.supply.plant"))])
     basemap = st.session_state.get(state.MAP_BASEMAP, "none")
     st_folium(
         mapkit.base_map(lang=None),
@@ -272,8 +246,43 @@ def _map(
         height=MAP_HEIGHT_PX,
         use_container_width=True,
         returned_objects=[],
-        feature_group_to_add=[mapkit.context_group(basemap=basemap, lang=language), mapkit.use_local_assets(group)],
+        feature_group_to_add=[mapkit.context_group(basemap=basemap, lang=lang()), mapkit.use_local_assets(group)],
     )
+
+
+def _unit_fields() -> list[tuple[str, str]]:
+    """The (column, label) pairs of a unit's tooltip on the map, in this run's language."""
+    return [
+        ("unit", tr("materials.col.unit")),
+        ("ha", tr("materials.col.mapped_ha")),
+        ("plan", tr("materials.col.plan")),
+    ]
+
+
+def _unit_tooltips(
+    units: gpd.GeoDataFrame,
+    names: dict[str, str],
+    values: pd.Series | None,
+    colors: dict[str, str],
+    plan_text: dict[str, str],
+) -> tuple[gpd.GeoDataFrame, list[dict[str, Any]]]:
+    """The units with their tooltip's texts (name and code, mapped ha, the plan's zones) and their fill colours.
+
+    Plain text, as the store holds it: :func:`ui.mapkit.add_features` escapes it in the browser.
+    """
+    language = lang()
+    codes = units["ma_xa"].astype(str).tolist()
+    data = gpd.GeoDataFrame(
+        {
+            "unit": [f"{names.get(c, c)} ({c})" for c in codes],
+            "ha": [fmt_ha(float(values.get(c, 0.0)), language) + " ha" if values is not None else "–" for c in codes],
+            "plan": [plan_text.get(c, "–") for c in codes],
+        },
+        geometry=units.geometry.to_numpy(),
+        crs=units.crs,
+    )
+    base = {"color": "#555", "weight": 1, "fillOpacity": 0.75}
+    return data, [{**base, "fillColor": colors.get(c, ZERO_COLOR)} for c in codes]
 
 
 def _commune_table(result: OverlayResult, names: dict[str, str]) -> pd.DataFrame:
@@ -314,11 +323,18 @@ def _plan_table(table: pd.DataFrame, has_mapped: bool) -> pd.DataFrame:
 
 
 def _xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """The sheets as an XLSX workbook; text that looks like a formula (a zone named "=...") stays text."""
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name[:31], index=False)
+            protect_sheet(writer.sheets[name[:31]])
     return buf.getvalue()
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    """The frame as CSV in UTF-8 with a BOM (Excel then opens Vietnamese text correctly); formulas stay text."""
+    return str(safe_csv(frame)).encode("utf-8-sig")
 
 
 def _downloads(sheets: dict[str, pd.DataFrame], stem: str) -> None:
@@ -328,7 +344,7 @@ def _downloads(sheets: dict[str, pd.DataFrame], stem: str) -> None:
     a, b = st.columns(2)
     a.download_button(
         tr("materials.download.csv"),
-        first.to_csv(index=False).encode("utf-8-sig"),  # BOM: Excel opens Vietnamese text correctly
+        _csv(first),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=state.MATERIALS_CSV,

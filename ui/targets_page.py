@@ -47,6 +47,7 @@ from services.targets import (
 )
 from ui import common, state
 from ui.common import lang, show_error, tr
+from ui.escape import html_text
 
 
 def _fmt(value: float | None, language: str, digits: int = 2) -> str:
@@ -69,13 +70,14 @@ def _card(result: TargetResult, language: str) -> None:
     target = result.target
     with st.container(border=True):
         st.markdown(
-            f"**{target.label} {target.title(language)}** &nbsp; {_badge(result.status, language)}",
+            f"**{html_text(target.label)} {html_text(target.title(language))}** &nbsp; "
+            f"{_badge(result.status, language)}",
             unsafe_allow_html=True,
         )
         for mr in result.measures:
             m = mr.measure
             method = tr(f"targets.method.{m.method}")
-            line = (
+            line = html_text(
                 f"{m.label(language)} — {tr('targets.goal')}: {m.goal_text(language)} {m.unit_label(language)}; "
                 f"{tr('targets.actual')}: {_fmt(mr.actual, language)}; {method}"
             )

@@ -25,7 +25,7 @@ from streamlit_folium import st_folium
 
 from analysis.siting import Criteria, Criterion, SitingResult
 from analysis.terrain import hillshade, slope, slope_classes
-from geo.crs import WORK_CRS, to_display
+from geo.crs import WORK_CRS
 from geo.errors import DataSourceError, PlanError
 from geo.numbers import format_number, format_pct
 from geo.raster import Raster, warp_to
@@ -157,22 +157,18 @@ def _map(dem: Raster, sites: gpd.GeoDataFrame | None) -> None:
     group = folium.FeatureGroup(name="terrain", control=False)
     folium.raster_layers.ImageOverlay(image=image, bounds=bounds, opacity=0.85, interactive=False).add_to(group)
     if sites is not None and len(sites):
-        shown = to_display(sites, "the sites")
-        data = gpd.GeoDataFrame(
-            {
-                "label": [
-                    f"#{int(r)} · {format_number(a, lang(), decimals=1)} ha"
-                    for r, a in zip(shown["rank"], shown["area_ha"], strict=True)
-                ]
-            },
-            geometry=shown.geometry.to_numpy(),
-            crs=shown.crs,
+        labelled = sites.assign(
+            label=[
+                f"#{int(r)} · {format_number(a, lang(), decimals=1)} ha"
+                for r, a in zip(sites["rank"], sites["area_ha"], strict=True)
+            ]
         )
-        folium.GeoJson(
-            data.to_json(),
-            style_function=lambda _: {"color": "#08306b", "weight": 2, "fillColor": "#6baed6", "fillOpacity": 0.35},
-            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
-        ).add_to(group)
+        mapkit.add_features(
+            group,
+            labelled,
+            style={"color": "#08306b", "weight": 2, "fillColor": "#6baed6", "fillOpacity": 0.35},
+            tooltip=[("label", tr("terrain.col.site"))],
+        )
     (s, w), (n, e) = bounds
     fmap = mapkit.base_map(lang=None)
     fmap.fit_bounds([[s, w], [n, e]])

@@ -24,10 +24,11 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 @pytest.fixture()
 def cluster_files(tmp_path: Path) -> tuple[str, str]:
-    boundary = gpd.GeoDataFrame({"id": ["c"]}, geometry=[shapely.box(0, 0, 400, 250)], crs="EPSG:9208")
+    x, y = 473_000.0, 2_460_000.0  # near Phố Ràng
+    boundary = gpd.GeoDataFrame({"id": ["c"]}, geometry=[shapely.box(x, y, x + 400, y + 250)], crs="EPSG:9208")
     lots = gpd.GeoDataFrame(
         {"id": ["a", "b"], "status": ["operating", "allocated"]},
-        geometry=[shapely.box(0, 0, 100, 107.24), shapely.box(0, 100, 100, 200)],
+        geometry=[shapely.box(x, y, x + 100, y + 107.24), shapely.box(x, y + 100, x + 100, y + 200)],
         crs="EPSG:9208",
     )
     b, lt = tmp_path / "c.gpkg", tmp_path / "l.gpkg"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -112,3 +113,96 @@ def test_closed_pipe_stops_quietly(tmp_path: Path) -> None:
         f"'{BAOYEN}' layers --store '{store}' | head -1", shell=True, capture_output=True, text=True, timeout=120
     )
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+# --- issue 14: nothing unsafe written, and failures in one line ---------------------------------------------------
+
+
+def one_line(status: int, err: str) -> str:
+    assert status == 1 and "Traceback" not in err, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def test_export_never_writes_over_the_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from layers.store import open_store
+
+    store = tmp_path / "s.gpkg"
+    run(capsys, "init", "--store", str(store))
+    run(capsys, "restore", "hydropower", "1", "--store", str(store))
+    before = [v.version for v in open_store(store).history("hydropower")]
+    for target in (store, Path(f"{store}-wal"), tmp_path / "." / "s.gpkg"):
+        for fmt in ("gpkg", "csv"):
+            status, out, err = run(
+                capsys, "export", "hydropower", "--format", fmt, "-o", str(target), "--store", str(store)
+            )
+            line = one_line(status, err)
+            assert "is the project store" in line and "-o PATH" in line and out == ""
+    assert [v.version for v in open_store(store).history("hydropower")] == before == [1, 2]  # history kept
+
+
+def test_export_to_a_folder_or_an_overlong_name_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "s.gpkg")
+    run(capsys, "init", "--store", store)
+    status, _, err = run(capsys, "export", "hydropower", "--format", "csv", "-o", str(tmp_path), "--store", store)
+    assert "is a folder" in one_line(status, err) and f"{tmp_path}/hydropower.csv" in err
+    long_name = str(tmp_path / ("b" * 300 + ".csv"))
+    status, _, err = run(capsys, "export", "hydropower", "--format", "csv", "-o", long_name, "--store", store)
+    assert "too long" in one_line(status, err)
+    pipe = tmp_path / "pipe"  # for any device: never a real one, which a failing test would replace
+    os.mkfifo(pipe)
+    status, _, err = run(capsys, "export", "hydropower", "--format", "csv", "-o", str(pipe), "--store", store)
+    assert "not a regular file" in one_line(status, err) and not pipe.is_file()
+    pipe.unlink()
+    status, _, err = run(
+        capsys, "--lang", "vi", "export", "hydropower", "--format", "xlsx", "-o", str(tmp_path), "--store", store
+    )
+    assert "là một thư mục" in one_line(status, err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.gpkg"]  # nothing left behind
+
+
+def test_export_says_when_it_replaces_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "s.gpkg")
+    out = tmp_path / "thuy_dien.csv"
+    out.write_text("old")
+    run(capsys, "init", "--store", store)
+    status, stdout, _ = run(
+        capsys, "export", "hydropower", "--format", "csv", "-o", str(out), "--store", store, "--json"
+    )
+    assert status == 0 and any("existed and was replaced" in w for w in json.loads(stdout)["warnings"])
+    assert out.read_text(encoding="utf-8-sig").startswith("id,")
+
+
+def test_restore_of_a_version_sqlite_cannot_hold_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = str(tmp_path / "s.gpkg")
+    run(capsys, "init", "--store", store)
+    status, _, err = run(capsys, "restore", "hydropower", "99999999999999999999", "--store", store)
+    assert "has no version 99999999999999999999" in one_line(status, err)
+
+
+def test_a_layer_id_with_a_newline_is_refused_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.geo.test_io_corpus import shapefile_zip
+
+    store = str(tmp_path / "s.gpkg")
+    z = str(shapefile_zip(tmp_path))
+    status, _, err = run(capsys, "import", z, "--layer", "big\n", "--store", store)
+    assert "'big\\n' is not a valid layer id" in one_line(status, err)
+    status, _, err = run(capsys, "import", z, "--layer", "gpkg_contents", "--store", store)
+    assert "not a valid layer id" in one_line(status, err)
+
+
+def test_a_read_only_store_is_listed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = str(tmp_path / "s.gpkg")
+    run(capsys, "init", "--store", store)
+    monkeypatch.setattr(os, "access", lambda p, mode: mode != os.W_OK)  # the file and its folder cannot be written
+    status, out, err = run(capsys, "layers", "--store", store, "--json")
+    assert status == 0, err
+    assert len(json.loads(out)["layers"]) == len(CATALOGUE)
+    status, _, err = run(capsys, "restore", "hydropower", "1", "--store", store)
+    line = one_line(status, err)
+    assert "read-only" in line and "remove" not in line and "not a GeoPackage" not in line

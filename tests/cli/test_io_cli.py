@@ -27,7 +27,11 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
     return status, out, err
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.limits == CASES[0].limits], ids=lambda c: c.name)
+#: the cases the commands read as they are (default limits, the file's own CRS)
+PLAIN = [c for c in CASES if c.limits == CASES[0].limits and c.crs is None]
+
+
+@pytest.mark.parametrize("case", PLAIN, ids=lambda c: c.name)
 def test_validate_json_for_every_hostile_input(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = case.build(tmp_path)
     status, out, _ = _run(["validate", str(path), "--json"], capsys)
@@ -39,13 +43,14 @@ def test_validate_json_for_every_hostile_input(case: Case, tmp_path: Path, capsy
 
 
 def test_validate_ok_and_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    frame = sample_frame().set_crs(32647, allow_override=True)  # CRS probably wrong: a warning, still valid
+    # in Vietnam but ~170 km east of Lào Cai: the CRS is probably wrong, a warning, still valid
+    frame = sample_frame().set_crs(9213, allow_override=True)
     p = tmp_path / "w.gpkg"
     frame.to_file(p)
     status, out, _ = _run(["validate", str(p), "--json"], capsys)
     obj = json.loads(out)
     assert status == 0 and obj["ok"] is True
-    assert obj["features"] == 3 and obj["crs"] == "EPSG:32647"
+    assert obj["features"] == 3 and obj["crs"] == "EPSG:9213"
     assert any("probably wrong" in w for w in obj["warnings"])
 
 
@@ -71,7 +76,7 @@ def test_validate_against_a_target_layer(tmp_path: Path, capsys: pytest.CaptureF
     assert status == 1  # names are not lot statuses: listed as conversion failures
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.limits == CASES[0].limits][:12], ids=lambda c: c.name)
+@pytest.mark.parametrize("case", PLAIN[:12] + PLAIN[-9:], ids=lambda c: c.name)
 def test_validate_and_import_agree(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = case.build(tmp_path)
     store = tmp_path / "store.gpkg"
@@ -155,3 +160,64 @@ def test_json_is_one_object_also_on_failures(tmp_path: Path, capsys: pytest.Capt
     assert status == 1
     obj = json.loads(out)
     assert obj["ok"] is False and obj["version"] is None
+
+
+# --- issue 14 -------------------------------------------------------------------------------------------------
+
+
+def test_import_says_unknown_quality_until_the_planner_says(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from layers.store import open_store
+
+    store = tmp_path / "store.gpkg"
+    z = shapefile_zip(tmp_path)
+    status, _, _ = _run(["import", str(z), "--layer", "lots_test", "--store", str(store)], capsys)
+    assert status == 0
+    assert set(open_store(store).read_layer("lots_test")["geom_quality"]) == {"unknown"}
+    status, _, _ = _run(
+        ["import", str(z), "--layer", "lots_test", "--store", str(store), "--quality", "surveyed"], capsys
+    )
+    assert status == 0
+    assert set(open_store(store).read_layer("lots_test")["geom_quality"]) == {"surveyed"}
+
+
+def test_crs_for_a_file_that_declares_one_keeps_the_declaration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--crs`` only assumes; a declaration that puts the data abroad is refused, ``--override-crs`` fixes it."""
+    from tests.geo.test_io_corpus import declared_wrongly
+
+    p = declared_wrongly(tmp_path)
+    store = tmp_path / "store.gpkg"
+    status, out, err = _run(["import", str(p), "--layer", "lots_test", "--store", str(store), "--crs", "9208"], capsys)
+    assert status == 1 and out == "" and err.count("\n") == 1
+    assert "outside Vietnam in EPSG:32647" in err and "--override-crs" in err  # the command's own hint
+    assert not store.exists()
+    status, _, err = _run(
+        ["import", str(p), "--layer", "lots_test", "--store", str(store), "--override-crs", "9208"], capsys
+    )
+    assert status == 0, err
+
+
+def test_refusals_stay_one_line_in_a_real_terminal(tmp_path: Path) -> None:
+    """NaN input makes shapely warn; with warnings as errors nothing may escape as a traceback or a second line."""
+    from tests.geo.test_io_corpus import nan_polygon, swapped_axes, text_coordinates, unclosed_rings
+
+    env = {**os.environ, "BAOYEN_STORE": str(tmp_path / "store.gpkg"), "PYTHONWARNINGS": "error"}
+    for build in (nan_polygon, unclosed_rings, swapped_axes, text_coordinates):
+        folder = tmp_path / build.__name__
+        folder.mkdir()
+        path = build(folder)
+        for cmd in (["validate", str(path)], ["import", str(path), "--layer", "lots_test"]):
+            proc = subprocess.run(
+                [sys.executable, "-c", "import sys, cli; sys.exit(cli.main())", *cmd],
+                capture_output=True,
+                text=True,
+                cwd=REPO,
+                env=env,
+                timeout=120,
+            )
+            assert proc.returncode == 1, (build.__name__, proc.stderr)
+            assert "Traceback" not in proc.stderr and "Warning" not in proc.stderr, proc.stderr
+            if cmd[0] == "import":
+                assert proc.stdout == "" and proc.stderr.count("\n") == 1, (build.__name__, proc.stderr)
+                assert proc.stderr.startswith("baoyen import: ")

@@ -202,7 +202,8 @@ def test_popup_gives_figures_quality_targets_and_source(page: Page, app: App) ->
     text = frame.evaluate(POPUP_JS, "hydro_bao_ha")
     assert text is not None, "the Bảo Hà hydropower feature was not drawn"
     assert "75" in text and "MW" in text  # key figure from the plan
-    assert "Gần đúng" in text  # its geometry quality, said in words
+    assert "Sơ đồ" in text  # its geometry quality, said in words (a stand-in position: schematic)
+    assert "40" in text  # the province's 40 MW proposal is shown beside the plan's 75 MW
     assert "(6) Thủy điện" in text  # the plan target it serves, named, not only numbered
     assert "III.3a" in text  # its source
     assert_no_exception(page)

@@ -154,16 +154,33 @@ def test_empty_and_duplicate_ids_are_reported(tmp_path: Path) -> None:
     assert report.ok  # neither blocks reading; the importer decides
 
 
-def test_wrong_crs_gives_a_warning(tmp_path: Path) -> None:
-    # VN-2000 metres declared as if they were UTM 47N: lands ~650 km west of Lào Cai
-    frame = sample_frame().set_crs(32647, allow_override=True)
+def test_wrong_crs_inside_vietnam_gives_a_warning(tmp_path: Path) -> None:
+    # VN-2000 metres declared in the TM-3 zone of 106°30′: lands in Vietnam, ~170 km east of Lào Cai
+    frame = sample_frame().set_crs(9213, allow_override=True)
     p = tmp_path / "wrong.gpkg"
     frame.to_file(p)
     _, report = read_vector(p)
     assert any("CRS is probably wrong" in w for w in report.warnings)
     _, report_ok = read_vector(p, crs="EPSG:9208")
     assert not any("probably wrong" in w for w in report_ok.warnings)
-    assert any("declares EPSG:32647" in w for w in report_ok.warnings)
+    assert any("declares EPSG:9213" in w for w in report_ok.warnings)
+
+
+def test_a_crs_that_puts_the_data_outside_vietnam_is_an_error(tmp_path: Path) -> None:
+    # VN-2000 metres declared as if they were UTM 47N: lands in Myanmar, ~650 km west of Lào Cai
+    frame = sample_frame().set_crs(32647, allow_override=True)
+    p = tmp_path / "wrong.gpkg"
+    frame.to_file(p)
+    with pytest.raises(CRSError, match=r"outside Vietnam in EPSG:32647 \(3 of 3 features") as info:
+        read_vector(p)
+    assert info.value.code == "crs.outside_vietnam"
+    assert info.value.params["source"] == "`wrong.gpkg`" and info.value.params["crs"] == "EPSG:32647"
+    assert info.value.params["distance_km"] == pytest.approx(344, abs=10)
+    # the same refusal whoever applies the CRS: the file, an override, or an assumption for a file without one
+    with pytest.raises(CRSError, match="outside Vietnam"):
+        read_vector(p, crs="EPSG:32647")
+    _, ok = read_vector(p, crs="EPSG:9208")
+    assert ok.ok and ok.crs == "EPSG:9208"
 
 
 def test_absurd_coordinates_block_the_import(tmp_path: Path) -> None:
@@ -241,3 +258,47 @@ def test_real_communes_as_vn2000_shapefile_keep_their_areas(shared_data: Path, t
     geodesic_ha = np.array([abs(geod.geometry_area_perimeter(g)[0]) / 1e4 for g in communes.geometry])
     np.testing.assert_allclose(area_ha(back).to_numpy(), geodesic_ha, rtol=1e-3)
     assert area_ha(back).sum() == pytest.approx(82_778, rel=0.01)
+
+
+def test_python_warnings_of_a_read_go_into_the_report(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """shapely's "invalid value encountered in from_wkb" on NaN input never reaches the terminal (issue 14)."""
+    from tests.geo.test_io_corpus import nan_polygon
+
+    _, report = read_vector(nan_polygon(tmp_path))  # pytest turns an escaped warning into an error
+    assert not report.ok
+    assert any("invalid value encountered" in w for w in report.warnings), report.warnings
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+
+
+def test_unclosed_rings_are_errors_not_missing_geometries(tmp_path: Path) -> None:
+    from tests.geo.test_io_corpus import unclosed_rings
+
+    frame, report = read_vector(unclosed_rings(tmp_path))
+    assert report.unreadable_geometries == 2
+    assert "polygon ring is not closed" in report.errors[0] and "(features 2, 3)" in report.errors[0]
+    assert frame.geometry.iloc[0] is not None
+
+
+def test_geopackage_views_are_skipped_beside_tables(tmp_path: Path) -> None:
+    import sqlite3
+
+    p = tmp_path / "with_view.gpkg"
+    sample_frame().to_file(p, layer="lots")
+    con = sqlite3.connect(p)
+    con.executescript(
+        """
+        CREATE VIEW lots_view AS SELECT * FROM lots;
+        INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) VALUES ('lots_view', 'features',
+            'lots_view', 9208);
+        INSERT INTO gpkg_geometry_columns VALUES ('lots_view', 'geom', 'POLYGON', 9208, 0, 0);
+        """
+    )
+    con.commit()
+    con.close()
+    frame, report = read_vector(p)
+    assert report.layers == ["lots"] and len(frame) == 3
+    assert any("lots_view is a view" in w for w in report.warnings)
+    with pytest.raises(InputDataError, match="'lots_view' is a view") as info:
+        read_vector(p, layer="lots_view")
+    assert info.value.code == "gpkg.view"

@@ -7,8 +7,12 @@ and a pattern its message must match.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+import sqlite3
 import stat
+import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -118,6 +122,8 @@ class Case:
     error: type[PlanError]
     match: str
     limits: Limits = field(default_factory=Limits)
+    #: the CRS the reader is given (an override of the file's declaration); None reads as the file says
+    crs: str | None = None
 
 
 def _zip_bomb(tmp: Path) -> Path:
@@ -303,6 +309,143 @@ def _oversize(tmp: Path) -> Path:
     return _geojson_text(tmp, _feature_collection([[LON0, LAT0]] * 200))
 
 
+# --- issue 14: nothing wrong is ever stored ---------------------------------------------------------------
+
+
+def _collection(geometries: list[object], properties: list[dict[str, object]] | None = None) -> str:
+    props = properties or [{"id": i + 1} for i in range(len(geometries))]
+    feats = [{"type": "Feature", "properties": p, "geometry": g} for p, g in zip(props, geometries, strict=True)]
+    return json.dumps({"type": "FeatureCollection", "features": feats})
+
+
+def _ring(lon: float = LON0, lat: float = LAT0, d: float = 0.01) -> list[list[float]]:
+    return [[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]
+
+
+def unclosed_rings(tmp: Path) -> Path:
+    """Polygons whose rings do not come back to their first point (GDAL reads them as no geometry)."""
+    good = {"type": "Polygon", "coordinates": [_ring()]}
+    open_ring = {"type": "Polygon", "coordinates": [_ring(LON0 + 0.05)[:-1]]}
+    return _geojson_text(tmp, _collection([good, open_ring, open_ring]), "unclosed.geojson")
+
+
+def swapped_axes(tmp: Path) -> Path:
+    """Points written latitude first (22.24, 104.47): GeoJSON is longitude first."""
+    points = [{"type": "Point", "coordinates": [LAT0 + 0.01 * i, LON0]} for i in range(3)]
+    return _geojson_text(tmp, _collection(points), "swapped.geojson")
+
+
+def text_coordinates(tmp: Path) -> Path:
+    """Coordinates written as text ("104.47"): not GeoJSON, and GDAL reads them as no geometry."""
+    points = [{"type": "Point", "coordinates": [LON0, LAT0]}, {"type": "Point", "coordinates": ["104.47", "22.24"]}]
+    return _geojson_text(tmp, _collection(points), "text_coords.geojson")
+
+
+def null_coordinates(tmp: Path) -> Path:
+    return _geojson_text(tmp, _collection([{"type": "Point", "coordinates": [None, LAT0]}]), "null_coords.geojson")
+
+
+def nan_polygon(tmp: Path) -> Path:
+    """A NaN inside a ring: shapely warns "invalid value encountered in from_wkb" while decoding it."""
+    ring = _ring()
+    ring[1][0] = float("nan")
+    return _geojson_text(tmp, _collection([{"type": "Polygon", "coordinates": [ring]}]), "nan.geojson")
+
+
+def declared_9208(tmp: Path) -> Path:
+    """A correct file that declares EPSG:9208 (the cases override it with a CRS that moves it abroad)."""
+    p = tmp / "declared.gpkg"
+    pyogrio.write_dataframe(sample_frame(), p, driver="GPKG")
+    return p
+
+
+def declared_wrongly(tmp: Path) -> Path:
+    """VN-2000 metres declared as UTM 47N: in Myanmar as declared."""
+    p = tmp / "declared_wrongly.gpkg"
+    pyogrio.write_dataframe(sample_frame().set_crs(32647, allow_override=True), p, driver="GPKG")
+    return p
+
+
+def long_text(tmp: Path) -> Path:
+    props = [{"id": 1, "note": "Bảo Yên " * 20_000}]
+    return _geojson_text(tmp, _collection([{"type": "Point", "coordinates": [LON0, LAT0]}], props), "long.geojson")
+
+
+def recursive_view(tmp: Path) -> Path:
+    """A GeoPackage whose only layer is a view that never ends (a recursive query)."""
+    p = tmp / "view.gpkg"
+    pyogrio.write_dataframe(sample_frame(1), p, layer="lots", driver="GPKG")
+    con = sqlite3.connect(p)
+    con.executescript(
+        """
+        CREATE VIEW endless AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)
+            SELECT x AS fid, (SELECT geom FROM lots LIMIT 1) AS geom FROM c;
+        DELETE FROM gpkg_geometry_columns WHERE table_name = 'lots';
+        DELETE FROM gpkg_contents WHERE table_name = 'lots';
+        INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) VALUES ('endless', 'features',
+            'endless', 9208);
+        INSERT INTO gpkg_geometry_columns VALUES ('endless', 'geom', 'POLYGON', 9208, 0, 0);
+        CREATE TRIGGER noisy AFTER INSERT ON lots BEGIN SELECT count(*) FROM endless; END;
+        """
+    )
+    con.commit()
+    con.close()
+    return p
+
+
+def _zip_of(names: list[str], data: bytes = b"{}") -> Callable[[Path], Path]:
+    def build(tmp: Path) -> Path:
+        target = tmp / "odd.zip"
+        with zipfile.ZipFile(target, "w") as zf, warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # zipfile's own "Duplicate name" notice
+            for n in names:
+                zf.writestr(n, data)
+        return target
+
+    return build
+
+
+def many_members(tmp: Path) -> Path:
+    """An archive holding exactly as many members as the limit allows none of (10 of 10)."""
+    return _zip_of([f"f{i}.txt" for i in range(10)])(tmp)
+
+
+def many_data_files(tmp: Path) -> Path:
+    """Forty GeoJSON files: the refusal names a few and counts the rest."""
+    text = _feature_collection([[LON0, LAT0]]).encode()
+    return _zip_of([f"folder/layer_{i:03d}_{'x' * 60}.geojson" for i in range(40)], text)(tmp)
+
+
+def placemarks(n: int) -> Callable[[Path], Path]:
+    def build(tmp: Path) -> Path:
+        marks = "".join(
+            f"<Placemark><name>p{i}</name><Point><coordinates>{LON0},{LAT0}</coordinates></Point></Placemark>"
+            for i in range(n)
+        )
+        p = tmp / "many.kml"
+        p.write_text(f'<kml xmlns="http://www.opengis.net/kml/2.2"><Document>{marks}</Document></kml>')
+        return p
+
+    return build
+
+
+def gpkg_rows(n: int) -> Callable[[Path], Path]:
+    def build(tmp: Path) -> Path:
+        p = tmp / "many.gpkg"
+        pyogrio.write_dataframe(sample_frame(n), p, driver="GPKG")
+        return p
+
+    return build
+
+
+def csv_rows(tmp: Path) -> Path:
+    p = tmp / "many.csv"
+    p.write_text("X,Y\n" + "".join(f"{N0 + i},{E0}\n" for i in range(20)), encoding="utf-8")
+    return p
+
+
+FEW = Limits(max_features=5)
+
 CASES: tuple[Case, ...] = (
     Case("zip bomb (ratio)", _zip_bomb, UnsafeInputError, r"zip bomb"),
     Case(
@@ -343,6 +486,55 @@ CASES: tuple[Case, ...] = (
     Case("several files in a zip", _several_files, InputDataError, r"several data files \(a\.geojson, b\.geojson\)"),
     Case("shapefile without .prj", _no_prj, MissingCRSError, r"has no \.prj.*EPSG:9208"),
     Case("upload too large", _oversize, UnsafeInputError, r"above the 0 MB limit", Limits(upload_bytes=1000)),
+    # issue 14
+    Case("coordinates written as text", text_coordinates, InputDataError, r'feature 2 are written as text \("104'),
+    Case("null coordinates", null_coordinates, InputDataError, r"feature 1 are not numbers \(null\)"),
+    Case("latitude written first", swapped_axes, CRSError, r"outside Vietnam in EPSG:4326.*swapped"),
+    Case("declared CRS outside Vietnam", declared_wrongly, CRSError, r"outside Vietnam in EPSG:32647.*344 km"),
+    Case(
+        "override that lands outside Vietnam",
+        declared_9208,
+        CRSError,
+        r"outside Vietnam in EPSG:32647",
+        crs="EPSG:32647",
+    ),
+    Case("5-million-character string", long_text, UnsafeInputError, r"text of 160,000 characters, above"),
+    Case("recursive view as the only layer", recursive_view, UnsafeInputError, r"only views .*: endless"),
+    Case("file and folder of one name", _zip_of(["x", "x/a.geojson"]), UnsafeInputError, r"both a file and a folder"),
+    Case("300-character folder name", _zip_of(["d" * 300 + "/a.geojson"]), UnsafeInputError, r"name too long"),
+    Case("over-long file name", _zip_of(["a" * 260 + ".geojson"]), UnsafeInputError, r"name too long"),
+    Case("same member twice", _zip_of(["a.geojson", "a.geojson"]), UnsafeInputError, r"occurs twice"),
+    Case(
+        "members at the limit",
+        many_members,
+        UnsafeInputError,
+        r"holds 10 files, at or above the limit of 10",
+        Limits(archive_members=10),
+    ),
+    Case("forty data files", many_data_files, InputDataError, r"several data files .* and 35 more\)"),
+    Case("more placemarks than the limit", placemarks(8), UnsafeInputError, r"8 placemarks, above .* 5", FEW),
+    Case("more GeoJSON features than the limit", lambda t: _oversize(t), UnsafeInputError, r"200 features", FEW),
+    Case(
+        "more shapefile shapes than the limit",
+        lambda t: shapefile_zip(t, sample_frame(8)),
+        UnsafeInputError,
+        r"8 features, above the limit of 5",
+        FEW,
+    ),
+    Case("more GeoPackage rows than the limit", gpkg_rows(8), UnsafeInputError, r"8 features, above", FEW),
+    Case("more CSV rows than the limit", csv_rows, UnsafeInputError, r"20 rows, above the limit of 5", FEW),
+    Case("a read that takes too long", _oversize, UnsafeInputError, r"longer than 0 seconds", Limits(max_seconds=0)),
+)
+
+#: inputs that read, but whose report holds an error that blocks an import (the reader never prints)
+REPORTED: tuple[tuple[str, Callable[[Path], Path], str], ...] = (
+    (
+        "unclosed polygon rings",
+        unclosed_rings,
+        r"geometry of 2 feature\(s\) cannot be read \(a polygon ring is not "
+        r"closed.*\(features 2, 3\)",
+    ),
+    ("NaN inside a ring", nan_polygon, r"coordinates not a number \(NaN\) in feature\(s\) 1"),
 )
 
 
@@ -350,11 +542,83 @@ CASES: tuple[Case, ...] = (
 def test_corpus_is_refused_with_one_clear_line(case: Case, tmp_path: Path) -> None:
     path = case.build(tmp_path)
     with pytest.raises(case.error, match=case.match) as info:
-        read_vector(path, limits=case.limits)
+        read_vector(path, limits=case.limits, crs=case.crs)
     message = str(info.value)
     assert "\n" not in message
     assert path.name in message or "`" in message  # names the file
     assert len(message) < 400
+
+
+@pytest.mark.parametrize(("name", "build", "match"), REPORTED, ids=[r[0] for r in REPORTED])
+def test_corpus_read_with_a_blocking_error_and_nothing_printed(
+    name: str, build: Callable[[Path], Path], match: str, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    _, report = read_vector(build(tmp_path))
+    assert not report.ok
+    assert re.search(match, report.errors[0]), report.errors
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+
+
+# --- `baoyen import` refuses each with one line and leaves the store as it was --------------------------------
+
+
+def store_hashes(path: Path) -> dict[str, str]:
+    """A hash of every table of a store (rows in a stable order), to prove a refusal changed nothing."""
+    con = sqlite3.connect(path)
+    try:
+        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        out = {}
+        for name in names:
+            rows = sorted(repr(r) for r in con.execute(f'SELECT * FROM "{name}"'))
+            out[name] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
+        return out
+    finally:
+        con.close()
+
+
+#: (name, build, extra options, exit status, pattern of the one line)
+IMPORTS: tuple[tuple[str, Callable[[Path], Path], tuple[str, ...], int, str], ...] = (
+    ("unclosed polygon rings", unclosed_rings, (), 1, r"not imported .*polygon ring is not closed"),
+    ("latitude written first", swapped_axes, (), 1, r"outside Vietnam.*swapped"),
+    ("coordinates written as text", text_coordinates, (), 1, r'not numbers but "104.47".*not GeoJSON'),
+    ("null coordinates", null_coordinates, (), 1, r"not numbers but null"),
+    ("NaN inside a ring", nan_polygon, (), 1, r"not a number \(NaN\)"),
+    ("override that lands outside Vietnam", declared_9208, ("--override-crs", "EPSG:32647"), 1, r"outside Vietnam"),
+    ("--crs for a file that declares another", declared_wrongly, ("--crs", "EPSG:9208"), 1, r"EPSG:32647"),
+    ("recursive view as the only layer", recursive_view, (), 2, r"only views .*: endless"),
+    ("long text", long_text, (), 2, r"characters, above the limit"),
+    ("file and folder of one name", _zip_of(["x", "x/a.geojson"]), (), 2, r"both a file and a folder"),
+    ("300-character folder name", _zip_of(["d" * 300 + "/a.geojson"]), (), 2, r"name too long"),
+    ("forty data files", many_data_files, (), 1, r"and 35 more"),
+)
+
+
+@pytest.mark.parametrize(("name", "build", "extra", "status", "match"), IMPORTS, ids=[c[0] for c in IMPORTS])
+def test_import_refuses_with_one_line_and_changes_nothing(
+    name: str,
+    build: Callable[[Path], Path],
+    extra: tuple[str, ...],
+    status: int,
+    match: str,
+    store_copy: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    from cli import main
+
+    monkeypatch.setenv("BAOYEN_LANG", "en")
+    path = build(tmp_path)
+    before = store_hashes(store_copy)
+    code = main(["import", str(path), "--layer", "lots_test", "--store", str(store_copy), *extra])
+    out, err = capfd.readouterr()
+    assert code == status, (out, err)
+    lines = (out + err).splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("baoyen import: ") and re.search(match, lines[0]), lines[0]
+    assert "Warning" not in err and "Traceback" not in err
+    assert store_hashes(store_copy) == before
 
 
 def test_missing_crs_error_carries_the_guess(tmp_path: Path) -> None:

@@ -156,3 +156,29 @@ def test_region() -> None:
     assert km_outside_region((104.3, 22.1, 104.6, 22.4)) == 0
     assert km_outside_region((106.6, 10.7, 106.8, 10.9)) > 1000  # Hồ Chí Minh City
     assert guess_crs((300, 300, 400, 400))[0] is None
+
+
+# --- Vietnam's extent (issue 14) -----------------------------------------------------------------------------
+
+
+def test_outside_vietnam_by_feature() -> None:
+    import geopandas as gpd
+    import shapely
+
+    from geo.validate import km_outside_vietnam, outside_vietnam
+
+    inside = gpd.GeoDataFrame(geometry=[shapely.Point(473_000, 2_460_000)], crs=9208)
+    assert outside_vietnam(inside) is None
+    # a river drawn from Yunnan into Vietnam crosses the border: inside
+    river = gpd.GeoDataFrame(geometry=[shapely.LineString([(101.0, 24.5), (105.5, 21.0)])], crs=4326)
+    assert outside_vietnam(river) is None
+    mixed = gpd.GeoDataFrame(geometry=[shapely.Point(104.5, 22.2), shapely.Point(22.2, 104.5)], crs=4326)
+    found = outside_vietnam(mixed)
+    assert found is not None and found.rows == (2,) and found.count == 1 and found.total == 2
+    assert found.swapped and found.distance_km is None  # latitude 104° is off the globe
+    bangkok = gpd.GeoDataFrame(geometry=[shapely.Point(100.5, 13.75)], crs=4326)
+    far = outside_vietnam(bangkok)
+    assert (
+        far is not None and not far.swapped and far.distance_km == pytest.approx(km_outside_vietnam((100.5, 13.75) * 2))
+    )
+    assert 150 < (far.distance_km or 0) < 200

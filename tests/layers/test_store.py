@@ -19,7 +19,7 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 
 from geo.errors import InputDataError, LayerNotFoundError, StoreError
-from layers.store import GeoPackageStore, check_layer_id, create_store, open_store
+from layers.store import GeoPackageStore, LayerWrite, check_layer_id, create_store, open_store
 
 
 def sample(n: int = 3, crs: str = "EPSG:9208") -> gpd.GeoDataFrame:
@@ -259,3 +259,237 @@ def test_text_is_stored_in_nfc(store: GeoPackageStore) -> None:
     assert back["name"].iloc[0] == "Phố Ràng" and back["tags"].iloc[0] == ["Phố Ràng"]
     store.write_table("notes", pd.DataFrame({"note": [decomposed]}), user="t")
     assert store.read_table("notes")["note"].iloc[0] == "Phố Ràng"
+
+
+# --- nothing unreadable and nothing non-finite is ever written (issue 14) ----------------------------------
+
+
+def test_non_finite_coordinates_are_refused_before_writing(store: GeoPackageStore) -> None:
+    store.write_layer("things", sample(), user="test")
+    before = snapshot(store.path)
+    nan = sample()
+    nan.geometry.values[1] = shapely.Point(float("nan"), 2_460_000.0)
+    with pytest.raises(InputDataError, match=r"feature\(s\) 2 are not finite") as info:
+        store.write_layer("things", nan, user="test")
+    assert info.value.code == "store.not_finite" and info.value.params["layer"] == "things"
+    infinite = sample()
+    infinite["ha"] = [1.0, float("inf"), 2.0]
+    with pytest.raises(InputDataError, match="field ha of feature") as info:
+        store.write_layer("things", infinite, user="test")
+    assert info.value.code == "store.not_finite"
+    assert snapshot(store.path) == before
+
+
+def test_a_point_the_store_crs_cannot_place_is_refused(store: GeoPackageStore) -> None:
+    # latitude and longitude swapped in degrees: "latitude 104" becomes infinite in EPSG:9208
+    swapped = gpd.GeoDataFrame({"id": ["a"]}, geometry=[shapely.Point(22.2446, 104.478)], crs="EPSG:4326")
+    with pytest.raises(InputDataError, match="not finite") as info:
+        store.write_layer("swapped", swapped, user="test")
+    assert info.value.code == "store.not_finite"
+    assert not store.has_layer("swapped")
+
+
+def test_every_write_is_read_back_inside_its_transaction(
+    store: GeoPackageStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write whose stored geometries would not decode is rolled back: every table as it was."""
+    import layers.store as store_module
+
+    store.write_layer("things", sample(), user="test")
+    before = snapshot(store.path)
+    real = store_module._to_gpb
+
+    def damaged(geoms, srs_id):  # type: ignore[no-untyped-def]
+        blobs = real(geoms, srs_id)
+        return [None if b is None else b[:-9] for b in blobs]  # the last coordinate cut off
+
+    monkeypatch.setattr(store_module, "_to_gpb", damaged)
+    with pytest.raises(StoreError, match="reading it back") as info:
+        store.write_layers(
+            [LayerWrite("things", sample(4)), LayerWrite("others", sample(2))],
+            user="test",
+        )
+    assert info.value.code == "store.readback_failed" and info.value.params["layer"] == "things"
+    assert snapshot(store.path) == before
+    assert store.current_version("things") == 1 and not store.has_layer("others")
+
+
+def test_the_read_back_checks_count_and_extent(store: GeoPackageStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    import layers.store as store_module
+
+    real = store_module._to_gpb
+
+    def far_away(geoms, srs_id):  # type: ignore[no-untyped-def]
+        return real(shapely.transform(geoms, lambda c: c * 1e7), srs_id)  # still finite, off the globe
+
+    monkeypatch.setattr(store_module, "_to_gpb", far_away)
+    with pytest.raises(StoreError, match="not on the globe"):
+        store.write_layer("things", sample(), user="test")
+    assert not store.has_layer("things")
+
+
+# --- issue 14: layer ids, and store errors that say what is wrong (the disk, the permission, the lock) ----------
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["big\n", "big\r\n", "gpkg_contents", "gpkg_x", "gpkgext_relations", "rtree_lots_geom", "sqlite_sequence",
+     "layer_styles", "baoyen_versions", "baoyen_x", "ogr_empty_table", "qgis_projects", "lots__v1"],
+)  # fmt: skip
+def test_layer_ids_the_gpkg_or_the_store_use_are_refused(bad: str, store: GeoPackageStore) -> None:
+    with pytest.raises(InputDataError, match="not a valid layer id") as info:
+        store.write_layer(bad, sample(), user="test")
+    assert info.value.code in ("store.bad_layer_id", "store.reserved_layer_id")
+    assert "\n" not in str(info.value)  # the id is shown as repr: a message stays on one line
+    assert not store.layer_ids()
+    store.write_layer("big", sample(), user="test")
+    with pytest.raises(InputDataError):
+        store.write_layer("big\n", sample(), user="test")  # not a second "big"
+    assert store.layer_ids() == ["big"] and store.current_version("big") == 1
+
+
+@pytest.mark.parametrize("bad", ["name\n", "a\r\n", "x\n\n"])
+def test_field_names_with_a_trailing_newline_are_refused(bad: str, store: GeoPackageStore) -> None:
+    with pytest.raises(InputDataError, match="cannot be stored"):
+        store.write_layer("things", sample().rename(columns={"name": bad}), user="test")
+    with pytest.raises(InputDataError, match="column named"):
+        store.write_table("targets", pd.DataFrame({bad: ["1"]}), user="test")
+
+
+def _full_disk(monkeypatch: pytest.MonkeyPatch, pages: int = 0) -> None:
+    """Every connection of the store may not grow the file: SQLite's SQLITE_FULL, as on a full disk."""
+    real = GeoPackageStore._connect
+
+    def limited(self: GeoPackageStore) -> sqlite3.Connection:
+        con = real(self)
+        n = con.execute("PRAGMA page_count").fetchone()[0]
+        con.execute(f"PRAGMA max_page_count = {n + pages}")
+        return con
+
+    monkeypatch.setattr(GeoPackageStore, "_connect", limited)
+
+
+def test_a_full_disk_is_named_and_nothing_is_written(store: GeoPackageStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.write_layer("things", sample(3), user="t")
+    before = snapshot(store.path)
+    _full_disk(monkeypatch)
+    with pytest.raises(StoreError) as info:
+        store.write_layer("things", sample(2000), user="t")
+    exc = info.value
+    assert exc.code == "store.disk_full" and "disk" in str(exc) and "is full" in str(exc)
+    assert "rollback" not in str(exc) and "remove the file" not in str(exc) and "not a GeoPackage" not in str(exc)
+    from services.messages import describe
+
+    assert "ổ đĩa" in describe(exc) and "đã đầy" in describe(exc)
+    assert store.layer_ids() == ["things"]  # the store is still read, on the full disk
+    monkeypatch.undo()
+    assert snapshot(store.path) == before
+
+
+def test_a_failed_rollback_does_not_hide_the_error(store: GeoPackageStore) -> None:
+    # SQLite ends the transaction itself on some errors (a full disk): the ROLLBACK after it fails with
+    # "cannot rollback - no transaction is active", which used to replace the real error
+    with pytest.raises(InputDataError, match="the real problem"), store._tx() as con:
+        con.execute("ROLLBACK")
+        raise InputDataError("the real problem")
+    with pytest.raises(StoreError) as info, store._tx() as con:
+        con.execute("ROLLBACK")
+        con.execute("SELECT * FROM no_such_table")
+    assert "no such table" in str(info.value) and "cannot rollback" not in str(info.value)
+    assert info.value.code == "store.write_failed"
+
+
+def test_a_read_only_store_is_read_and_refuses_writes(tmp_path: Path) -> None:
+    path = tmp_path / "store.gpkg"
+    create_store(path).write_layer("things", sample(), user="t")
+    before = snapshot(path)
+    ro = GeoPackageStore(path, read_only=True)  # what a store without write permission opens as (root ignores chmod)
+    assert ro.read_only and ro.layer_ids() == ["things"] and len(ro.read_layer("things")) == 3
+    assert [v.version for v in ro.history("things")] == [1]
+    for write in (
+        lambda: ro.write_layer("things", sample(2), user="t"),
+        lambda: ro.write_table("targets", pd.DataFrame({"id": ["1"]}), user="t"),
+        lambda: ro.set_meta("k", "v"),
+        lambda: ro.restore("things", 1, user="t"),
+    ):
+        with pytest.raises(StoreError) as info:
+            write()
+        assert info.value.code == "store.read_only" and "read-only" in str(info.value)
+        assert "remove" not in str(info.value) and "not a GeoPackage" not in str(info.value)
+    assert snapshot(path) == before
+
+
+def test_a_store_that_cannot_be_written_opens_read_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "store.gpkg"
+    create_store(path).write_layer("things", sample(), user="t")
+    monkeypatch.setattr(os, "access", lambda p, mode: mode != os.W_OK)  # as for a file or folder without write
+    store = open_store(path)
+    assert store.read_only and store.layer_ids() == ["things"]
+    with pytest.raises(StoreError) as info:
+        store.write_layer("things", sample(), user="t")
+    assert info.value.code == "store.read_only"
+
+
+def test_a_read_only_database_file_is_named_so(tmp_path: Path) -> None:
+    # the file's connection is read-only (mode=ro, what a read-only file gives): a write says read-only
+    path = tmp_path / "store.gpkg"
+    store = create_store(path)
+    real = store._connect
+    store._connect = lambda: sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)  # type: ignore[method-assign]
+    with pytest.raises(StoreError) as info:
+        store.write_layer("things", sample(), user="t")
+    assert info.value.code == "store.read_only" and "nothing was changed" in str(info.value)
+    store._connect = real  # type: ignore[method-assign]
+
+
+def test_a_write_that_waits_past_the_lock_says_to_try_again(
+    store: GeoPackageStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import layers.store as store_module
+
+    monkeypatch.setattr(store_module, "LOCK_TIMEOUT_S", 0.2)
+    other = sqlite3.connect(store.path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another program is writing
+        started = time.monotonic()
+        with pytest.raises(StoreError) as info:
+            store.write_layer("things", sample(), user="t")
+        assert time.monotonic() - started < 10
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert info.value.code == "store.locked" and "try again" in str(info.value)
+    store.write_layer("things", sample(), user="t")  # and once the other write is done, it goes through
+
+
+def test_only_a_file_that_is_not_sqlite_is_called_not_a_geopackage(tmp_path: Path) -> None:
+    text = tmp_path / "notes.gpkg"
+    text.write_text("not a geopackage")
+    with pytest.raises(StoreError) as info:
+        open_store(text)
+    assert info.value.code == "store.not_gpkg" and "remove the file" in str(info.value)
+
+    other = tmp_path / "other.sqlite"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE mine (x)")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError) as info:
+        open_store(other)
+    assert info.value.code == "store.other_database" and "remove" not in str(info.value)
+
+    damaged = tmp_path / "damaged.gpkg"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    with pytest.raises(StoreError) as info:
+        open_store(damaged)
+    assert info.value.code == "store.damaged" and "remove" not in str(info.value)
+    assert "backup" in str(info.value)
+
+
+def test_a_version_sqlite_cannot_hold_is_no_version(store: GeoPackageStore) -> None:
+    store.write_layer("things", sample(), user="t")
+    for version in (99999999999999999999, 2**63, 0, -1):
+        with pytest.raises(LayerNotFoundError) as info:
+            store.restore("things", version, user="t")
+        assert info.value.code == "store.version_missing"
+    assert store.current_version("things") == 1

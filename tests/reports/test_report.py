@@ -19,7 +19,7 @@ from layers.plan_data import load_tables
 from layers.settings import DATA_DIR
 from layers.store import open_store
 from reports.plan_inputs import gather
-from reports.report import build_report, render_map_png
+from reports.report import build_report, public_source_rows, render_map_png
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -91,7 +91,7 @@ def test_docx_holds_header_tables_map_and_missing_list(store_path: Path) -> None
     assert ["Nguồn vốn doanh nghiệp tự huy động", "V.4", "5.224,5", "6.554,5"] in funding_text
     assert "6.554,50" in text and "3.286,00" in text  # consistency notes
     assert len(doc.inline_shapes) == 1  # the map
-    assert "SƠ ĐỒ — vị trí gần đúng" in text
+    assert "SƠ ĐỒ — vị trí tượng trưng (đặt tại trung tâm xã, có thể cách vị trí thật nhiều km)" in text
     assert "V. NHỮNG NỘI DUNG CHƯA CÓ SỐ LIỆU" in text
     assert "(1) Giá trị sản xuất công nghiệp: chưa nhập số liệu" in text
     assert "(1) Giá trị sản xuất công nghiệp đạt 529 tỷ đồng" in text  # the short title in the table
@@ -110,6 +110,7 @@ def test_xlsx_holds_the_same_tables_and_the_map(store_path: Path) -> None:
         "Đối chiếu",
         "Giải ngân",
         "Thiếu số liệu",
+        "Nguồn khác",
         "Bản đồ",
     ]
     targets = list(wb["Mục tiêu"].iter_rows(values_only=True))
@@ -117,7 +118,7 @@ def test_xlsx_holds_the_same_tables_and_the_map(store_path: Path) -> None:
     training = next(r for r in targets if r[0] == "training")
     assert (training[5], training[6], training[8]) == (2100.0, 105.0, "achieved")
     checks = list(wb["Đối chiếu"].iter_rows(values_only=True))
-    assert len(checks) == 1 + 5
+    assert len(checks) == 1 + 7
     assert {(r[2], r[4], r[5]) for r in checks[1:]} >= {("enterprise", 5224.5, 6554.5)}
     funding = list(wb["Nguồn vốn"].iter_rows(values_only=True))
     assert any(r[-1] == "total" and r[2] == 6699.5 for r in funding)
@@ -223,3 +224,48 @@ def test_xlsx_summary_dates_are_dd_mm_yyyy(store_path: Path) -> None:
     wb = load_workbook(io.BytesIO(build_report("2025", store=open_store(store_path), fmt="xlsx", today=TODAY)))
     row = next(r for r in wb["Tóm tắt"].iter_rows(values_only=True) if r[0] and str(r[0]).startswith("Số liệu"))
     assert row[:3] == ("Số liệu đến ngày 14/12/2025", "Kỳ báo cáo: 2025", "15/12/2024 – 14/12/2025")
+
+
+def test_plan_against_public_sources_section(store_path: Path) -> None:
+    """Every conflict the data records between the plan and public sources, the plan's figure beside the other."""
+    store = open_store(store_path)
+    doc = Document(io.BytesIO(build_report("2025", store=store, fmt="docx", today=TODAY)))
+    text = _docx_text(doc)
+    assert "VI. KẾ HOẠCH VÀ CÁC NGUỒN CÔNG KHAI" in text
+    assert "Kế hoạch và các nguồn công khai: 4 đối tượng" in text  # in the summary
+    table = _table_with_header(doc, "Đối tượng")
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
+    bao_ha = rows["Thủy điện Bảo Hà (Thủy điện)"]
+    assert bao_ha[1] == "Công suất: 75 MW"
+    assert "Công suất (nguồn khác): 40 MW" in bao_ha[2] and "moitruong.net.vn" in bao_ha[2]
+    vinh_ha = rows["Thủy điện Vĩnh Hà (Thủy điện)"]
+    assert "Công suất: chưa có (Kế hoạch không nêu)" in vinh_ha[1] and "21 MW" in vinh_ha[2] and "89,07" in vinh_ha[2]
+    phuc_long = rows["Thủy điện Phúc Long (Thủy điện)"]
+    assert phuc_long[1] == "Trạng thái: Đang xây dựng" and "Đang hoạt động" in phuc_long[2]
+    assert "1/7/2025" in phuc_long[2]
+    xuan_hoa = rows["Xã Xuân Hòa (Xã mới từ 7/2025 (sơ đồ))"]
+    assert "Diện tích (nguồn khác): 306 km²" in xuan_hoa[2] and "106.1" in xuan_hoa[2]
+    assert len(rows) == 4
+    english = _docx_text(Document(io.BytesIO(build_report("2025", store=store, lang="en", today=TODAY))))
+    assert "VI. THE PLAN AND PUBLIC SOURCES" in english and "Capacity (other source): 40 MW" in english
+    wb = load_workbook(io.BytesIO(build_report("2025", store=store, fmt="xlsx", today=TODAY)))
+    sheet = list(wb["Nguồn khác"].iter_rows(values_only=True))
+    assert {r[1] for r in sheet[1:]} == {"hydro_vinh_ha", "hydro_phuc_long", "hydro_bao_ha", "commune2025_02962"}
+
+
+def test_public_source_rows_from_gathered_inputs_and_none(store_path: Path) -> None:
+    store = open_store(store_path)
+    inputs = gather(store, as_of=dt.date(2025, 12, 14))
+    doc = Document(io.BytesIO(build_report("2025", inputs=inputs, today=TODAY)))
+    # without a store only the gathered layers are read: the hydropower layer (target 6) holds three
+    assert {r.cells[0].text for r in _table_with_header(doc, "Đối tượng").rows[1:]} == {
+        "Thủy điện Vĩnh Hà (Thủy điện)",
+        "Thủy điện Phúc Long (Thủy điện)",
+        "Thủy điện Bảo Hà (Thủy điện)",
+    }
+    hydro = store.read_layer("hydropower")
+    cleared = hydro.assign(**{c: None for c in hydro.columns if c.startswith("other_")})
+    assert public_source_rows({"hydropower": cleared}).empty
+    inputs.layers = {k: v for k, v in inputs.layers.items() if k != "hydropower"}
+    doc = Document(io.BytesIO(build_report("2025", inputs=inputs, today=TODAY)))
+    assert "Dữ liệu không ghi nguồn công khai nào khác với Kế hoạch." in _docx_text(doc)
