@@ -698,7 +698,14 @@ class GeoPackageStore(Store):
                 raise
             con = self._connect_read_only()
         try:
-            yield con
+            # one snapshot for every statement of the read (WAL readers see the state at their first read), so a
+            # layer read while someone writes is the previous version or the new one, never parts of both
+            con.execute("BEGIN DEFERRED")
+            try:
+                yield con
+            finally:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
         except sqlite3.DatabaseError as exc:
             raise self._store_error(exc, writing=False) from exc
         finally:

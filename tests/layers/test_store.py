@@ -493,3 +493,18 @@ def test_a_version_sqlite_cannot_hold_is_no_version(store: GeoPackageStore) -> N
             store.restore("things", version, user="t")
         assert info.value.code == "store.version_missing"
     assert store.current_version("things") == 1
+
+
+def test_a_read_is_one_snapshot(tmp_path: Path) -> None:
+    # what a read sees does not change under it when another connection writes a new version meanwhile
+    store = create_store(tmp_path / "snap.gpkg")
+    frame = gpd.GeoDataFrame({"id": ["a"]}, geometry=[shapely.Point(473_000, 2_460_000)], crs="EPSG:9208")
+    store.write_layer("snap", frame, user="t")
+    with store._read() as con:
+        first = con.execute("SELECT current_version FROM baoyen_layers WHERE layer_id = 'snap'").fetchone()[0]
+        other = open_store(tmp_path / "snap.gpkg")
+        other.write_layer("snap", pd.concat([frame, frame], ignore_index=True), user="u")
+        again = con.execute("SELECT current_version FROM baoyen_layers WHERE layer_id = 'snap'").fetchone()[0]
+        rows = con.execute('SELECT count(*) FROM "snap"').fetchone()[0]
+    assert (first, again, rows) == (1, 1, 1)
+    assert store.current_version("snap") == 2 and len(store.read_layer("snap")) == 2
