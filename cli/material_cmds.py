@@ -9,12 +9,10 @@ import sys
 from analysis.materials import species_label
 from cli.io_cmds import crs_choice
 from cli.options import add_crs, add_json, h
-from cli.output import CommandFailed, Ctx, emit_json, print_table, say, write
+from cli.output import Ctx, emit_json, print_table, say, write
 from cli.registry import command
-from geo.errors import PlanError
 from services.inputs import read_input
 from services.materials import amount_text, overlay, supply
-from services.targets import parse_number
 
 
 def _configure_overlay(p: argparse.ArgumentParser, lang: str) -> None:
@@ -192,22 +190,6 @@ def _configure_supply(p: argparse.ArgumentParser, lang: str) -> None:
     add_json(p, lang)
 
 
-def _number(ctx: Ctx, text: str | None, flag: str, *, positive: bool = False) -> float | None:
-    if text is None:
-        return None
-    try:
-        value = parse_number(str(text))
-    except PlanError:
-        raise CommandFailed(ctx.t(f"{flag} '{text}' không phải là số", f"{flag} '{text}' is not a number")) from None
-    if value < 0 or (positive and value == 0):
-        raise CommandFailed(
-            ctx.t(f"{flag} {text} phải là số dương", f"{flag} {text} must be a positive number")
-            if positive
-            else ctx.t(f"{flag} {text} không được âm", f"{flag} {text} must be a non-negative number")
-        )
-    return value
-
-
 @command(
     "supply",
     vi="diện tích vùng nguyên liệu đã lập bản đồ mà một nhà máy chế biến có thể dùng trong một khoảng cách",
@@ -216,9 +198,9 @@ def _number(ctx: Ctx, text: str | None, flag: str, *, positive: bool = False) ->
 )
 def _supply(ctx: Ctx) -> int:
     args = ctx.args
-    distance_km = _number(ctx, args.distance_km, "--distance-km", positive=True) or 20.0
-    yield_per_ha = _number(ctx, args.yield_per_ha, "--yield-per-ha")
-    capacity = _number(ctx, args.capacity, "--capacity", positive=True)
+    distance_km = ctx.number(args.distance_km, "--distance-km", positive=True) or 20.0
+    yield_per_ha = ctx.number(args.yield_per_ha, "--yield-per-ha")
+    capacity = ctx.number(args.capacity, "--capacity", positive=True)
     species = tuple(s.strip() for s in args.species.split(",") if s.strip()) if args.species else None
     roads = _read(ctx, args.roads, ctx.t("tim đường", "the roads")) if args.roads else None
     done = supply(

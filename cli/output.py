@@ -115,6 +115,26 @@ class Ctx:
         """A percentage in this run's locale, e.g. "39,20 %"."""
         return format_pct(value, self.lang, decimals=decimals)
 
+    def number(self, text: str | None, flag: str, *, positive: bool = False) -> float | None:
+        """The number an option gives (Vietnamese or English writing), None when not given; refused when negative."""
+        from geo.numbers import parse_number
+
+        if text is None:
+            return None
+        try:
+            value = parse_number(str(text), self.lang)
+        except PlanError:
+            raise CommandFailed(
+                self.t(f"{flag} '{text}' không phải là số", f"{flag} '{text}' is not a number")
+            ) from None
+        if value < 0 or (positive and value == 0):
+            raise CommandFailed(
+                self.t(f"{flag} {text} phải là số dương", f"{flag} {text} must be a positive number")
+                if positive
+                else self.t(f"{flag} {text} không được âm", f"{flag} {text} must be a non-negative number")
+            )
+        return value
+
     def yes(self, flag: bool) -> str:
         """Yes or no in this run's language."""
         return self.t("có", "yes") if flag else self.t("không", "no")

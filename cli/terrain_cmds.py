@@ -10,9 +10,7 @@ from cli.io_cmds import crs_choice
 from cli.options import add_crs, add_json, h
 from cli.output import CommandFailed, Ctx, emit_json, print_table, say
 from cli.registry import command
-from geo.errors import PlanError
 from services.inputs import read_input
-from services.targets import parse_number
 from services.terrain import (
     DEM_SOURCES,
     decree32,
@@ -27,18 +25,6 @@ from services.terrain import (
 )
 
 DEM_ACTIONS = ("import", "slope", "hillshade", "zonal", "info")
-
-
-def _number(ctx: Ctx, text: str | None, flag: str) -> float | None:
-    if text is None:
-        return None
-    try:
-        value = parse_number(str(text))
-    except PlanError:
-        raise CommandFailed(ctx.t(f"{flag} '{text}' không phải là số", f"{flag} '{text}' is not a number")) from None
-    if value < 0:
-        raise CommandFailed(ctx.t(f"{flag} {text} không được âm", f"{flag} {text} must not be negative"))
-    return value
 
 
 def _configure_dem(p: argparse.ArgumentParser, lang: str) -> None:
@@ -140,9 +126,7 @@ def _dem(ctx: Ctx) -> int:
     zones, _ = read_input(
         args.zones, what=ctx.t("các vùng", "the zones"), crs=crs_choice(ctx), limits=ctx.settings.limits
     )
-    result = zonal(
-        dem, zones, id_field=args.id_field, max_slope_pct=_number(ctx, args.max_slope_pct, "--max-slope-pct")
-    )
+    result = zonal(dem, zones, id_field=args.id_field, max_slope_pct=ctx.number(args.max_slope_pct, "--max-slope-pct"))
     if args.json:
         emit_json(result.to_dict())
         return 0
@@ -230,7 +214,7 @@ def _siting(ctx: Ctx) -> int:
         if value is None:
             return default
         source = ctx.t(f"người dùng nhập ({flag})", f"given by the user ({flag})")
-        return Criterion(default.key, _number(ctx, value, flag) or 0.0, default.unit, source)
+        return Criterion(default.key, ctx.number(value, flag) or 0.0, default.unit, source)
 
     criteria = Criteria(
         max_slope_pct=criterion(args.max_slope_pct, "--max-slope-pct", defaults.max_slope_pct),
@@ -316,7 +300,7 @@ def _decree32(ctx: Ctx) -> int:
     args = ctx.args
     if args.by_ha is not None and not args.expand:
         raise CommandFailed(ctx.t("--by-ha cần đi cùng --expand CLUSTER", "--by-ha needs --expand CLUSTER"))
-    result = decree32(ctx.store(), area=args.area, expand=args.expand, by_ha=_number(ctx, args.by_ha, "--by-ha"))
+    result = decree32(ctx.store(), area=args.area, expand=args.expand, by_ha=ctx.number(args.by_ha, "--by-ha"))
     if args.json:
         emit_json(result.to_dict(ctx.lang))
         return 0
