@@ -13,10 +13,11 @@ UPLOAD_MB ?= $(or $(BAOYEN_UPLOAD_MB),200)
 STAMP  := $(VENV)/.installed
 UV_VERSION := 0.13.8
 
-.PHONY: run test setup assets store lint typecheck unit e2e bench lock clean help
+.PHONY: run demo test setup assets store lint typecheck unit e2e bench lock clean help
 
 help:
 	@echo "make run    - set up (venv, pinned deps, map assets, store) and start the app on http://localhost:$(PORT)"
+	@echo "make demo   - the app on a synthetic sample store (never the real one)"
 	@echo "make test   - every check: lint, type checks, unit/integration tests, browser end-to-end tests"
 	@echo "make bench  - benchmarks (print figures and ratios against baselines)"
 	@echo "make lock   - re-pin Python dependencies into requirements.lock"
@@ -44,6 +45,14 @@ store: setup
 run: store
 	BAOYEN_UPLOAD_MB=$(UPLOAD_MB) $(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS) \
 		--server.maxUploadSize $(UPLOAD_MB) --server.headless true --browser.gatherUsageStats false
+
+# the app on a clearly synthetic sample store (baoyen-sample.gpkg beside the real one), made anew each time
+SAMPLE_STORE ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/baoyen/baoyen-sample.gpkg
+demo: setup
+	$(BIN)/baoyen sample --to $(SAMPLE_STORE)
+	BAOYEN_STORE=$(SAMPLE_STORE) BAOYEN_UPLOAD_MB=$(UPLOAD_MB) $(BIN)/streamlit run app.py --server.port $(PORT) \
+		--server.address $(ADDRESS) --server.maxUploadSize $(UPLOAD_MB) --server.headless true \
+		--browser.gatherUsageStats false
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

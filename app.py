@@ -8,7 +8,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from ui import state
-from ui.common import tr
+from ui.common import sample_controls, showing_sample, tr
 from ui.i18n import DEFAULT_LANG
 
 st.set_page_config(page_title="Bảo Yên – quy hoạch CN, TTCN, làng nghề", page_icon="🗺️", layout="wide")
@@ -24,6 +24,10 @@ with st.sidebar:
         key=state.LANG,
         horizontal=True,
     )
+    sample_controls()
+
+if showing_sample():
+    st.warning(f"**{tr('app.sample.banner')}** — {tr('app.sample.help')}")
 
 
 #: (module in ui/, nav label key, url path); the first page is the default

@@ -28,6 +28,8 @@ COMMAND_MODULES = (
     "cli.material_cmds",
     "cli.target_cmds",
     "cli.terrain_cmds",
+    "cli.sample_cmds",
+    "cli.audit_cmds",
 )
 
 

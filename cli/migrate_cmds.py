@@ -44,7 +44,7 @@ def _configure(p: argparse.ArgumentParser, lang: str) -> None:
     configure=_configure,
 )
 def _migrate(ctx: Ctx) -> int:
-    report = migrate_store(ctx.args.source, ctx.args.target)
+    report = migrate_store(ctx.args.source, ctx.args.target, user=ctx.actor.user)
     if ctx.args.json:
         emit_json(report.to_dict())
         return 0

@@ -84,9 +84,9 @@ def sync_store(store: Store, data_dir: Path, *, user: str, report: BuildReport |
             report.tables_kept.append(name)
             continue
         store.write_table(name, table, user=user, message="built from the project's data/")
-        store.set_meta(key, digest)
+        store.set_meta(key, digest, user=user)
         report.tables_written.append(name)
-    store.set_meta(DATA_HASH_KEY, data_hash(data_dir))
+    store.set_meta(DATA_HASH_KEY, data_hash(data_dir), user=user)
     return report
 
 

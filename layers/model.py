@@ -27,6 +27,7 @@ GEOM_QUALITY_LABELS: dict[str, tuple[str, str]] = {
     "approximate": ("Gần đúng", "Approximate"),
     "schematic": ("Sơ đồ", "Schematic"),
     "unknown": ("Chưa rõ", "Unknown"),
+    "sample": ("Dữ liệu mẫu (không thật)", "Sample (not real)"),
     "unlocated": ("Chưa xác định vị trí", "Location unknown"),
 }
 

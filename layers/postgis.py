@@ -56,6 +56,8 @@ from geo.errors import InputDataError, LayerNotFoundError, StoreError
 from layers.store import (
     GEOM_COLUMN,
     LOCK_TIMEOUT_S,
+    SYSTEM_USER,
+    AuditEntry,
     GeoPackageStore,
     LayerInfo,
     LayerVersion,
@@ -64,11 +66,14 @@ from layers.store import (
     TableRecord,
     VersionConflictError,
     VersionRecord,
+    _audit_row,
     _first,
     _now,
     _restore,
     _to_sql_values,
+    audit_entry,
     check_layer_id,
+    layer_summary,
 )
 
 #: the schema a store lives in unless its URL says ``?schema=NAME``
@@ -91,6 +96,18 @@ _PG_TYPE = {
 IDLE_CHECK_S = 30.0
 #: PostgreSQL cuts identifiers longer than this (bytes)
 MAX_IDENTIFIER = 63
+# the audit trail, append-only: a trigger raises on every UPDATE, DELETE and TRUNCATE of it ({s} is the schema)
+_AUDIT_DDL: tuple[str, ...] = (
+    "CREATE TABLE {s}.baoyen_audit (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at text NOT NULL, "
+    '"user" text NOT NULL, action text NOT NULL, layer text, version_before bigint, version_after bigint, '
+    "summary text NOT NULL)",
+    "CREATE FUNCTION {s}.baoyen_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "RAISE EXCEPTION 'the audit trail of the store is append-only: % refused', TG_OP; END $$",
+    "CREATE TRIGGER baoyen_audit_append_only BEFORE UPDATE OR DELETE ON {s}.baoyen_audit FOR EACH ROW "
+    "EXECUTE FUNCTION {s}.baoyen_audit_append_only()",
+    "CREATE TRIGGER baoyen_audit_no_truncate BEFORE TRUNCATE ON {s}.baoyen_audit FOR EACH STATEMENT "
+    "EXECUTE FUNCTION {s}.baoyen_audit_append_only()",
+)
 
 
 def split_store_url(url: str) -> tuple[str, str, str]:
@@ -445,6 +462,7 @@ class PostGISStore(Store):
                 'NULL, written_at text NOT NULL, "user" text NOT NULL, message text NOT NULL, rows bigint NOT NULL, '
                 "columns_json text NOT NULL)",
                 "CREATE TABLE {s}.baoyen_meta (key text PRIMARY KEY, value text NOT NULL)",
+                *_AUDIT_DDL,
             ):
                 con.execute(sql.SQL(ddl).format(s=s))
             con.execute(
@@ -493,15 +511,71 @@ class PostGISStore(Store):
             ).fetchone()
         return None if row is None else str(row[0])
 
-    def set_meta(self, key: str, value: str) -> None:
-        """Set a store-level setting (one transaction)."""
+    def set_meta(self, key: str, value: str, *, user: str = SYSTEM_USER) -> None:
+        """Set a store-level setting (one transaction, with its audit entry)."""
         with self._write() as con:
-            con.execute(
-                sql.SQL("INSERT INTO {} VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value").format(
-                    self._t("baoyen_meta")
-                ),
-                (key, value),
+            self._put_meta(con, key, value)
+            self._log(con, [audit_entry("set_meta", key, user=user, summary=f"set {key}")])
+
+    def _put_meta(self, con: psycopg.Connection[Any], key: str, value: str) -> None:
+        con.execute(
+            sql.SQL("INSERT INTO {} VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value").format(
+                self._t("baoyen_meta")
+            ),
+            (key, value),
+        )
+
+    def write_meta_items(self, items: dict[str, str]) -> None:
+        """Set settings as another store holds them (copying a store), in one transaction."""
+        with self._write() as con:
+            for key, value in items.items():
+                self._put_meta(con, key, value)
+
+    # -- the audit trail --
+
+    def _has_audit(self, con: psycopg.Connection[Any]) -> bool:
+        row = con.execute("SELECT to_regclass(%s)", (f"{self.schema}.baoyen_audit",)).fetchone()
+        return row is not None and row[0] is not None
+
+    def _log(self, con: psycopg.Connection[Any], entries: list[AuditEntry]) -> None:
+        """Append audit entries inside the caller's transaction (creating the trail in an older store)."""
+        if not self._has_audit(con):
+            for ddl in _AUDIT_DDL:
+                con.execute(sql.SQL(ddl).format(s=sql.Identifier(self.schema)))
+        if not entries:
+            return
+        with con.cursor() as cur:
+            cur.executemany(
+                sql.SQL(
+                    'INSERT INTO {} (at, "user", action, layer, version_before, version_after, summary) '
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s)"
+                ).format(self._t("baoyen_audit")),
+                [(e.at, e.user, e.action, e.layer, e.version_before, e.version_after, e.summary) for e in entries],
             )
+
+    def audit(self, *, layer: str | None = None, since: str | None = None) -> list[AuditEntry]:
+        """The audit trail, oldest first, of one layer, table or setting and from ``since`` (ISO, UTC)."""
+        where: list[sql.Composable] = [sql.SQL("TRUE")]
+        params: list[str] = []
+        if layer is not None:
+            where.append(sql.SQL("layer = %s"))
+            params.append(layer)
+        if since is not None:
+            where.append(sql.SQL("at >= %s"))
+            params.append(since)
+        query = sql.SQL(
+            'SELECT at, "user", action, layer, version_before, version_after, summary FROM {} WHERE {} ORDER BY seq'
+        ).format(self._t("baoyen_audit"), sql.SQL(" AND ").join(where))
+        with self._read() as con:
+            if not self._has_audit(con):
+                return []  # a store made before the audit trail, not written since
+            rows = con.execute(query, params).fetchall()
+        return [_audit_row(r) for r in rows]
+
+    def append_audit(self, entries: list[AuditEntry]) -> None:
+        """Append entries exactly as another store recorded them (copying a store), in one transaction."""
+        with self._write() as con:
+            self._log(con, entries)
 
     def meta_items(self) -> dict[str, str]:
         """Every store-level setting, by key."""
@@ -603,7 +677,11 @@ class PostGISStore(Store):
 
         Frames are reprojected to the store CRS (pyproj); previous versions are kept (``history``/``restore``).
         A ``base_version`` that is no longer current refuses the whole write. Nothing changes when any step fails.
+        Each layer written appends its audit entry in the same transaction.
         """
+        return self._write_layers(writes, user=user, action="write_layer")
+
+    def _write_layers(self, writes: list[LayerWrite], *, user: str, action: str) -> list[int]:
         if len({w.layer_id for w in writes}) != len(writes):
             raise InputDataError("a layer can be written only once in one transaction")
         # the GeoPackage store's own checks and conversion (they use only the store CRS): both refuse the same
@@ -641,6 +719,10 @@ class PostGISStore(Store):
                         tuple((n, k) for n, k in columns),
                     ),
                     frame,
+                )
+                summary = layer_summary(w.message, len(frame))
+                self._log(
+                    con, [audit_entry(action, w.layer_id, user=user, summary=summary, before=current, after=version)]
                 )
                 versions.append(version)
         return versions
@@ -810,14 +892,10 @@ class PostGISStore(Store):
                 (layer_id, version),
             ).fetchone()
         assert row is not None  # _read_version found the version
-        return self.write_layer(
-            layer_id,
-            frame,
-            user=user,
-            message=f"restored version {version}",
-            origin=str(row[0]),
-            base_version=base_version,
+        write = LayerWrite(
+            layer_id, frame, message=f"restored version {version}", origin=str(row[0]), base_version=base_version
         )
+        return self._write_layers([write], user=user, action="restore")[0]
 
     def latest_origin(self, layer_id: str) -> tuple[str, str]:
         """(origin, content hash) of the current version of a layer."""
@@ -930,6 +1008,8 @@ class PostGISStore(Store):
             self._create_table(con, name, columns)
             self._copy_rows(con, name, [n for n, _ in columns], [], frame, columns)
             self._log_table(con, TableRecord(name, _now(), user, message, len(frame), _pairs(columns)))
+            summary = f"{message} ({len(frame)} row(s))" if message else f"{len(frame)} row(s)"
+            self._log(con, [audit_entry("write_table", name, user=user, summary=summary)])
 
     def append_rows(self, name: str, frame: pd.DataFrame, *, user: str) -> None:
         """Append rows to a table in one transaction; ``user`` and ``recorded_at`` columns are stamped."""
@@ -949,6 +1029,7 @@ class PostGISStore(Store):
             self._log_table(
                 con, TableRecord(name, _now(), user, f"appended {len(frame)} row(s)", len(frame), _pairs(columns))
             )
+            self._log(con, [audit_entry("append_rows", name, user=user, summary=f"appended {len(frame)} row(s)")])
 
     def table_records(self, name: str) -> list[TableRecord]:
         """Every recorded write of a plain table, oldest first."""

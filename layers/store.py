@@ -138,6 +138,65 @@ class TableRecord:
     columns: tuple[tuple[str, str], ...]
 
 
+#: the user an audit entry names when the caller named none (a setting written by the build, say)
+SYSTEM_USER = "system"
+#: what the audit trail records of a change (``AuditEntry.action``)
+AUDIT_ACTIONS: tuple[str, ...] = ("write_layer", "restore", "append_rows", "write_table", "set_meta", "migrate")
+# a password in a URL (``postgresql://user:secret@host``): never recorded in the audit trail
+_URL_PASSWORD = re.compile(r"(://[^:/@\s]*):[^@\s]*@")
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One change of the store, as the audit trail recorded it (in the same transaction as the change).
+
+    ``layer`` is the layer id, the table name or the setting's key (None for a change of the whole store, such as
+    a copy); ``version_before``/``version_after`` are the layer's versions around the change (0 before a layer's
+    first version; None for tables and settings).
+    """
+
+    at: str
+    user: str
+    action: str
+    layer: str | None
+    version_before: int | None
+    version_after: int | None
+    summary: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "at": self.at,
+            "user": self.user,
+            "action": self.action,
+            "layer": self.layer,
+            "version_before": self.version_before,
+            "version_after": self.version_after,
+            "summary": self.summary,
+        }
+
+
+def audit_entry(
+    action: str,
+    layer: str | None,
+    *,
+    user: str,
+    summary: str,
+    before: int | None = None,
+    after: int | None = None,
+) -> AuditEntry:
+    """A new audit entry stamped now; any password in a URL of the user or summary is taken out."""
+    return AuditEntry(
+        _now(), _URL_PASSWORD.sub(r"\1@", str(user)), action, layer, before, after, _URL_PASSWORD.sub(r"\1@", summary)
+    )
+
+
+def layer_summary(message: str, features: int) -> str:
+    """The audit summary of a layer write: its message and feature count."""
+    count = f"{features} feature(s)"
+    return f"{message} ({count})" if message else count
+
+
 class VersionConflictError(StoreError):
     """A write based on a version of a layer that is no longer the current one (someone saved in between)."""
 
@@ -270,8 +329,23 @@ class Store(ABC):
         """A store-level setting (e.g. the hash of the data it was built from)."""
 
     @abstractmethod
-    def set_meta(self, key: str, value: str) -> None:
-        """Set a store-level setting."""
+    def set_meta(self, key: str, value: str, *, user: str = SYSTEM_USER) -> None:
+        """Set a store-level setting (its audit entry names ``user``)."""
+
+    @abstractmethod
+    def audit(self, *, layer: str | None = None, since: str | None = None) -> list[AuditEntry]:
+        """The audit trail, oldest first: of one layer, table or setting, and from ``since`` (ISO date or time, UTC).
+
+        Every change appends one entry in the same transaction as the change; entries are never changed or removed.
+        """
+
+    @abstractmethod
+    def append_audit(self, entries: list[AuditEntry]) -> None:
+        """Append entries exactly as another store recorded them (for copying a store; one transaction)."""
+
+    @abstractmethod
+    def write_meta_items(self, items: dict[str, str]) -> None:
+        """Set settings as another store holds them (for copying a store: the copied audit already records them)."""
 
     # -- what building and copying a whole store need (layers.build, services.migrate) --
 
@@ -497,6 +571,18 @@ CREATE TABLE IF NOT EXISTS baoyen_tables (
 CREATE TABLE IF NOT EXISTS baoyen_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+# the audit trail, append-only: triggers refuse every UPDATE and DELETE (statements laid down one by one, inside a
+# write's transaction, so a store made before the audit trail gets it with its next write)
+_AUDIT_SCHEMA: tuple[str, ...] = (
+    "CREATE TABLE IF NOT EXISTS baoyen_audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, "
+    "user TEXT NOT NULL, action TEXT NOT NULL, layer TEXT, version_before INTEGER, version_after INTEGER, "
+    "summary TEXT NOT NULL)",
+    "CREATE TRIGGER IF NOT EXISTS baoyen_audit_no_update BEFORE UPDATE ON baoyen_audit "
+    "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS baoyen_audit_no_delete BEFORE DELETE ON baoyen_audit "
+    "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
+)
+
 
 class GeoPackageStore(Store):
     """A :class:`Store` in one GeoPackage file. Layers are kept in EPSG:9208 unless created otherwise.
@@ -539,6 +625,8 @@ class GeoPackageStore(Store):
         with self._tx() as tx:
             for epsg in (-1, 0, 4326, self.srs_epsg):
                 self._ensure_srs(tx, epsg)
+            for ddl in _AUDIT_SCHEMA:
+                tx.execute(ddl)
 
     # -- connections and transactions --
 
@@ -752,10 +840,49 @@ class GeoPackageStore(Store):
             row = con.execute("SELECT value FROM baoyen_meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
-    def set_meta(self, key: str, value: str) -> None:
-        """Set a store-level setting (one transaction)."""
+    def set_meta(self, key: str, value: str, *, user: str = SYSTEM_USER) -> None:
+        """Set a store-level setting (one transaction, with its audit entry)."""
         with self._tx() as con:
             con.execute("INSERT OR REPLACE INTO baoyen_meta VALUES (?, ?)", (key, value))
+            self._log(con, [audit_entry("set_meta", key, user=user, summary=f"set {key}")])
+
+    def write_meta_items(self, items: dict[str, str]) -> None:
+        """Set settings as another store holds them (copying a store), in one transaction."""
+        with self._tx() as con:
+            con.executemany("INSERT OR REPLACE INTO baoyen_meta VALUES (?, ?)", list(items.items()))
+
+    # -- the audit trail --
+
+    def _log(self, con: sqlite3.Connection, entries: list[AuditEntry]) -> None:
+        """Append audit entries inside the caller's transaction (creating the trail in an older store)."""
+        for ddl in _AUDIT_SCHEMA:
+            con.execute(ddl)
+        con.executemany(
+            "INSERT INTO baoyen_audit (at, user, action, layer, version_before, version_after, summary) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(e.at, e.user, e.action, e.layer, e.version_before, e.version_after, e.summary) for e in entries],
+        )
+
+    def audit(self, *, layer: str | None = None, since: str | None = None) -> list[AuditEntry]:
+        """The audit trail, oldest first, of one layer, table or setting and from ``since`` (ISO, UTC)."""
+        query = "SELECT at, user, action, layer, version_before, version_after, summary FROM baoyen_audit WHERE 1 = 1"
+        params: list[str] = []
+        if layer is not None:
+            query += " AND layer = ?"
+            params.append(layer)
+        if since is not None:
+            query += " AND at >= ?"
+            params.append(since)
+        with self._read() as con:
+            if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'baoyen_audit'").fetchone():
+                return []  # a store made before the audit trail, not written since
+            rows = con.execute(query + " ORDER BY seq", params).fetchall()
+        return [_audit_row(r) for r in rows]
+
+    def append_audit(self, entries: list[AuditEntry]) -> None:
+        """Append entries exactly as another store recorded them (copying a store), in one transaction."""
+        with self._tx() as con:
+            self._log(con, entries)
 
     # -- layers --
 
@@ -829,7 +956,11 @@ class GeoPackageStore(Store):
 
         Frames are reprojected to the store CRS; previous versions are kept (``history``/``restore``). A
         ``base_version`` that is no longer current refuses the whole write. Nothing changes when any step fails.
+        Each layer written appends its audit entry in the same transaction.
         """
+        return self._write_layers(writes, user=user, action="write_layer")
+
+    def _write_layers(self, writes: list[LayerWrite], *, user: str, action: str) -> list[int]:
         if len({w.layer_id for w in writes}) != len(writes):
             raise InputDataError("a layer can be written only once in one transaction")
         prepared = [self._prepare_write(w) for w in writes]
@@ -872,6 +1003,10 @@ class GeoPackageStore(Store):
                     ),
                 )
                 con.execute("INSERT OR REPLACE INTO baoyen_layers VALUES (?, ?, ?)", (w.layer_id, version, geom_type))
+                summary = layer_summary(w.message, len(frame))
+                self._log(
+                    con, [audit_entry(action, w.layer_id, user=user, summary=summary, before=current, after=version)]
+                )
                 versions.append(version)
         return versions
 
@@ -1017,14 +1152,10 @@ class GeoPackageStore(Store):
             origin = con.execute(
                 "SELECT origin FROM baoyen_versions WHERE layer_id = ? AND version = ?", (layer_id, version)
             ).fetchone()[0]
-        return self.write_layer(
-            layer_id,
-            frame,
-            user=user,
-            message=f"restored version {version}",
-            origin=origin,
-            base_version=base_version,
+        write = LayerWrite(
+            layer_id, frame, message=f"restored version {version}", origin=origin, base_version=base_version
         )
+        return self._write_layers([write], user=user, action="restore")[0]
 
     def latest_origin(self, layer_id: str) -> tuple[str, str]:
         """(origin, content hash) of the current version of a layer."""
@@ -1243,6 +1374,8 @@ class GeoPackageStore(Store):
                 "INSERT INTO baoyen_tables VALUES (?, ?, ?, ?, ?, ?)",
                 (name, _now(), user, message, len(frame), json.dumps(columns)),
             )
+            summary = f"{message} ({len(frame)} row(s))" if message else f"{len(frame)} row(s)"
+            self._log(con, [audit_entry("write_table", name, user=user, summary=summary)])
 
     def append_rows(self, name: str, frame: pd.DataFrame, *, user: str) -> None:
         """Append rows to a table in one transaction; ``user`` and ``recorded_at`` columns are stamped."""
@@ -1261,6 +1394,7 @@ class GeoPackageStore(Store):
                 "INSERT INTO baoyen_tables VALUES (?, ?, ?, ?, ?, ?)",
                 (name, _now(), user, f"appended {len(frame)} row(s)", len(frame), json.dumps(columns)),
             )
+            self._log(con, [audit_entry("append_rows", name, user=user, summary=f"appended {len(frame)} row(s)")])
 
     def _columns_of(self, name: str, frame: pd.DataFrame) -> list[list[str]]:
         cols = []
@@ -1279,6 +1413,20 @@ class GeoPackageStore(Store):
             f"VALUES ({', '.join(['?'] * len(columns))})",
             zip(*values, strict=True),
         )
+
+
+def _audit_row(row: tuple[Any, ...]) -> AuditEntry:
+    """An audit entry from its stored row (at, user, action, layer, version_before, version_after, summary)."""
+    at, user, action, layer, before, after, summary = row
+    return AuditEntry(
+        str(at),
+        str(user),
+        str(action),
+        None if layer is None else str(layer),
+        None if before is None else int(before),
+        None if after is None else int(after),
+        str(summary),
+    )
 
 
 def _first(rows: list[int], n: int = 10) -> str:

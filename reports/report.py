@@ -28,7 +28,7 @@ import datetime as dt
 import io
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import geopandas as gpd
@@ -282,6 +282,8 @@ class ReportContent:
     issuer: tuple[str, ...]
     #: the plan against public sources (:func:`public_source_rows`)
     other_sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: made from the sample store: every page says so
+    sample: bool = False
 
 
 def _num(value: object, lang: str, digits: int = 2) -> str:
@@ -609,7 +611,13 @@ def build_report(
     content = report_content(
         p, inputs, map_layers=map_layers or {}, today=today, lang=lang, issuer=issuer, source_layers=source_layers
     )
+    if store is not None and store.get_meta("sample") == "1":
+        content = replace(content, sample=True)
     return _docx(content) if fmt == "docx" else _xlsx(content)
+
+
+#: the banner of a report made from the sample store, on every page (Vietnamese, English)
+SAMPLE_BANNER = ("DỮ LIỆU MẪU — KHÔNG PHẢI SỐ LIỆU THẬT", "SAMPLE DATA — NOT REAL FIGURES")
 
 
 # --- DOCX -------------------------------------------------------------------------------------------------
@@ -825,6 +833,12 @@ def _docx(c: ReportContent) -> bytes:
     sign.cell(0, 1).paragraphs[-1].runs[0].bold = False
     sign.cell(0, 1).paragraphs[-1].runs[0].italic = True
 
+    if c.sample:  # in the page header, so that every printed page says it
+        for each in doc.sections:
+            head = each.header.paragraphs[0]
+            head.text = SAMPLE_BANNER[1 if c.lang == "en" else 0]
+            head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            head.runs[0].bold = True
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -1023,6 +1037,8 @@ def _xlsx(c: ReportContent) -> bytes:
         ws_m["A1"] = L["map_none"]
     for each in wb.worksheets:  # the plan's and the planners' text: "=..." or "@..." stays text, never a formula
         protect_sheet(each)
+        if c.sample:  # printed header of every sheet
+            each.oddHeader.center.text = SAMPLE_BANNER[1 if c.lang == "en" else 0]
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -7,6 +7,7 @@ the version of the layer it was based on; a layer that moved on in between refus
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -19,9 +20,9 @@ from geo.io import MissingCRSError
 from geo.limits import Limits
 from layers.export import ExportResult, export_layer
 from layers.importer import ImportPreview, prepare_import
-from layers.store import LayerVersion, Store, check_layer_id
+from layers.store import AuditEntry, LayerVersion, Store, check_layer_id
 from services.context import Actor
-from services.inputs import CrsChoice
+from services.inputs import CrsChoice, parse_day
 
 #: the layer a file is checked against when validation names no target layer
 FREE_LAYER = "validated_file"
@@ -190,6 +191,26 @@ def restore_version(store: Store, layer_id: str, version: int, *, actor: Actor, 
     """Make an earlier version current again, kept as a new version (history is never rewritten)."""
     new = store.restore(layer_id, int(version), user=actor.user, base_version=base_version)
     return Restored(layer_id, int(version), new, actor.user)
+
+
+@dataclass(frozen=True)
+class AuditTrail:
+    """The store's audit entries (every change, who made it, when, the versions around it), oldest first."""
+
+    entries: tuple[AuditEntry, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``{"entries": [{"at", "user", "action", "layer", "version_before", ...}, ...]}``."""
+        return {"entries": [e.to_dict() for e in self.entries]}
+
+
+def audit_trail(store: Store, *, layer: str | None = None, since: str | dt.date | None = None) -> AuditTrail:
+    """The audit trail of the store, of one layer, table or setting when ``layer`` names it.
+
+    ``since`` is the first day shown (``2025-12-31`` or ``31/12/2025``, a day in UTC as the entries are stamped).
+    """
+    day = parse_day(since, what="since")
+    return AuditTrail(tuple(store.audit(layer=layer, since=None if day is None else day.isoformat())))
 
 
 def export(store: Store, layer_id: str, fmt: str, out: str | Path, *, crs: str | None = None) -> ExportResult:

@@ -466,6 +466,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "kho chưa có DEM; hãy nhập một DEM trước — Copernicus DEM GLO-30 (ô N22E104) hoặc DEM của tỉnh",
         "the store holds no DEM yet; import one first — Copernicus DEM GLO-30 (tile N22E104) or the province's own",
     ),
+    "sample.onto_store": (
+        "{path} là kho dữ liệu thật, không phải kho mẫu; dữ liệu mẫu không bao giờ ghi đè kho của người dùng: hãy chọn "
+        "đường dẫn khác",
+        "{path} holds a store that is not a sample store; the sample never replaces a planner's store: choose "
+        "another path",
+    ),
     "terrain.no_raster_dir": ("kho này không lưu được raster", "this store keeps no rasters"),
     "terrain.unknown_commune": ("không có xã nào mang mã đã cho", "no commune has the given code(s)"),
 }

@@ -2,8 +2,8 @@
 
 Everything is copied as the source recorded it: every layer with all its versions (who wrote each, when, why,
 its origin, feature count, content hash and column kinds — nothing is re-dated or re-hashed), every plain table
-with its write log, and the store's settings. The target must be empty; a target that holds anything is refused
-before anything is written.
+with its write log, the store's settings and its audit trail (every entry as it was, then one entry for the
+copy). The target must be empty; a target that holds anything is refused before anything is written.
 
 A GeoPackage target is built in a temporary file beside it and moved into place in one rename; a PostGIS target
 is written in one transaction. Either way a copy that fails leaves the target as it was (a database where the
@@ -24,7 +24,7 @@ from typing import Any
 
 from geo.errors import InputDataError
 from layers.settings import is_store_url
-from layers.store import Store, create_store, open_store
+from layers.store import SYSTEM_USER, Store, audit_entry, create_store, open_store
 from services.terrain import DEM_META, raster_dir
 
 
@@ -90,8 +90,8 @@ def _refuse_unless_empty(target: Store, shown: str) -> None:
         )
 
 
-def _copy(source: Store, target: Store, report: MigrationReport) -> None:
-    """Copy every layer version, table and setting of ``source`` into the empty ``target``."""
+def _copy(source: Store, target: Store, report: MigrationReport, *, user: str) -> None:
+    """Copy every layer version, table, setting and audit entry of ``source`` into the empty ``target``."""
     if target.srs_epsg != source.srs_epsg:
         raise InputDataError(
             f"the target store {target.location} keeps its layers in EPSG:{target.srs_epsg}, the source in "
@@ -111,12 +111,24 @@ def _copy(source: Store, target: Store, report: MigrationReport) -> None:
         frame = source.read_table(name)
         target.write_table_records(name, frame, source.table_records(name))
         report.tables[name] = len(frame)
+    settings: dict[str, str] = {}
     for key, value in source.meta_items().items():
         if key == DEM_META and not _has_rasters(target):
             report.left_out.append(key)
             continue
-        target.set_meta(key, value)
+        settings[key] = value
         report.settings.append(key)
+    if settings:
+        target.write_meta_items(settings)
+    # the copied writes are recorded by the copied entries; the copy itself by one entry of its own
+    copied = audit_entry(
+        "migrate",
+        None,
+        user=user,
+        summary=f"copied from {source.location}: {len(report.layers)} layer(s), {report.versions} version(s), "
+        f"{len(report.tables)} table(s), {len(report.settings)} setting(s)",
+    )
+    target.append_audit([*source.audit(), copied])
 
 
 def _copy_rasters(source: Store, final: Path) -> None:
@@ -128,7 +140,7 @@ def _copy_rasters(source: Store, final: Path) -> None:
         shutil.copytree(folder, final.with_name(final.name + ".rasters"), dirs_exist_ok=True)
 
 
-def migrate_store(source: str | Path, target: str | Path) -> MigrationReport:
+def migrate_store(source: str | Path, target: str | Path, *, user: str = SYSTEM_USER) -> MigrationReport:
     """Copy the whole store at ``source`` into the empty store at ``target`` (a file path or a PostGIS URL).
 
     Parameters
@@ -138,6 +150,8 @@ def migrate_store(source: str | Path, target: str | Path) -> MigrationReport:
     target
         An empty store, or a GeoPackage path where there is none yet, or the URL of a database (the store's
         schema is created there when missing).
+    user
+        Who copies: named by the target's audit entry for the copy.
 
     Returns
     -------
@@ -162,12 +176,12 @@ def migrate_store(source: str | Path, target: str | Path) -> MigrationReport:
             dest = create_store(str(target), srs_epsg=src.srs_epsg)
             report = MigrationReport(source=src.location, target=dest.location)
             with dest.batch():  # one transaction: all copied, or nothing
-                _copy(src, dest, report)
+                _copy(src, dest, report, user=user)
             return report
-        return _migrate_to_file(src, Path(target))
+        return _migrate_to_file(src, Path(target), user=user)
 
 
-def _migrate_to_file(src: Store, path: Path) -> MigrationReport:
+def _migrate_to_file(src: Store, path: Path, *, user: str) -> MigrationReport:
     """Copy into a GeoPackage built beside ``path`` and moved into place in one rename."""
     if path.exists():
         _refuse_unless_empty(open_store(path), str(path))
@@ -179,7 +193,7 @@ def _migrate_to_file(src: Store, path: Path) -> MigrationReport:
     report = MigrationReport(source=src.location, target=str(path))
     try:
         dest = create_store(tmp, srs_epsg=src.srs_epsg)
-        _copy(src, dest, report)
+        _copy(src, dest, report, user=user)
         _copy_rasters(src, path)
         for stale in (Path(f"{path}-wal"), Path(f"{path}-shm")):  # of an empty store the copy replaces
             stale.unlink(missing_ok=True)

@@ -112,7 +112,7 @@ def import_dem(
             "at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         }
     )
-    store.set_meta(DEM_META, json.dumps(versions, ensure_ascii=False))
+    store.set_meta(DEM_META, json.dumps(versions, ensure_ascii=False), user=actor.user)
     return DemImport(version, out, report, actor.user)
 
 

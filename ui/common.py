@@ -35,9 +35,25 @@ def _store(path: str) -> Store:
     return open_store(Settings.from_env(store=path))
 
 
+def store_key() -> str:
+    """Where this session's store is (the planner's, or the sample store while it is open): the caches' key."""
+    if st.session_state.get(state.USE_SAMPLE):
+        from services.sample import sample_path
+
+        return str(sample_path(settings()))
+    return str(settings().store_path)
+
+
 def store() -> Store:
-    """The project store, built from data/ on first use."""
-    return _store(str(settings().store_path))
+    """The store of this session: the planner's (built from data/ on first use), or the sample while open."""
+    return _store(store_key())
+
+
+def showing_sample() -> bool:
+    """True while this session shows the sample store (every page then says so)."""
+    from services.sample import is_sample
+
+    return is_sample(store())
 
 
 def actor() -> Actor:
@@ -84,7 +100,7 @@ def _layer(path: str, layer_id: str, version: int, crs: str) -> gpd.GeoDataFrame
 def layer_frame(layer_id: str, *, crs: str = DISPLAY_CRS) -> gpd.GeoDataFrame:
     """A layer of the store, cached per (store, layer, version, CRS); a new version is read afresh."""
     s = store()
-    return _layer(str(settings().store_path), layer_id, s.current_version(layer_id), crs)
+    return _layer(store_key(), layer_id, s.current_version(layer_id), crs)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -99,7 +115,7 @@ def _target_titles(path: str, table_hash: str | None, lang: str) -> dict[str, st
 def target_titles(lang: str) -> dict[str, str]:
     """Plan target id -> short title in ``lang`` (cached until the targets table is rebuilt)."""
     s = store()
-    return _target_titles(str(settings().store_path), s.get_meta("table_hash:targets"), lang)
+    return _target_titles(store_key(), s.get_meta("table_hash:targets"), lang)
 
 
 def error_text(exc: PlanError) -> str:
@@ -112,3 +128,26 @@ def error_text(exc: PlanError) -> str:
 def show_error(exc: PlanError) -> None:
     """Show a user-fixable error as one message box (no traceback)."""
     st.error(f"{tr('app.error')}: {error_text(exc)}")
+
+
+def sample_controls() -> None:
+    """The sidebar button that opens the sample store for this session (made first when missing), or closes it."""
+    ss = st.session_state
+    if ss.get(state.USE_SAMPLE):
+        if st.button(tr("app.sample.close"), key=state.SAMPLE_BUTTON):
+            ss[state.USE_SAMPLE] = False
+            st.rerun()
+        return
+    if st.button(tr("app.sample.open"), key=state.SAMPLE_BUTTON, help=tr("app.sample.open_help")):
+        from services.sample import build_sample, is_sample, sample_path
+
+        path = sample_path(settings())
+        try:
+            if not (path.exists() and is_sample(_store(str(path)))):
+                build_sample(path, settings(), actor=actor())
+                _store.clear()
+        except PlanError as exc:
+            show_error(exc)
+            return
+        ss[state.USE_SAMPLE] = True
+        st.rerun()

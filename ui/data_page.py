@@ -30,6 +30,7 @@ from layers.store import check_layer_id
 from services.boundaries import boundary_versions, import_boundaries
 from services.data import (
     FREE_LAYER,
+    audit_trail,
     current_version,
     export,
     import_preview,
@@ -396,6 +397,29 @@ def _history_tab() -> None:
         ]
     )
     st.dataframe(table, hide_index=True)
+    # below the versions: the layer's audit trail (every change, who made it, the versions around it)
+    st.markdown(f"**{tr('data.audit.title')}**")
+    entries = audit_trail(store(), layer=layer_id).entries
+    if entries:
+        when = "%d/%m/%Y %H:%M" if lang() == "vi" else "%Y-%m-%d %H:%M"
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        tr("data.audit.at"): pd.Timestamp(e.at).strftime(when),
+                        tr("data.audit.user"): e.user,
+                        tr("data.audit.action"): tr(f"data.audit.act.{e.action}"),
+                        tr("data.audit.before"): e.version_before,
+                        tr("data.audit.after"): e.version_after,
+                        tr("data.audit.summary"): e.summary,
+                    }
+                    for e in entries
+                ]
+            ),
+            hide_index=True,
+        )
+    else:
+        st.caption(tr("data.audit.none"))
     older = [v.version for v in versions if not v.current]
     if not older:
         return

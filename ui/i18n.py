@@ -27,6 +27,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav.materials": ("Vùng nguyên liệu", "Raw-material zones"),
     "nav.targets": ("Mục tiêu & kinh phí", "Targets & funding"),
     "nav.data": ("Dữ liệu", "Data"),
+    "app.sample.banner": ("Dữ liệu mẫu — không phải số liệu thật", "Sample data — not real figures"),
+    "app.sample.help": (
+        "một cụm công nghiệp giả định (CCN MẪU) với lô đất, vùng nguyên liệu và số liệu thực hiện tạo bằng mã, để "
+        "xem ứng dụng làm việc; kho dữ liệu thật không bị thay đổi.",
+        "a synthetic cluster (CCN MẪU) with lots, mapped stands and recorded figures made in code, to see the app "
+        "at work; the real store is not touched.",
+    ),
+    "app.sample.open": ("Xem thử với dữ liệu mẫu", "Try it with sample data"),
+    "app.sample.open_help": (
+        "Mở một kho dữ liệu mẫu riêng (không phải kho thật) cho phiên làm việc này.",
+        "Opens a separate sample store (not the real one) for this session.",
+    ),
+    "app.sample.close": ("Quay lại dữ liệu thật", "Back to the real data"),
     "nav.terrain": ("Địa hình & chọn địa điểm", "Terrain & siting"),
     # --- map page ---
     "map.legend.outline": ("Chỉ vẽ đường viền: cả huyện", "Outline only: district-wide"),
@@ -704,6 +717,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.h.features": ("Số đối tượng", "Features"),
     "data.h.message": ("Ghi chú", "Note"),
     "data.h.current": ("Hiện hành", "Current"),
+    "data.audit.title": ("Nhật ký thay đổi của lớp", "Audit trail of the layer"),
+    "data.audit.none": ("Chưa có thay đổi nào được ghi nhật ký.", "No change has been recorded yet."),
+    "data.audit.at": ("Thời điểm (UTC)", "At (UTC)"),
+    "data.audit.user": ("Người thay đổi", "User"),
+    "data.audit.action": ("Thao tác", "Action"),
+    "data.audit.before": ("Phiên bản trước", "Version before"),
+    "data.audit.after": ("Phiên bản sau", "Version after"),
+    "data.audit.summary": ("Tóm tắt", "Summary"),
+    "data.audit.act.write_layer": ("Ghi lớp", "Layer written"),
+    "data.audit.act.restore": ("Khôi phục", "Restored"),
+    "data.audit.act.append_rows": ("Thêm dòng", "Rows appended"),
+    "data.audit.act.write_table": ("Ghi bảng", "Table written"),
+    "data.audit.act.set_meta": ("Đổi thiết lập", "Setting changed"),
+    "data.audit.act.migrate": ("Chép kho", "Store copied"),
     "data.restore_pick": ("Khôi phục phiên bản", "Restore version"),
     "data.restore": ("Khôi phục", "Restore"),
     # --- terrain page ---

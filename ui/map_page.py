@@ -39,7 +39,7 @@ def prepared_layers() -> dict[str, mapkit.PreparedLayer]:
     """Every catalogue layer the store holds, prepared for the map (cached per layer version)."""
     store = common.store()
     held = set(store.layer_ids())
-    path = str(common.settings().store_path)
+    path = common.store_key()
     return {
         layer.id: _prepared(path, layer.id, store.current_version(layer.id)) for layer in CATALOGUE if layer.id in held
     }

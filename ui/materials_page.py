@@ -424,7 +424,7 @@ def _supply_section(plants: gpd.GeoDataFrame, plan: pd.DataFrame, has_mapped: bo
     else:
         st.caption(recorded.note(language, give=("nhập công suất ở ô bên trên", "enter it in the field above")))
     species = plant_species(plant.iloc[0].to_dict(), plan)
-    path = str(common.settings().store_path)
+    path = common.store_key()
     given = None if recorded.value is not None and capacity == recorded.value else (capacity or None)
     report = _supply(
         path,
@@ -468,7 +468,7 @@ def render() -> None:
 
 def _page() -> None:
     language = lang()
-    path = str(common.settings().store_path)
+    path = common.store_key()
     plan = _work("material_zones_plan")
     mapped = _work("material_zones_mapped")
     legacy = _work("communes_legacy")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 LANG = "lang"  # "vi" | "en"
+SAMPLE_BUTTON = "store.sample_button"  # the sidebar button opening or closing the sample store
+USE_SAMPLE = "store.use_sample"  # True while this session shows the sample store instead of the planner's
 SEEN_VERSIONS = "store.seen_versions"  # "section:layer id" -> version the section last showed (base of a change)
 # --- map page ---
 MAP_COMPONENT = "map.component"  # st_folium key (its last value: the clicked feature's tooltip)

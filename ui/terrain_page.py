@@ -100,7 +100,7 @@ def _page() -> None:
         _decree32_section()
         return
     latest = versions[-1]
-    dem = _dem(str(common.settings().store_path), int(latest["version"]))
+    dem = _dem(common.store_key(), int(latest["version"]))
     if dem is None:
         return
     st.caption(

@@ -198,3 +198,27 @@ def test_a_restore_on_a_version_someone_replaced_is_refused(store: Store, tmp_pa
     assert any("người khác" in e.value for e in at.error)
     assert "--" not in " ".join(e.value for e in at.error)  # no command-line advice on a page
     assert len(store.read_layer("my_lots")) == 5
+
+
+def test_history_tab_shows_the_layers_audit_trail(store: Store, tmp_path: Path) -> None:
+    at = _page(shapefile_zip(tmp_path / "a", sample_frame(3)))
+    at.button(key=state.DATA_COMMIT).click().run()
+    store.restore("my_lots", 1, user="nguoi_khac")
+    at = _page()
+    at.selectbox(key=state.DATA_HISTORY_LAYER).select("my_lots").run()
+    assert not at.exception
+    assert "Nhật ký thay đổi của lớp" in _texts(at)
+    audit = at.dataframe[1].value
+    assert list(audit.columns) == [
+        "Thời điểm (UTC)",
+        "Người thay đổi",
+        "Thao tác",
+        "Phiên bản trước",
+        "Phiên bản sau",
+        "Tóm tắt",
+    ]
+    assert audit["Người thay đổi"].tolist() == ["chuyen_vien_a", "nguoi_khac"]
+    assert audit["Thao tác"].tolist() == ["Ghi lớp", "Khôi phục"]
+    assert audit["Phiên bản trước"].tolist() == [0, 1] and audit["Phiên bản sau"].tolist() == [1, 2]
+    first = store.audit(layer="my_lots")[0].at  # UTC ISO, shown as dd/mm/yyyy hh:mm
+    assert audit["Thời điểm (UTC)"].iloc[0] == f"{first[8:10]}/{first[5:7]}/{first[:4]} {first[11:16]}"
