@@ -52,7 +52,7 @@ from analysis.targets import (
     status_label,
 )
 from geo.errors import InputDataError
-from geo.numbers import AREA_HA_DECIMALS, MISSING_TEXT, PCT_DECIMALS, format_number, round_measured
+from geo.numbers import AREA_HA_DECIMALS, MISSING_TEXT, PCT_DECIMALS, format_number, format_pct, round_measured
 from layers.catalogue import CATALOGUE, STATUS_LABELS
 from layers.export import protect_sheet
 from layers.model import Catalogue
@@ -130,6 +130,18 @@ _L: dict[str, dict[str, str]] = {
         "s4": "IV. BẢN ĐỒ CÁC ĐỐI TƯỢNG QUY HOẠCH THEO TÌNH TRẠNG",
         "s5": "V. NHỮNG NỘI DUNG CHƯA CÓ SỐ LIỆU",
         "s6": "VI. KẾ HOẠCH VÀ CÁC NGUỒN CÔNG KHAI",
+        "s7": "VII. ĐỊA ĐIỂM ỨNG VIÊN VÀ ĐIỀU KIỆN THEO NGHỊ ĐỊNH 32/2024/NĐ-CP",
+        "g_cols": "Cụm công nghiệp|Tỷ lệ lấp đầy|Đất chưa cho thuê (ha)|Ghi chú",
+        "g_new": "Được thành lập cụm công nghiệp mới: {v}.",
+        "g_yes": "có",
+        "g_no": "không",
+        "g_nodata": "chưa đủ số liệu",
+        "g_none": "Trên địa bàn chưa có cụm công nghiệp nào đã thành lập.",
+        "sites_cols": "Hạng|Địa điểm|Diện tích (ha)|Độ dốc TB (%)|Cách đường (m)|Điểm",
+        "sites_none": "Chưa lưu địa điểm ứng viên nào (trang Địa hình & chọn địa điểm).",
+        "sites_annex": "Phụ lục: các địa điểm ứng viên (chất lượng: dẫn xuất từ DEM, không phải đo đạc)",
+        "sheet_gate": "NĐ 32",
+        "sheet_sites": "Địa điểm",
         "o_intro": (
             "Những đối tượng mà nguồn công khai nói khác hoặc bổ sung số liệu của Kế hoạch, như dữ liệu ghi lại "
             "(trường «Nguồn khác nói» và các số liệu «nguồn khác»). Số của Kế hoạch được giữ nguyên; số của nguồn "
@@ -204,6 +216,18 @@ _L: dict[str, dict[str, str]] = {
         "s4": "IV. MAP OF THE PLAN'S FEATURES BY STATUS",
         "s5": "V. WHAT LACKS DATA",
         "s6": "VI. THE PLAN AND PUBLIC SOURCES",
+        "s7": "VII. CANDIDATE SITES AND THE CONDITIONS OF DECREE 32/2024/NĐ-CP",
+        "g_cols": "Cluster|Occupancy|Unleased land (ha)|Note",
+        "g_new": "A new industrial cluster may be established: {v}.",
+        "g_yes": "yes",
+        "g_no": "no",
+        "g_nodata": "not enough data",
+        "g_none": "No industrial cluster is established in the area.",
+        "sites_cols": "Rank|Site|Area (ha)|Mean slope (%)|To a road (m)|Score",
+        "sites_none": "No candidate sites kept yet (Terrain & siting page).",
+        "sites_annex": "Annex: the candidate sites (quality: derived from a DEM, not surveyed)",
+        "sheet_gate": "Decree 32",
+        "sheet_sites": "Sites",
         "o_intro": (
             "Features for which a public source says something other than the plan, or adds figures it lacks, as "
             "the data records it ('Other source says' and the 'other source' figures). The plan's figure is kept; "
@@ -284,6 +308,10 @@ class ReportContent:
     other_sources: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: made from the sample store: every page says so
     sample: bool = False
+    #: the Decree 32 gate (``GateResult.to_dict``) and the kept candidate sites (rows, and a map of them)
+    gate: dict[str, Any] | None = None
+    sites: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sites_png: bytes | None = None
 
 
 def _num(value: object, lang: str, digits: int = 2) -> str:
@@ -420,6 +448,34 @@ def _spread(xs: Any, ys: Any, *, radius_m: float) -> tuple[Any, Any]:
         xs[members] = xs[members] + radius_m * np.cos(angles)
         ys[members] = ys[members] + radius_m * np.sin(angles)
     return xs, ys
+
+
+def _sites_png(sites: gpd.GeoDataFrame, layers: dict[str, gpd.GeoDataFrame]) -> bytes | None:
+    """The candidate sites over the commune outlines, as a PNG (EPSG:9208, metric axes)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    work = sites.to_crs(9208)
+    fig, ax = plt.subplots(figsize=(8, 7), dpi=120)
+    communes = layers.get(MAP_BACKGROUND_LAYER)
+    if communes is not None and len(communes):
+        communes.to_crs(9208).boundary.plot(ax=ax, color="#888888", linewidth=0.6)
+    work.plot(ax=ax, color="#6baed6", edgecolor="#08306b", linewidth=1.0)
+    for rank, geom in zip(work["rank"], work.geometry, strict=True):
+        at = geom.representative_point()
+        ax.annotate(str(int(rank)), (at.x, at.y), ha="center", va="center", fontsize=9, weight="bold")
+    minx, miny, maxx, maxy = work.total_bounds
+    pad = max(maxx - minx, maxy - miny) * 0.6 + 500
+    ax.set_xlim(minx - pad, maxx + pad)
+    ax.set_ylim(miny - pad, maxy + pad)
+    ax.set_aspect("equal")
+    ax.set_xlabel("EPSG:9208 (m)")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
 
 
 def render_map_png(layers: dict[str, gpd.GeoDataFrame], *, lang: str = "vi") -> tuple[bytes | None, int]:
@@ -584,6 +640,8 @@ def build_report(
     lang: str = "vi",
     today: dt.date | None = None,
     issuer: Sequence[str] = ISSUER_DEFAULT,
+    gate: dict[str, Any] | None = None,
+    sites: gpd.GeoDataFrame | None = None,
 ) -> bytes:
     """The report for ``period`` (``2025-H1``, ``2025``, ``2021-2025``) as DOCX or XLSX bytes.
 
@@ -613,6 +671,10 @@ def build_report(
     )
     if store is not None and store.get_meta("sample") == "1":
         content = replace(content, sample=True)
+    if gate is not None or sites is not None:
+        table = pd.DataFrame() if sites is None else pd.DataFrame(sites.drop(columns=sites.geometry.name))
+        png = _sites_png(sites, map_layers or {}) if sites is not None and len(sites) else None
+        content = replace(content, gate=gate, sites=table, sites_png=png)
     return _docx(content) if fmt == "docx" else _xlsx(content)
 
 
@@ -817,6 +879,41 @@ def _docx(c: ReportContent) -> bytes:
         _docx_table(
             doc, L["o_cols"].split("|"), o_rows, widths_cm=[3.6, 3.0, 6.6, 2.8], font_pt=9.5, align_first_left=True
         )
+
+    if c.gate is not None:
+        para(L["s7"], bold=True)
+        if c.gate["clusters"]:
+            g_rows = [
+                [
+                    g["name"],
+                    L["g_nodata"] if g["occupancy_pct"] is None else format_pct(g["occupancy_pct"], c.lang),
+                    "—" if g["unleased_ha"] is None else _num(g["unleased_ha"], c.lang),
+                    g["note"],
+                ]
+                for g in c.gate["clusters"]
+            ]
+            _docx_table(doc, L["g_cols"].split("|"), g_rows, widths_cm=[6.0, 3.0, 3.4, 3.6], font_pt=10)
+        else:
+            para(L["g_none"])
+        verdict = c.gate["new_cluster_allowed"]
+        para(L["g_new"].format(v=L["g_nodata"] if verdict is None else L["g_yes"] if verdict else L["g_no"]))
+        for reason in c.gate["reasons"]:
+            para(f"- {reason}", size=12, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        if c.sites.empty:
+            para(L["sites_none"])
+        else:
+            s_rows = [
+                [r["rank"], r["id"], _num(r["area_ha"], c.lang), _num(r["slope_mean_pct"], c.lang),
+                 "—" if r.get("road_m") is None or r["road_m"] != r["road_m"] else _num(r["road_m"], c.lang, 0),
+                 _num(r["score"], c.lang, 3)]
+                for r in c.sites.to_dict("records")
+            ]  # fmt: skip
+            _docx_table(doc, L["sites_cols"].split("|"), s_rows, widths_cm=[1.4, 3.4, 2.6, 2.8, 3.0, 2.4], font_pt=10)
+        if c.sites_png:
+            doc.add_page_break()
+            para(L["sites_annex"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+            doc.add_picture(io.BytesIO(c.sites_png), width=Cm(15.5))
+            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     para("")
     sign = doc.add_table(rows=1, cols=2)
@@ -1027,6 +1124,21 @@ def _xlsx(c: ReportContent) -> bytes:
         o_rows,
         [18, 22, 40, 30, 30, 80, 40],
     )
+    if c.gate is not None:
+        sheet(
+            L["sheet_gate"],
+            L["g_cols"].split("|"),
+            [[g["name"], g["occupancy_pct"], g["unleased_ha"], g["note"]] for g in c.gate["clusters"]]
+            + [[L["g_new"].format(v=c.gate["new_cluster_allowed"]), None, None, " ".join(c.gate["reasons"])]],
+            [40, 14, 18, 80],
+        )
+        sheet(
+            L["sheet_sites"],
+            L["sites_cols"].split("|"),
+            [[r["rank"], r["id"], r["area_ha"], r["slope_mean_pct"], r.get("road_m"), r["score"]]
+             for r in c.sites.to_dict("records")],
+            [8, 16, 14, 16, 16, 10],
+        )  # fmt: skip
     ws_m = wb.create_sheet(L["sheet_map"])
     if c.map_png:
         img = XLImage(io.BytesIO(c.map_png))

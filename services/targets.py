@@ -325,6 +325,10 @@ def build_report(
     issuer: tuple[str, ...] = ISSUER_DEFAULT,
 ) -> BuiltReport:
     """The periodic report for ``period`` as a DOCX or XLSX document."""
+    from services.terrain import SITES_LAYER, decree32
+
     p = parse_period(period)
-    data = _build_report(p.label, store=store, fmt=fmt, lang=lang, today=today, issuer=issuer)
+    gate = decree32(store).to_dict(lang)
+    sites = store.read_layer(SITES_LAYER) if store.has_layer(SITES_LAYER) else None
+    data = _build_report(p.label, store=store, fmt=fmt, lang=lang, today=today, issuer=issuer, gate=gate, sites=sites)
     return BuiltReport(p, fmt, lang, data)

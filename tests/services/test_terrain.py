@@ -113,3 +113,25 @@ def test_decree32_with_a_measured_cluster(store_copy: Path) -> None:
     assert gate.new_cluster_allowed is True and gate.unleased_ha == pytest.approx(6.0)
     assert gate.expansion_allowed is True  # 70 % ≥ 60 %, 20 + 50 = 70 ha ≤ 75 ha
     assert decree32(store, expand="ccn_pho_rang", by_ha=60).expansion_allowed is False  # 80 ha > 75 ha
+
+
+def test_the_report_has_the_gate_and_the_kept_sites(store_copy: Path) -> None:
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from services.targets import build_report
+
+    store = open_store(store_copy)
+    criteria = Criteria(max_slope_pct=Criterion("max_slope_pct", 5.0, "%"), max_road_m=None, min_river_m=None)
+    save_sites(store, siting(basin(), criteria=criteria), actor=ANA, base_version=0)
+    doc = Document(io.BytesIO(build_report(store, "2026").data))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "VII. ĐỊA ĐIỂM ỨNG VIÊN VÀ ĐIỀU KIỆN THEO NGHỊ ĐỊNH 32/2024/NĐ-CP" in text
+    assert "Được thành lập cụm công nghiệp mới: chưa đủ số liệu." in text  # no lots yet: no verdict, never 0 %
+    assert "Phụ lục: các địa điểm ứng viên" in text and len(doc.inline_shapes) == 2  # the map and the sites annex
+    sites = next(t for t in doc.tables if t.rows[0].cells[0].text == "Hạng")
+    assert sites.rows[1].cells[2].text == "33,64"  # the basin's floor, in Vietnamese numbers
+    wb = load_workbook(io.BytesIO(build_report(store, "2026", fmt="xlsx").data))
+    assert {"NĐ 32", "Địa điểm"} <= set(wb.sheetnames)
