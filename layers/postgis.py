@@ -36,11 +36,10 @@ import re
 import threading
 import time
 import urllib.parse
-import warnings
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -49,7 +48,7 @@ import psycopg
 import psycopg.errors
 import shapely
 from psycopg import sql
-from pyproj import CRS
+from pyproj import CRS, Proj
 
 from geo.crs import WORK_EPSG, get_crs, require_crs
 from geo.errors import InputDataError, LayerNotFoundError, StoreError
@@ -58,7 +57,6 @@ from layers.store import (
     LOCK_TIMEOUT_S,
     SYSTEM_USER,
     AuditEntry,
-    GeoPackageStore,
     LayerInfo,
     LayerVersion,
     LayerWrite,
@@ -479,10 +477,9 @@ class PostGISStore(Store):
         if con.execute("SELECT 1 FROM spatial_ref_sys WHERE srid = %s", (epsg,)).fetchone():
             return
         crs = CRS.from_epsg(epsg)
-        with warnings.catch_warnings():
-            # to_proj4 warns that a PROJ string is lossy: it is stored for old readers only; the WKT is complete
-            warnings.filterwarnings("ignore", "You will likely lose important projection information", UserWarning)
-            proj4 = crs.to_proj4()
+        # the PROJ string is stored for old readers only (the WKT is complete); Proj.srs gives it without the
+        # lossy-conversion warning of CRS.to_proj4
+        proj4 = Proj(crs).srs
         try:
             with con.transaction():  # a savepoint: the refusal is reported as ours, not as an aborted transaction
                 con.execute(
@@ -684,8 +681,8 @@ class PostGISStore(Store):
     def _write_layers(self, writes: list[LayerWrite], *, user: str, action: str) -> list[int]:
         if len({w.layer_id for w in writes}) != len(writes):
             raise InputDataError("a layer can be written only once in one transaction")
-        # the GeoPackage store's own checks and conversion (they use only the store CRS): both refuse the same
-        prepared = [GeoPackageStore._prepare_write(cast(GeoPackageStore, self), w) for w in writes]
+        # the checks and conversion every backend shares (Store._prepare_write): both refuse the same frames
+        prepared = [self._prepare_write(w) for w in writes]
         for w, (frame, columns, _, _) in zip(writes, prepared, strict=True):
             _refuse_unstorable(w.layer_id, frame, columns)
         versions: list[int] = []
@@ -969,8 +966,8 @@ class PostGISStore(Store):
         )
 
     def _columns_of(self, name: str, frame: pd.DataFrame) -> list[list[str]]:
-        # the GeoPackage store's check of a table's columns (it uses nothing of the store), then PostgreSQL's
-        columns = GeoPackageStore._columns_of(cast(GeoPackageStore, self), name, frame)
+        # the check every backend shares (Store._columns_of), then PostgreSQL's own
+        columns = super()._columns_of(name, frame)
         _refuse_unstorable(name, frame, columns)
         return columns
 

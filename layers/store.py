@@ -257,6 +257,38 @@ def _q(name: str) -> str:
 class Store(ABC):
     """The interface of a project store (GeoPackage now, PostGIS later)."""
 
+    # --- checks every backend shares (they use only the store CRS) ---
+
+    def _prepare_write(self, w: LayerWrite) -> tuple[gpd.GeoDataFrame, list[list[str]], str, str]:
+        """Check one layer write before the transaction: (frame in the store CRS, columns, geometry type, hash)."""
+        layer_id, frame = w.layer_id, w.frame
+        check_layer_id(layer_id)
+        if not isinstance(frame, gpd.GeoDataFrame):
+            raise InputDataError(f"layer '{layer_id}' must be a GeoDataFrame with a geometry column")
+        require_crs(frame, f"layer '{layer_id}'")
+        frame = frame.to_crs(epsg=self.srs_epsg) if CRS.from_user_input(frame.crs).to_epsg() != self.srs_epsg else frame
+        attrs = frame.drop(columns=frame.geometry.name)
+        columns = []
+        for name in attrs.columns:
+            if not isinstance(name, str) or not _COLUMN.fullmatch(name) or name.lower() in ("fid", GEOM_COLUMN):
+                raise InputDataError(
+                    f"layer '{layer_id}' has a field named {name!r}, which cannot be stored; rename it to letters, "
+                    "digits and _ (not fid or geom)"
+                )
+            columns.append([name, _kind(attrs[name])])
+        if len({c.lower() for c, _ in columns}) != len(columns):
+            raise InputDataError(f"layer '{layer_id}' has two fields whose names differ only by case; rename one")
+        _refuse_non_finite(layer_id, frame)
+        return frame, columns, _geometry_type(frame), content_hash(frame)
+
+    def _columns_of(self, name: str, frame: pd.DataFrame) -> list[list[str]]:
+        cols = []
+        for c in frame.columns:
+            if not isinstance(c, str) or not _COLUMN.fullmatch(c) or c.lower() == "fid":
+                raise InputDataError(f"table '{name}' has a column named {c!r}; use letters, digits and _ (not fid)")
+            cols.append([c, _kind(frame[c])])
+        return cols
+
     @abstractmethod
     def layer_ids(self) -> list[str]:
         """Ids of the layers the store holds."""
@@ -1010,28 +1042,6 @@ class GeoPackageStore(Store):
                 versions.append(version)
         return versions
 
-    def _prepare_write(self, w: LayerWrite) -> tuple[gpd.GeoDataFrame, list[list[str]], str, str]:
-        """Check one layer write before the transaction: (frame in the store CRS, columns, geometry type, hash)."""
-        layer_id, frame = w.layer_id, w.frame
-        check_layer_id(layer_id)
-        if not isinstance(frame, gpd.GeoDataFrame):
-            raise InputDataError(f"layer '{layer_id}' must be a GeoDataFrame with a geometry column")
-        require_crs(frame, f"layer '{layer_id}'")
-        frame = frame.to_crs(epsg=self.srs_epsg) if CRS.from_user_input(frame.crs).to_epsg() != self.srs_epsg else frame
-        attrs = frame.drop(columns=frame.geometry.name)
-        columns = []
-        for name in attrs.columns:
-            if not isinstance(name, str) or not _COLUMN.fullmatch(name) or name.lower() in ("fid", GEOM_COLUMN):
-                raise InputDataError(
-                    f"layer '{layer_id}' has a field named {name!r}, which cannot be stored; rename it to letters, "
-                    "digits and _ (not fid or geom)"
-                )
-            columns.append([name, _kind(attrs[name])])
-        if len({c.lower() for c, _ in columns}) != len(columns):
-            raise InputDataError(f"layer '{layer_id}' has two fields whose names differ only by case; rename one")
-        _refuse_non_finite(layer_id, frame)
-        return frame, columns, _geometry_type(frame), content_hash(frame)
-
     def _check_written(self, con: sqlite3.Connection, table: str, expected: int) -> None:
         """Read a table just written back through the transaction; raise :class:`StoreError` unless it is sound.
 
@@ -1395,14 +1405,6 @@ class GeoPackageStore(Store):
                 (name, _now(), user, f"appended {len(frame)} row(s)", len(frame), json.dumps(columns)),
             )
             self._log(con, [audit_entry("append_rows", name, user=user, summary=f"appended {len(frame)} row(s)")])
-
-    def _columns_of(self, name: str, frame: pd.DataFrame) -> list[list[str]]:
-        cols = []
-        for c in frame.columns:
-            if not isinstance(c, str) or not _COLUMN.fullmatch(c) or c.lower() == "fid":
-                raise InputDataError(f"table '{name}' has a column named {c!r}; use letters, digits and _ (not fid)")
-            cols.append([c, _kind(frame[c])])
-        return cols
 
     def _insert_rows(self, con: sqlite3.Connection, name: str, frame: pd.DataFrame, columns: list[list[str]]) -> None:
         if not columns or frame.empty:

@@ -221,6 +221,7 @@ _RUNTIME_JS = r"""
       },
       style: function (f) { return styleOf(spec, f); },
       onEachFeature: function (f, l) {
+        // table() builds the tooltip with esc(): every value is shown as text, never read as HTML
         if (interactive) { l.bindTooltip(table(spec, f), {sticky: true}); }
       }
     });

@@ -47,6 +47,26 @@ def _dem(path: str, version: int) -> Raster | None:
     return stored_dem(common.store())
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _overlay(path: str, version: int) -> tuple[str, list[list[float]]] | None:
+    """The overlay image of a stored DEM version, made once (warping and shading are not redone on a rerun)."""
+    dem = _dem(path, version)
+    return None if dem is None else _overlay_png(dem)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _zonal_rows(
+    path: str, version: int, layer_id: str, layer_version: int, threshold: float
+) -> list[dict[str, object]]:
+    """Zonal statistics of a layer version on a DEM version, computed once per choice."""
+    dem = _dem(path, version)
+    if dem is None:
+        return []
+    zones = common.layer_frame(layer_id, crs=WORK_CRS)
+    id_field = "ma_xa" if "ma_xa" in zones.columns else "id"
+    return [r.to_dict() for r in zonal(dem, zones, id_field=id_field, max_slope_pct=threshold).rows]
+
+
 def _overlay_png(dem: Raster) -> tuple[str, list[list[float]]]:
     """The hillshade tinted by slope class, as a PNG data URL, and its bounds in degrees."""
     from PIL import Image
@@ -114,12 +134,13 @@ def _page() -> None:
         )
     )
     tabs = st.tabs([tr("terrain.tab.map"), tr("terrain.tab.zonal"), tr("terrain.tab.siting"), tr("terrain.tab.decree")])
+    version = int(latest["version"])
     with tabs[0]:
-        _map(dem, None)
+        _map(version, None)
     with tabs[1]:
-        _zonal_section(dem)
+        _zonal_section(version)
     with tabs[2]:
-        _siting_section(dem)
+        _siting_section(dem, version)
     with tabs[3]:
         _decree32_section()
 
@@ -147,13 +168,16 @@ def _import_section(base: int) -> None:
         st.rerun()
 
 
-def _map(dem: Raster, sites: gpd.GeoDataFrame | None) -> None:
+def _map(version: int, sites: gpd.GeoDataFrame | None) -> None:
     try:
         assets.check()
     except DataSourceError as exc:
         st.warning(f"{tr('clusters.map.assets')}: {exc}")
         return
-    image, bounds = _overlay_png(dem)
+    made = _overlay(common.store_key(), version)
+    if made is None:
+        return
+    image, bounds = made
     group = folium.FeatureGroup(name="terrain", control=False)
     folium.raster_layers.ImageOverlay(image=image, bounds=bounds, opacity=0.85, interactive=False).add_to(group)
     if sites is not None and len(sites):
@@ -194,7 +218,7 @@ def _class_labels() -> list[str]:
     return [*out, f"> {format_number(SLOPE_BREAKS[-1], lang())} %"]
 
 
-def _zonal_section(dem: Raster) -> None:
+def _zonal_section(version: int) -> None:
     store = common.store()
     held = [lid for lid in ZONE_LAYERS if store.has_layer(lid) and len(common.layer_frame(lid)) > 0]
     if not held:
@@ -205,8 +229,9 @@ def _zonal_section(dem: Raster) -> None:
     threshold = c2.number_input(tr("terrain.zonal.threshold"), 1.0, 100.0, 15.0, 1.0, key=state.TERRAIN_THRESHOLD)
     zones = common.layer_frame(layer_id, crs=WORK_CRS)
     id_field = "ma_xa" if "ma_xa" in zones.columns else "id"
-    result = zonal(dem, zones, id_field=id_field, max_slope_pct=float(threshold))
-    rows = pd.DataFrame([r.to_dict() for r in result.rows])
+    rows = pd.DataFrame(
+        _zonal_rows(common.store_key(), version, layer_id, store.current_version(layer_id), float(threshold))
+    )
     names = dict(
         zip(
             zones[id_field].astype(str),
@@ -229,7 +254,7 @@ def _zonal_section(dem: Raster) -> None:
     st.dataframe(rows[list(labels)].rename(columns=labels), hide_index=True, width="stretch")
 
 
-def _siting_section(dem: Raster) -> None:
+def _siting_section(dem: Raster, version: int) -> None:
     store = common.store()
     lines = sorted(i.layer_id for i in store.layer_info() if "LINE" in i.geometry_type.upper())
     polys = [i.layer_id for i in store.layer_info() if "POLYGON" in i.geometry_type.upper()]
@@ -279,7 +304,7 @@ def _siting_section(dem: Raster) -> None:
         st.caption(note)
     if not out["candidates"]:
         return
-    _map(dem, result.sites)
+    _map(version, result.sites)
     table = pd.DataFrame(out["candidates"])[["rank", "id", "area_ha", "slope_mean_pct", "road_m", "elev_mean", "score"]]
     st.dataframe(table, hide_index=True, width="stretch")
     base = common.seen_version("terrain.sites", "candidate_sites")
