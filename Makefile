@@ -6,7 +6,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
-# the app listens on this machine only; an office server sets ADDRESS=0.0.0.0 once logins are in place
+# the app listens on this machine only; an office server runs `BAOYEN_LOGIN=all make run ADDRESS=0.0.0.0`
+# (every page then needs a sign-in; the app refuses the network without it)
 ADDRESS ?= 127.0.0.1
 # one upload limit for the app and for Streamlit's own upload check (which refuses before buffering a file)
 UPLOAD_MB ?= $(or $(BAOYEN_UPLOAD_MB),200)

@@ -7,14 +7,22 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from geo.errors import PlanError
+from services.accounts import check_bind
 from ui import state
-from ui.common import sample_controls, showing_sample, tr
+from ui.common import error_text, sample_controls, settings, showing_sample, tr
 from ui.i18n import DEFAULT_LANG
 
 st.set_page_config(page_title="Bảo Yên – quy hoạch CN, TTCN, làng nghề", page_icon="🗺️", layout="wide")
 
 if state.LANG not in st.session_state:
     st.session_state[state.LANG] = DEFAULT_LANG
+
+try:  # listening beyond this machine needs a sign-in for viewing too (BAOYEN_LOGIN=all)
+    check_bind(st.get_option("server.address"), settings().login)
+except PlanError as exc:
+    st.error(f"{tr('app.error')}: {error_text(exc)}")
+    st.stop()
 
 with st.sidebar:
     st.radio(
@@ -24,7 +32,14 @@ with st.sidebar:
         key=state.LANG,
         horizontal=True,
     )
+    from ui.login import sidebar as sign_in_sidebar
+
+    person = sign_in_sidebar()
     sample_controls()
+
+if settings().login == "all" and not person.signed_in:
+    st.info(tr("auth.required"))
+    st.stop()
 
 if showing_sample():
     st.warning(f"**{tr('app.sample.banner')}** — {tr('app.sample.help')}")

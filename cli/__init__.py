@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from cli.options import add_lang, add_store
+from cli.options import add_lang, add_store, add_user
 from cli.output import CommandFailed, Ctx, describe_error, say
 from cli.registry import COMMANDS
 from geo.errors import PlanError
@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "cli.terrain_cmds",
     "cli.sample_cmds",
     "cli.audit_cmds",
+    "cli.user_cmds",
 )
 
 
@@ -76,6 +77,7 @@ def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
         summary = cmd.summary(lang).replace("%", "%%")
         p = sub.add_parser(cmd.name, help=summary, description=summary)
         add_store(p, lang)
+        add_user(p, lang)
         cmd.configure(p, lang)
         if not any("--lang" in action.option_strings for action in p._actions):
             add_lang(p, lang)

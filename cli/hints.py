@@ -97,6 +97,35 @@ HINTS: dict[str, _Hint] = {
     "store.pg_bad_url": _store_url,
     "store.pg_bad_schema": _store_url,
     "store.pg_schema_in_use": _store_url,
+    "auth.sign_in_required": _fixed(
+        "cho tên bằng --user NAME (hoặc BAOYEN_USER) và mật khẩu bằng BAOYEN_PASSWORD hoặc nhập khi được hỏi",
+        "give the name with --user NAME (or BAOYEN_USER) and the password in BAOYEN_PASSWORD or at the prompt",
+    ),
+    "auth.bad_credentials": _fixed(
+        "kiểm tra --user và BAOYEN_PASSWORD", "check --user and the password (BAOYEN_PASSWORD or the prompt)"
+    ),
+    "auth.must_change": _fixed(
+        "đặt mật khẩu mới bằng `baoyen user passwd {user}`", "set a new one with `baoyen user passwd {user}`"
+    ),
+    "auth.no_right": _fixed(
+        "quản trị viên cấp quyền bằng `baoyen user grant {user} {target} w`",
+        "an administrator grants it with `baoyen user grant {user} {target} w`",
+    ),
+    "auth.not_admin": _fixed("đăng nhập bằng tài khoản quản trị (--user)", "sign in as an administrator (--user)"),
+    "auth.no_user": _fixed("`baoyen user list` liệt kê các tài khoản", "`baoyen user list` lists the accounts"),
+    "auth.locked": _fixed(
+        "quản trị viên đặt mật khẩu mới bằng `baoyen user passwd {user}`",
+        "an administrator can set a new password with `baoyen user passwd {user}`",
+    ),
+    "auth.weak_password": _fixed(
+        "nhập mật khẩu khác (BAOYEN_NEW_PASSWORD hoặc khi được hỏi)",
+        "give another one (BAOYEN_NEW_PASSWORD or at the prompt)",
+    ),
+    "auth.bad_role": _fixed("dùng --role viewer|editor|admin", "give --role viewer|editor|admin"),
+    "auth.open_bind": _fixed(
+        "đặt BAOYEN_LOGIN=all để mọi trang cần đăng nhập, hoặc ADDRESS=127.0.0.1",
+        "set BAOYEN_LOGIN=all so that every page needs a sign-in, or ADDRESS=127.0.0.1",
+    ),
     "migrate.target_not_empty": _fixed("chọn một kho đích trống bằng --to", "give an empty target store with --to"),
     "migrate.same_store": _fixed("chọn kho đích khác bằng --to", "give another target store with --to"),
     "migrate.crs_differs": _fixed("chọn kho đích khác bằng --to", "give another target store with --to"),

@@ -7,6 +7,8 @@ import argparse
 from cli.options import add_json, h
 from cli.output import Ctx, emit_json, say
 from cli.registry import command
+from layers.settings import Settings
+from services.context import open_store
 from services.migrate import migrate_store
 
 
@@ -44,7 +46,10 @@ def _configure(p: argparse.ArgumentParser, lang: str) -> None:
     configure=_configure,
 )
 def _migrate(ctx: Ctx) -> int:
-    report = migrate_store(ctx.args.source, ctx.args.target, user=ctx.actor.user)
+    source = open_store(Settings.from_env(store=ctx.args.source), create=False)
+    ctx.first_start(source)
+    actor = ctx.sign_in(source)  # an administrator of the source store
+    report = migrate_store(ctx.args.source, ctx.args.target, actor=actor)
     if ctx.args.json:
         emit_json(report.to_dict())
         return 0

@@ -14,17 +14,34 @@ def h(lang: str, vi: str, en: str) -> str:
     return (en if lang == "en" else vi).replace("%", "%%")
 
 
-def add_store(p: argparse.ArgumentParser, lang: str) -> None:
-    """``--store PATH``: the store to use."""
+def add_store(p: argparse.ArgumentParser, lang: str, *, nested: bool = False) -> None:
+    """``--store PATH``: the store to use (``nested``: also on a sub-command's action, not resetting it)."""
     p.add_argument(
         "--store",
         metavar="PATH|URL",
+        default=argparse.SUPPRESS if nested else None,
         help=h(
             lang,
             "kho dữ liệu: tệp GeoPackage hoặc postgresql://… (mặc định: $BAOYEN_STORE hoặc "
             "~/.local/share/baoyen/baoyen.gpkg); mật khẩu để trong ~/.pgpass, không ghi vào URL",
             "the store: a GeoPackage file or postgresql://… (default: $BAOYEN_STORE or "
             "~/.local/share/baoyen/baoyen.gpkg); keep the password in ~/.pgpass, not in the URL",
+        ),
+    )
+
+
+def add_user(p: argparse.ArgumentParser, lang: str, *, nested: bool = False) -> None:
+    """``--user NAME``: who signs in for a command that changes the store."""
+    p.add_argument(
+        "--user",
+        metavar="NAME",
+        default=argparse.SUPPRESS if nested else None,
+        help=h(
+            lang,
+            "người dùng đăng nhập cho lệnh thay đổi kho (mặc định: $BAOYEN_USER); mật khẩu lấy từ $BAOYEN_PASSWORD "
+            "hoặc nhập khi được hỏi",
+            "who signs in for a command that changes the store (default: $BAOYEN_USER); the password comes from "
+            "$BAOYEN_PASSWORD or a prompt",
         ),
     )
 

@@ -19,6 +19,7 @@ from geo.errors import PlanError
 from geo.numbers import format_number, format_pct
 from layers.settings import Settings
 from layers.store import Store
+from services.accounts import AuthError, first_start, sign_in
 from services.context import Actor, open_store
 
 
@@ -92,16 +93,74 @@ class Ctx:
         """The text in this run's language."""
         return en if self.lang == "en" else vi
 
+    _actor: Actor | None = field(default=None, repr=False)
+
     @property
     def actor(self) -> Actor:
-        """The person this run acts for."""
-        return Actor.from_settings(self.settings)
+        """The person this run acts for, signed in on the store (once per run; see :meth:`sign_in`)."""
+        if self._actor is None:
+            self._actor = self.sign_in(self.store())
+        return self._actor
+
+    def sign_in(self, store: Store) -> Actor:
+        """Sign in on ``store`` (the use case refuses a missing name or a wrong password, in one line).
+
+        The name comes from ``--user`` or ``BAOYEN_USER``, the password from ``BAOYEN_PASSWORD`` or a prompt.
+        """
+        name = getattr(self.args, "user", None) or self.settings.user
+        if not name:
+            raise AuthError("a change needs a user name and password", code="auth.sign_in_required")
+        prompt = self.t(f"Mật khẩu của {name}: ", f"Password for {name}: ")
+        return sign_in(store, name, self.password("BAOYEN_PASSWORD", prompt))
+
+    def password(self, variable: str, prompt: str, *, confirm: str | None = None) -> str:
+        """A password from the environment variable ``variable``, else typed on the terminal (not echoed)."""
+        import getpass
+        import os
+
+        given = os.environ.get(variable)
+        if given:
+            return given
+        if not sys.stdin.isatty():
+            raise CommandFailed(
+                self.t(
+                    f"không có mật khẩu: đặt {variable} hoặc chạy lệnh trong một terminal để nhập",
+                    f"no password: set {variable} or run the command in a terminal to type it",
+                )
+            )
+        typed = getpass.getpass(prompt)
+        if confirm is not None and getpass.getpass(confirm) != typed:
+            raise CommandFailed(self.t("hai lần nhập mật khẩu khác nhau", "the two passwords typed differ"))
+        return typed
 
     def store(self, *, create: bool = True) -> Store:
-        """The store of ``--store`` / ``BAOYEN_STORE``, built from the project's data when missing."""
+        """The store of ``--store`` / ``BAOYEN_STORE``, built from the project's data when missing.
+
+        On the store's first start (no account yet) the admin account is made; a one-time password made for it
+        is shown once, here.
+        """
         if self._store is None:
             self._store = open_store(self.settings, create=create)
+            self.first_start(self._store)
         return self._store
+
+    def first_start(self, store: Store) -> None:
+        """Make the first admin of a store without accounts and show its one-time password once (on stderr)."""
+        from geo.errors import StoreError
+
+        try:
+            secret = first_start(store, password=self.settings.admin_password)
+        except StoreError:  # a store this run cannot write: reading it still works, a change will say why
+            return
+        if secret:
+            say(
+                self.t(
+                    f"đã tạo tài khoản quản trị 'admin' cho kho {store.location}; mật khẩu dùng một lần (chỉ hiện "
+                    f"lần này): {secret} — đăng nhập rồi đặt mật khẩu mới: baoyen user passwd admin",
+                    f"made the administrator account 'admin' for the store {store.location}; its one-time password "
+                    f"(shown only now): {secret} — sign in and set a new one: baoyen user passwd admin",
+                )
+            )
 
     def num(self, value: float | None, decimals: int | None = None) -> str:
         """A number in this run's locale ("6.699,5" in Vietnamese)."""

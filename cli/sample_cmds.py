@@ -33,7 +33,7 @@ def _configure(p: argparse.ArgumentParser, lang: str) -> None:
 def _sample(ctx: Ctx) -> int:
     given = ctx.args.to or ctx.args.store  # `baoyen sample --store PATH` makes PATH the sample store
     target = Path(given) if given else sample_path(ctx.settings)
-    made = build_sample(target, ctx.settings, actor=ctx.actor)
+    made = build_sample(target, ctx.settings)
     if ctx.args.json:
         emit_json(made.to_dict())
         return 0

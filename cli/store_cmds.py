@@ -19,6 +19,7 @@ from services.data import current_version, layer_history, list_layers, restore_v
 )
 def _init(ctx: Ctx) -> int:
     report = initialise_store(ctx.settings)
+    ctx.store()  # the first start: the admin account, its one-time password shown once
     if ctx.args.json:
         emit_json(report.to_dict())
         return 0

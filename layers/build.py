@@ -18,7 +18,7 @@ from pathlib import Path
 
 from geo.errors import StoreError
 from layers.settings import Settings
-from layers.store import Store, content_hash, create_store, open_store
+from layers.store import SYSTEM_USER, Store, content_hash, create_store, open_store
 
 #: bump when the build logic changes in a way that must rewrite stores built by older code
 BUILD_VERSION = "1"
@@ -125,20 +125,21 @@ def _sync_database(
 def init_store(settings: Settings) -> BuildReport:
     """``baoyen init``: build the store if missing, else bring its authored data up to date."""
     if settings.store_url is not None:
-        report = _sync_database(settings.store_url, settings.data_dir, user=settings.user, create=True, always=True)[1]
+        user = settings.user or SYSTEM_USER
+        report = _sync_database(settings.store_url, settings.data_dir, user=user, create=True, always=True)[1]
         assert report is not None
         return report
     path = Path(settings.store_path)
     if not path.exists():
-        return build_store(path, settings.data_dir, user=settings.user)
-    return sync_store(open_store(path), settings.data_dir, user=settings.user)
+        return build_store(path, settings.data_dir, user=settings.user or SYSTEM_USER)
+    return sync_store(open_store(path), settings.data_dir, user=settings.user or SYSTEM_USER)
 
 
 def ensure_store(settings: Settings, *, create: bool = True) -> Store:
     """Open the store, building it first when it is missing and syncing it when data/ has changed."""
     if settings.store_url is not None:  # without ``create`` a store that is not there is refused, not made
         url = settings.store_url
-        return _sync_database(url, settings.data_dir, user=settings.user, create=create, always=False)[0]
+        return _sync_database(url, settings.data_dir, user=settings.user or SYSTEM_USER, create=create, always=False)[0]
     path = Path(settings.store_path)
     if not path.exists():
         if not create:
@@ -147,9 +148,9 @@ def ensure_store(settings: Settings, *, create: bool = True) -> Store:
                 code="store.missing",
                 path=str(path),
             )
-        build_store(path, settings.data_dir, user=settings.user)
+        build_store(path, settings.data_dir, user=settings.user or SYSTEM_USER)
         return open_store(path)
     store = open_store(path)
     if store.get_meta(DATA_HASH_KEY) != data_hash(settings.data_dir):
-        sync_store(store, settings.data_dir, user=settings.user)
+        sync_store(store, settings.data_dir, user=settings.user or SYSTEM_USER)
     return store

@@ -60,9 +60,9 @@ from layers.store import (
     LayerInfo,
     LayerVersion,
     LayerWrite,
+    SqlTx,
     Store,
     TableRecord,
-    VersionConflictError,
     VersionRecord,
     _audit_row,
     _first,
@@ -71,6 +71,7 @@ from layers.store import (
     _to_sql_values,
     audit_entry,
     check_layer_id,
+    conflict_error,
     layer_summary,
 )
 
@@ -528,6 +529,34 @@ class PostGISStore(Store):
             for key, value in items.items():
                 self._put_meta(con, key, value)
 
+    # -- accounts --
+
+    @contextmanager
+    def _account_sql(self, *, write: bool) -> Iterator[SqlTx]:
+        """One transaction over the account tables (created first, under the store's lock, when missing).
+
+        Account writes (a sign-in, a new session) do not take the layers' write lock, so a sign-in never waits for
+        an import to finish; only laying the tables down does, once.
+        """
+        from layers.accounts import GRANTS, SESSIONS, USERS, create_account_tables
+
+        def has_table(con: psycopg.Connection[Any], name: str) -> bool:
+            row = con.execute("SELECT to_regclass(%s)", (f"{self.schema}.{name}",)).fetchone()
+            return row is not None and row[0] is not None
+
+        def quoted(name: str) -> str:
+            return f'"{self.schema}"."{name}"'  # the schema name is checked on opening: [a-z][a-z0-9_]*
+
+        tables = {"users": quoted(USERS), "grants": quoted(GRANTS), "sessions": quoted(SESSIONS)}
+        if write and not getattr(self, "_accounts_ready", False):
+            with self._write(lock=True) as con:
+                tx = SqlTx(con, tables=tables, placeholder="%s", has_table=has_table, log=self._log)
+                if not has_table(con, USERS):
+                    create_account_tables(tx)
+            self._accounts_ready = True
+        with self._write(lock=False) if write else self._read() as con:
+            yield SqlTx(con, tables=tables, placeholder="%s", has_table=has_table, log=self._log)
+
     # -- the audit trail --
 
     def _has_audit(self, con: psycopg.Connection[Any]) -> bool:
@@ -691,14 +720,13 @@ class PostGISStore(Store):
                 found = self._current_or_none(con, w.layer_id)
                 current = 0 if found is None else found
                 if w.base_version is not None and w.base_version != current:
-                    raise VersionConflictError(
-                        f"layer '{w.layer_id}' was changed by someone else (now version {current}, the change was "
-                        f"made on version {w.base_version}); nothing was written",
-                        code="store.conflict",
-                        layer=w.layer_id,
-                        current=current,
-                        base=w.base_version,
-                    )
+                    by = con.execute(
+                        sql.SQL('SELECT "user", written_at FROM {} WHERE layer_id = %s AND version = %s').format(
+                            self._t("baoyen_versions")
+                        ),
+                        (w.layer_id, current),
+                    ).fetchone()
+                    raise conflict_error(w.layer_id, current, w.base_version, by)
                 top = self._top_version(con, w.layer_id)
                 version = 1 if top is None else top + 1
                 self._insert_version(

@@ -38,8 +38,12 @@ class Settings:
     data_dir: Path = DATA_DIR
     language: str = "vi"
     limits: Limits = field(default_factory=Limits)
-    #: who edits, recorded with every write (the OS user unless BAOYEN_USER says otherwise)
-    user: str = "unknown"
+    #: the user name commands sign in with (BAOYEN_USER; ``--user`` wins), "" when none is given
+    user: str = ""
+    #: the first admin's password when the office chooses it (BAOYEN_ADMIN_PASSWORD), else a one-time one is made
+    admin_password: str | None = field(default=None, repr=False)
+    #: "changes" (viewing needs no sign-in; only on this machine) or "all" (every page needs one) — BAOYEN_LOGIN
+    login: str = "changes"
 
     def __post_init__(self) -> None:
         if not isinstance(self.store_path, Path) and not is_store_url(self.store_path):
@@ -55,7 +59,8 @@ class Settings:
         """Build settings from explicit values, then ``BAOYEN_*`` environment variables, then defaults.
 
         ``BAOYEN_STORE`` (store path, or the ``postgresql://`` URL of a PostGIS store), ``BAOYEN_LANG`` (vi|en),
-        ``BAOYEN_USER``, ``BAOYEN_UPLOAD_MB``.
+        ``BAOYEN_USER``, ``BAOYEN_ADMIN_PASSWORD`` (the first admin's, on a new store), ``BAOYEN_LOGIN``
+        (changes|all), ``BAOYEN_UPLOAD_MB``.
         """
         env = os.environ
         given = store if store else env.get("BAOYEN_STORE") or None
@@ -72,10 +77,13 @@ class Settings:
         if env.get("BAOYEN_UPLOAD_MB", "").isdigit():
             limits = Limits(upload_bytes=int(env["BAOYEN_UPLOAD_MB"]) * MB)
         limits = Limits.from_env(env, base=limits)  # BAOYEN_LIMIT_MAX_FEATURES, _MAX_SECONDS, ...
-        user = env.get("BAOYEN_USER") or env.get("USER") or env.get("USERNAME") or "unknown"
+        user = env.get("BAOYEN_USER", "").strip()
+        login = env.get("BAOYEN_LOGIN", "changes").strip().lower()
         return cls(
             store_path=location,
             language=lang,
             limits=limits,
             user=user,
+            admin_password=env.get("BAOYEN_ADMIN_PASSWORD") or None,
+            login=login if login in ("changes", "all") else "changes",
         )

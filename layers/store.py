@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import geopandas as gpd
 import numpy as np
@@ -48,6 +48,9 @@ from geo.crs import WORK_EPSG, get_crs, require_crs, transformer
 from geo.errors import InputDataError, LayerNotFoundError, StoreError
 from geo.text import nfc
 from layers.settings import is_store_url
+
+if TYPE_CHECKING:
+    from layers.accounts import Accounts
 
 # \Z, not $: "$" also matches before a final newline, so "big\n" would pass as a second "big"
 LAYER_ID = re.compile(r"^[a-z][a-z0-9_]{0,62}\Z")
@@ -201,6 +204,22 @@ class VersionConflictError(StoreError):
     """A write based on a version of a layer that is no longer the current one (someone saved in between)."""
 
 
+def conflict_error(layer_id: str, current: int, base: int, by: tuple[Any, ...] | None) -> VersionConflictError:
+    """The refusal of a write made on ``base`` when ``current`` is the layer's version: who wrote that, and when."""
+    user, at = (str(by[0]), str(by[1])) if by else ("", "")
+    who = f" by {user} at {at}" if user else ""
+    return VersionConflictError(
+        f"layer '{layer_id}' was changed by someone else (now version {current}{who}, the change was made on version "
+        f"{base}); nothing was written",
+        code="store.conflict",
+        layer=layer_id,
+        current=current,
+        base=base,
+        by=user,
+        at=at,
+    )
+
+
 def check_layer_id(layer_id: str) -> str:
     """Return ``layer_id`` if it is a plain identifier the store may use; raise :class:`InputDataError` otherwise.
 
@@ -254,8 +273,66 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+class SqlTx:
+    """One transaction of either backend, for the account records (:mod:`layers.accounts`).
+
+    Queries are written once with ``?`` placeholders and ``{users}``, ``{grants}``, ``{sessions}`` for the
+    account tables; this turns them into the backend's quoting and placeholder style. Parameters are always
+    bound, never formatted into the SQL.
+    """
+
+    def __init__(
+        self,
+        con: Any,
+        *,
+        tables: dict[str, str],
+        placeholder: str,
+        has_table: Any,
+        log: Any,
+    ) -> None:
+        self._con = con
+        self._tables = tables
+        self._placeholder = placeholder
+        self._has_table = has_table
+        self._log = log
+
+    def _sql(self, query: str) -> str:
+        query = query.format(**self._tables)
+        return query if self._placeholder == "?" else query.replace("?", self._placeholder)
+
+    def run(self, query: str, params: tuple[Any, ...] | list[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run one statement; its rows (none for a statement without RETURNING)."""
+        cur = self._con.execute(self._sql(query), tuple(params))
+        return [tuple(r) for r in cur.fetchall()] if cur.description is not None else []
+
+    def count(self, query: str, params: tuple[Any, ...] | list[Any] = ()) -> int:
+        """Run one statement; how many rows it changed."""
+        cur = self._con.execute(self._sql(query), tuple(params))
+        return max(int(cur.rowcount), 0)
+
+    def has_table(self, name: str) -> bool:
+        """True when the store holds the table ``name``."""
+        return bool(self._has_table(self._con, name))
+
+    def log(self, entries: list[AuditEntry]) -> None:
+        """Append audit entries in this transaction."""
+        self._log(self._con, entries)
+
+
 class Store(ABC):
     """The interface of a project store (GeoPackage now, PostGIS later)."""
+
+    # --- accounts (users, grants, sessions: layers/accounts.py writes its SQL once for both backends) ---
+
+    @abstractmethod
+    def _account_sql(self, *, write: bool) -> contextlib.AbstractContextManager[SqlTx]:
+        """One transaction over the account tables (laid down first when missing, for a write)."""
+
+    def accounts(self) -> Accounts:
+        """The store's user accounts, grants and sessions."""
+        from layers.accounts import Accounts
+
+        return Accounts(self)
 
     # --- checks every backend shares (they use only the store CRS) ---
 
@@ -883,6 +960,24 @@ class GeoPackageStore(Store):
         with self._tx() as con:
             con.executemany("INSERT OR REPLACE INTO baoyen_meta VALUES (?, ?)", list(items.items()))
 
+    # -- accounts --
+
+    @contextmanager
+    def _account_sql(self, *, write: bool) -> Iterator[SqlTx]:
+        """One transaction over the account tables (created first, for a write to a store made before them)."""
+        from layers.accounts import GRANTS, SESSIONS, USERS, create_account_tables
+
+        def has_table(con: sqlite3.Connection, name: str) -> bool:
+            row = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
+            return row is not None
+
+        tables = {"users": _q(USERS), "grants": _q(GRANTS), "sessions": _q(SESSIONS)}
+        with self._tx() if write else self._read() as con:
+            tx = SqlTx(con, tables=tables, placeholder="?", has_table=has_table, log=self._log)
+            if write and not has_table(con, USERS):
+                create_account_tables(tx)
+            yield tx
+
     # -- the audit trail --
 
     def _log(self, con: sqlite3.Connection, entries: list[AuditEntry]) -> None:
@@ -1003,14 +1098,11 @@ class GeoPackageStore(Store):
                 found = row.fetchone()
                 current = 0 if found is None else int(found[0])
                 if w.base_version is not None and w.base_version != current:
-                    raise VersionConflictError(
-                        f"layer '{w.layer_id}' was changed by someone else (now version {current}, the change was "
-                        f"made on version {w.base_version}); nothing was written",
-                        code="store.conflict",
-                        layer=w.layer_id,
-                        current=current,
-                        base=w.base_version,
-                    )
+                    by = con.execute(
+                        'SELECT "user", written_at FROM baoyen_versions WHERE layer_id = ? AND version = ?',
+                        (w.layer_id, current),
+                    ).fetchone()
+                    raise conflict_error(w.layer_id, current, w.base_version, by)
                 last = con.execute("SELECT max(version) FROM baoyen_versions WHERE layer_id = ?", (w.layer_id,))
                 top = last.fetchone()[0]
                 version = 1 if top is None else int(top) + 1

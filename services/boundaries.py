@@ -18,6 +18,7 @@ from geo.limits import Limits
 from layers.boundaries import BoundaryMatch, match_boundaries
 from layers.store import LayerWrite, Store
 from layers.successors import rebuild_2025
+from services.accounts import require
 from services.context import Actor
 from services.inputs import CrsChoice, read_input
 
@@ -97,6 +98,8 @@ def import_boundary_frame(
             base_version=bases.get(UNITS_2025),
         ),
     ]
+    for w in writes:
+        require(store, actor, "w", w.layer_id)
     versions = store.write_layers(writes, user=actor.user)
     return BoundaryImport(
         result, len(units), dict(zip((LEGACY, UNITS_2025), versions, strict=True)), source, actor.user

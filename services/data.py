@@ -21,6 +21,7 @@ from geo.limits import Limits
 from layers.export import ExportResult, export_layer
 from layers.importer import ImportPreview, prepare_import
 from layers.store import AuditEntry, LayerVersion, Store, check_layer_id
+from services.accounts import require
 from services.context import Actor
 from services.inputs import CrsChoice, parse_day
 
@@ -102,6 +103,7 @@ def import_preview(
             first=preview.errors[0],
             more=len(preview.errors) - 1,
         )
+    require(store, actor, "w", preview.layer_id)
     version = store.write_layer(
         preview.layer_id,
         preview.frame,
@@ -150,6 +152,7 @@ def save_layer(
     origin: str = "edited",
 ) -> SavedLayer:
     """Save an edited layer as a new version; refused when someone saved it after ``base_version``."""
+    require(store, actor, "w", layer_id)
     version = store.write_layer(
         layer_id, frame, user=actor.user, message=message, origin=origin, base_version=base_version
     )
@@ -188,7 +191,11 @@ class Restored:
 
 
 def restore_version(store: Store, layer_id: str, version: int, *, actor: Actor, base_version: int | None) -> Restored:
-    """Make an earlier version current again, kept as a new version (history is never rewritten)."""
+    """Make an earlier version current again, kept as a new version (history is never rewritten).
+
+    Needs the right to administer the layer (``a``: an admin, or a grant of it).
+    """
+    require(store, actor, "a", layer_id)
     new = store.restore(layer_id, int(version), user=actor.user, base_version=base_version)
     return Restored(layer_id, int(version), new, actor.user)
 

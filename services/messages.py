@@ -161,10 +161,75 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "kho dữ liệu không có bảng '{table}'; hãy cập nhật kho từ dữ liệu của dự án để tạo bảng này",
         "the store has no table '{table}'; update the project store from the project data to build it",
     ),
+    # --- accounts and permissions (services/accounts.py) ------------------------------------------------------
+    "auth.sign_in_required": (
+        "thay đổi kho dữ liệu cần người dùng đã đăng nhập; chưa có gì được ghi",
+        "a change to the store needs a signed-in user; nothing was changed",
+    ),
+    "auth.bad_credentials": (
+        "tên người dùng hoặc mật khẩu không đúng; chưa có gì được ghi",
+        "the user name or the password is wrong; nothing was changed",
+    ),
+    "auth.locked": (
+        "tài khoản {user} bị khóa sau {failures} lần nhập sai mật khẩu, đến {until}; hãy chờ, hoặc nhờ quản trị viên "
+        "đặt mật khẩu mới",
+        "the account {user} is locked after {failures} wrong passwords until {until}; wait, or ask an administrator "
+        "to set a new password",
+    ),
+    "auth.no_user": ("kho dữ liệu không có tài khoản {user}", "there is no account {user} in this store"),
+    "auth.must_change": (
+        "{user} đăng nhập bằng mật khẩu dùng một lần: hãy đặt mật khẩu mới trước khi thay đổi dữ liệu",
+        "{user} signed in with a one-time password: set a new password before changing anything",
+    ),
+    "auth.not_admin": (
+        "chỉ quản trị viên được làm việc này; {user} có vai trò {role}; chưa có gì được ghi",
+        "only an administrator may do this; {user} is {role}; nothing was changed",
+    ),
+    "auth.no_right": (
+        "{user} ({role}) không có quyền '{right}' với '{target}'; chưa có gì được ghi — quản trị viên có thể cấp quyền",
+        "{user} ({role}) may not change '{target}' (needs the right '{right}'); nothing was changed — an "
+        "administrator can grant it",
+    ),
+    "auth.bad_name": (
+        "'{name}' không dùng được làm tên người dùng: bắt đầu bằng chữ cái, sau đó là chữ, số, '.', '_' hoặc '-' "
+        "(tối đa 64 ký tự)",
+        "'{name}' cannot be a user name: use a letter first, then letters, digits, '.', '_' or '-' (at most 64)",
+    ),
+    "auth.weak_password": (
+        "mật khẩu của {user} phải có ít nhất {min} ký tự và khác tên người dùng",
+        "the password for {user} must have at least {min} characters and not be the user name",
+    ),
+    "auth.user_exists": ("đã có tài khoản {user}", "there is already an account {user}"),
+    "auth.bad_role": (
+        "'{role}' không phải là vai trò; hãy dùng viewer (xem), editor (biên tập) hoặc admin (quản trị)",
+        "'{role}' is not a role; use viewer, editor or admin",
+    ),
+    "auth.last_admin": (
+        "{user} là quản trị viên cuối cùng nên giữ vai trò quản trị",
+        "{user} is the last administrator and keeps the role",
+    ),
+    "auth.bad_target": (
+        "không cấp quyền được cho '{target}': hãy ghi mã một lớp hoặc bảng (chữ thường, số, _) hoặc * cho tất cả",
+        "'{target}' cannot be granted: name a layer or table (lower-case letters, digits, _) or * for all",
+    ),
+    "auth.bad_rights": (
+        "'{rights}' không phải là quyền; hãy dùng các chữ r (đọc), w (ghi), a (quản lý lớp)",
+        "'{rights}' are not rights; use letters of r (read), w (write), a (administer the layer)",
+    ),
+    "auth.grant_viewer": (
+        "{user} là người xem, chỉ được đọc; hãy đổi vai trò thành editor trước",
+        "{user} is a viewer and only reads; make them an editor first",
+    ),
+    "auth.open_bind": (
+        "ứng dụng sẽ nghe trên {address}, nơi mọi máy trong mạng đều truy cập được, trong khi xem không cần đăng "
+        "nhập; hãy bật đăng nhập cho mọi trang hoặc chỉ nghe trên 127.0.0.1",
+        "the app would listen on {address}, where anyone on the network reaches it, and viewing needs no sign-in; "
+        "require a sign-in for every page or listen on 127.0.0.1",
+    ),
     "store.conflict": (
-        "lớp '{layer}' vừa được người khác thay đổi (hiện là phiên bản {current}, thay đổi này dựa trên phiên bản "
-        "{base}); chưa có gì được ghi, hãy tải lại lớp rồi thực hiện lại thay đổi",
-        "layer '{layer}' was changed by someone else (now version {current}, the change was made on version "
+        "lớp '{layer}' vừa được người khác thay đổi (hiện là phiên bản {current}{who}, thay đổi này dựa trên phiên "
+        "bản {base}); chưa có gì được ghi, hãy tải lại lớp rồi thực hiện lại thay đổi",
+        "layer '{layer}' was changed by someone else (now version {current}{who}, the change was made on version "
         "{base}); nothing was written, reload the layer and make the change again",
     ),
     "store.not_finite": (
@@ -433,6 +498,25 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "chưa ghi cơ quan ban hành; hãy ghi các dòng, cách nhau bằng |, ví dụ 'ỦY BAN NHÂN DÂN|XÃ BẢO YÊN'",
         "the issuing body is empty; write its lines separated by |, e.g. 'ỦY BAN NHÂN DÂN|XÃ BẢO YÊN'",
     ),
+    # --- re-applying an edit on a newer version (geo/merge.py, services/edits.py) ----------------------------
+    "merge.no_key": (
+        "các đối tượng ({frame}) không có cột `{key}`; mỗi đối tượng cần mã riêng để ghép các thay đổi",
+        "the {frame} features have no `{key}` column; every feature needs its id to be merged",
+    ),
+    "merge.bad_ids": (
+        "cột `{key}` của các đối tượng ({frame}) phải có giá trị và không trùng nhau (trùng: {repeated}; bỏ trống: "
+        "{empty} dòng); hãy sửa mã đối tượng rồi lưu lại",
+        "the {frame} features' `{key}` must be unique and filled (repeated: {repeated}; empty: {empty} row(s)); "
+        "fix the ids and save again",
+    ),
+    "merge.not_in_conflict": (
+        "đối tượng {ids} không có xung đột; chỉ chọn giữa các đối tượng đang xung đột",
+        "feature(s) {ids} are not in conflict; choose only among the conflicting features",
+    ),
+    "merge.bad_choice": (
+        "lựa chọn cho đối tượng {ids} không phải «của tôi» hay «của người kia»; hãy giữ một trong hai",
+        "the choice for feature(s) {ids} is neither mine nor theirs; keep one of the two",
+    ),
     # --- terrain (geo/raster.py, analysis/terrain.py, services/terrain.py) -------------------------------
     "raster.missing": ("{source} không tồn tại hoặc không phải là tệp", "{source} does not exist or is not a file"),
     "raster.unreadable": (
@@ -553,11 +637,34 @@ def _values(params: Mapping[str, object], lang: str) -> dict[str, str]:
             out[key] = ", ".join(_text(v, lang, group=group) for v in value)
         else:
             out[key] = _text(value, lang, group=group)
+    if "by" in params and "at" in params:  # who changed a layer, and when (ISO UTC) in the language's writing
+        by, at = str(params["by"] or ""), str(params["at"] or "")
+        when = format_when(at, lang) if at else ""
+        if lang == "en":
+            out["who"] = f", saved by {by} on {when}" if by else ""
+        else:
+            out["who"] = f", do {by} lưu lúc {when}" if by else ""
+    if params.get("until"):  # when a lock ends
+        out["until"] = format_when(str(params["until"]), lang)
     bounds = params.get("bounds")
     if isinstance(bounds, Sequence) and not isinstance(bounds, str) and len(bounds) == 4:
         x0, y0, x1, y1 = (_text(v, lang, group=True) for v in bounds)
         out["range"] = f"x {x0}…{x1}, y {y0}…{y1}"
     return out
+
+
+def format_when(at: str, lang: str) -> str:
+    """An ISO time (UTC) in Vietnam's time (UTC+7): "01/12/2026 23:05" in Vietnamese, "2026-12-01 23:05 (UTC+7)"."""
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(at.replace("Z", "+00:00"))
+    except ValueError:
+        return at
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone(dt.timezone(dt.timedelta(hours=7)))
+    return local.strftime("%Y-%m-%d %H:%M (UTC+7)") if lang == "en" else local.strftime("%d/%m/%Y %H:%M")
 
 
 def _text(value: object, lang: str, *, group: bool) -> str:

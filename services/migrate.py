@@ -24,7 +24,9 @@ from typing import Any
 
 from geo.errors import InputDataError
 from layers.settings import is_store_url
-from layers.store import SYSTEM_USER, Store, audit_entry, create_store, open_store
+from layers.store import Store, audit_entry, create_store, open_store
+from services.accounts import require
+from services.context import Actor
 from services.terrain import DEM_META, raster_dir
 
 
@@ -38,6 +40,8 @@ class MigrationReport:
     tables: dict[str, int] = field(default_factory=dict)
     settings: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
+    #: user accounts copied, by name (with their grants; sessions are not)
+    accounts: list[str] = field(default_factory=list)
 
     @property
     def versions(self) -> int:
@@ -53,6 +57,7 @@ class MigrationReport:
             "versions": self.versions,
             "tables": self.tables,
             "settings": self.settings,
+            "accounts": self.accounts,
             "left_out": self.left_out,
         }
 
@@ -120,6 +125,8 @@ def _copy(source: Store, target: Store, report: MigrationReport, *, user: str) -
         report.settings.append(key)
     if settings:
         target.write_meta_items(settings)
+    target.accounts().copy_from(source.accounts())  # users and grants; sessions stay behind
+    report.accounts.extend(u.name for u in source.accounts().users())
     # the copied writes are recorded by the copied entries; the copy itself by one entry of its own
     copied = audit_entry(
         "migrate",
@@ -140,7 +147,7 @@ def _copy_rasters(source: Store, final: Path) -> None:
         shutil.copytree(folder, final.with_name(final.name + ".rasters"), dirs_exist_ok=True)
 
 
-def migrate_store(source: str | Path, target: str | Path, *, user: str = SYSTEM_USER) -> MigrationReport:
+def migrate_store(source: str | Path, target: str | Path, *, actor: Actor) -> MigrationReport:
     """Copy the whole store at ``source`` into the empty store at ``target`` (a file path or a PostGIS URL).
 
     Parameters
@@ -150,8 +157,8 @@ def migrate_store(source: str | Path, target: str | Path, *, user: str = SYSTEM_
     target
         An empty store, or a GeoPackage path where there is none yet, or the URL of a database (the store's
         schema is created there when missing).
-    user
-        Who copies: named by the target's audit entry for the copy.
+    actor
+        Who copies: an administrator of the source (signed in there); named by the target's audit entry for the copy.
 
     Returns
     -------
@@ -165,6 +172,8 @@ def migrate_store(source: str | Path, target: str | Path, *, user: str = SYSTEM_
         ``migrate.crs_differs`` when an existing empty target keeps another CRS. Nothing is written then.
     """
     src = open_store(source if is_store_url(source) else Path(source))
+    require(src, actor, "admin", None)
+    user = actor.user
     if _same(src, target):
         raise InputDataError(
             f"the source and the target are the same store ({src.location}); choose another target",

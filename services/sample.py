@@ -24,9 +24,9 @@ import shapely
 from geo.crs import WORK_CRS
 from geo.errors import InputDataError, PlanError
 from layers.build import build_store
-from layers.settings import Settings
+from layers.settings import Settings, is_store_url
 from layers.store import LayerWrite, Store, open_store
-from services.context import Actor
+from services.context import SYSTEM
 
 SAMPLE_META = "sample"
 SAMPLE_QUALITY = "sample"
@@ -142,8 +142,13 @@ class SampleStore:
         return {"path": str(self.path), "lots": self.lots, "stands": self.stands, "banner": BANNER[0]}
 
 
-def build_sample(path: Path, settings: Settings, *, actor: Actor) -> SampleStore:
-    """Make the sample store at ``path`` anew (never the planner's store), deterministic."""
+def build_sample(path: Path, settings: Settings) -> SampleStore:
+    """Make the sample store at ``path`` anew (never the planner's store), deterministic.
+
+    Written by the project itself (``system``): it changes no planner's store, so it needs no sign-in. The
+    planner's store's accounts and grants are copied in, so the same people may edit the sample as the real one.
+    """
+    actor = SYSTEM
     if path.exists() and not is_sample(open_store(path)):  # only ever replaces an earlier sample store
         raise InputDataError(
             f"{path} holds a store that is not a sample store; the sample never replaces a planner's store: "
@@ -182,4 +187,7 @@ def build_sample(path: Path, settings: Settings, *, actor: Actor) -> SampleStore
         record_disbursement(store, actor=actor, line_id=line_id, period="2025", amount_bn_vnd=amount,
                             source=SAMPLE_SOURCE, today=today)  # fmt: skip
     store.set_meta(SAMPLE_META, "1", user=actor.user)
+    real = settings.store_path
+    if (is_store_url(real) or Path(real).exists()) and str(real) != str(path):
+        store.accounts().copy_from(open_store(real).accounts())
     return SampleStore(path, len(lots), len(stands))

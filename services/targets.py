@@ -38,6 +38,7 @@ from layers.store import Store
 from reports.plan_inputs import PlanInputs, evaluate, gather
 from reports.report import ISSUER_DEFAULT
 from reports.report import build_report as _build_report
+from services.accounts import require
 from services.context import Actor
 
 REPORT_FORMATS = ("docx", "xlsx")
@@ -225,7 +226,8 @@ def record_actual(
     note: str = "",
     today: dt.date | None = None,
 ) -> Recorded:
-    """Record a target's actual value for a period (append-only, with who and when)."""
+    """Record a target's actual value for a period (append-only, with who and when); needs ``w`` on the table."""
+    require(store, actor, "w", "target_actuals")
     targets = targets_from_frames(store.read_table("targets"), store.read_table("target_measures"))
     row = new_actual_row(
         targets,
@@ -252,7 +254,8 @@ def record_disbursement(
     note: str = "",
     today: dt.date | None = None,
 ) -> Recorded:
-    """Record an amount disbursed for a funding line or project cost (append-only)."""
+    """Record an amount disbursed for a funding line or project cost (append-only); needs ``w`` on the table."""
+    require(store, actor, "w", "disbursements")
     row = new_disbursement_row(
         store.read_table("funding_lines"),
         store.read_table("project_costs"),

@@ -26,6 +26,7 @@ from geo.crs import WORK_CRS
 from geo.errors import InputDataError
 from geo.raster import Raster, RasterReport, read_dem, write_geotiff
 from layers.store import Store, VersionConflictError
+from services.accounts import require
 from services.context import Actor
 from services.data import SavedLayer, save_layer
 
@@ -81,7 +82,11 @@ def import_dem(
     crs: str | None = None,
     label: str | None = None,
 ) -> DemImport:
-    """Read a DEM (any CRS; warped to EPSG:9208), store it as a new version; refused when the base is stale."""
+    """Read a DEM (any CRS; warped to EPSG:9208), store it as a new version; refused when the base is stale.
+
+    Needs the right to write ``dem`` (checked before the file is read).
+    """
+    require(store, actor, "w", "dem")
     dem, report = read_dem(path, crs=crs, label=label)
     versions = dem_versions(store)
     current = len(versions)

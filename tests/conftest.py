@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from layers.store import Store
+from services.context import Actor
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -25,6 +28,44 @@ def shared_data() -> Path:
     return d
 
 
+#: the first admin's password in every test store (a test value, never a default of the app)
+ADMIN_PASSWORD = "test-admin-password"
+
+
+def admin_of(store: Store) -> Actor:
+    """The admin of ``store`` signed in (made first, as the first start does, when the store has no account)."""
+    from services.accounts import first_start, sign_in
+
+    first_start(store, password=ADMIN_PASSWORD)
+    return sign_in(store, "admin", ADMIN_PASSWORD)
+
+
+def password_of(name: str) -> str:
+    """The password of the test account ``name``."""
+    return ADMIN_PASSWORD if name == "admin" else f"{name}-password-1"
+
+
+def signed(store: Store, name: str = "admin", role: str = "admin") -> Actor:
+    """``name`` signed in on ``store``: the account is made first (by the admin) when missing."""
+    from services.accounts import add_user, sign_in
+
+    admin = admin_of(store)
+    if name == "admin":
+        return admin
+    if store.accounts().user(name) is None:
+        add_user(store, name, role, password_of(name), actor=admin)
+    return sign_in(store, name, password_of(name))
+
+
+def as_user(monkeypatch: pytest.MonkeyPatch, where: Path | str, name: str, role: str = "admin") -> None:
+    """The commands of this test sign in as ``name`` (an account made on the store at ``where``)."""
+    from layers.store import open_store
+
+    signed(open_store(where), name, role)
+    monkeypatch.setenv("BAOYEN_USER", name)
+    monkeypatch.setenv("BAOYEN_PASSWORD", password_of(name))
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _never_the_users_store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """Point the default store somewhere temporary, so no test can touch a planner's real store."""
@@ -32,6 +73,11 @@ def _never_the_users_store(tmp_path_factory: pytest.TempPathFactory):  # type: i
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("XDG_DATA_HOME", str(home))
         mp.setenv("BAOYEN_STORE", str(home / "baoyen" / "session-store.gpkg"))
+        # every store a test opens through the entry tier starts with the admin account of this password, and the
+        # commands sign in as it; the tests of signing in itself (tests/services/test_accounts.py) unset these
+        mp.setenv("BAOYEN_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        mp.setenv("BAOYEN_USER", "admin")
+        mp.setenv("BAOYEN_PASSWORD", ADMIN_PASSWORD)
         yield
 
 

@@ -175,6 +175,11 @@ WRITE_CALLS = {
     "sync_store",
     "ensure_store",
     "create_store",
+    # the account records (users, grants, sessions) are written only by services/accounts.py
+    "accounts",
+    "_account_sql",
+    # who acts is decided by a sign-in or a session (services/accounts.py), never made up by a page or command
+    "Actor",
 }
 ENTRY_ROOMS = ("app", "ui", "cli")
 
@@ -203,8 +208,11 @@ def test_the_entry_tier_writes_only_through_the_use_cases(room: str, path: Path)
 
 def test_the_write_rule_catches_a_violation(tmp_path: Path) -> None:
     bad = tmp_path / "page.py"
-    bad.write_text("def save(store, frame):\n    store.write_layer('x', frame, user='u')\n    store.restore('x', 1)\n")
-    assert direct_writes(bad) == ["write_layer:2", "restore:3"]
+    bad.write_text(
+        "def save(store, frame):\n    store.write_layer('x', frame, user='u')\n    store.restore('x', 1)\n"
+        "    me = Actor('admin', via='password')\n    store.accounts().update_user('admin', role='admin')\n"
+    )
+    assert direct_writes(bad) == ["write_layer:2", "restore:3", "Actor:4", "accounts:5"]
 
 
 def test_there_is_one_use_case_tier() -> None:

@@ -1,6 +1,6 @@
 """Every command README.md shows is run here, as a newcomer would type it: none may end in a traceback.
 
-Commands whose arguments are placeholders (FILE, LAYER, ID) are run with ``--help``; the others are run for real
+Commands whose arguments are placeholders (FILE, LAYER, ID, PATH, N, NAME) are run with ``--help``; the others are run for real
 on a fresh store in a temporary folder. ``make run`` and ``make test`` are what CI and the end-to-end tests run.
 """
 
@@ -17,7 +17,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 BAOYEN = Path(sys.executable).with_name("baoyen")
-PLACEHOLDER = re.compile(r"\b(FILE|LAYER|ID|PATH|N)\b")
+PLACEHOLDER = re.compile(r"\b(FILE|LAYER|ID|PATH|N|NAME)\b")
 
 
 def readme_commands() -> list[str]:
@@ -44,7 +44,7 @@ def _run(argv: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
 @pytest.fixture()
 def workdir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict[str, str]]:
     cwd = tmp_path_factory.mktemp("readme")
-    env = {**os.environ, "BAOYEN_STORE": str(cwd / "store.gpkg"), "BAOYEN_USER": "readme"}
+    env = {**os.environ, "BAOYEN_STORE": str(cwd / "store.gpkg"), "BAOYEN_USER": "admin"}
     env.pop("BAOYEN_LANG", None)
     for key in ("BAOYEN_STORE", "BAOYEN_USER"):
         monkeypatch.setenv(key, env[key])

@@ -32,7 +32,31 @@ def settings() -> Settings:
 
 @st.cache_resource(show_spinner=False)
 def _store(path: str) -> Store:
-    return open_store(Settings.from_env(store=path))
+    store = open_store(Settings.from_env(store=path))
+    if path == str(settings().store_path):
+        _first_start(store)
+    return store
+
+
+def _first_start(store: Store) -> None:
+    """The planner's store's first start: make the admin account.
+
+    Its one-time password goes to the server's console only (as Jupyter prints its token), never to a page that
+    someone else may open first.
+    """
+    from geo.errors import StoreError
+    from services.accounts import first_start
+
+    try:
+        secret = first_start(store, password=settings().admin_password)
+    except StoreError:
+        return
+    if secret:
+        print(  # the console of the server is where the operator reads it
+            f"baoyen: tài khoản quản trị 'admin' — mật khẩu dùng một lần / administrator 'admin', one-time "
+            f"password: {secret}",
+            flush=True,
+        )
 
 
 def store_key() -> str:
@@ -56,9 +80,36 @@ def showing_sample() -> bool:
     return is_sample(store())
 
 
+def accounts_store() -> Store:
+    """The store holding the accounts and sessions: the planner's (also while the sample store is open)."""
+    return _store(str(settings().store_path))
+
+
+#: the cookie that carries the session token to other tabs and to other app processes on the same host
+SESSION_COOKIE = "baoyen_session"
+
+
+def session_token() -> str | None:
+    """The session token of this tab, or None.
+
+    Signed in here, or carried by the cookie of a sign-in elsewhere (another tab, another app process over the
+    same store); none after signing out here.
+    """
+    ss = st.session_state
+    token = ss.get(state.SESSION_TOKEN)
+    if token:
+        return str(token)
+    if ss.get(state.SIGNED_OUT):
+        return None
+    cookie = st.context.cookies.get(SESSION_COOKIE)
+    return str(cookie) if cookie else None
+
+
 def actor() -> Actor:
-    """The person this session acts for (recorded with every change)."""
-    return Actor.from_settings(settings())
+    """The person this session acts for: the live session's user, or nobody (who may read, not change)."""
+    from services.accounts import session_actor
+
+    return session_actor(accounts_store(), session_token())
 
 
 def seen_version(scope: str, layer_id: str) -> int:
@@ -144,7 +195,7 @@ def sample_controls() -> None:
         path = sample_path(settings())
         try:
             if not (path.exists() and is_sample(_store(str(path)))):
-                build_sample(path, settings(), actor=actor())
+                build_sample(path, settings())
                 _store.clear()
         except PlanError as exc:
             show_error(exc)

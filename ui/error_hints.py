@@ -11,6 +11,10 @@ from geo.errors import PlanError
 
 #: code -> (Vietnamese, English); widget names are the labels the pages show (ui/i18n.py)
 PAGE_HINTS: dict[str, tuple[str, str]] = {
+    "auth.sign_in_required": ("đăng nhập ở thanh bên trái", "sign in in the sidebar"),
+    "auth.bad_credentials": ("kiểm tra tên và mật khẩu", "check the name and the password"),
+    "auth.must_change": ("đặt mật khẩu mới ở thanh bên trái", "set a new password in the sidebar"),
+    "auth.not_admin": ("đăng nhập bằng tài khoản quản trị", "sign in as an administrator"),
     "crs.missing": ("chọn hệ tọa độ trong danh sách bên dưới", "choose the CRS in the list below"),
     "crs.outside_vietnam": (
         "kiểm tra hệ tọa độ của tệp; nếu tệp khai báo sai, hãy sửa khai báo trong QGIS rồi tải tệp lên lại",

@@ -21,6 +21,34 @@ TEXT: dict[str, tuple[str, str]] = {
         "and craft-village scheme 2020–2025, vision 2030",
     ),
     "app.error": ("Lỗi", "Error"),
+    # --- sign-in (ui/login.py) ---
+    "auth.title": ("Đăng nhập để thay đổi dữ liệu", "Sign in to change data"),
+    "auth.name": ("Tên người dùng", "User name"),
+    "auth.password": ("Mật khẩu", "Password"),
+    "auth.sign_in": ("Đăng nhập", "Sign in"),
+    "auth.sign_out": ("Đăng xuất", "Sign out"),
+    "auth.signed_in_as": ("Đã đăng nhập: **{user}** ({role})", "Signed in: **{user}** ({role})"),
+    "auth.role.viewer": ("người xem", "viewer"),
+    "auth.role.editor": ("biên tập", "editor"),
+    "auth.role.admin": ("quản trị", "admin"),
+    "auth.must_change": (
+        "Bạn đăng nhập bằng mật khẩu dùng một lần: hãy đặt mật khẩu mới trước khi thay đổi dữ liệu.",
+        "You signed in with a one-time password: set a new password before changing anything.",
+    ),
+    "auth.new_password": ("Mật khẩu mới (ít nhất 10 ký tự)", "New password (10 characters or more)"),
+    "auth.new_password_again": ("Nhập lại mật khẩu mới", "The new password again"),
+    "auth.set_password": ("Đặt mật khẩu mới", "Set the new password"),
+    "auth.passwords_differ": ("Hai lần nhập mật khẩu khác nhau.", "The two passwords typed differ."),
+    "auth.first_start": (
+        "Xem không cần đăng nhập. Lần chạy đầu tiên tạo tài khoản quản trị 'admin'; mật khẩu dùng một lần được in "
+        "trong cửa sổ dòng lệnh đã chạy ứng dụng.",
+        "Viewing needs no sign-in. The first start makes the administrator 'admin'; its one-time password is "
+        "printed in the terminal that started the app.",
+    ),
+    "auth.required": (
+        "Máy chủ này yêu cầu đăng nhập để xem dữ liệu: hãy đăng nhập ở thanh bên trái.",
+        "This server needs a sign-in to view the data: sign in in the sidebar.",
+    ),
     "nav.map": ("Bản đồ quy hoạch", "Planning map"),
     "nav.catalogue": ("Danh mục lớp dữ liệu", "Layer catalogue"),
     "nav.clusters": ("Cụm công nghiệp", "Industrial clusters"),
@@ -147,6 +175,111 @@ TEXT: dict[str, tuple[str, str]] = {
     "map.choice.district": ("Toàn huyện", "District-wide"),
     "map.choice.communes": ("Một số xã", "Selected communes"),
     "map.assets_missing": ("Bản đồ chưa có thư viện hiển thị", "The map's browser assets are missing"),
+    # --- map tools ---
+    "map.cursor.crs": ("VN-2000 TM-3 104°45′", "VN-2000 TM-3 104°45′"),
+    "map.cursor.lat": ("Vĩ độ", "Latitude"),
+    "map.cursor.lng": ("Kinh độ", "Longitude"),
+    "map.cursor.hint": (
+        "Di chuột trên bản đồ để xem tọa độ VN-2000",
+        "Move the mouse over the map for VN-2000 coordinates",
+    ),
+    "map.tiles.failed": (
+        "Không tải được nền bản đồ (không có mạng?): chỉ các lớp vector được vẽ. Khi không có mạng, chọn «Không nền».",
+        "The basemap tiles could not be loaded (no internet?): only the vector layers are drawn. Offline, choose "
+        "“None”.",
+    ),
+    "map.print.button": ("Dùng khung nhìn này để in bản đồ", "Use this view for the printed map"),
+    "map.print.short": ("In", "Print"),
+    "map.spread.moved": (
+        "Vẽ lệch {m} m khỏi vị trí để tách khỏi các điểm cùng chỗ.",
+        "Drawn {m} m off its place, apart from the points at the same place.",
+    ),
+    "map.names.communes": ("Hiện tên xã", "Show commune names"),
+    "map.filter": ("Lọc theo thuộc tính", "Filter by attribute"),
+    "map.filter.layer": ("Lớp cần lọc", "Layer to filter"),
+    "map.filter.none": ("Không lọc", "No filter"),
+    "map.filter.field": ("Trường", "Field"),
+    "map.filter.values": ("Giá trị được hiện", "Values shown"),
+    "map.filter.pick": (
+        "Chọn giá trị để lọc; chưa chọn thì hiện tất cả.",
+        "Pick values to filter by; none shows all.",
+    ),
+    "map.filter.no_fields": ("Lớp này không có trường để lọc.", "This layer has no field to filter by."),
+    "map.filter.shown": (
+        "Đang lọc «{layer}»: hiện {n}/{total} đối tượng có {field} là {values}.",
+        "Filtering “{layer}”: {n} of {total} features shown, with {field} {values}.",
+    ),
+    "map.filter.hidden": (
+        "Lớp «{layer}» đang tắt: bật lớp để xem kết quả lọc.",
+        "The layer “{layer}” is switched off: switch it on to see the filter's result.",
+    ),
+    "map.measure": ("Đo đạc (VN-2000, EPSG:9208)", "Measure (VN-2000, EPSG:9208)"),
+    "map.measure.help": (
+        "Vẽ đường để đo khoảng cách, vẽ vùng để đo diện tích (công cụ ở góc trái bản đồ); số đo tính trong hệ "
+        "VN-2000 / TM-3 104°45′. Xóa hình bằng nút thùng rác.",
+        "Draw a line to measure a distance, a polygon to measure an area (tools at the map's left); figures are "
+        "computed in VN-2000 / TM-3 104°45′. Delete shapes with the bin button.",
+    ),
+    "map.measure.none": ("Chưa có hình đo.", "Nothing measured yet."),
+    "map.measure.line": ("Đường {i}: {length}", "Line {i}: {length}"),
+    "map.measure.polygon": ("Vùng {i}: {area}; chu vi {length}", "Polygon {i}: {area}; perimeter {length}"),
+    "map.measure.js.draw.toolbar.buttons.polyline": ("Đo khoảng cách (vẽ đường)", "Measure a distance (draw a line)"),
+    "map.measure.js.draw.toolbar.buttons.polygon": ("Đo diện tích (vẽ vùng)", "Measure an area (draw a polygon)"),
+    "map.measure.js.draw.handlers.polyline.tooltip.start": ("Bấm để đặt điểm đầu.", "Click to start the line."),
+    "map.measure.js.draw.handlers.polyline.tooltip.cont": ("Bấm để đặt điểm tiếp theo.", "Click to add a point."),
+    "map.measure.js.draw.handlers.polyline.tooltip.end": (
+        "Bấm lại vào điểm cuối để kết thúc.",
+        "Click the last point again to finish.",
+    ),
+    "map.measure.js.draw.handlers.polygon.tooltip.start": (
+        "Bấm để đặt đỉnh đầu tiên.",
+        "Click to place the first corner.",
+    ),
+    "map.measure.js.draw.handlers.polygon.tooltip.cont": (
+        "Bấm để đặt đỉnh tiếp theo.",
+        "Click to place the next corner.",
+    ),
+    "map.measure.js.draw.handlers.polygon.tooltip.end": (
+        "Bấm vào đỉnh đầu tiên để khép vùng.",
+        "Click the first corner to close the polygon.",
+    ),
+    "map.print": ("In bản đồ (PNG, PDF)", "Print the map (PNG, PDF)"),
+    "map.print.paper": ("Khổ giấy", "Paper"),
+    "map.print.orientation": ("Hướng giấy", "Orientation"),
+    "map.print.landscape": ("Ngang", "Landscape"),
+    "map.print.portrait": ("Dọc", "Portrait"),
+    "map.print.title": ("Tiêu đề", "Title"),
+    "map.print.default_title": (
+        "Bản đồ quy hoạch công nghiệp – TTCN – làng nghề huyện Bảo Yên",
+        "Bảo Yên industry, small-industry and craft-village plan",
+    ),
+    "map.print.frame.view": (
+        "Khung in: khung nhìn của bản đồ khi bấm nút «In» (mức thu phóng {zoom}).",
+        "Printed frame: the map's view when “Print” was pressed (zoom {zoom}).",
+    ),
+    "map.print.frame.default": (
+        "Khung in: toàn huyện. Bấm nút «In» trên bản đồ để in đúng khung đang xem.",
+        "Printed frame: the whole district. Press “Print” on the map to print the view you see.",
+    ),
+    "map.print.png": ("Tải ảnh PNG", "Download PNG"),
+    "map.print.pdf": ("Tải PDF", "Download PDF"),
+    "map.print.north": ("B", "N"),
+    "map.print.quality": (
+        "Độ tin cậy hình học của các đối tượng trên bản đồ",
+        "Geometry quality of the features on this map",
+    ),
+    "map.print.quality.none": ("Không có đối tượng nào trong khung in.", "No feature lies within the printed frame."),
+    "map.print.quality_note.sample": (
+        "dữ liệu mẫu tạo bằng mã, không phải số liệu thật.",
+        "sample data made in code, not real figures.",
+    ),
+    "map.print.footer": (
+        "Hệ tọa độ VN-2000 / TM-3 kinh tuyến trục 104°45′ (EPSG:9208) · Tỷ lệ ≈ 1:{scale} trên khổ {paper} · "
+        "Thước tỷ lệ {bar} · Lập ngày {day}",
+        "CRS VN-2000 / TM-3 104°45′ (EPSG:9208) · Scale ≈ 1:{scale} on {paper} · Scale bar {bar} · Made on {day}",
+    ),
+    "map.print.filtered": ("Lọc: {layer} — {field}: {values}", "Filter: {layer} — {field}: {values}"),
+    "map.cluster.communes": ("Ranh giới xã", "Commune boundaries"),
     # --- catalogue page ---
     "catalogue.title": ("Danh mục lớp dữ liệu", "Layer catalogue"),
     "catalogue.intro": (
@@ -456,6 +589,77 @@ TEXT: dict[str, tuple[str, str]] = {
     "clusters.col.written_at": ("Thời điểm (UTC)", "When (UTC)"),
     "clusters.col.user": ("Người sửa", "By"),
     "clusters.col.message": ("Ghi chú", "Note"),
+    # --- conflicts ---
+    "conflicts.title": ("Thay đổi chưa lưu của bạn", "Your unsaved change"),
+    "conflicts.changed": (
+        "Lớp «{layer}» đã được {user} lưu lúc {at} (UTC) thành phiên bản {version}, sau phiên bản {base} mà bạn "
+        "đã sửa. Thay đổi của bạn chưa được ghi nhưng vẫn được giữ lại ở đây.",
+        "Layer «{layer}» was saved by {user} at {at} (UTC) as version {version}, after version {base} that you "
+        "edited. Your change was not written, but it is kept here.",
+    ),
+    "conflicts.writers": (
+        "Những người đã lưu lớp này từ phiên bản {base}: {users}.",
+        "Saved since version {base} by: {users}.",
+    ),
+    "conflicts.clean": ("Áp dụng được ngay: {lots}.", "Applies cleanly: {lots}."),
+    "conflicts.none_clean": (
+        "Không còn thay đổi nào áp dụng được ngay (phiên bản hiện tại đã có chúng).",
+        "Nothing else applies cleanly (the current version has it already).",
+    ),
+    "conflicts.conflicting": (
+        "Người kia cũng đã thay đổi: {lots}. Hãy chọn cho từng lô bên dưới; lô không chọn lại giữ bản của người kia.",
+        "Changed by the other person too: {lots}. Choose for each lot below; a lot you leave keeps theirs.",
+    ),
+    "conflicts.lot": ("Lô {lot}", "Lot {lot}"),
+    "conflicts.kind.edited": ("cả hai cùng sửa lô này", "both changed this lot"),
+    "conflicts.kind.added": ("cả hai cùng thêm một lô với mã này", "both added a lot with this id"),
+    "conflicts.kind.deleted_mine": ("bạn xóa lô này, người kia lại sửa nó", "you deleted this lot, they changed it"),
+    "conflicts.kind.deleted_theirs": ("bạn sửa lô này, người kia đã xóa nó", "you changed this lot, they deleted it"),
+    "conflicts.col.field": ("Trường", "Field"),
+    "conflicts.col.base": ("Trước khi sửa (phiên bản {version})", "Before (version {version})"),
+    "conflicts.col.mine": ("Của bạn", "Yours"),
+    "conflicts.col.theirs": ("Của {user} (phiên bản {version})", "{user}'s (version {version})"),
+    "conflicts.col.differs": ("Khác nhau", "Differs"),
+    "conflicts.shape": ("Hình dạng (diện tích)", "Shape (area)"),
+    "conflicts.deleted": ("(đã xóa)", "(deleted)"),
+    "conflicts.absent": ("(chưa có)", "(not there)"),
+    "conflicts.keep": ("Giữ bản nào cho lô {lot}?", "Which to keep for lot {lot}?"),
+    "conflicts.keep.mine": ("Giữ bản của tôi", "Keep mine"),
+    "conflicts.keep.theirs": ("Giữ bản của người kia", "Keep theirs"),
+    "conflicts.apply": ("Áp dụng lại trên phiên bản {version}", "Re-apply on version {version}"),
+    "conflicts.discard": ("Bỏ thay đổi này", "Discard this change"),
+    "conflicts.nothing_left": (
+        "Phiên bản hiện tại đã có đúng thay đổi này; không còn gì để ghi.",
+        "The current version already holds this very change; there is nothing left to write.",
+    ),
+    "conflicts.discarded": ("Đã bỏ thay đổi chưa lưu của bạn.", "Your unsaved change was discarded."),
+    "conflicts.message": (
+        "{message} (áp dụng lại trên phiên bản {version})",
+        "{message} (re-applied on version {version})",
+    ),
+    "conflicts.saved": (
+        "Đã áp dụng lại thay đổi của bạn: lớp «{layer}» thành phiên bản {version} ({user}); {applied} lô áp dụng "
+        "ngay, {mine} lô giữ bản của bạn, {theirs} lô giữ bản của người kia.",
+        "Your change was re-applied: layer «{layer}» is now version {version} ({user}); {applied} lot(s) applied "
+        "cleanly, {mine} kept as yours, {theirs} kept as theirs.",
+    ),
+    "conflicts.toast": (
+        "Lớp vừa được người khác lưu; thay đổi của bạn được giữ ở thẻ «{tab}».",
+        "Someone else saved the layer just now; your change is kept in the «{tab}» tab.",
+    ),
+    "conflicts.held": (
+        "Bảng đang hiển thị phiên bản {held} mà bạn đang sửa; {user} đã lưu phiên bản {current} sau đó. Khi lưu, "
+        "các sửa đổi của bạn được áp dụng lại theo từng lô.",
+        "The table shows version {held}, which you are editing; {user} saved version {current} since. Saving "
+        "re-applies your edits lot by lot.",
+    ),
+    "conflicts.import_stale": (
+        "Lớp «{layer}» đã thay đổi từ khi bạn xem trước: phiên bản {version} do {user} lưu lúc {at} (UTC). Vẫn nhập "
+        "đè lên phiên bản {version}?",
+        "Layer «{layer}» changed since your preview: version {version} by {user} at {at} (UTC). Import anyway over "
+        "version {version}?",
+    ),
+    "conflicts.import_anyway": ("Vẫn nhập, thay phiên bản {version}", "Import anyway over version {version}"),
     # --- materials page ---
     "materials.title": ("Vùng nguyên liệu", "Raw-material zones"),
     "materials.intro": (

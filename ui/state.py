@@ -5,6 +5,10 @@ from __future__ import annotations
 LANG = "lang"  # "vi" | "en"
 SAMPLE_BUTTON = "store.sample_button"  # the sidebar button opening or closing the sample store
 USE_SAMPLE = "store.use_sample"  # True while this session shows the sample store instead of the planner's
+SESSION_TOKEN = "auth.token"  # this tab's sign-in session token (its hash is in the store; the token also in a cookie)
+SIGNED_OUT = "auth.signed_out"  # True after signing out in this tab: the cookie from before is not used again
+AUTH_FORM = "auth.form"  # the sidebar's sign-in form
+AUTH_PASSWORD_FORM = "auth.password_form"  # the sidebar's new-password form
 SEEN_VERSIONS = "store.seen_versions"  # "section:layer id" -> version the section last showed (base of a change)
 # --- map page ---
 MAP_COMPONENT = "map.component"  # st_folium key (its last value: the clicked feature's tooltip)
@@ -17,6 +21,17 @@ MAP_PICK = "map.pick."  # + folded query -> chosen result index
 MAP_SELECTED = "map.selected"  # (layer id, feature id) shown in the side panel
 MAP_LAST_CLICK = "map.last_click"  # last clicked (layer id, feature id), to tell a new click from a rerun
 MAP_LAST_PICK = "map.last_pick"  # last chosen search result, likewise
+# --- map tools ---
+MAP_NAMES = "map.names"  # bool: commune names written on the map, kept across pages
+MAP_FILTER_LAYER = "map.filter.layer"  # layer id the attribute filter applies to ("" for none)
+MAP_FILTER_FIELD = "map.filter.field."  # + layer id -> field the filter reads
+MAP_FILTER_VALUES = "map.filter.values."  # + layer id . field -> values shown
+MAP_PRINT_VIEW = "map.print.view"  # {"south", "west", "north", "east", "zoom"} sent by the map's print button
+MAP_PRINT_PAPER = "map.print.paper"  # "A4" | "A3"
+MAP_PRINT_ORIENTATION = "map.print.orientation"  # "landscape" | "portrait"
+MAP_PRINT_TITLE = "map.print.title"  # title printed on the page
+MAP_PRINT_PNG = "map.print.png"  # download button, PNG
+MAP_PRINT_PDF = "map.print.pdf"  # download button, PDF
 # --- clusters page ---
 CLUSTERS_PICK = "clusters.pick"  # chosen cluster id (of the clusters layer)
 CLUSTERS_AS_OF = "clusters.as_of"  # date the occupancy is measured at
@@ -41,6 +56,12 @@ CLUSTERS_DRAW_SAVE = "clusters.draw_save"  # "Lưu lô" submit button of that fo
 CLUSTERS_RESHAPE = "clusters.reshape."  # + cluster id . gen: lot id loaded on the map for reshaping (or None)
 CLUSTERS_RESHAPE_SAVE = "clusters.reshape_save"  # button saving the reshaped lot
 CLUSTERS_DELETE = "clusters.delete."  # + cluster id: lot id picked for deletion
+CLUSTERS_EDITOR_VERSION = "clusters.editor_version."  # + cluster id: version the lot editor shows while it holds edits
+CLUSTERS_PENDING = "clusters.pending"  # edits refused as conflicts, kept: [{"n", "layer", "frame", "base", "message"}]
+CLUSTERS_PENDING_SEQ = "clusters.pending_seq"  # int: number of the next kept edit (its widgets' keys)
+CLUSTERS_PENDING_CHOICE = "clusters.pending_choice."  # + n . lot id: "mine" | "theirs" for a conflicting lot
+CLUSTERS_PENDING_APPLY = "clusters.pending_apply."  # + n: button re-applying kept edit n on the current version
+CLUSTERS_PENDING_DROP = "clusters.pending_drop."  # + n: button discarding kept edit n
 # --- materials page ---
 MATERIALS_SPECIES = "materials.species"  # species key (or plan zone kind) shown on the choropleth
 MATERIALS_UNITS = "materials.units"  # "legacy" | "2025": the communes the hectares are summed by
@@ -74,6 +95,7 @@ DATA_MAP = "data.map"  # st_folium key of the preview map
 DATA_MESSAGE = "data.message"  # note kept with the new version
 DATA_COMMIT = "data.commit"  # commit button
 DATA_DISCARD = "data.discard"  # discard button
+DATA_COMMIT_ANYWAY = "data.commit_anyway"  # button importing over a layer that changed since the preview
 DATA_BOUNDARY_QUALITY = "data.boundary_quality"  # geometry quality of imported real commune boundaries
 DATA_BOUNDARY_COMMIT = "data.boundary_commit"  # button importing them (both commune layers in one transaction)
 DATA_FLASH = "data.flash"  # message shown once after a commit or restore

@@ -12,12 +12,17 @@ from openpyxl import load_workbook
 
 from cli import main
 from layers.store import open_store
+from services.accounts import grant
+from tests.conftest import as_user, signed
 
 
 @pytest.fixture()
 def store(store_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("BAOYEN_STORE", str(store_copy))
-    monkeypatch.setenv("BAOYEN_USER", "planner1")
+    as_user(monkeypatch, store_copy, "planner1", role="editor")
+    s = open_store(store_copy)
+    for table in ("target_actuals", "disbursements"):  # the admin grants the editor the two tables it records in
+        grant(s, "planner1", table, "w", actor=signed(s))
     return store_copy
 
 

@@ -64,20 +64,22 @@ class App:
     url: str
     proc: subprocess.Popen[bytes]
     started: float
-    store: Path
+    store: Path | str
     log: Path
 
 
-def start_app(store: Path, log: Path) -> App:
-    """``.venv/bin/streamlit run app.py --server.port PORT --server.headless true`` with BAOYEN_STORE=store."""
+def start_app(store: Path | str, log: Path, *, env: dict[str, str] | None = None) -> App:
+    """``streamlit run app.py --server.port PORT --server.address 127.0.0.1 --server.headless true`` (as ``make run``)
+    with BAOYEN_STORE=store (a GeoPackage path or a PostGIS URL)."""
     port = free_port()
-    env = {**os.environ, "BAOYEN_STORE": str(store)}
+    env = {**os.environ, "BAOYEN_STORE": str(store), **(env or {})}
     streamlit = Path(sys.executable).with_name("streamlit")
-    cmd = [str(streamlit), "run", "app.py", "--server.port", str(port), "--server.headless", "true"]
+    cmd = [str(streamlit), "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1"]
+    cmd += ["--server.headless", "true"]
     started = time.monotonic()
     with log.open("wb") as out:  # the child keeps its own copy of the descriptor
         proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://localhost:{port}"
+    url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc)
     except Exception:
@@ -158,6 +160,20 @@ def page(browser: object, app: App) -> Iterator[Page]:
     pg.on("websocket", lambda ws: recorded.requests.append(ws.url))
     yield recorded
     context.close()
+
+
+def sign_in(page: Page, app: App, name: str = "admin", password: str | None = None) -> None:
+    """Sign in with the sidebar's form, as a planner does (Vietnamese labels); the session cookie then carries the
+    sign-in to every page of this browser context (and to other app processes on the same host)."""
+    from tests.conftest import password_of
+
+    pg = page.page
+    pg.goto(app.url, wait_until="domcontentloaded")  # type: ignore[attr-defined]
+    side = pg.locator('[data-testid="stSidebar"]')  # type: ignore[attr-defined]
+    side.get_by_label("Tên người dùng").fill(name)
+    side.get_by_label("Mật khẩu", exact=True).fill(password or password_of(name))
+    side.get_by_role("button", name="Đăng nhập").click()
+    side.get_by_text("Đã đăng nhập").wait_for(timeout=30_000)
 
 
 def save_screenshot(page: Page, name: str) -> Path:

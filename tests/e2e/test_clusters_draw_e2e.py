@@ -14,7 +14,9 @@ import pytest
 import shapely
 
 from layers.store import open_store
-from tests.e2e.conftest import MAP_FRAME, App, Page, save_screenshot, start_app, stop_app
+from services.accounts import grant
+from tests.conftest import signed
+from tests.e2e.conftest import MAP_FRAME, App, Page, save_screenshot, sign_in, start_app, stop_app
 
 pytestmark = pytest.mark.e2e
 
@@ -45,9 +47,11 @@ def draw_app(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> I
     store.write_layer(
         "cluster_boundaries", replace_cluster_features(current, boundary, CLUSTER), user="e2e", message="test boundary"
     )
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BAOYEN_USER", USER)
-        running = start_app(path, tmp_path_factory.mktemp("e2e-draw-log") / "streamlit.log")
+    # the planner who draws: an editor of the cluster layers, signed in with the sidebar's form in each test
+    signed(store, USER, role="editor")
+    for layer in ("cluster_lots", "cluster_boundaries", "cluster_zoning"):
+        grant(store, USER, layer, "rw", actor=signed(store))
+    running = start_app(path, tmp_path_factory.mktemp("e2e-draw-log") / "streamlit.log")
     yield running
     stop_app(running)
 
@@ -64,6 +68,7 @@ def draw_page(browser: object, draw_app: App) -> Iterator[Page]:
 
 
 def open_clusters_map(page: Page, app: App):  # -> playwright Frame
+    sign_in(page, app, USER)
     pg = page.page
     pg.goto(f"{app.url}/cum-cong-nghiep", wait_until="domcontentloaded")
     pg.wait_for_selector(MAP_FRAME, timeout=60_000)

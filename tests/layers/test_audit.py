@@ -17,6 +17,7 @@ import pytest
 from geo.errors import InputDataError
 from layers.store import AuditEntry, LayerWrite, Store, VersionConflictError, open_store
 from services.migrate import migrate_store
+from tests.conftest import signed
 from tests.layers import test_store_backends as contract
 from tests.layers.test_store_backends import CHILD, Backend, every_kind, fresh_schema
 
@@ -222,15 +223,16 @@ def test_the_copy_of_a_store_keeps_its_trail(tmp_path: Path) -> None:
     s.write_table("actuals", _table(1).assign(user="", recorded_at=""), user="an")
     s.append_rows("actuals", _table(2), user="chi")
     s.set_meta("ghi_chu", "Bảo Yên", user="chi")
+    lan = signed(s, "lan", role="admin")  # the accounts' own entries are part of the trail copied
     original = s.audit()
     back = tmp_path / "back.gpkg"
     with fresh_schema() as url:
-        migrate_store(source, url, user="lan")
+        migrate_store(source, url, actor=lan)
         there = open_store(url).audit()
         assert there[:-1] == original
         assert there[-1].action == "migrate" and there[-1].user == "lan" and there[-1].layer is None
         assert "1 layer(s)" in there[-1].summary and str(source) in there[-1].summary
-        migrate_store(url, back, user="lan")
+        migrate_store(url, back, actor=signed(open_store(url), "lan"))
     trail = open_store(back).audit()
     assert trail[: len(there)] == there and len(trail) == len(there) + 1 and trail[-1].action == "migrate"
     assert "secret" not in trail[-1].summary

@@ -214,7 +214,13 @@ def test_write_layers_is_one_transaction(backend: Backend) -> None:
     with pytest.raises(VersionConflictError) as refused:
         store.write_layers(writes, user="t")
     assert refused.value.code == "store.conflict"
-    assert refused.value.params == {"layer": "b", "current": 1, "base": 7}
+    params = refused.value.params
+    assert {k: params[k] for k in ("layer", "current", "base", "by")} == {
+        "layer": "b",
+        "current": 1,
+        "base": 7,
+        "by": "t",
+    }
     again = backend.reopen()
     for x, (history, frame) in before.items():
         assert again.history(x) == history
@@ -230,7 +236,9 @@ def test_a_write_based_on_an_old_version_is_refused(backend: Backend) -> None:
     with pytest.raises(VersionConflictError, match="changed by someone else") as late:
         theirs.write_layer("lots", every_kind(1), user="bình", base_version=seen)
     assert late.value.code == "store.conflict"
-    assert late.value.params == {"layer": "lots", "current": 2, "base": 1}
+    at = late.value.params["at"]
+    assert late.value.params == {"layer": "lots", "current": 2, "base": 1, "by": "an", "at": at}  # who, and when
+    assert at == mine.history("lots")[-1].written_at
     with pytest.raises(VersionConflictError) as exists:
         theirs.write_layer("lots", every_kind(1), user="bình", base_version=0)
     assert exists.value.params["current"] == 2

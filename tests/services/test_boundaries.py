@@ -9,7 +9,7 @@ import pytest
 
 from layers.store import VersionConflictError, open_store
 from services.boundaries import boundary_versions, import_boundaries, import_boundary_frame
-from services.context import Actor
+from tests.conftest import signed
 
 
 def real_like(store_path: Path) -> gpd.GeoDataFrame:
@@ -24,7 +24,7 @@ def test_both_layers_are_rebuilt_together(store_copy: Path) -> None:
     store = open_store(store_copy)
     before = boundary_versions(store)
     done = import_boundary_frame(
-        store, real_like(store_copy), source="test.gpkg", actor=Actor("ha"), base_versions=before
+        store, real_like(store_copy), source="test.gpkg", actor=signed(store, "ha"), base_versions=before
     )
     assert len(done.match.matched) == 17 and done.by_code == 17
     after = boundary_versions(store)
@@ -39,7 +39,7 @@ def test_a_stale_base_leaves_both_layers_as_they_were(store_copy: Path) -> None:
     store = open_store(store_copy)
     stale = {k: v - 1 for k, v in boundary_versions(store).items()}
     with pytest.raises(VersionConflictError):
-        import_boundary_frame(store, real_like(store_copy), source="x", actor=Actor("ha"), base_versions=stale)
+        import_boundary_frame(store, real_like(store_copy), source="x", actor=signed(store, "ha"), base_versions=stale)
     assert set(store.read_layer("communes_legacy")["geom_quality"]) == {"schematic"}
 
 
@@ -47,5 +47,5 @@ def test_from_a_file(store_copy: Path, tmp_path: Path) -> None:
     path = tmp_path / "xa.geojson"
     real_like(store_copy).to_crs(4326).to_file(path, driver="GeoJSON")
     store = open_store(store_copy)
-    done = import_boundaries(store, path, actor=Actor("ha"), base_versions=boundary_versions(store))
+    done = import_boundaries(store, path, actor=signed(store, "ha"), base_versions=boundary_versions(store))
     assert len(done.match.matched) == 17 and done.source == "xa.geojson (import-boundaries)"

@@ -9,13 +9,13 @@ import pytest
 import shapely
 
 from layers.store import LayerWrite, VersionConflictError, create_store
-from services.context import Actor
 from services.data import current_version, layer_history, restore_version, save_layer, validate_file
 from services.inputs import CrsChoice
 from services.messages import describe
+from tests.conftest import signed
 
-ANA = Actor("ana")
-BINH = Actor("binh")
+ANA = "ana"
+BINH = "binh"
 
 
 def lots(n: int) -> gpd.GeoDataFrame:
@@ -28,14 +28,21 @@ def lots(n: int) -> gpd.GeoDataFrame:
 
 def test_a_change_on_an_old_version_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
     store = create_store(tmp_path / "s.gpkg")
-    first = save_layer(store, "cluster_lots", lots(1), actor=ANA, base_version=0, message="first")
+    first = save_layer(store, "cluster_lots", lots(1), actor=signed(store, ANA), base_version=0, message="first")
     assert (first.version, first.user) == (1, "ana")
     # both read version 1; Ana saves first, Binh's save is refused
-    save_layer(store, "cluster_lots", lots(2), actor=ANA, base_version=1, message="ana adds a lot")
+    save_layer(store, "cluster_lots", lots(2), actor=signed(store, ANA), base_version=1, message="ana adds a lot")
     with pytest.raises(VersionConflictError) as refused:
-        save_layer(store, "cluster_lots", lots(3), actor=BINH, base_version=1, message="binh adds a lot")
+        save_layer(store, "cluster_lots", lots(3), actor=signed(store, BINH), base_version=1, message="binh adds a lot")
     assert refused.value.code == "store.conflict"
-    assert refused.value.params == {"layer": "cluster_lots", "current": 2, "base": 1}
+    params = refused.value.params
+    assert {k: params[k] for k in ("layer", "current", "base", "by")} == {
+        "layer": "cluster_lots",
+        "current": 2,
+        "base": 1,
+        "by": "ana",  # who saved in between, and when
+    }
+    assert str(params["at"]).endswith("Z")
     assert len(store.read_layer("cluster_lots")) == 2
     assert [v.user for v in layer_history(store, "cluster_lots").versions] == ["ana", "ana"]
     assert "người khác" in describe(refused.value, "vi") and "--" not in describe(refused.value, "vi")
@@ -44,18 +51,18 @@ def test_a_change_on_an_old_version_is_refused_and_nothing_is_written(tmp_path: 
 def test_a_first_write_is_based_on_version_zero(tmp_path: Path) -> None:
     store = create_store(tmp_path / "s.gpkg")
     assert current_version(store, "cluster_lots") == 0
-    save_layer(store, "cluster_lots", lots(1), actor=ANA, base_version=0, message="first")
+    save_layer(store, "cluster_lots", lots(1), actor=signed(store, ANA), base_version=0, message="first")
     with pytest.raises(VersionConflictError):  # someone else created it meanwhile
-        save_layer(store, "cluster_lots", lots(1), actor=BINH, base_version=0, message="also first")
+        save_layer(store, "cluster_lots", lots(1), actor=signed(store, BINH), base_version=0, message="also first")
 
 
 def test_restore_is_versioned_too(tmp_path: Path) -> None:
     store = create_store(tmp_path / "s.gpkg")
-    save_layer(store, "cluster_lots", lots(1), actor=ANA, base_version=0, message="one")
-    save_layer(store, "cluster_lots", lots(2), actor=ANA, base_version=1, message="two")
+    save_layer(store, "cluster_lots", lots(1), actor=signed(store, ANA), base_version=0, message="one")
+    save_layer(store, "cluster_lots", lots(2), actor=signed(store, ANA), base_version=1, message="two")
     with pytest.raises(VersionConflictError):
-        restore_version(store, "cluster_lots", 1, actor=BINH, base_version=1)
-    done = restore_version(store, "cluster_lots", 1, actor=BINH, base_version=2)
+        restore_version(store, "cluster_lots", 1, actor=signed(store, BINH), base_version=1)
+    done = restore_version(store, "cluster_lots", 1, actor=signed(store, BINH), base_version=2)
     assert (done.version, done.restored, done.user) == (3, 1, "binh")
     assert len(store.read_layer("cluster_lots")) == 1
 

@@ -12,9 +12,16 @@ from geopandas.testing import assert_geodataframe_equal
 
 from geo.errors import InputDataError
 from layers.store import Store, open_store
+from services.context import Actor
 from services.migrate import migrate_store
 from services.terrain import DEM_META
+from tests.conftest import signed
 from tests.layers.test_store_backends import every_kind, fresh_schema
+
+
+def _admin(where: object) -> Actor:
+    """The admin of the store at ``where`` signed in (an administrator of the source copies a store)."""
+    return signed(open_store(where if isinstance(where, str) else Path(str(where))))
 
 
 @pytest.fixture
@@ -60,7 +67,7 @@ def assert_same_store(a: Store, b: Store) -> None:
 
 def test_geopackage_to_postgis_and_back(source: Path, pg_url: str, tmp_path: Path) -> None:
     original = open_store(source)
-    there = migrate_store(source, pg_url)
+    there = migrate_store(source, pg_url, actor=_admin(source))
     assert there.source == str(source) and there.target.startswith("postgresql://") and "baoyen-ci" not in there.target
     assert there.layers["cluster_boundaries"] == 3 and there.versions == sum(
         len(original.version_records(x)) for x in original.layer_ids()
@@ -69,7 +76,7 @@ def test_geopackage_to_postgis_and_back(source: Path, pg_url: str, tmp_path: Pat
     in_db = open_store(pg_url)
     assert_same_store(original, in_db)
     back = tmp_path / "back" / "baoyen.gpkg"
-    report = migrate_store(pg_url, back)
+    report = migrate_store(pg_url, back, actor=_admin(pg_url))
     assert report.target == str(back) and report.to_dict()["versions"] == there.versions
     assert_same_store(original, open_store(back))
     assert not list(back.parent.glob(".*migrating*")), "temporary file left behind"
@@ -84,7 +91,7 @@ def test_geopackage_to_geopackage_keeps_the_dem_files(source: Path, tmp_path: Pa
     (rasters / "dem_v1.tif").write_bytes(b"not really a tif")
     store.set_meta(DEM_META, json.dumps([{"version": 1, "file": "dem_v1.tif"}]))
     target = tmp_path / "copy" / "baoyen.gpkg"
-    report = migrate_store(source, target)
+    report = migrate_store(source, target, actor=_admin(source))
     assert DEM_META in report.settings and report.left_out == []
     assert_same_store(store, open_store(target))
     assert (target.with_name("baoyen.gpkg.rasters") / "dem_v1.tif").read_bytes() == b"not really a tif"
@@ -92,31 +99,31 @@ def test_geopackage_to_geopackage_keeps_the_dem_files(source: Path, tmp_path: Pa
 
 def test_a_dem_is_left_out_of_a_postgis_copy_and_said(source: Path, pg_url: str) -> None:
     open_store(source).set_meta(DEM_META, "[]")
-    report = migrate_store(source, pg_url)
+    report = migrate_store(source, pg_url, actor=_admin(source))
     assert report.left_out == [DEM_META] and DEM_META not in open_store(pg_url).meta_items()
 
 
 def test_a_target_that_holds_anything_is_refused_and_left_alone(source: Path, tmp_path: Path) -> None:
     target = tmp_path / "other.gpkg"
-    migrate_store(source, target)
+    migrate_store(source, target, actor=_admin(source))
     before = target.read_bytes()
     with pytest.raises(InputDataError) as refused:
-        migrate_store(source, target)
+        migrate_store(source, target, actor=_admin(source))
     assert refused.value.code == "migrate.target_not_empty"
     assert refused.value.params["target"] == str(target) and refused.value.params["layers"] > 0
     assert target.read_bytes() == before
     with pytest.raises(InputDataError) as same:
-        migrate_store(source, source)
+        migrate_store(source, source, actor=_admin(source))
     assert same.value.code == "migrate.same_store"
 
 
 def test_a_non_empty_database_is_refused(source: Path, pg_url: str) -> None:
-    migrate_store(source, pg_url)
+    migrate_store(source, pg_url, actor=_admin(source))
     with pytest.raises(InputDataError) as refused:
-        migrate_store(source, pg_url)
+        migrate_store(source, pg_url, actor=_admin(source))
     assert refused.value.code == "migrate.target_not_empty"
     with pytest.raises(InputDataError) as same:
-        migrate_store(pg_url, pg_url)
+        migrate_store(pg_url, pg_url, actor=_admin(pg_url))
     assert same.value.code == "migrate.same_store"
 
 
@@ -129,6 +136,6 @@ def test_a_failed_copy_leaves_an_empty_database(source: Path, pg_url: str) -> No
     table.loc[0, text] = "a\x00b"
     store.write_table(last, table, user="t")
     with pytest.raises(InputDataError) as refused:
-        migrate_store(source, pg_url)
+        migrate_store(source, pg_url, actor=_admin(source))
     assert refused.value.code == "store.nul_text"
     assert open_store(pg_url).is_empty()

@@ -14,14 +14,13 @@ from geo.errors import InputDataError
 from layers.settings import Settings
 from layers.store import open_store
 from services.clusters import measure_cluster
-from services.context import Actor
 from services.sample import BANNER, build_sample, is_sample
 from services.targets import build_report, targets_status
 
 
 def test_the_sample_shows_the_job_and_never_replaces_a_real_store(store_copy: Path, tmp_path: Path) -> None:
     settings = Settings.from_env(store=store_copy)
-    made = build_sample(tmp_path / "s.gpkg", settings, actor=Actor("demo"))
+    made = build_sample(tmp_path / "s.gpkg", settings)
     store = open_store(made.path)
     assert is_sample(store) and not is_sample(open_store(store_copy))
     measured = measure_cluster(store)  # one cluster boundary: no option needed
@@ -31,12 +30,12 @@ def test_the_sample_shows_the_job_and_never_replaces_a_real_store(store_copy: Pa
         assert set(store.read_layer(layer)["geom_quality"]) == {"sample"}
     status = targets_status(store, as_of=__import__("datetime").date(2026, 1, 31))
     assert status.counts["no_data"] < 14  # recorded figures and the cluster make some targets measurable
-    again = build_sample(tmp_path / "s.gpkg", settings, actor=Actor("demo"))  # made anew, the same
+    again = build_sample(tmp_path / "s.gpkg", settings)  # made anew, the same
     assert open_store(again.path).read_layer("cluster_lots")["leased_on"].tolist() == (
         store.read_layer("cluster_lots")["leased_on"].tolist()
     )
     with pytest.raises(InputDataError) as refused:
-        build_sample(store_copy, settings, actor=Actor("demo"))
+        build_sample(store_copy, settings)
     assert refused.value.code == "sample.onto_store"
     doc = Document(io.BytesIO(build_report(store, "2025").data))
     assert doc.sections[0].header.paragraphs[0].text == "DỮ LIỆU MẪU — KHÔNG PHẢI SỐ LIỆU THẬT"

@@ -9,8 +9,8 @@ import pytest
 
 from geo.errors import InputDataError
 from layers.store import open_store
-from services.context import Actor
 from services.targets import parse_issuer, record_actual, record_disbursement, report_periods
+from tests.conftest import signed
 
 
 def test_every_period_up_to_today_and_the_one_due_next() -> None:
@@ -31,9 +31,9 @@ def test_issuer_lines() -> None:
 
 def test_recording_reads_vietnamese_numbers_and_names_who(store_copy: Path) -> None:
     store = open_store(store_copy)
-    done = record_actual(store, actor=Actor("lan"), target_id="training", period="2025", value="1.980,5")
+    done = record_actual(store, actor=signed(store, "lan"), target_id="training", period="2025", value="1.980,5")
     assert done.row["value"] == 1980.5 and done.user == "lan"
     assert store.read_table("target_actuals")["user"].tolist() == ["lan"]
     with pytest.raises(InputDataError):  # "2.150": thousands or decimals? refused, nothing written
-        record_disbursement(store, actor=Actor("lan"), line_id="total", period="2025", amount_bn_vnd="2.150")
+        record_disbursement(store, actor=signed(store, "lan"), line_id="total", period="2025", amount_bn_vnd="2.150")
     assert store.read_table("disbursements").empty

@@ -13,7 +13,6 @@ import shapely
 from analysis.siting import Criteria, Criterion
 from geo.raster import Raster, write_geotiff
 from layers.store import VersionConflictError, open_store
-from services.context import Actor
 from services.terrain import (
     decree32,
     dem_from,
@@ -25,9 +24,10 @@ from services.terrain import (
     write_slope,
     zonal,
 )
+from tests.conftest import signed
 from tests.terrain_data import X0, Y0, jacksboro, plane
 
-ANA = Actor("ana")
+ANA = "ana"
 
 
 def basin() -> Raster:
@@ -42,11 +42,11 @@ def basin() -> Raster:
 def test_a_stored_dem_is_versioned_beside_the_store(store_copy: Path, tmp_path: Path) -> None:
     store = open_store(store_copy)
     src = write_geotiff(jacksboro(), tmp_path / "j.tif")
-    first = import_dem(store, src, actor=ANA, base_version=0)
+    first = import_dem(store, src, actor=signed(store, ANA), base_version=0)
     assert first.version == 1 and first.path.parent == raster_dir(store) and first.path.is_file()
     with pytest.raises(VersionConflictError):
-        import_dem(store, src, actor=Actor("binh"), base_version=0)
-    second = import_dem(store, src, actor=Actor("binh"), base_version=1)
+        import_dem(store, src, actor=signed(store, "binh"), base_version=0)
+    second = import_dem(store, src, actor=signed(store, "binh"), base_version=1)
     assert [v["user"] for v in dem_versions(store)] == ["ana", "binh"] and second.path.name == "dem_v2.tif"
     dem = dem_from(store, "stored")
     assert dem.shape == (344, 403) and dem.transform == jacksboro().transform
@@ -79,7 +79,8 @@ def test_siting_finds_the_flat_floor_and_respects_exclusions(store_copy: Path) -
     assert site["slope_mean_pct"] < 5.0
     half = gpd.GeoDataFrame(geometry=[shapely.box(*dem.bounds[:2], dem.bounds[0] + 500, dem.bounds[3])], crs=9208)
     assert siting(dem, criteria=criteria, exclusions=(half,)).sites.empty  # what is left is under 20 ha
-    saved = save_sites(open_store(store_copy), found, actor=ANA, base_version=0)
+    store = open_store(store_copy)
+    saved = save_sites(store, found, actor=signed(store, ANA), base_version=0)
     assert saved.version == 1 and open_store(store_copy).read_layer("candidate_sites")["geom_quality"].tolist() == [
         "derived"
     ]
@@ -125,7 +126,7 @@ def test_the_report_has_the_gate_and_the_kept_sites(store_copy: Path) -> None:
 
     store = open_store(store_copy)
     criteria = Criteria(max_slope_pct=Criterion("max_slope_pct", 5.0, "%"), max_road_m=None, min_river_m=None)
-    save_sites(store, siting(basin(), criteria=criteria), actor=ANA, base_version=0)
+    save_sites(store, siting(basin(), criteria=criteria), actor=signed(store, ANA), base_version=0)
     doc = Document(io.BytesIO(build_report(store, "2026").data))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "VII. ĐỊA ĐIỂM ỨNG VIÊN VÀ ĐIỀU KIỆN THEO NGHỊ ĐỊNH 32/2024/NĐ-CP" in text

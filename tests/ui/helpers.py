@@ -39,10 +39,29 @@ def _render(module: str) -> None:
     importlib.import_module(f"ui.{module}").render()
 
 
-def run_page(module: str, lang: str = "vi", *, timeout: float = 60, **session: object) -> AppTest:
-    """Run ``ui.<module>.render()`` under AppTest in ``lang``, with extra session state."""
+def sign_in_token(user: str = "admin") -> str:
+    """A session token of ``user`` (the admin by default) on the store ``BAOYEN_STORE`` names: what the sidebar's
+    sign-in keeps for the tab."""
+    from services.accounts import start_session
+    from services.context import open_store
+    from tests.conftest import signed
+
+    store = open_store(Settings.from_env())
+    return start_session(store, signed(store, user)).token
+
+
+def run_page(
+    module: str, lang: str = "vi", *, timeout: float = 60, signed_in: str | None = "admin", **session: object
+) -> AppTest:
+    """Run ``ui.<module>.render()`` under AppTest in ``lang``, with extra session state.
+
+    ``signed_in``: the tab holds a live session of this user (an admin, made through the real sign-in use case);
+    None: nobody is signed in.
+    """
     at = AppTest.from_function(_render, args=(module,), default_timeout=timeout)
     at.session_state[state.LANG] = lang
+    if signed_in:
+        at.session_state[state.SESSION_TOKEN] = sign_in_token(signed_in)
     for key, value in session.items():
         at.session_state[key] = value
     return at.run()

@@ -9,7 +9,6 @@ from streamlit.testing.v1 import AppTest
 
 from layers.settings import Settings
 from layers.store import open_store
-from services.context import Actor
 from services.sample import build_sample
 from tests.ui.helpers import store_at
 from ui import state
@@ -37,7 +36,7 @@ def test_the_sample_banner_and_button(stores: Path) -> None:
 
 
 def test_an_existing_sample_is_reused(stores: Path) -> None:
-    build_sample(stores.with_name("baoyen-sample.gpkg"), Settings.from_env(), actor=Actor("t"))
+    build_sample(stores.with_name("baoyen-sample.gpkg"), Settings.from_env())
     at = AppTest.from_file(APP, default_timeout=90)
     at.session_state[state.USE_SAMPLE] = True
     at.run()

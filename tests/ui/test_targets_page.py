@@ -26,7 +26,7 @@ def store_path(tmp_path: Path) -> Iterator[Path]:
 
 
 def run_page(lang: str = "vi", **session: object) -> AppTest:
-    return helpers.run_page("targets_page", lang, timeout=90, **session)
+    return helpers.run_page("targets_page", lang, timeout=90, signed_in="ui-tester", **session)
 
 
 def _markdown(at: AppTest) -> str:

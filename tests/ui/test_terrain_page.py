@@ -9,8 +9,8 @@ import pytest
 
 from geo.raster import write_geotiff
 from layers.store import open_store
-from services.context import Actor
 from services.terrain import import_dem
+from tests.conftest import signed
 from tests.terrain_data import jacksboro
 from tests.ui.helpers import run_page, store_at
 
@@ -30,7 +30,8 @@ def test_without_a_dem_the_page_says_where_one_comes_from(store_path: Path) -> N
 
 
 def test_a_stored_dem_is_mapped_and_summarised(store_path: Path, tmp_path: Path) -> None:
-    import_dem(open_store(store_path), write_geotiff(jacksboro(), tmp_path / "j.tif"), actor=Actor("t"), base_version=0)
+    store = open_store(store_path)
+    import_dem(store, write_geotiff(jacksboro(), tmp_path / "j.tif"), actor=signed(store, "t"), base_version=0)
     for lang in ("vi", "en"):
         at = run_page("terrain_page", lang)
         assert not at.exception, at.exception
