@@ -3,7 +3,9 @@
 The page holds no data of its own: an upload's bytes stay in the session until it is committed or
 discarded, every read goes through :func:`layers.importer.prepare_import` (the same checks as
 ``baoyen validate`` / ``baoyen import``), and the commit is one store transaction that keeps the previous
-version, which the history tab can restore.
+version, which the history tab can restore. An import is based on the version the target layer had when the
+file was first previewed there: when someone saved the layer since, the commit is refused and the page asks
+again, naming that version, who saved it and when, before importing over it.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from layers.catalogue import CATALOGUE
 from layers.export import FORMATS, SUFFIX
 from layers.importer import ImportPreview, suggest_layer_mapping, target_fields
 from layers.model import GEOM_QUALITIES
-from layers.store import check_layer_id
+from layers.store import VersionConflictError, check_layer_id
 from services.boundaries import boundary_versions, import_boundaries
 from services.data import (
     FREE_LAYER,
@@ -38,8 +40,10 @@ from services.data import (
     restore_version,
     validate_file,
 )
+from services.edits import changes_since
 from services.inputs import CrsChoice
 from ui import mapkit, state
+from ui.cluster_forms import when_text
 from ui.common import actor, lang, seen_version, settings, show_error, store, tr
 
 PREVIEW_ROWS = 200
@@ -217,7 +221,7 @@ def _import_tab() -> None:
     if layer_id in CATALOGUE:
         _mapping_editor(preview, layer_id, mapping_key)
     _preview(preview)
-    _commit(preview, base)
+    _commit(preview, base, staged)
 
 
 def _read_or_ask(
@@ -334,18 +338,47 @@ def _preview(preview: ImportPreview) -> None:
         st.caption(tr("data.preview_rows").format(n=PREVIEW_ROWS, total=len(frame)))
 
 
-def _commit(preview: ImportPreview, base: int) -> None:
+def stale_question(layer_id: str, base: int, version: int, language: str) -> str:
+    """The question asked before importing over ``version`` of a layer the preview saw at ``base``."""
+    saved = next((v for v in changes_since(store(), layer_id, base).versions if v.version == version), None)
+    return tr("conflicts.import_stale").format(
+        layer=_layer_title(layer_id),
+        version=version,
+        user=saved.user if saved else "-",
+        at=when_text(saved.written_at if saved else "", language),
+    )
+
+
+def _commit(preview: ImportPreview, base: int, staged: dict[str, object]) -> None:
     message = st.text_input(tr("data.message"), key=state.DATA_MESSAGE)
+    # the layer moved on since the preview: the version the person was told about and agreed to import over
+    stale: dict[str, int] = staged.setdefault("stale", {})  # type: ignore[assignment]
+    over = stale.get(preview.layer_id)
+    if over is not None:
+        st.warning(stale_question(preview.layer_id, base, over, lang()))
     cols = st.columns(2)
     with cols[0]:
-        clicked = st.button(tr("data.commit"), type="primary", disabled=not preview.ok, key=state.DATA_COMMIT)
+        if over is None:
+            clicked = st.button(tr("data.commit"), type="primary", disabled=not preview.ok, key=state.DATA_COMMIT)
+        else:
+            clicked = st.button(
+                tr("conflicts.import_anyway").format(version=over),
+                type="primary",
+                disabled=not preview.ok,
+                key=state.DATA_COMMIT_ANYWAY,
+            )
     with cols[1]:
         _discard_button()
     if not preview.ok:
         st.caption(tr("data.blocked"))
     if clicked:
         try:
-            done = import_preview(store(), preview, actor=actor(), base_version=base, message=message)
+            done = import_preview(
+                store(), preview, actor=actor(), base_version=base if over is None else over, message=message
+            )
+        except VersionConflictError:
+            stale[preview.layer_id] = current_version(store(), preview.layer_id)
+            st.rerun()
         except PlanError as exc:
             show_error(exc)
             return
@@ -486,7 +519,16 @@ def _boundaries(staged: dict[str, object]) -> None:
     if preview is None:
         return
     _preview(preview)
-    if st.button(tr("data.boundaries.commit"), type="primary", key=state.DATA_BOUNDARY_COMMIT):
+    # a commune layer saved since the preview: asked again, naming the versions imported over
+    stale: dict[str, int] = staged.setdefault("boundary_stale", {})  # type: ignore[assignment]
+    for layer_id, version in stale.items():
+        st.warning(stale_question(layer_id, bases.get(layer_id, 0), version, lang()))
+    label = (
+        tr("data.boundaries.commit")
+        if not stale
+        else tr("conflicts.import_anyway").format(version=", ".join(str(v) for v in stale.values()))
+    )
+    if st.button(label, type="primary", key=state.DATA_BOUNDARY_COMMIT):
         s = store()
         with tempfile.TemporaryDirectory(prefix="baoyen-upload-") as tmp:
             path = Path(tmp) / (Path(str(staged["name"])).name or "upload")
@@ -496,13 +538,17 @@ def _boundaries(staged: dict[str, object]) -> None:
                     s,
                     path,
                     actor=actor(),
-                    base_versions=bases,
+                    base_versions={**bases, **stale},
                     crs=CrsChoice(assume=crs),
                     source_layer=source_layer,
                     quality=quality,
                     limits=settings().limits,
                     label=Path(str(staged["name"])).name,
                 )
+            except VersionConflictError:
+                now = boundary_versions(s)
+                stale.update({lid: v for lid, v in now.items() if v != bases.get(lid, 0)})
+                st.rerun()
             except PlanError as exc:
                 show_error(exc)
                 return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -432,6 +433,27 @@ def _app() -> None:
     clusters_page.render()
 
 
+#: the signed-in session of each test store's planner (empty on a tree without logins)
+SESSIONS: dict[str, dict[str, object]] = {}
+PASSWORD = "mật-khẩu-đủ-dài-1"  # a test account's
+
+
+def signed_in(store: Store, name: str) -> dict[str, object]:
+    """The session state of a tab where ``name``, an editor of every layer, is signed in.
+
+    On a tree without logins the acting user is ``BAOYEN_USER``, and nothing needs setting.
+    """
+    try:
+        from services import accounts
+        from services.context import SYSTEM
+    except ImportError:
+        return {}
+    accounts.add_user(store, name, "editor", PASSWORD, actor=SYSTEM)
+    accounts.grant(store, name, "*", "rw", actor=SYSTEM)
+    session = accounts.start_session(store, accounts.sign_in(store, name, PASSWORD))
+    return {state.SESSION_TOKEN: session.token}
+
+
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     path = tmp_path / "store.gpkg"
@@ -439,15 +461,25 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     monkeypatch.setenv("BAOYEN_USER", "chuyen_vien_a")
     st.cache_resource.clear()
     st.cache_data.clear()
-    yield ensure_store(Settings.from_env(store=path))
+    built = ensure_store(Settings.from_env(store=path))
+    SESSIONS[str(path)] = signed_in(built, "chuyen_vien_a")
+    yield built
+    SESSIONS.pop(str(path), None)
     st.cache_resource.clear()
     st.cache_data.clear()
 
 
-def page(lang: str = "vi") -> AppTest:
+def app_test(lang: str = "vi") -> AppTest:
+    """The page, not run yet, in ``lang``, with the planner of the test store signed in."""
     at = AppTest.from_function(_app, default_timeout=60)
     at.session_state[state.LANG] = lang
-    return at.run()
+    for key, value in SESSIONS.get(os.environ.get("BAOYEN_STORE", ""), {}).items():
+        at.session_state[key] = value
+    return at
+
+
+def page(lang: str = "vi") -> AppTest:
+    return app_test(lang).run()
 
 
 def texts(at: AppTest) -> str:
@@ -771,8 +803,7 @@ def test_reshaping_a_stored_lot_on_the_map(store: Store, monkeypatch: pytest.Mon
     # the planner dragged lot A3's top corners 50 m up (the browser sends the lot back with the reshape flag)
     fake = FakeMap(drawn(rect(250, 0, 100, 150), properties={RESHAPE_FLAG: True}))
     monkeypatch.setattr(cluster_map, "st_folium", fake)
-    at = AppTest.from_function(_app, default_timeout=60)
-    at.session_state[state.LANG] = "vi"
+    at = app_test("vi")
     at.session_state[f"{state.CLUSTERS_RESHAPE}ccn_pho_rang.0"] = "p.lot3"
     at.run()
     assert not at.exception, at.exception
@@ -804,3 +835,171 @@ def test_deleting_a_lot_writes_a_version_without_it(store: Store) -> None:
     latest = store.history("cluster_lots")[-1]
     assert latest.user == "chuyen_vien_a" and "A2" in latest.message
     assert {m.label: m.value for m in at.metric}["Tỷ lệ lấp đầy"] == "10,0 %"
+
+
+# --- no lost edits: a save refused because someone else saved the layer meanwhile -------------------------------------
+
+
+def other_writer_saves(store: Store, lot_id: str, user: str = "chuyen_vien_b", **values: object) -> int:
+    """Another planner's session saves the lot layer with ``values`` for lot ``lot_id``: the new version."""
+    layer = store.read_layer("cluster_lots")
+    for col, value in values.items():
+        layer[col] = layer[col].astype(object)
+        layer.loc[layer["id"] == lot_id, col] = value
+    return store.write_layer("cluster_lots", layer, user=user, message=f"{user} edits {lot_id}")
+
+
+def edit_status(at: AppTest, row: int, status: str) -> None:
+    at.session_state[state.CLUSTERS_EDITOR + "ccn_pho_rang"] = {
+        "edited_rows": {str(row): {"status": status}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+
+
+def apply_button(at: AppTest):  # type: ignore[no-untyped-def]
+    (button,) = [b for b in at.button if str(b.key).startswith(state.CLUSTERS_PENDING_APPLY)]
+    return button
+
+
+def test_a_refused_edit_is_kept_and_reapplied_cleanly_on_the_new_version(store: Store) -> None:
+    fill_pho_rang(store)
+    at = page()
+    edit_status(at, 2, "building")  # lot A3, on version 2
+    other = other_writer_saves(store, "p.lot1", tenant="Nhôm kính Phố Ràng")  # version 3
+    at.button(key=f"{state.CLUSTERS_EDITOR}ccn_pho_rang.save").click().run()
+    assert not at.exception, at.exception
+    assert store.current_version("cluster_lots") == other  # nothing written over the other planner's save
+    text = texts(at)
+    written = store.history("cluster_lots")[-1].written_at
+    when = f"{written[8:10]}/{written[5:7]}/{written[:4]} {written[11:16]}"
+    assert f"đã được chuyen_vien_b lưu lúc {when} (UTC) thành phiên bản {other}" in text
+    assert "vẫn được giữ lại" in text
+    assert "Áp dụng được ngay: A3." in text  # named by lot number
+    assert at.session_state[state.CLUSTERS_PENDING][0]["base"] == other - 1
+    button = apply_button(at)
+    assert button.label == f"Áp dụng lại trên phiên bản {other}"
+    button.click().run()
+    assert not at.exception, at.exception
+    assert store.current_version("cluster_lots") == other + 1
+    lots = store.read_layer("cluster_lots").set_index("id")
+    assert lots.loc["p.lot3", "status"] == "building"  # the planner's edit
+    assert lots.loc["p.lot1", "tenant"] == "Nhôm kính Phố Ràng"  # the other planner's, kept
+    assert lots.loc["p.lot2", "status"] == "allocated"
+    latest = store.history("cluster_lots")[-1]
+    assert latest.user == "chuyen_vien_a" and f"áp dụng lại trên phiên bản {other}" in latest.message
+    assert not at.session_state[state.CLUSTERS_PENDING]
+    assert any("Đã áp dụng lại" in s.value and "1 lô áp dụng ngay" in s.value for s in at.success)
+    assert not [b for b in at.button if str(b.key).startswith(state.CLUSTERS_PENDING_APPLY)]
+
+
+def test_an_edit_after_a_lot_was_deleted_meanwhile_lands_on_the_lot_edited(store: Store) -> None:
+    fill_pho_rang(store)
+    at = page()
+    edit_status(at, 2, "building")  # the third row is lot A3
+    layer = store.read_layer("cluster_lots")
+    store.write_layer("cluster_lots", layer[layer["id"] != "p.lot1"], user="chuyen_vien_b")  # A1 deleted: rows move up
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Bảng đang hiển thị phiên bản 2" in c.value and "chuyen_vien_b" in c.value for c in at.caption)
+    at.button(key=f"{state.CLUSTERS_EDITOR}ccn_pho_rang.save").click().run()
+    apply_button(at).click().run()
+    assert not at.exception, at.exception
+    lots = store.read_layer("cluster_lots").set_index("id")
+    assert sorted(lots.index) == ["p.lot2", "p.lot3"]  # A1 stays deleted
+    assert (lots.loc["p.lot3", "status"], lots.loc["p.lot2", "status"]) == ("building", "allocated")
+
+
+def test_the_same_lot_changed_by_both_is_shown_side_by_side_and_kept_as_chosen(store: Store) -> None:
+    fill_pho_rang(store)
+    at = page("en")
+    edit_status(at, 1, "operating")  # lot A2
+    other = other_writer_saves(store, "p.lot2", tenant="Cơ khí Phố Ràng")
+    at.button(key=f"{state.CLUSTERS_EDITOR}ccn_pho_rang.save").click().run()
+    assert not at.exception, at.exception
+    text = texts(at)
+    assert "Nothing else applies cleanly" in text and "Changed by the other person too: A2." in text
+    assert any("Lot A2" in m.value and "both changed this lot" in m.value for m in at.markdown)
+    (table,) = [d.value.reset_index() for d in at.table if "Yours" in d.value.columns]
+    assert list(table.columns) == [
+        "Field",
+        f"Before (version {other - 1})",
+        "Yours",
+        f"chuyen_vien_b's (version {other})",
+        "Differs",
+    ]
+    rows = table.set_index("Field")
+    assert rows.loc["Status"].tolist()[:3] == ["Allocated", "Operating", "Allocated"]
+    assert rows.loc["Tenant"].tolist()[:3] == ["Cơ khí Bảo Yên", "Cơ khí Bảo Yên", "Cơ khí Phố Ràng"]
+    assert (rows.loc["Status", "Differs"], rows.loc["Tenant", "Differs"], rows.loc["Lot", "Differs"]) == ("≠", "≠", "")
+    assert rows.loc["Shape (area)"].tolist()[:3] == ["1.5000 ha"] * 3
+    choice = at.radio(key=f"{state.CLUSTERS_PENDING_CHOICE}1.p.lot2")
+    assert choice.value == "theirs" and choice.label == "Which to keep for lot A2?"
+    choice.set_value("mine").run()
+    apply_button(at).click().run()
+    assert not at.exception, at.exception
+    lot = store.read_layer("cluster_lots").set_index("id").loc["p.lot2"]
+    assert (lot["status"], lot["tenant"]) == ("operating", "Cơ khí Bảo Yên")  # the planner's whole lot, as chosen
+    assert any("1 kept as yours" in s.value for s in at.success)
+    assert store.current_version("cluster_lots") == other + 1
+
+
+def test_a_delete_refused_by_a_newer_version_is_reapplied_and_a_kept_edit_can_be_discarded(store: Store) -> None:
+    fill_pho_rang(store)
+    at = page()
+    at.selectbox(key=state.CLUSTERS_DELETE + "ccn_pho_rang").set_value("p.lot2").run()
+    other = other_writer_saves(store, "p.lot3", status="building")
+    at.button(key=f"{state.CLUSTERS_DELETE}ccn_pho_rang.go").click().run()
+    assert not at.exception, at.exception
+    assert store.current_version("cluster_lots") == other
+    assert "Áp dụng được ngay: A2." in texts(at)
+    apply_button(at).click().run()
+    lots = store.read_layer("cluster_lots").set_index("id")
+    assert sorted(lots.index) == ["p.lot1", "p.lot3"] and lots.loc["p.lot3", "status"] == "building"
+
+    # a second refused change, discarded: nothing is written and the panel goes
+    at.selectbox(key=state.CLUSTERS_DELETE + "ccn_pho_rang").set_value("p.lot1").run()
+    other_writer_saves(store, "p.lot3", status="operating")
+    at.button(key=f"{state.CLUSTERS_DELETE}ccn_pho_rang.go").click().run()
+    before = store.current_version("cluster_lots")
+    (drop,) = [b for b in at.button if str(b.key).startswith(state.CLUSTERS_PENDING_DROP)]
+    drop.click().run()
+    assert not at.exception, at.exception
+    assert store.current_version("cluster_lots") == before and "p.lot1" in set(store.read_layer("cluster_lots")["id"])
+    assert not at.session_state[state.CLUSTERS_PENDING]
+    assert any("Đã bỏ thay đổi" in s.value for s in at.success)
+
+
+def test_a_lot_drawn_while_someone_else_saved_is_kept_and_added_on_the_new_version(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill_pho_rang(store)
+    monkeypatch.setattr(cluster_map, "st_folium", FakeMap(drawn(rect(0, 150, 100, 100))))
+    at = page()
+    at.text_input(key=f"{state.CLUSTERS_DRAW_FORM}ccn_pho_rang.0.1.lot_no").input("B1")
+    other = other_writer_saves(store, "p.lot1", status="vacant")
+    at.button(key=state.CLUSTERS_DRAW_SAVE).click().run()
+    assert not at.exception, at.exception
+    assert store.current_version("cluster_lots") == other
+    assert at.session_state[state.CLUSTERS_DRAW_GEN] == 1  # the drawing left the map: it is kept below
+    assert any("thẻ «Nhập và sửa»" in t.value for t in at.toast)
+    assert "Áp dụng được ngay: B1." in texts(at)
+    apply_button(at).click().run()
+    lots = store.read_layer("cluster_lots").set_index("id")
+    assert len(lots) == 4 and lots.loc["p.lot1", "status"] == "vacant"
+    assert (lots["lot_no"] == "B1").sum() == 1
+
+
+def test_a_kept_edit_the_other_planner_made_too_leaves_nothing_to_write(store: Store) -> None:
+    fill_pho_rang(store)
+    at = page()
+    edit_status(at, 0, "building")  # lot A1
+    other = other_writer_saves(store, "p.lot1", status="building")  # the very same change
+    at.button(key=f"{state.CLUSTERS_EDITOR}ccn_pho_rang.save").click().run()
+    assert not at.exception, at.exception
+    assert any("đã có đúng thay đổi này" in i.value for i in at.info)
+    assert not [b for b in at.button if str(b.key).startswith(state.CLUSTERS_PENDING_APPLY)]
+    (drop,) = [b for b in at.button if str(b.key).startswith(state.CLUSTERS_PENDING_DROP)]
+    drop.click().run()
+    assert store.current_version("cluster_lots") == other and not at.session_state[state.CLUSTERS_PENDING]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,6 +37,34 @@ def _app() -> None:
     data_page.render()
 
 
+#: the signed-in session of each test store's planner (empty on a tree without logins)
+SESSIONS: dict[str, dict[str, object]] = {}
+PASSWORD = "mật-khẩu-đủ-dài-1"  # a test account's
+
+
+def signed_in(store: Store, name: str) -> dict[str, object]:
+    """The session state of a tab where ``name``, an editor who may write and restore every layer, is signed in.
+
+    On a tree without logins the acting user is ``BAOYEN_USER``, and nothing needs setting.
+    """
+    try:
+        from services import accounts
+        from services.context import SYSTEM
+    except ImportError:
+        return {}
+    accounts.add_user(store, name, "editor", PASSWORD, actor=SYSTEM)
+    accounts.grant(store, name, "*", "rwa", actor=SYSTEM)
+    session = accounts.start_session(store, accounts.sign_in(store, name, PASSWORD))
+    SESSIONS[os.environ["BAOYEN_STORE"]] = {state.SESSION_TOKEN: session.token}
+    return SESSIONS[os.environ["BAOYEN_STORE"]]
+
+
+def _session(at: AppTest) -> AppTest:
+    for key, value in SESSIONS.get(os.environ.get("BAOYEN_STORE", ""), {}).items():
+        at.session_state[key] = value
+    return at
+
+
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     path = tmp_path / "store.gpkg"
@@ -44,14 +73,16 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     st.cache_resource.clear()
     st.cache_data.clear()
     s = create_store(path)
+    signed_in(s, "chuyen_vien_a")
     yield s
+    SESSIONS.pop(str(path), None)
     st.cache_resource.clear()
     st.cache_data.clear()
 
 
 def _page(upload: Path | None = None, *, target: str = "my_lots", lang: str = "vi", **extra: object) -> AppTest:
     # (format functions read the session language; AppTest formats in the test process, so tests use "vi")
-    at = AppTest.from_function(_app, default_timeout=60)
+    at = _session(AppTest.from_function(_app, default_timeout=60))
     at.session_state[state.LANG] = lang
     if target not in ("cluster_lots",):
         at.session_state[state.DATA_TARGET] = "__new__"
@@ -158,12 +189,13 @@ def test_real_boundaries_from_the_page_rebuild_the_2025_communes(
     monkeypatch.setenv("BAOYEN_USER", "chuyen_vien_b")
     st.cache_resource.clear()
     st.cache_data.clear()
+    signed_in(open_store(store_copy), "chuyen_vien_b")
     units = open_store(store_copy).read_layer("communes_legacy")
     real = units[["ma_xa", "ten_xa", "geometry"]].rename(columns={"ten_xa": "name"})
     real["geometry"] = real.geometry.buffer(-30)
     path = tmp_path / "xa.geojson"
     real.to_crs(4326).to_file(path, driver="GeoJSON")
-    at = AppTest.from_function(_app, default_timeout=60)
+    at = _session(AppTest.from_function(_app, default_timeout=60))
     at.session_state[state.LANG] = "vi"
     at.session_state[state.DATA_TARGET] = "communes_legacy"
     data = path.read_bytes()
@@ -222,3 +254,35 @@ def test_history_tab_shows_the_layers_audit_trail(store: Store, tmp_path: Path) 
     assert audit["Phiên bản trước"].tolist() == [0, 1] and audit["Phiên bản sau"].tolist() == [1, 2]
     first = store.audit(layer="my_lots")[0].at  # UTC ISO, shown as dd/mm/yyyy hh:mm
     assert audit["Thời điểm (UTC)"].iloc[0] == f"{first[8:10]}/{first[5:7]}/{first[:4]} {first[11:16]}"
+
+
+def test_an_import_over_a_layer_changed_since_the_preview_asks_again(store: Store, tmp_path: Path) -> None:
+    at = _page(shapefile_zip(tmp_path / "a", sample_frame(3)))
+    at.button(key=state.DATA_COMMIT).click().run()
+    at = _page(shapefile_zip(tmp_path / "b", sample_frame(2)))  # previewed over version 1
+    # meanwhile, somebody else saves the layer
+    store.write_layer("my_lots", sample_frame(5), user="nguoi_khac", message="other session")
+    at.button(key=state.DATA_COMMIT).click().run()
+    assert not at.exception, at.exception
+    assert len(store.read_layer("my_lots")) == 5  # nothing written
+    saved = store.history("my_lots")[-1].written_at
+    when = f"{saved[8:10]}/{saved[5:7]}/{saved[:4]} {saved[11:16]}"
+    question = [w.value for w in at.warning if "đã thay đổi từ khi bạn xem trước" in w.value]
+    assert question == [
+        f"Lớp «my_lots» đã thay đổi từ khi bạn xem trước: phiên bản 2 do nguoi_khac lưu lúc {when} (UTC). Vẫn nhập "
+        "đè lên phiên bản 2?"
+    ]
+    assert not [b for b in at.button if b.key == state.DATA_COMMIT]  # only the question's button imports now
+    anyway = at.button(key=state.DATA_COMMIT_ANYWAY)
+    assert anyway.label == "Vẫn nhập, thay phiên bản 2"
+    # and once more someone saves before the answer: the question is asked again, over the newer version
+    store.write_layer("my_lots", sample_frame(4), user="nguoi_thu_ba")
+    anyway.click().run()
+    assert not at.exception, at.exception
+    assert len(store.read_layer("my_lots")) == 4
+    assert any("phiên bản 3 do nguoi_thu_ba" in w.value for w in at.warning)
+    at.button(key=state.DATA_COMMIT_ANYWAY).click().run()
+    assert not at.exception, at.exception
+    assert len(store.read_layer("my_lots")) == 2 and store.current_version("my_lots") == 4
+    assert store.history("my_lots")[-1].user == "chuyen_vien_a"
+    assert "phiên bản 4" in _texts(at) and state.DATA_UPLOAD not in at.session_state

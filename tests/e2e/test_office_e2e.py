@@ -1,0 +1,226 @@
+"""An office in real browsers (system Chromium): two app processes over one PostGIS store, two planners.
+
+- Signed in on one process, the same browser changes data on the other (the session lives in the database, its
+  token in a cookie of the host); signing out ends it for both processes.
+- The same lot edited from two browser contexts by two users: the second save is refused as a conflict, the
+  second planner's edit is kept, shown side by side and re-applied; nothing is lost (both versions are in the
+  history).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from layers.store import open_store
+from services.accounts import grant
+from tests.conftest import signed
+from tests.e2e.conftest import App, Page, save_screenshot, sign_in, start_app, stop_app
+from tests.layers.test_store_backends import fresh_schema
+
+pytestmark = pytest.mark.e2e
+
+CLUSTER = "ccn_pho_rang"
+X0, Y0 = 472_000.0, 2_460_000.0
+
+
+@dataclass
+class Office:
+    url: str
+    one: App
+    two: App
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Iterator[Office]:
+    """The project store in PostGIS, two editors (an, bình), one cluster with two lots, two app processes."""
+    from layers.build import ensure_store
+    from layers.settings import Settings
+    from ui import assets
+
+    assets.check()
+    with fresh_schema() as url:
+        store = ensure_store(Settings.from_env(store=url))
+        admin = signed(store)
+        for name in ("an", "binh"):
+            signed(store, name, role="editor")
+            for target in ("cluster_lots", "target_actuals"):
+                grant(store, name, target, "rw", actor=admin)
+        boundary = gpd.GeoDataFrame(
+            {"id": [f"{CLUSTER}.boundary1"], "name": ["CCN Phố Ràng"], "cluster_id": [CLUSTER]},
+            geometry=[shapely.box(X0, Y0, X0 + 400, Y0 + 250)],
+            crs="EPSG:9208",
+        )
+        store.write_layer("cluster_boundaries", boundary, user="e2e", message="test boundary")
+        lots = gpd.GeoDataFrame(
+            {
+                "id": [f"{CLUSTER}.lot1", f"{CLUSTER}.lot2"],
+                "cluster_id": [CLUSTER, CLUSTER],
+                "lot_no": ["R1", "R2"],
+                "status": ["operating", "vacant"],
+                "tenant": ["Cơ khí Bảo Yên", None],
+                "sector": ["cơ khí", None],
+                "geom_quality": ["surveyed", "surveyed"],
+                "source": ["hồ sơ thửa đất", "hồ sơ thửa đất"],
+            },
+            geometry=[
+                shapely.box(X0 + 20, Y0 + 20, X0 + 120, Y0 + 120),
+                shapely.box(X0 + 200, Y0 + 20, X0 + 300, Y0 + 120),
+            ],
+            crs="EPSG:9208",
+        )
+        store.write_layer("cluster_lots", lots, user="e2e", message="test lots")
+        logs = tmp_path_factory.mktemp("e2e-office-log")
+        one = start_app(url, logs / "one.log")
+        try:
+            two = start_app(url, logs / "two.log")
+        except Exception:
+            stop_app(one)
+            raise
+        yield Office(url, one, two)
+        stop_app(one)
+        stop_app(two)
+        getattr(store, "close", lambda: None)()
+
+
+@pytest.fixture
+def new_context(browser: object) -> Iterator[Callable[[], Any]]:
+    """Makes browser contexts (separate cookie jars: separate people), closed after the test."""
+    made: list[Any] = []
+
+    def new() -> Any:
+        context = browser.new_context(viewport={"width": 1500, "height": 1050}, locale="vi-VN")  # type: ignore[attr-defined]
+        made.append(context)
+        return context
+
+    yield new
+    for context in made:
+        context.close()
+
+
+def _page(context: object) -> Page:
+    pg = context.new_page()  # type: ignore[attr-defined]
+    recorded = Page(pg)
+    pg.on("request", lambda req: recorded.requests.append(req.url))
+    return recorded
+
+
+def _sidebar(page: Page):  # -> Locator
+    return page.page.locator('[data-testid="stSidebar"]')  # type: ignore[attr-defined]
+
+
+def test_signed_in_on_one_process_the_browser_changes_data_on_the_other(
+    office: Office, new_context: Callable[[], Any]
+) -> None:
+    new = new_context
+    context = new()
+    first = _page(context)
+    sign_in(first, office.one, "an")
+    # the other process finds the session (token in the cookie, its hash in the database)
+    second = _page(context)
+    second.page.goto(f"{office.two.url}/muc-tieu", wait_until="domcontentloaded")
+    _sidebar(second).get_by_text("Đã đăng nhập").wait_for(timeout=60_000)
+    assert "an" in _sidebar(second).inner_text()
+    form = second.page.locator('[data-testid="stForm"]').filter(has_text="Lưu số liệu")
+    form.get_by_label("Giá trị").fill("85")
+    form.get_by_label("Nguồn số liệu").fill("UBND xã Nghĩa Đô")
+    form.get_by_role("button", name="Lưu số liệu").click()
+    second.page.get_by_text(re.compile("Đã lưu")).first.wait_for(timeout=30_000)
+    rows = open_store(office.url).read_table("target_actuals")
+    assert list(rows["user"]) == ["an"] and list(rows["value"]) == [85.0]
+    token = next(c["value"] for c in context.cookies() if c["name"] == "baoyen_session")  # type: ignore[attr-defined]
+    # signing out on the second process ends the session everywhere
+    _sidebar(second).get_by_role("button", name="Đăng xuất").click()
+    _sidebar(second).get_by_role("button", name="Đăng nhập").wait_for(timeout=30_000)
+    replay = new()  # a browser that kept the old token: it signs nobody in any more, on either process
+    replay.add_cookies([{"name": "baoyen_session", "value": token, "url": office.one.url}])  # type: ignore[attr-defined]
+    stale = _page(replay)
+    stale.page.goto(office.one.url, wait_until="domcontentloaded")
+    _sidebar(stale).get_by_role("button", name="Đăng nhập").wait_for(timeout=60_000)
+    assert "Đã đăng nhập" not in _sidebar(stale).inner_text()
+    assert stale.page.locator('[data-testid="stException"]').count() == 0
+
+
+def _lots_editor(page: Page, app: App, user: str):  # -> Locator of the data editor
+    sign_in(page, app, user)
+    pg = page.page
+    pg.goto(f"{app.url}/cum-cong-nghiep", wait_until="domcontentloaded")  # type: ignore[attr-defined]
+    pg.get_by_role("tab", name="Nhập và sửa").click()  # type: ignore[attr-defined]
+    grid = pg.locator('[data-testid="stDataFrame"]').filter(has=pg.locator("canvas")).last  # type: ignore[attr-defined]
+    grid.wait_for(timeout=60_000)
+    grid.scroll_into_view_if_needed()
+    return grid
+
+
+def _type_cell(page: Page, grid: object, row: int, right: int, text: str) -> None:
+    """Type ``text`` into the cell ``right`` columns right of the first, in data row ``row`` (0-based)."""
+    pg = page.page
+    box = grid.bounding_box()  # type: ignore[attr-defined]
+    pg.mouse.click(box["x"] + 20, box["y"] + 35 + 35 * row + 17)  # type: ignore[attr-defined]
+    for _ in range(right):
+        pg.keyboard.press("ArrowRight")  # type: ignore[attr-defined]
+    pg.keyboard.press("Enter")  # type: ignore[attr-defined]
+    pg.keyboard.press("Control+A")  # type: ignore[attr-defined]
+    pg.keyboard.type(text)  # type: ignore[attr-defined]
+    pg.keyboard.press("Enter")  # type: ignore[attr-defined]
+    settle(page)  # the edit goes to the server, which reruns the page
+
+
+def settle(page: Page) -> None:
+    """Wait until the page's script run (a rerun after an edit) has finished: no "running" icon for a while."""
+    pg = page.page
+    pg.wait_for_timeout(500)  # type: ignore[attr-defined]
+    running = '[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]'
+    pg.wait_for_function(f"() => !document.querySelector('{running}')", timeout=60_000)  # type: ignore[attr-defined]
+    pg.wait_for_timeout(500)  # type: ignore[attr-defined]
+
+
+def test_the_same_lot_edited_from_two_browsers_loses_nothing(office: Office, new_context: Callable[[], Any]) -> None:
+    new = new_context
+    an, binh = _page(new()), _page(new())
+    grid_an = _lots_editor(an, office.one, "an")
+    grid_binh = _lots_editor(binh, office.two, "binh")  # both now show the same version of the lots
+    before = open_store(office.url).current_version("cluster_lots")
+    # columns: id, lot_no, status, tenant, sector …; An renames R1's tenant and saves first
+    for _ in range(3):  # the grid is a canvas: a keystroke lost under load is typed again, never assumed
+        _type_cell(an, grid_an, 0, 3, "Công ty An")
+        an.page.get_by_role("button", name="Lưu thay đổi").click()  # type: ignore[attr-defined]
+        settle(an)
+        if an.page.get_by_text(re.compile("Đã lưu Lô đất, phiên bản")).count():  # type: ignore[attr-defined]
+            break
+    an.page.get_by_text(re.compile("Đã lưu Lô đất, phiên bản")).wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    assert open_store(office.url).current_version("cluster_lots") == before + 1
+    # Bình, on the version he read, changes the same lot's tenant and the other lot's sector
+    _type_cell(binh, grid_binh, 0, 3, "Công ty Bình")
+    _type_cell(binh, grid_binh, 1, 4, "dệt may")
+    settle(binh)
+    binh.page.get_by_role("button", name="Lưu thay đổi").click()  # type: ignore[attr-defined]
+    apply = binh.page.get_by_role("button", name=re.compile("Áp dụng lại trên phiên bản"))  # type: ignore[attr-defined]
+    apply.wait_for(timeout=60_000)  # the panel of the kept change (hidden tabs hold no visible button)
+    body = binh.page.locator("section.main, [data-testid='stMain']").first.inner_text()  # type: ignore[attr-defined]
+    assert "Thay đổi chưa lưu của bạn" in body and "Của an (phiên bản" in body  # who changed it
+    assert "Công ty An" in body and "Công ty Bình" in body  # side by side: theirs and mine
+    assert "R2" in body  # the other lot applies cleanly
+    assert open_store(office.url).current_version("cluster_lots") == before + 1  # nothing written by the refusal
+    save_screenshot(binh, "office_conflict.png")
+    binh.page.locator("text=Giữ bản của tôi >> visible=true").first.click()  # type: ignore[attr-defined]
+    apply.click()
+    binh.page.get_by_text(re.compile("Đã áp dụng lại thay đổi của bạn")).wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    store = open_store(office.url)
+    lots = store.read_layer("cluster_lots").set_index("lot_no")
+    assert (lots.loc["R1", "tenant"], lots.loc["R2", "sector"]) == ("Công ty Bình", "dệt may")
+    history = store.history("cluster_lots")
+    assert [v.user for v in history][-2:] == ["an", "binh"]
+    an_version = store.read_version("cluster_lots", before + 1).set_index("lot_no")
+    assert an_version.loc["R1", "tenant"] == "Công ty An"  # An's save is kept in the history, not lost
+    assert pd.isna(an_version.loc["R2", "sector"])
+    for page in (an, binh):
+        assert page.page.locator('[data-testid="stException"]').count() == 0  # type: ignore[attr-defined]
