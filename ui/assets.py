@@ -72,7 +72,14 @@ LEAFLET_DRAW = Asset(
     js=(("leaflet_draw_js", "leaflet-draw/leaflet.draw.js"),),
     css=(("leaflet_draw_css", "leaflet-draw/leaflet.draw.css"),),
 )
-ASSETS: tuple[Asset, ...] = (LEAFLET, LEAFLET_DRAW)
+#: proj4js for the map's cursor position in VN-2000 (EPSG:9208, its definition given by pyproj: ui.mapkit): the
+#: bundled UMD build, which carries its own dependencies (mgrs, wkt-parser) inside it.
+PROJ4 = Asset(
+    package="proj4",
+    files=(("dist/proj4.js", "proj4/proj4.js"), ("LICENSE.md", "proj4/LICENSE.md")),
+    js=(("proj4", "proj4/proj4.js"),),
+)
+ASSETS: tuple[Asset, ...] = (LEAFLET, LEAFLET_DRAW, PROJ4)
 
 
 def locked_versions(lockfile: Path = LOCKFILE) -> dict[str, str]:

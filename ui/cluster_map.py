@@ -104,40 +104,6 @@ def edit_latlngs(shape: shapely.Polygon, *, decimals: int = 7) -> list[list[list
     return [[[round(y, decimals), round(x, decimals)] for x, y in ring.coords[:-1]] for ring in rings]
 
 
-class _DrawLabels(MacroElement):
-    """Leaflet.draw's labels in the page's language (``L.drawLocal``), and the toolbar buttons' titles.
-
-    Put in a feature group, so a language switch replaces this script only, never the map (drawings stay).
-    """
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-(function (labels) {
-  Object.keys(labels).forEach(function (path) {
-    var keys = path.split("."), o = L.drawLocal;
-    for (var i = 0; i < keys.length - 1; i++) { o = o[keys[i]] = o[keys[i]] || {}; }
-    o[keys[keys.length - 1]] = labels[path];
-  });
-  var d = L.drawLocal.draw.toolbar.buttons, e = L.drawLocal.edit.toolbar.buttons;
-  function title(cls, on, off) {
-    document.querySelectorAll(cls).forEach(function (a) {
-      a.title = a.classList.contains("leaflet-disabled") ? off : on;
-    });
-  }
-  title(".leaflet-draw-draw-polygon", d.polygon, d.polygon);
-  title(".leaflet-draw-draw-rectangle", d.rectangle, d.rectangle);
-  title(".leaflet-draw-edit-edit", e.edit, e.editDisabled);
-  title(".leaflet-draw-edit-remove", e.remove, e.removeDisabled);
-})({{ this.draw_labels|tojson }});
-{% endmacro %}"""
-    )
-
-    def __init__(self, labels: Mapping[str, str]) -> None:
-        super().__init__()
-        self._name = "DrawLabels"
-        self.draw_labels = dict(labels)
-
-
 class _EditableLot(MacroElement):
     """A stored lot as a plain ``L.polygon`` in Leaflet.draw's feature group, so its corners can be dragged.
 
@@ -221,6 +187,33 @@ def lot_styles(table: pd.DataFrame) -> list[dict[str, Any]]:
     return [{**base, "fillColor": STATUS_COLORS.get(s, "#cccccc")} for s in table["status"]]
 
 
+def lot_names(lots: gpd.GeoDataFrame, table: pd.DataFrame) -> list[tuple[float, float, str]]:
+    """(lat, lon, label) of each lot: its number as the planner wrote it (L1, L2 …), never an internal id."""
+    labelled = gpd.GeoDataFrame({"label": lot_labels(table)}, geometry=lots.geometry.to_numpy(), crs=lots.crs)
+    return mapkit.name_items(labelled, "label")
+
+
+#: the commune layer drawn behind the cluster, and how (its own catalogue style, by each feature's quality)
+COMMUNE_LAYER = "communes_legacy"
+COMMUNE_COLOR = CATALOGUE.get(COMMUNE_LAYER).style.color
+
+
+def commune_backdrop(group: folium.FeatureGroup) -> bool:
+    """Draw the communes' outlines and names behind the cluster (no mouse events); False when the store has none."""
+    if COMMUNE_LAYER not in common.store().layer_ids():
+        return False
+    layer = CATALOGUE.get(COMMUNE_LAYER)
+    frame = common.layer_frame(COMMUNE_LAYER)
+    frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    if frame.empty:
+        return False
+    quality = frame["geom_quality"] if "geom_quality" in frame.columns else pd.Series("approximate", index=frame.index)
+    styles = [{**mapkit.style_for(layer, quality=str(q)), "fill": False} for q in quality]
+    mapkit.add_features(group, frame, style=styles)
+    mapkit.add_names(group, mapkit.name_items(frame, "name"), kind="commune")
+    return True
+
+
 # --- the map section --------------------------------------------------------------------------------------------------
 
 
@@ -248,6 +241,7 @@ def show_map(
     if reshape_id is not None:
         reshape = to_display(lots[lots["id"].astype(str) == reshape_id], "the lot").geometry.iloc[0]
     group = folium.FeatureGroup(name="cluster", control=False)
+    communes = commune_backdrop(group)
     if zoning is not None:
         uses = normalise_uses(zoning["use"].tolist())
         zone_style = {"color": "#999", "weight": 0.5, "fillOpacity": 0.5}
@@ -259,7 +253,8 @@ def show_map(
         lots, table = lots[keep], table[keep]
     if len(lots):
         mapkit.add_features(group, lot_tooltips(lots, table, lang()), style=lot_styles(table), tooltip=lot_fields())
-    _DrawLabels(draw_labels(lang())).add_to(group)
+        mapkit.add_names(group, lot_names(lots, table), kind="lot")
+    mapkit.DrawLabels(draw_labels(lang())).add_to(group)
     basemap = st.session_state.get(state.MAP_BASEMAP, "none")
     key = f"{state.CLUSTERS_MAP}{cluster_id}.{gen}" + (f".{reshape_id}" if reshape_id is not None else "")
     out = st_folium(
@@ -279,6 +274,11 @@ def show_map(
         f'<span style="display:inline-block;width:14px;height:0;margin:0 4px 3px 12px;border-top:2px dashed '
         f'{BOUNDARY_COLOR}"></span>{html_text(tr("clusters.legend.boundary"))}'
     )
+    if communes:
+        items.append(
+            f'<span style="display:inline-block;width:14px;height:0;margin:0 4px 3px 12px;border-top:1.5px dotted '
+            f'{COMMUNE_COLOR}"></span>{html_text(tr("map.cluster.communes"))}'
+        )
     st.html(f'<div style="font-size:0.85rem">{html_text(tr("clusters.legend"))}: {"".join(items)}</div>')
     features = (out or {}).get("all_drawings")
     if features:

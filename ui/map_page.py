@@ -8,31 +8,108 @@ rerun this script. Layers are prepared once per store version (:func:`ui.mapkit.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import folium
 import pandas as pd
 import streamlit as st
+from folium.plugins import Draw
 from streamlit_folium import st_folium
 
 from geo.errors import PlanError
+from geo.numbers import format_number
 from geo.text import fold
 from layers.catalogue import CATALOGUE
-from layers.model import COMMON_FIELDS, GROUPS, LayerDef
-from ui import assets, common, mapkit, state
+from layers.model import COMMON_FIELDS, GROUPS, FieldDef, LayerDef
+from ui import assets, common, mapkit, measure, print_map, state
 from ui.common import lang, show_error, tr
+from ui.escape import html_text
+from ui.i18n import t
 
 MAP_HEIGHT_PX = 640
 MAX_RESULTS = 8
 #: geometry types drawn first (underneath) to last (on top), so points stay clickable over polygons
 _DRAW_ORDER = {"Polygon": 0, "LineString": 1, "Point": 2}
+#: the layers whose names are written on the map when "commune names" is on
+NAMED_LAYERS: tuple[str, ...] = ("communes_legacy", "communes_2025")
+#: what the map sends back: a clicked feature, and the measure tool's shapes (never the view: no rerun on a pan)
+RETURNED_OBJECTS: tuple[str, ...] = ("last_object_clicked_tooltip", "all_drawings")
+MEASURE_COLOR = "#e31a1c"
+#: Leaflet.draw with the measure tool's shapes only: a line (distance) and a polygon (area); the figures are ours
+#: (EPSG:9208, Vietnamese number format), so Leaflet.draw's own live figures are off
+MEASURE_DRAW: dict[str, Any] = {
+    "polyline": {"showLength": False, "shapeOptions": {"color": MEASURE_COLOR, "weight": 3}},
+    "polygon": {"allowIntersection": False, "showArea": False, "shapeOptions": {"color": MEASURE_COLOR, "weight": 2}},
+    "rectangle": False,
+    "circle": False,
+    "marker": False,
+    "circlemarker": False,
+}
+#: Leaflet.draw's labels for the measure tool: its own ("map.measure.js." + path) and the drawing ones the
+#: cluster map's lots use too ("clusters.draw.js." + path)
+MEASURE_LOCAL: tuple[str, ...] = (
+    "draw.toolbar.buttons.polyline",
+    "draw.toolbar.buttons.polygon",
+    "draw.handlers.polyline.tooltip.start",
+    "draw.handlers.polyline.tooltip.cont",
+    "draw.handlers.polyline.tooltip.end",
+    "draw.handlers.polygon.tooltip.start",
+    "draw.handlers.polygon.tooltip.cont",
+    "draw.handlers.polygon.tooltip.end",
+)
+SHARED_DRAW_LOCAL: tuple[str, ...] = (
+    "draw.toolbar.actions.title",
+    "draw.toolbar.actions.text",
+    "draw.toolbar.finish.title",
+    "draw.toolbar.finish.text",
+    "draw.toolbar.undo.title",
+    "draw.toolbar.undo.text",
+    "draw.handlers.polyline.error",
+    "edit.toolbar.actions.save.title",
+    "edit.toolbar.actions.save.text",
+    "edit.toolbar.actions.cancel.title",
+    "edit.toolbar.actions.cancel.text",
+    "edit.toolbar.actions.clearAll.title",
+    "edit.toolbar.actions.clearAll.text",
+    "edit.toolbar.buttons.edit",
+    "edit.toolbar.buttons.editDisabled",
+    "edit.toolbar.buttons.remove",
+    "edit.toolbar.buttons.removeDisabled",
+    "edit.handlers.edit.tooltip.text",
+    "edit.handlers.edit.tooltip.subtext",
+    "edit.handlers.remove.tooltip.text",
+)
+PAPERS: tuple[str, ...] = tuple(print_map.PAPERS)
+ORIENTATIONS: tuple[str, ...] = ("landscape", "portrait")
+PRINT_DPI = 150
+
+
+@dataclass(frozen=True)
+class AttributeFilter:
+    """The attribute filter the sidebar set: one layer, one field, the values shown (empty: no filter)."""
+
+    layer_id: str
+    field: FieldDef
+    values: tuple[str, ...]
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _prepared(store_path: str, layer_id: str, version: int) -> mapkit.PreparedLayer:
     """A layer ready to draw, computed once per store, layer and version."""
     return mapkit.prepare_layer(CATALOGUE.get(layer_id), common.layer_frame(layer_id))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _prepared_filtered(
+    store_path: str, layer_id: str, version: int, field: str, values: tuple[str, ...]
+) -> mapkit.PreparedLayer:
+    """A layer's features that pass an attribute filter, ready to draw (cached per filter and version)."""
+    frame = mapkit.filter_features(common.layer_frame(layer_id), field, values)
+    return mapkit.prepare_layer(CATALOGUE.get(layer_id), frame)
 
 
 def prepared_layers() -> dict[str, mapkit.PreparedLayer]:
@@ -84,7 +161,60 @@ def _sidebar(layers: dict[str, mapkit.PreparedLayer]) -> tuple[list[LayerDef], s
             key=_kept(state.MAP_BASEMAP, "none"),
         )
         st.session_state[state.MAP_BASEMAP] = basemap
+        st.session_state[state.MAP_NAMES] = st.toggle(tr("map.names.communes"), key=_kept(state.MAP_NAMES, True))
     return visible, basemap
+
+
+def _filter_box(layers: dict[str, mapkit.PreparedLayer], visible: Sequence[LayerDef]) -> AttributeFilter | None:
+    """The sidebar's attribute filter: a layer, one of its fields and the values to show."""
+    held = [layer for layer in CATALOGUE if layer.id in layers and layers[layer.id].n_located]
+    titles = {layer.id: layer.title(lang()) for layer in held}
+    none = tr("map.filter.none")
+    with st.sidebar, st.expander(tr("map.filter"), expanded=False):
+        layer_id = st.selectbox(
+            tr("map.filter.layer"),
+            options=["", *titles],
+            format_func=lambda lid: titles.get(lid, none),
+            key=state.MAP_FILTER_LAYER,
+        )
+        if not layer_id:
+            return None
+        layer = CATALOGUE.get(layer_id)
+        frame = common.layer_frame(layer_id)
+        fields = {f.name: f for f in mapkit.filter_fields(layer, frame)}
+        if not fields:
+            st.caption(tr("map.filter.no_fields"))
+            return None
+        field_name = st.selectbox(
+            tr("map.filter.field"),
+            options=list(fields),
+            format_func=lambda name: fields[name].label_en if lang() == "en" else fields[name].label_vi,
+            key=state.MAP_FILTER_FIELD + layer_id,
+        )
+        fdef = fields[field_name or next(iter(fields))]
+        options = mapkit.filter_values(fdef, frame)
+        values = st.multiselect(
+            tr("map.filter.values"),
+            options=options,
+            format_func=lambda v: mapkit.filter_label(fdef, v, lang()),
+            key=f"{state.MAP_FILTER_VALUES}{layer_id}.{fdef.name}",
+            placeholder=tr("map.filter.pick"),
+        )
+        if not values:
+            return None
+        chosen = AttributeFilter(layer_id, fdef, tuple(values))
+        if layer not in visible:
+            st.caption(tr("map.filter.hidden").format(layer=layer.title(lang())))
+        return chosen
+
+
+def _filter_text(flt: AttributeFilter, language: str) -> str:
+    fdef = flt.field
+    return t("map.print.filtered", language).format(
+        layer=CATALOGUE.get(flt.layer_id).title(language),
+        field=(fdef.label_en if language == "en" else fdef.label_vi).lower(),
+        values=", ".join(mapkit.filter_label(fdef, v, language) for v in flt.values),
+    )
 
 
 def search(layers: dict[str, mapkit.PreparedLayer], query: str) -> list[mapkit.SearchEntry]:
@@ -133,16 +263,54 @@ def _search_box(layers: dict[str, mapkit.PreparedLayer]) -> mapkit.SearchEntry |
     return shown[pick or 0]
 
 
+def measure_labels(language: str) -> dict[str, str]:
+    """Leaflet.draw's labels for the measure tool in ``language``: L.drawLocal path -> text."""
+    own = {path: t(f"map.measure.js.{path}", language) for path in MEASURE_LOCAL}
+    return {**{path: t(f"clusters.draw.js.{path}", language) for path in SHARED_DRAW_LOCAL}, **own}
+
+
+def measure_map() -> folium.Map:
+    """The planning map: the base map with the print button and Leaflet.draw's line and polygon (the measure tool)."""
+    m = mapkit.base_map(lang=None, print_button=True)
+    Draw(position="topleft", show_geometry_on_click=False, draw_options=MEASURE_DRAW).add_to(m)
+    return mapkit.use_local_assets(m)
+
+
+def spread_moves(visible: Iterable[LayerDef], layers: Mapping[str, mapkit.PreparedLayer]) -> dict[str, Any]:
+    """Where the visible point layers' co-located points are drawn (layer/id -> lat, lon, metres moved)."""
+    points = [
+        (f"{e.layer_id}/{e.feature_id}", e.at[0], e.at[1])
+        for layer in visible
+        if layer.geometry_type == "Point"
+        for e in layers[layer.id].search
+        if e.at is not None
+    ]
+    return dict(mapkit.spread_colocated(points))
+
+
 def _plan_group(
-    visible: Iterable[LayerDef], layers: dict[str, mapkit.PreparedLayer], basemap: str, hit: mapkit.SearchEntry | None
+    visible: Iterable[LayerDef],
+    layers: dict[str, mapkit.PreparedLayer],
+    basemap: str,
+    hit: mapkit.SearchEntry | None,
+    *,
+    names: bool = True,
 ) -> folium.FeatureGroup:
     """Everything that changes between reruns, in one group (streamlit-folium swaps groups as a whole anyway)."""
     group = mapkit.context_group(basemap=basemap, lang=lang())
     titles = common.target_titles(lang())
-    for layer in sorted(visible, key=lambda layer: _DRAW_ORDER.get(layer.geometry_type, 3)):
+    shown = sorted(visible, key=lambda layer: _DRAW_ORDER.get(layer.geometry_type, 3))
+    for layer in shown:
         mapkit.add_layer(group, layer, layers[layer.id], lang=lang(), target_titles=titles)
+    mapkit.add_spread(group, spread_moves(shown, layers))
+    if names:
+        for layer in shown:
+            if layer.id in NAMED_LAYERS:
+                items = [(e.at[0], e.at[1], e.name) for e in layers[layer.id].search if e.at is not None]
+                mapkit.add_names(group, items, kind="commune")
     if hit is not None:
         mapkit.add_highlight(group, hit)
+    mapkit.DrawLabels(measure_labels(lang())).add_to(group)
     return group
 
 
@@ -217,35 +385,172 @@ def render() -> None:
         show_error(exc)
 
 
+def _measurements(features: Sequence[Mapping[str, Any]] | None) -> None:
+    """The measure tool's figures: each drawn line's length, each polygon's area and perimeter (EPSG:9208)."""
+    st.markdown(f"**{tr('map.measure')}**")
+    found = measure.measure_drawings(features)
+    if not found:
+        st.caption(tr("map.measure.help"))
+        return
+    language, lines, polygons, out = lang(), 0, 0, []
+    for m in found:
+        length = measure.format_length(m.length_m, language)
+        if m.area_m2 is None:
+            lines += 1
+            out.append(tr("map.measure.line").format(i=lines, length=length))
+        else:
+            polygons += 1
+            area = measure.format_area(m.area_m2, language)
+            out.append(tr("map.measure.polygon").format(i=polygons, area=area, length=length))
+    st.html(
+        '<div class="by-measure" style="font-size:0.9rem">'
+        + "".join(f"<div>{html_text(line)}</div>" for line in out)
+        + "</div>"
+    )
+
+
+def print_bounds(view: Mapping[str, Any] | None) -> tuple[float, float, float, float]:
+    """The printed frame (west, south, east, north) from the print button's view, or the whole district."""
+    if view:
+        try:
+            west, south = float(view["west"]), float(view["south"])
+            east, north = float(view["east"]), float(view["north"])
+        except (KeyError, TypeError, ValueError):
+            pass
+        else:
+            if west < east and south < north:
+                return west, south, east, north
+    (south, west), (north, east) = mapkit.DISTRICT_BOUNDS
+    return west, south, east, north
+
+
+def print_layers(visible: Iterable[LayerDef], flt: AttributeFilter | None) -> list[print_map.PrintLayer]:
+    """The visible layers' features for the printed map, with the attribute filter applied as on screen."""
+    out = []
+    for layer in visible:
+        frame = common.layer_frame(layer.id)
+        if flt is not None and flt.layer_id == layer.id:
+            frame = mapkit.filter_features(frame, flt.field.name, flt.values)
+        out.append(print_map.PrintLayer(layer, frame))
+    return out
+
+
+def _printer(
+    layers: Sequence[print_map.PrintLayer],
+    bounds: tuple[float, float, float, float],
+    options: print_map.PrintOptions,
+    fmt: print_map.Format,
+) -> Callable[[], bytes]:
+    """The file of a download button, made only when the planner clicks it (st.download_button's callable)."""
+    return lambda: print_map.render(layers, bounds, options, fmt)
+
+
+def _print_box(visible: Sequence[LayerDef], flt: AttributeFilter | None) -> None:
+    """Paper, orientation and title of the printed map, and its PNG and PDF downloads."""
+    with st.expander(tr("map.print")):
+        view = st.session_state.get(state.MAP_PRINT_VIEW)
+        if view:
+            st.caption(tr("map.print.frame.view").format(zoom=format_number(view.get("zoom"), lang())))
+        else:
+            st.caption(tr("map.print.frame.default"))
+        a, b = st.columns(2)
+        paper = a.selectbox(tr("map.print.paper"), options=PAPERS, key=state.MAP_PRINT_PAPER)
+        names = {o: tr(f"map.print.{o}") for o in ORIENTATIONS}
+        orientation = b.radio(
+            tr("map.print.orientation"),
+            options=ORIENTATIONS,
+            format_func=names.__getitem__,
+            horizontal=True,
+            key=state.MAP_PRINT_ORIENTATION,
+        )
+        if state.MAP_PRINT_TITLE not in st.session_state:
+            st.session_state[state.MAP_PRINT_TITLE] = tr("map.print.default_title")
+        title = st.text_input(tr("map.print.title"), key=state.MAP_PRINT_TITLE)
+        options = print_map.PrintOptions(
+            title=title,
+            paper=str(paper),
+            orientation="portrait" if orientation == "portrait" else "landscape",
+            dpi=PRINT_DPI,
+            lang=lang(),
+            made_on=dt.date.today(),
+            subtitle=_filter_text(flt, lang()) if flt is not None and flt.layer_id in {v.id for v in visible} else "",
+            names_layer=next((lid for lid in NAMED_LAYERS if st.session_state.get(state.MAP_NAMES, True)), None),
+        )
+        layers, bounds = print_layers(visible, flt), print_bounds(view)
+        stem = f"ban_do_bao_yen_{options.paper}_{options.orientation}"
+        c, d = st.columns(2)
+        c.download_button(
+            tr("map.print.png"),
+            data=_printer(layers, bounds, options, "png"),
+            file_name=f"{stem}.png",
+            mime="image/png",
+            on_click="ignore",
+            key=state.MAP_PRINT_PNG,
+        )
+        d.download_button(
+            tr("map.print.pdf"),
+            data=_printer(layers, bounds, options, "pdf"),
+            file_name=f"{stem}.pdf",
+            mime="application/pdf",
+            on_click="ignore",
+            key=state.MAP_PRINT_PDF,
+        )
+
+
 def _page(layers: dict[str, mapkit.PreparedLayer]) -> None:
     visible, basemap = _sidebar(layers)
+    flt = _filter_box(layers, visible)
+    drawn = dict(layers)
+    if flt is not None:
+        store = common.store()
+        drawn[flt.layer_id] = _prepared_filtered(
+            common.store_key(), flt.layer_id, store.current_version(flt.layer_id), flt.field.name, flt.values
+        )
     with st.container():  # always there, so the map's place in the page (and so the browser's map) never moves
         hit = _search_box(layers)
+        if flt is not None and CATALOGUE.get(flt.layer_id) in visible:
+            shown, total = drawn[flt.layer_id].n_located, layers[flt.layer_id].n_located
+            st.caption(
+                tr("map.filter.shown").format(
+                    layer=CATALOGUE.get(flt.layer_id).title(lang()),
+                    n=shown,
+                    total=total,
+                    field=(flt.field.label_en if lang() == "en" else flt.field.label_vi).lower(),
+                    values=", ".join(mapkit.filter_label(flt.field, v, lang()) for v in flt.values),
+                )
+            )
     _select(state.MAP_LAST_PICK, (hit.layer_id, hit.feature_id) if hit else None)
+    visible = [layer for layer in visible if drawn[layer.id].n_located]
 
     map_col, side_col = st.columns([3, 1], gap="medium")
     with map_col:
         result = st_folium(
-            mapkit.base_map(lang=None),
+            measure_map(),
             key=state.MAP_COMPONENT,
             height=MAP_HEIGHT_PX,
             use_container_width=True,
-            returned_objects=["last_object_clicked_tooltip"],
-            feature_group_to_add=_plan_group(visible, layers, basemap, hit),
+            returned_objects=list(RETURNED_OBJECTS),
+            feature_group_to_add=_plan_group(
+                visible, drawn, basemap, hit, names=bool(st.session_state.get(state.MAP_NAMES, True))
+            ),
             center=hit.at if hit is not None and hit.at is not None else None,
             zoom=hit.zoom if hit is not None and hit.at is not None else None,
         )
+        if (result or {}).get("print_view"):  # sent by the map's print button, kept until it is pressed again
+            st.session_state[state.MAP_PRINT_VIEW] = dict(result["print_view"])
+        _print_box(visible, flt)
         _unlocated(layers)
     _select(state.MAP_LAST_CLICK, mapkit.parse_ref((result or {}).get("last_object_clicked_tooltip")))
     with side_col:
+        _measurements((result or {}).get("all_drawings"))
         _details(st.session_state.get(state.MAP_SELECTED))
         st.markdown(f"**{tr('map.legend')}**")
         st.html(
             mapkit.legend_html(
                 visible,
                 lang(),
-                size_max={lid: p.size_max for lid, p in layers.items() if p.size_max},
-                qualities={lid: q for lid, p in layers.items() if (q := p.dominant_quality)},
-                present={lid: p.color_values for lid, p in layers.items()},
+                size_max={lid: p.size_max for lid, p in drawn.items() if p.size_max},
+                qualities={lid: q for lid, p in drawn.items() if (q := p.dominant_quality)},
+                present={lid: p.color_values for lid, p in drawn.items()},
             )
         )

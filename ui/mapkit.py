@@ -21,9 +21,10 @@ streamlit-folium's ``feature_group_to_add`` must therefore come from :func:`base
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, cast
 
 import folium
@@ -34,10 +35,12 @@ import shapely
 from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
+from pyproj import Proj
+from pyproj.crs import BoundCRS, CoordinateOperation
 
-from geo.crs import to_display
+from geo.crs import DISPLAY_EPSG, WORK_EPSG, get_crs, to_display, transformer
 from geo.errors import InputDataError
-from geo.numbers import format_number
+from geo.numbers import decimal_mark, format_number
 from geo.text import fold
 from layers.catalogue import SPECIES_LABELS, STATUS_LABELS
 from layers.model import GEOM_QUALITIES, GEOM_QUALITY_LABELS, GROUPS, Catalogue, FieldDef, LayerDef, Style
@@ -78,6 +81,11 @@ _FILL_FACTOR = {"approximate": 0.7, "schematic": 0.55}
 
 #: Units whose numbers are shown as they are (no thousands separator): years, degrees.
 _PLAIN_UNITS = ("year", "°")
+
+#: PROJ's "VN-2000 to WGS 84 (2)", the datum shift geo.crs's transformer picks (tests/geo/test_crs.py)
+DATUM_SHIFT_EPSG = 6960
+#: co-located points are drawn this far apart (metres on the ground, so the same at every zoom)
+SPREAD_M = 150.0
 
 #: The reference a feature's tooltip carries (hidden) so a click can be traced to the feature: ⟦layer/id⟧.
 REF_OPEN, REF_CLOSE = "\u27e6", "\u27e7"
@@ -200,6 +208,7 @@ _RUNTIME_JS = r"""
       h += "<div>" + esc(spec.labels.targets) + ": " + esc(named.join("; ")) + "</div>";
     }
     if (p.source) { h += "<div class=\"by-muted\">" + esc(spec.labels.source) + ": " + esc(p.source) + "</div>"; }
+    if (p._moved) { h += "<div class=\"by-q by-flag\">" + esc(spec.labels.moved.replace("{m}", p._moved)) + "</div>"; }
     return h + "</div>";
   }
   function table(spec, f) {
@@ -251,18 +260,139 @@ _RUNTIME_JS = r"""
     L.tooltip({permanent: true, direction: "top", className: "by-hl", offset: [0, -14]})
       .setLatLng(at ? L.latLng(at[0], at[1]) : b.getCenter()).setContent(esc(name)).addTo(parent);
   }
-  function labels(target, titles) {
-    function apply(map) {
+  function onMap(target, fn) {
+    if (target instanceof L.Map) { fn(target); } else { target.on("add", function () { fn(target._map); }); }
+  }
+  function labels(target, spec) {
+    onMap(target, function (map) {
       var zc = map && map.zoomControl;
-      if (!zc) { return; }
-      [[zc._zoomInButton, titles[0]], [zc._zoomOutButton, titles[1]]].forEach(function (bt) {
-        bt[0].title = bt[1]; bt[0].setAttribute("aria-label", bt[1]);
-      });
+      if (!map) { return; }
+      map.byLabels = spec;
+      if (zc) {
+        [[zc._zoomInButton, spec.zoom[0]], [zc._zoomOutButton, spec.zoom[1]]].forEach(function (bt) {
+          bt[0].title = bt[1]; bt[0].setAttribute("aria-label", bt[1]);
+        });
+      }
+      if (map.byCursor) { map.byCursor.refresh(); }
+      if (map.byTileNote) { map.byTileNote.refresh(); }
+      if (map.byPrint) { map.byPrint.refresh(); }
+    });
+  }
+  // numbers as geo.numbers writes them: the marks come from Python (spec.marks = [group, decimal])
+  function num(v, d, marks) {
+    var parts = Math.abs(v).toFixed(d).split("."), i = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, marks[0]);
+    return (v < 0 ? "-" : "") + i + (parts.length > 1 ? marks[1] + parts[1] : "");
+  }
+  // the cursor's position in VN-2000 (X = northing, Y = easting, as Vietnamese tables write them) and degrees;
+  // the EPSG:9208 definition (with its EPSG:6960 datum shift) is pyproj's, given by ui.mapkit
+  function cursor(map, def) {
+    if (map.byCursor || typeof proj4 === "undefined") { return; }
+    var to9208 = proj4("EPSG:4326", def), last = null;
+    var C = L.Control.extend({
+      options: {position: "bottomleft"},
+      onAdd: function () {
+        this._div = L.DomUtil.create("div", "by-cursor leaflet-control");
+        L.DomEvent.disableClickPropagation(this._div);
+        return this._div;
+      },
+      refresh: function () {
+        var s = map.byLabels, d = this._div;
+        if (!s || !d) { return; }
+        if (!last) { d.innerHTML = "<span class=\"by-muted\">" + esc(s.cursor.hint) + "</span>"; return; }
+        var en = to9208.forward([last.lng, last.lat]);
+        d.dataset.x = en[1]; d.dataset.y = en[0]; d.dataset.lat = last.lat; d.dataset.lng = last.lng;
+        d.innerHTML = "<b>" + esc(s.cursor.crs) + "</b> X = <span class=\"by-x\">" + esc(num(en[1], 1, s.marks))
+          + "</span> m · Y = <span class=\"by-y\">" + esc(num(en[0], 1, s.marks)) + "</span> m<br>"
+          + esc(s.cursor.lat) + " <span class=\"by-lat\">" + esc(num(last.lat, 6, s.marks)) + "</span>° · "
+          + esc(s.cursor.lng) + " <span class=\"by-lng\">" + esc(num(last.lng, 6, s.marks)) + "</span>°";
+      }
+    });
+    map.byCursor = new C().addTo(map);
+    map.on("mousemove", function (e) { last = e.latlng; map.byCursor.refresh(); });
+    map.on("mouseout", function () { last = null; map.byCursor.refresh(); });
+    map.byCursor.refresh();
+  }
+  // a visible note when a tile basemap cannot load (offline): the vector layers stay, the note says why no tiles
+  function tileNote(map) {
+    var failed = 0, tiles = 0;
+    var N = L.Control.extend({
+      options: {position: "topright"},
+      onAdd: function () { this._div = L.DomUtil.create("div", "by-tilenote leaflet-control"); return this._div; },
+      refresh: function () {
+        var s = map.byLabels, d = this._div;
+        if (!d) { return; }
+        d.style.display = failed && tiles ? "block" : "none";
+        d.textContent = s ? s.tiles : "";
+      }
+    });
+    map.byTileNote = new N().addTo(map);
+    map.on("layeradd", function (e) {
+      if (e.layer instanceof L.TileLayer) {
+        tiles += 1;
+        e.layer.on("tileerror", function () { failed += 1; map.byTileNote.refresh(); });
+      }
+    });
+    map.on("layerremove", function (e) {
+      if (e.layer instanceof L.TileLayer) { tiles -= 1; if (!tiles) { failed = 0; } map.byTileNote.refresh(); }
+    });
+    map.byTileNote.refresh();
+  }
+  // the print frame: the view as it is when the button is pressed, sent to the page with streamlit-folium's own
+  // value (so the page learns the bounds without a rerun on every pan)
+  function printButton(map) {
+    var P = L.Control.extend({
+      options: {position: "topleft"},
+      onAdd: function () {
+        var box = L.DomUtil.create("div", "leaflet-bar leaflet-control by-print");
+        this._a = L.DomUtil.create("a", "", box);
+        this._a.href = "#"; this._a.setAttribute("role", "button");
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.on(this._a, "click", function (ev) {
+          L.DomEvent.preventDefault(ev);
+          var b = map.getBounds(), g = window.__GLOBAL_DATA__ || {}, v = {};
+          Object.keys(g.previous_data || {}).forEach(function (k) { v[k] = g.previous_data[k]; });
+          v.print_view = {south: b.getSouth(), west: b.getWest(), north: b.getNorth(), east: b.getEast(),
+                          zoom: map.getZoom(), at: Date.now()};
+          if (window.Streamlit) { window.Streamlit.setComponentValue(v); }
+        });
+        return box;
+      },
+      refresh: function () {
+        var s = map.byLabels;
+        if (s && this._a) {
+          this._a.textContent = s.print_short; this._a.title = s.print; this._a.setAttribute("aria-label", s.print);
+        }
+      }
+    });
+    map.byPrint = new P().addTo(map);
+    map.byPrint.refresh();
+  }
+  function controls(map, spec) {
+    L.control.scale({imperial: false, metric: true, maxWidth: 160}).addTo(map);
+    cursor(map, spec.proj);
+    tileNote(map);
+    if (spec.print) { printButton(map); }
+  }
+  // names written on the map (communes, lots): permanent, non-interactive tooltips whose text is esc()-aped
+  function names(parent, items, cls) {
+    items.forEach(function (it) {
+      L.tooltip({permanent: true, direction: "center", className: "by-label " + cls, interactive: false})
+        .setLatLng(L.latLng(it[0], it[1])).setContent(esc(it[2])).addTo(parent);
+    });
+  }
+  // co-located points drawn apart: moves = {"layer/id": [lat, lon, metres moved]} (computed by ui.mapkit)
+  function spread(parent, moves) {
+    function visit(l) {
+      if (l.byFeature !== undefined && l.setLatLng) {
+        var m = moves[l.byLayer + "/" + l.byFeature];
+        if (m) { l.setLatLng(L.latLng(m[0], m[1])); l.feature.properties._moved = m[2]; }
+      } else if (l.eachLayer) { l.eachLayer(visit); }
     }
-    if (target instanceof L.Map) { apply(target); } else { target.on("add", function () { apply(target._map); }); }
+    parent.eachLayer(visit);
   }
   window.baoyenMapkit = {esc: esc, hatch: hatch, style: styleOf, tooltip: tooltip, popup: popup, layer: layer,
-                         features: features, table: table, highlight: highlight, labels: labels};
+                         features: features, table: table, highlight: highlight, labels: labels, num: num,
+                         controls: controls, names: names, spread: spread};
 })();
 """
 
@@ -279,6 +409,16 @@ _CSS = """<style>
 .leaflet-tooltip.by-hl { font-weight: 600; border: 2px solid #e31a1c; }
 .by-tip { border-collapse: collapse; font-size: 0.82rem; }
 .by-tip th { text-align: left; font-weight: normal; color: #555; padding: 1px 8px 1px 0; }
+.by-cursor { background: rgba(255,255,255,0.85); padding: 2px 6px; border-radius: 3px; font-size: 0.78rem;
+  line-height: 1.3; font-variant-numeric: tabular-nums; }
+.by-tilenote { background: #fff3cd; color: #664d03; border: 1px solid #e0c36c; padding: 4px 8px; border-radius: 3px;
+  max-width: 280px; font-size: 0.8rem; }
+.by-print a { width: auto; min-width: 30px; padding: 0 5px; font-size: 12px; font-weight: 600; cursor: pointer; }
+.leaflet-tooltip.by-label { background: transparent; border: 0; box-shadow: none; padding: 0; font-weight: 600;
+  color: #333; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; white-space: nowrap; }
+.leaflet-tooltip.by-label.by-commune { font-size: 0.78rem; color: #444; }
+.leaflet-tooltip.by-label.by-lot { font-size: 0.8rem; color: #111; }
+.leaflet-tooltip.by-label::before { display: none; }
 </style>"""
 
 
@@ -363,17 +503,129 @@ window.baoyenMapkit.highlight({{ this._parent.get_name() }}, {{ this.data }}, {{
         self.label = js_json(label)
 
 
+def map_labels(lang: str) -> dict[str, Any]:
+    """The map's own labels in ``lang``: zoom buttons, the cursor box, the tile note, the print button, numbers."""
+    dec = decimal_mark(lang)
+    return {
+        "zoom": [t("map.zoom_in", lang), t("map.zoom_out", lang)],
+        "cursor": {
+            "crs": t("map.cursor.crs", lang),
+            "lat": t("map.cursor.lat", lang),
+            "lng": t("map.cursor.lng", lang),
+            "hint": t("map.cursor.hint", lang),
+        },
+        "tiles": t("map.tiles.failed", lang),
+        "print": t("map.print.button", lang),
+        "print_short": t("map.print.short", lang),
+        "marks": ["." if dec == "," else ",", dec],
+    }
+
+
 class _MapLabels(_ScriptOnly):
     _template = Template(
         """{% macro script(this, kwargs) %}
-window.baoyenMapkit.labels({{ this._parent.get_name() }}, {{ this.titles }});
+window.baoyenMapkit.labels({{ this._parent.get_name() }}, {{ this.spec }});
 {% endmacro %}"""
     )
 
     def __init__(self, lang: str) -> None:
         super().__init__()
         self._name = "MapLabels"
-        self.titles = js_json([t("map.zoom_in", lang), t("map.zoom_out", lang)])
+        self.spec = js_json(map_labels(lang))
+
+
+@lru_cache(maxsize=1)
+def work_crs_proj4() -> str:
+    """EPSG:9208 as a PROJ string for proj4js, with PROJ's datum shift to WGS 84 (EPSG:6960) as ``+towgs84``.
+
+    Both come from PROJ's database through pyproj (a BoundCRS of the working CRS and the transformation
+    :mod:`geo.crs` uses), never from a hand-written string: the browser's cursor position then agrees with
+    :func:`geo.crs.transformer` to well under a millimetre.
+    """
+    bound = BoundCRS(
+        source_crs=get_crs(WORK_EPSG),
+        target_crs=get_crs(DISPLAY_EPSG),
+        transformation=CoordinateOperation.from_epsg(DATUM_SHIFT_EPSG).to_json_dict(),
+    )
+    return str(Proj(bound).srs)  # Proj.srs: the string without CRS.to_proj4's lossy-conversion warning
+
+
+class _Controls(JSCSSMixin, _ScriptOnly):
+    """The map's own controls: a metric-only scale bar, the cursor position (proj4js), the tile note, print."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+window.baoyenMapkit.controls({{ this._parent.get_name() }}, {{ this.spec }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, *, print_button: bool) -> None:
+        super().__init__()
+        self.default_js = [(name, f"{assets.VENDOR_URL}/{path}") for name, path in assets.PROJ4.js]
+        self._name = "MapControls"
+        self.spec = js_json({"proj": work_crs_proj4(), "print": print_button})
+
+
+class _Names(_ScriptOnly):
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+window.baoyenMapkit.names({{ this._parent.get_name() }}, {{ this.items }}, {{ this.cls }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, items_json: str, cls: str) -> None:
+        super().__init__()
+        self._name = "Names"
+        self.items = items_json
+        self.cls = js_json(cls)
+
+
+class _Spread(_ScriptOnly):
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+window.baoyenMapkit.spread({{ this._parent.get_name() }}, {{ this.moves }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, moves_json: str) -> None:
+        super().__init__()
+        self._name = "Spread"
+        self.moves = moves_json
+
+
+class DrawLabels(MacroElement):
+    """Leaflet.draw's labels in the page's language (``L.drawLocal`` path -> text), and its buttons' titles.
+
+    Put in a feature group, so a language switch replaces this script only, never the map (drawings stay).
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (labels) {
+  Object.keys(labels).forEach(function (path) {
+    var keys = path.split("."), o = L.drawLocal;
+    for (var i = 0; i < keys.length - 1; i++) { o = o[keys[i]] = o[keys[i]] || {}; }
+    o[keys[keys.length - 1]] = labels[path];
+  });
+  var d = L.drawLocal.draw.toolbar.buttons, e = L.drawLocal.edit.toolbar.buttons;
+  function title(cls, on, off) {
+    document.querySelectorAll(cls).forEach(function (a) {
+      a.title = a.classList.contains("leaflet-disabled") ? off : on;
+    });
+  }
+  title(".leaflet-draw-draw-polyline", d.polyline, d.polyline);
+  title(".leaflet-draw-draw-polygon", d.polygon, d.polygon);
+  title(".leaflet-draw-draw-rectangle", d.rectangle, d.rectangle);
+  title(".leaflet-draw-edit-edit", e.edit, e.editDisabled);
+  title(".leaflet-draw-edit-remove", e.remove, e.removeDisabled);
+})({{ this.draw_labels|tojson }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, labels: Mapping[str, str]) -> None:
+        super().__init__()
+        self._name = "DrawLabels"
+        self.draw_labels = dict(labels)
 
 
 # --- maps -----------------------------------------------------------------------------------------------------
@@ -408,8 +660,12 @@ def base_map(
     zoom: int | None = None,
     basemap: str = "none",
     lang: str | None = "vi",
+    print_button: bool = False,
 ) -> folium.Map:
     """A folium map of Bảo Yên that loads only the app's own Leaflet (no CDN) and draws vectors on a canvas.
+
+    Every such map has a metric-only scale bar, the cursor's position in VN-2000 (X northing, Y easting) and in
+    degrees, and a visible note when a tile basemap fails to load (offline).
 
     Parameters
     ----------
@@ -418,7 +674,10 @@ def base_map(
     basemap
         "none" (vector layers only; the default, and what works offline), "osm" or "satellite".
     lang
-        Language of the map's own labels (zoom buttons); None leaves them to a :func:`context_group`.
+        Language of the map's own labels (zoom buttons, cursor box); None leaves them to a :func:`context_group`.
+    print_button
+        Add the button that sends the current view to the page as ``print_view`` (south, west, north, east,
+        zoom) in streamlit-folium's returned value: the frame of a printed map (:mod:`ui.print_map`).
     """
     if basemap not in BASEMAPS:
         raise KeyError(f"unknown basemap {basemap!r}; choose one of {', '.join(BASEMAPS)}")
@@ -427,11 +686,12 @@ def base_map(
         zoom_start=zoom or 11,
         tiles=None,
         prefer_canvas=True,
-        control_scale=True,
+        control_scale=False,  # folium's shows miles too: the map's own scale bar is metric only (_Controls)
         zoom_snap=0.25,
     )
     cast(Figure, m.get_root()).header.add_child(Element(_CSS), name="baoyen_css")
     _Runtime().add_to(m)
+    _Controls(print_button=print_button).add_to(m)
     tiles = tile_layer(basemap)
     if tiles is not None:
         tiles.add_to(m)
@@ -775,6 +1035,7 @@ def _spec(layer: LayerDef, prepared: PreparedLayer, lang: str, target_titles: Ma
             "source": t("map.popup.source", lang),
             "yes": t("map.yes", lang),
             "no": t("map.no", lang),
+            "moved": t("map.spread.moved", lang),
         },
     }
     return js_json(spec)[:-1] + ',"styles":[' + ",".join(prepared.styles) + "]}"
@@ -850,6 +1111,119 @@ def add_features(
     spec = js_json({"fields": [[c, label] for c, label in tooltip]})[:-1] + ',"styles":[' + ",".join(styles) + "]}"
     data = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
     _Features(spec, data).add_to(target)
+
+
+def name_items(frame: gpd.GeoDataFrame, column: str) -> list[tuple[float, float, str]]:
+    """(lat, lon, text) of each feature's ``column`` at a point inside it (EPSG:4326), for :func:`add_names`.
+
+    Rows without a geometry or with an empty text are left out.
+    """
+    shown = to_display(frame, "the features")
+    out: list[tuple[float, float, str]] = []
+    for text, geom in zip(shown[column], shown.geometry.array, strict=True):
+        label = _text(text).strip()
+        if geom is None or shapely.is_empty(geom) or not label:
+            continue
+        at = geom if geom.geom_type == "Point" else geom.representative_point()
+        out.append((round(at.y, 6), round(at.x, 6), label))
+    return out
+
+
+def add_names(
+    target: folium.Map | folium.FeatureGroup, items: Iterable[tuple[float, float, str]], *, kind: str = "commune"
+) -> None:
+    """Write names on the map (commune names, lot numbers): ``items`` are (lat, lon, text).
+
+    The text reaches the browser as JSON (:func:`ui.escape.js_json`) and is shown through ``esc``, never read as
+    HTML. ``kind`` ("commune", "lot") picks the label's look (CSS class ``by-<kind>``).
+    """
+    data = [[lat, lon, text] for lat, lon, text in items]
+    if data:
+        _Names(js_json(data), f"by-{kind}").add_to(target)
+
+
+def spread_colocated(
+    points: Iterable[tuple[str, float, float]], *, spacing_m: float = SPREAD_M
+) -> dict[str, tuple[float, float, float]]:
+    """Where to draw points that share a place so each can be clicked: key -> (lat, lon, metres moved).
+
+    ``points`` are (key, lat, lon) in EPSG:4326; points within ~0.1 m of each other (6 decimals) share a place.
+    Each group of n > 1 is put on a circle around the place, the first due north then clockwise, neighbours
+    ``spacing_m`` apart on the ground (the circle is laid out in EPSG:9208 metres, so it is the same at every
+    zoom). Points alone at their place are not returned: they are drawn where they are.
+    """
+    groups: dict[tuple[float, float], list[tuple[str, float, float]]] = defaultdict(list)
+    for key, lat, lon in points:
+        groups[(round(lat, 6), round(lon, 6))].append((key, lat, lon))
+    to_work, to_display_ = transformer(DISPLAY_EPSG, WORK_EPSG), transformer(WORK_EPSG, DISPLAY_EPSG)
+    out: dict[str, tuple[float, float, float]] = {}
+    for members in groups.values():
+        n = len(members)
+        if n < 2:
+            continue
+        radius = spacing_m / (2 * math.sin(math.pi / n))
+        lat0 = sum(m[1] for m in members) / n
+        lon0 = sum(m[2] for m in members) / n
+        x0, y0 = to_work.transform(lon0, lat0)
+        for i, (key, _lat, _lon) in enumerate(members):
+            angle = 2 * math.pi * i / n
+            lon, lat = to_display_.transform(x0 + radius * math.sin(angle), y0 + radius * math.cos(angle))
+            out[key] = (round(lat, 7), round(lon, 7), round(radius))
+    return out
+
+
+def add_spread(target: folium.Map | folium.FeatureGroup, moves: Mapping[str, tuple[float, float, float]]) -> None:
+    """Move the catalogue layers' points drawn in ``target`` as :func:`spread_colocated` says (keys layer/id).
+
+    Add it after the layers. A moved point's popup says it is drawn off its place, and by how much.
+    """
+    if moves:
+        _Spread(js_json({key: list(v) for key, v in moves.items()})).add_to(target)
+
+
+#: fields never offered by the attribute filter: identities and free text
+_NOT_FILTERED = ("id", "name", "source", "notes", "description")
+#: a text field is offered by the filter when it has at most this many distinct values
+FILTER_MAX_VALUES = 40
+
+
+def filter_fields(layer: LayerDef, frame: gpd.GeoDataFrame) -> list[FieldDef]:
+    """The fields of ``layer`` a planner can filter by: those with choices, and texts with few distinct values."""
+    out = []
+    for f in layer.fields:
+        if f.name in _NOT_FILTERED or f.name not in frame.columns:
+            continue
+        values = frame[f.name].dropna()
+        if f.choices or (f.dtype in ("str", "bool") and 0 < values.astype(str).nunique() <= FILTER_MAX_VALUES):
+            out.append(f)
+    if "geom_quality" in frame.columns:
+        out.append(FieldDef("geom_quality", "str", "Độ tin cậy hình học", "Geometry quality"))
+    return out
+
+
+def filter_values(fdef: FieldDef, frame: gpd.GeoDataFrame) -> list[str]:
+    """The values of ``fdef`` that occur in ``frame``, as text: in the order of its choices, then sorted."""
+    present = {_text(v) for v in frame[fdef.name].dropna()} - {""}
+    order = list(fdef.choices) if fdef.choices else list(GEOM_QUALITIES) if fdef.name == "geom_quality" else []
+    return [v for v in order if v in present] + sorted(present - set(order))
+
+
+def filter_features(frame: gpd.GeoDataFrame, field: str, values: Iterable[str]) -> gpd.GeoDataFrame:
+    """The features of ``frame`` whose ``field``, read as text, is one of ``values`` (all of them when empty)."""
+    wanted = set(values)
+    if not wanted:
+        return frame
+    keep = frame[field].map(lambda v: _text(v) in wanted).to_numpy(dtype=bool)
+    return frame[keep]
+
+
+def filter_label(fdef: FieldDef, value: str, lang: str) -> str:
+    """A filter value as the page shows it (choice labels, quality labels)."""
+    if fdef.name == "geom_quality":
+        return quality_label(value, lang)
+    if value in ("True", "False"):
+        return t("map.yes" if value == "True" else "map.no", lang)
+    return choice_label(fdef.name, value, lang) if fdef.choices else value
 
 
 def highlight_group(entry: SearchEntry) -> folium.FeatureGroup:

@@ -208,3 +208,96 @@ def test_popup_gives_figures_quality_targets_and_source(page: Page, app: App) ->
     assert "III.3a" in text  # its source
     assert_no_exception(page)
     assert_offline(page)
+
+
+CURSOR_JS = "() => { const d = document.querySelector('.by-cursor'); return d ? d.innerText : null; }"
+MEASURED = re.compile(r"Đường 1: ([\d.]+,\d) m")
+
+
+def _vi_number(text: str) -> float:
+    from geo.numbers import parse_number
+
+    return parse_number(text, "vi")
+
+
+def test_cursor_measure_and_print_work_offline(page: Page, app: App) -> None:
+    """The QGIS user's tools: the cursor in VN-2000, a measured distance, and the printed map as PNG and PDF."""
+    import io
+
+    from PIL import Image
+    from pyproj import Geod, Proj
+
+    from geo.crs import transformer
+
+    pg = page.page
+    frame = open_map(page, app)
+    box = pg.locator(MAP_FRAME).bounding_box()
+
+    def screen(lat: float, lon: float) -> tuple[float, float, float, float]:
+        """The page pixel of (lat, lon), and the lat/lon the map gives that exact pixel."""
+        x, y, la, lo = frame.evaluate(
+            """([lat, lon]) => {
+              const p = window.map.latLngToContainerPoint([lat, lon]).round();
+              const ll = window.map.containerPointToLatLng(p);
+              return [p.x, p.y, ll.lat, ll.lng];
+            }""",
+            [lat, lon],
+        )
+        return box["x"] + x, box["y"] + y, la, lo
+
+    # the scale bar is metric only; commune names are written on the map, as text
+    assert frame.locator(".leaflet-control-scale-line").count() == 1
+    assert not re.search(r"\b(mi|ft)\b", frame.locator(".leaflet-control-scale").inner_text())
+    assert frame.locator(".leaflet-tooltip.by-commune").filter(has_text="Phố Ràng").count() == 1
+
+    # cursor: X (northing) and Y (easting) in VN-2000 as pyproj computes them for the degrees shown, to < 1 m
+    x, y, lat, lon = screen(22.2446, 104.4782)
+    pg.mouse.move(x, y)
+    frame.wait_for_function("() => document.querySelector('.by-cursor .by-x') !== null")
+    cursor = frame.evaluate(CURSOR_JS)
+    shown = {k: frame.locator(f".by-cursor .by-{k}").inner_text() for k in ("x", "y", "lat", "lng")}
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})+,\d", shown["x"]), cursor  # Vietnamese number format
+    shown_lat, shown_lon = _vi_number(shown["lat"]), _vi_number(shown["lng"])
+    assert abs(shown_lat - lat) < 3e-3 and abs(shown_lon - lon) < 3e-3  # within a few pixels (~70 m each)
+    easting, northing = transformer(4326, 9208).transform(shown_lon, shown_lat)
+    assert abs(_vi_number(shown["x"]) - northing) < 1.0 and abs(_vi_number(shown["y"]) - easting) < 1.0
+
+    # measure: a line of two clicks; the page gives its length in EPSG:9208, i.e. the geodesic one × the TM-3
+    # scale factor there (0.99991), to 1e-4 of it plus the pixel rounding of the clicks
+    frame.locator(".leaflet-draw-draw-polyline").click()
+    ax, ay, alat, alon = screen(22.2446, 104.4782)
+    bx, by, blat, blon = screen(22.2446 + 0.02, 104.4782 + 0.03)
+    pg.mouse.click(ax, ay)
+    pg.wait_for_timeout(300)
+    pg.mouse.click(bx, by)
+    pg.wait_for_timeout(300)
+    pg.mouse.click(bx, by)  # the last point again: finish
+    pg.get_by_text(MEASURED).wait_for(timeout=30_000)
+    measured = _vi_number(MEASURED.search(pg.get_by_text(MEASURED).inner_text()).group(1))
+    geodesic = Geod(ellps="WGS84").inv(alon, alat, blon, blat)[2]
+    k = Proj("EPSG:9208").get_factors((alon + blon) / 2, (alat + blat) / 2).meridional_scale
+    assert measured == pytest.approx(geodesic * k, rel=1e-4)
+    assert 3_000 < measured < 4_500
+
+    # print: the view as the frame, then an A4 landscape PNG at 150 dpi and its PDF, with the legend
+    pg.get_by_text("In bản đồ (PNG, PDF)").click()
+    pg.get_by_text("Khung in: toàn huyện", exact=False).wait_for(timeout=30_000)
+    frame.locator(".by-print a").click()
+    pg.get_by_text("Khung in: khung nhìn của bản đồ", exact=False).wait_for(timeout=30_000)
+    with pg.expect_download(timeout=60_000) as png_dl:
+        pg.get_by_role("button", name="Tải ảnh PNG").click()
+    image = Image.open(io.BytesIO(png_dl.value.path().read_bytes()))
+    assert abs(image.size[0] - 297 / 25.4 * 150) < 1 and abs(image.size[1] - 210 / 25.4 * 150) < 1
+    legend = image.text["Description"]
+    assert legend.startswith("Chú giải: ") and "Thủy điện" in legend and "Sơ đồ" in legend
+    assert png_dl.value.suggested_filename.endswith(".png")
+    with pg.expect_download(timeout=60_000) as pdf_dl:
+        pg.get_by_role("button", name="Tải PDF").click()
+    pdf = pdf_dl.value.path().read_bytes()
+    assert pdf.startswith(b"%PDF")
+    (media,) = re.findall(rb"/MediaBox \[ *0 0 ([\d.]+) ([\d.]+) *\]", pdf)
+    assert float(media[0]) == pytest.approx(297 / 25.4 * 72, abs=0.1)
+    assert float(media[1]) == pytest.approx(210 / 25.4 * 72, abs=0.1)
+    assert_no_exception(page)
+    save_screenshot(page, "map_tools.png")
+    assert_offline(page)

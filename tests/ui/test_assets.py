@@ -73,12 +73,17 @@ def _fake_node_modules(root: Path, *, draw_version: str = "1.0.2") -> Path:
             "dist/images/spritesheet.png": "png",
         },
     )
+    _fake_package(node_modules, "proj4", "2.22.0", {"dist/proj4.js": "/* proj4 */", "LICENSE.md": "MIT"})
     return node_modules
 
 
 def _lock(root: Path) -> Path:
     lock = root / "package-lock.json"
-    packages = {"node_modules/leaflet": {"version": "1.9.4"}, "node_modules/leaflet-draw": {"version": "1.0.2"}}
+    packages = {
+        "node_modules/leaflet": {"version": "1.9.4"},
+        "node_modules/leaflet-draw": {"version": "1.0.2"},
+        "node_modules/proj4": {"version": "2.22.0"},
+    }
     lock.write_text(json.dumps({"lockfileVersion": 3, "packages": packages}))
     return lock
 
@@ -87,7 +92,7 @@ def test_install_copies_leaflet_draw_with_its_images(tmp_path: Path) -> None:
     node_modules, lock, dest = _fake_node_modules(tmp_path), _lock(tmp_path), tmp_path / "vendor"
     assert "leaflet-draw/leaflet.draw.js" in assets.missing(dest)
     manifest = assets.install(node_modules=node_modules, dest=dest, lockfile=lock)
-    assert manifest["packages"] == {"leaflet": "1.9.4", "leaflet-draw": "1.0.2"}
+    assert manifest["packages"] == {"leaflet": "1.9.4", "leaflet-draw": "1.0.2", "proj4": "2.22.0"}
     assert {
         "leaflet-draw/leaflet.draw.js",
         "leaflet-draw/leaflet.draw.css",
@@ -136,6 +141,7 @@ def test_a_map_holding_draw_loads_nothing_from_a_cdn() -> None:
     assert _remote(html) == []
     assert re.findall(r'<script src="([^"]+)"', html) == [
         f"{assets.VENDOR_URL}/leaflet/leaflet.js",
+        f"{assets.VENDOR_URL}/proj4/proj4.js",
         f"{assets.VENDOR_URL}/leaflet-draw/leaflet.draw.js",
     ]
     assert re.findall(r'<link rel="stylesheet" href="([^"]+)"', html) == [

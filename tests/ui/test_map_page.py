@@ -14,7 +14,7 @@ from layers.catalogue import CATALOGUE
 from layers.store import open_store
 from tests.ui import helpers
 from tests.ui.helpers import store_at
-from ui import state
+from ui import map_page, state
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 MAX_MAP_BYTES = 1_500_000
@@ -59,12 +59,19 @@ def test_default_view_draws_the_visible_layers_within_budget(store_path: Path) -
     assert drawn_layers(args) == expected
     assert len(at.get("component_instance")[0].proto.json_args.encode()) <= MAX_MAP_BYTES
     # every asset the map loads is the app's own
-    assert args["js_links"] == ["../../app/static/vendor/leaflet/leaflet.js"]
-    assert args["css_links"] == ["../../app/static/vendor/leaflet/leaflet.css"]
+    assert args["js_links"] == [
+        "../../app/static/vendor/leaflet/leaflet.js",
+        "../../app/static/vendor/proj4/proj4.js",  # the cursor's VN-2000 position
+        "../../app/static/vendor/leaflet-draw/leaflet.draw.js",  # the measure tool
+    ]
+    assert args["css_links"] == [
+        "../../app/static/vendor/leaflet/leaflet.css",
+        "../../app/static/vendor/leaflet-draw/leaflet.draw.css",
+    ]
     assert "https://" not in args["script"] + args["header"]
     assert "L.tileLayer" not in args["feature_group"]  # no basemap by default (sources may cite web pages)
-    # pan/zoom never rerun the page: only a click on a feature is returned
-    assert args["returned_objects"] == ["last_object_clicked_tooltip"]
+    # pan/zoom never rerun the page: only a click on a feature and the measure tool's shapes are returned
+    assert args["returned_objects"] == ["last_object_clicked_tooltip", "all_drawings"]
     assert args["center"] is None and args["zoom"] is None
 
 
@@ -166,3 +173,36 @@ def test_basemap_and_layer_choices_are_remembered_across_pages(store_path: Path)
     assert at.radio(key=state.MAP_WIDGET + state.MAP_BASEMAP).value == "osm"
     assert "tile.openstreetmap.org" in map_args(at)["feature_group"]
     assert "clusters" not in drawn_layers(map_args(at))
+
+
+def test_attribute_filter_shows_only_the_matching_features(store_path: Path) -> None:
+    frame = open_store(store_path).read_layer("hydropower")
+    located = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    proposed = set(located.loc[located["status"] == "proposed", "id"])
+    assert proposed and proposed != set(located["id"])
+    at = run_page()
+    before = map_args(at)["feature_group"]
+    assert all(f'"id":"{fid}"' in before for fid in located["id"])
+    at.selectbox(key=state.MAP_FILTER_LAYER).set_value("hydropower").run()
+    at.selectbox(key=state.MAP_FILTER_FIELD + "hydropower").set_value("status").run()
+    at.multiselect(key=f"{state.MAP_FILTER_VALUES}hydropower.status").set_value(["proposed"]).run()
+    assert not at.exception
+    after = map_args(at)["feature_group"]
+    assert all(f'"id":"{fid}"' in after for fid in proposed)
+    assert not any(f'"id":"{fid}"' in after for fid in set(located["id"]) - proposed)
+    assert f"{len(proposed)}/{len(located)}" in " ".join(c.value for c in at.caption)
+    # the other layers are untouched
+    assert drawn_layers(map_args(at)) == drawn_layers({"feature_group": before})
+
+
+def test_commune_names_colocated_points_and_the_print_box(store_path: Path) -> None:
+    at = run_page()
+    group = map_args(at)["feature_group"]
+    assert "window.baoyenMapkit.names(" in group and "Ph\u1ed1 R\u00e0ng" in group  # commune names on the map
+    assert "window.baoyenMapkit.spread(" in group  # schematic points share commune centres: drawn apart
+    assert "L.drawLocal" in group and '"draw.toolbar.buttons.polyline"' in group  # the measure tool's labels
+    assert map_page.measure_labels("vi")["draw.toolbar.buttons.polyline"] == "Đo khoảng cách (vẽ đường)"
+    assert len(at.get("download_button")) == 2  # the printed map, PNG and PDF
+    at.toggle(key=state.MAP_WIDGET + state.MAP_NAMES).set_value(False).run()
+    assert "window.baoyenMapkit.names(" not in map_args(at)["feature_group"]
+    assert map_page.measure_labels("en")["draw.toolbar.buttons.polyline"] == "Measure a distance (draw a line)"

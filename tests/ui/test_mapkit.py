@@ -117,7 +117,7 @@ def test_base_map_loads_only_local_leaflet() -> None:
     assert re.findall(r"https?://", html) == []
     srcs = re.findall(r'<script src="([^"]+)"', html)
     links = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
-    assert srcs == [f"{assets.VENDOR_URL}/leaflet/leaflet.js"]
+    assert srcs == [f"{assets.VENDOR_URL}/leaflet/leaflet.js", f"{assets.VENDOR_URL}/proj4/proj4.js"]
     assert links == [f"{assets.VENDOR_URL}/leaflet/leaflet.css"]
     # folium's own class lists are untouched: only this map's instance changed
     assert any("cdn" in url for _, url in folium.Map.default_js)
@@ -370,3 +370,97 @@ def test_popups_name_the_plan_targets() -> None:
     script = generate_leaflet_string(group)
     assert '"target_titles":{"6":"Thủy điện \\u007b{ x }}"}' in script  # inert to jinja, intact in the browser
     assert "titles[id]" in mapkit._RUNTIME_JS
+
+
+# --- map tools: the cursor's CRS, the scale bar, names, co-located points, the attribute filter ---------------
+
+
+def test_cursor_crs_is_pyprojs_epsg_9208_with_its_datum_shift() -> None:
+    from pyproj import Transformer
+
+    from geo.crs import transformer
+
+    text = mapkit.work_crs_proj4()
+    assert "+proj=tmerc" in text and "+lon_0=104.75" in text and "+k=0.9999" in text and "+towgs84=" in text
+    # the string the browser gets transforms exactly as the working CRS does (EPSG:6960 included), to < 1 mm
+    browser = Transformer.from_crs("EPSG:4326", text, always_xy=True)
+    for lon, lat in [(104.4782, 22.2446), (104.25, 22.12), (104.6, 22.45)]:
+        bx, by = browser.transform(lon, lat)
+        wx, wy = transformer(4326, 9208).transform(lon, lat)
+        assert abs(bx - wx) < 1e-3 and abs(by - wy) < 1e-3
+    # without the shift the position would be tens of metres off: the shift is really in the string
+    plain = Transformer.from_crs("EPSG:4326", text.split(" +towgs84")[0], always_xy=True).transform(104.4782, 22.2446)
+    assert math.dist(plain, transformer(4326, 9208).transform(104.4782, 22.2446)) > 10
+
+
+def test_base_map_has_a_metric_scale_bar_the_cursor_and_the_tile_note() -> None:
+    from streamlit_folium import _get_map_string
+
+    m = mapkit.base_map(lang=None, print_button=True)
+    script = _get_map_string(m)
+    assert "L.control.scale()" not in script  # folium's own scale bar (metric and imperial) is off
+    assert "L.control.scale({imperial: false, metric: true" in script
+    assert "window.baoyenMapkit.controls(" in script and '"print":true' in script and "+towgs84=" in script
+    assert "tileerror" in script
+    labels = mapkit.map_labels("vi")
+    assert labels["marks"] == [".", ","] and mapkit.map_labels("en")["marks"] == [",", "."]
+    assert "mạng" in labels["tiles"]  # the note says why the tiles are missing
+
+
+def test_names_are_sent_as_escaped_text() -> None:
+    from streamlit_folium import _get_feature_group_string
+
+    frame = gpd.GeoDataFrame(
+        {"name": ["<img src=x onerror=alert(1)>", "Xã Bảo Hà", None]},
+        geometry=[circle(104.4, 22.3, 0.01), Point(104.5, 22.2), Point(104.45, 22.25)],
+        crs="EPSG:4326",
+    )
+    items = mapkit.name_items(frame, "name")
+    assert [text for _, _, text in items] == ["<img src=x onerror=alert(1)>", "Xã Bảo Hà"]
+    assert shapely.Point(items[0][1], items[0][0]).within(frame.geometry.iloc[0])
+    group = folium.FeatureGroup(name="names")
+    mapkit.add_names(group, items, kind="commune")
+    sent = _get_feature_group_string(group, mapkit.base_map())
+    assert "<img" not in sent and "\\u003cimg src=x onerror=alert(1)\\u003e" in sent
+    assert "window.baoyenMapkit.names(" in sent and '"by-commune"' in sent
+
+
+def test_two_points_at_one_place_are_drawn_apart_and_clickable() -> None:
+    moves = mapkit.spread_colocated(
+        [("hydropower/a", 22.3, 104.45), ("clusters/b", 22.3, 104.45), ("water_plants/c", 22.31, 104.46)]
+    )
+    assert set(moves) == {"hydropower/a", "clusters/b"}  # the lone point stays where it is
+    (alat, alon, _), (blat, blon, _) = moves["hydropower/a"], moves["clusters/b"]
+    apart = GEOD.inv(alon, alat, blon, blat)[2]
+    assert apart == pytest.approx(mapkit.SPREAD_M, rel=2e-3)  # laid out in EPSG:9208 metres: same at any zoom
+    for lat, lon, moved in moves.values():  # on a circle round the shared place
+        assert GEOD.inv(104.45, 22.3, lon, lat)[2] == pytest.approx(mapkit.SPREAD_M / 2, rel=2e-3)
+        assert moved == 75
+    three = mapkit.spread_colocated([(k, 22.3, 104.45) for k in ("x/1", "x/2", "x/3")])
+    pts = list(three.values())
+    for i in range(3):
+        a, b = pts[i], pts[(i + 1) % 3]
+        assert GEOD.inv(a[1], a[0], b[1], b[0])[2] == pytest.approx(mapkit.SPREAD_M, rel=2e-3)
+
+
+def test_spread_reaches_the_browser_and_popups_say_a_point_was_moved() -> None:
+    from streamlit_folium import _get_feature_group_string
+
+    group = folium.FeatureGroup(name="plan")
+    mapkit.add_spread(group, {"hydropower/a": (22.3, 104.45, 75)})
+    sent = _get_feature_group_string(group, mapkit.base_map())
+    assert "window.baoyenMapkit.spread(" in sent and '"hydropower/a":[22.3,104.45,75]' in sent
+    spec = json.loads(mapkit._spec(PLANTS, mapkit.prepare_layer(PLANTS, plants_frame()), "vi"))
+    assert "{m} m" in spec["labels"]["moved"]
+
+
+def test_attribute_filter_by_status() -> None:
+    frame = plants_frame()
+    fields = {f.name: f for f in mapkit.filter_fields(PLANTS, frame)}
+    assert "status" in fields and "name" not in fields and "capacity_mw" not in fields
+    values = mapkit.filter_values(fields["status"], frame)
+    assert values == sorted(set(frame["status"]), key=("operating", "proposed").index)
+    only = mapkit.filter_features(frame, "status", ["proposed"])
+    assert len(only) and set(only["status"]) == {"proposed"}
+    assert len(mapkit.filter_features(frame, "status", [])) == len(frame)  # nothing picked: no filter
+    assert mapkit.filter_label(fields["status"], "proposed", "vi") == "Đề xuất / nghiên cứu"
