@@ -44,12 +44,14 @@ store: setup
 	$(BIN)/baoyen init
 
 run: store
+	$(BIN)/baoyen check-address --address "$(ADDRESS)"
 	BAOYEN_UPLOAD_MB=$(UPLOAD_MB) $(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS) \
 		--server.maxUploadSize $(UPLOAD_MB) --server.headless true --browser.gatherUsageStats false
 
 # the app on a clearly synthetic sample store (baoyen-sample.gpkg beside the real one), made anew each time
 SAMPLE_STORE ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/baoyen/baoyen-sample.gpkg
 demo: setup
+	$(BIN)/baoyen check-address --address "$(ADDRESS)"
 	$(BIN)/baoyen sample --to $(SAMPLE_STORE)
 	BAOYEN_STORE=$(SAMPLE_STORE) BAOYEN_UPLOAD_MB=$(UPLOAD_MB) $(BIN)/streamlit run app.py --server.port $(PORT) \
 		--server.address $(ADDRESS) --server.maxUploadSize $(UPLOAD_MB) --server.headless true \
@@ -68,8 +70,10 @@ unit: setup
 e2e: setup
 	$(BIN)/pytest -m e2e
 
+# the tests run in one process per core, a test file per process at a time (each e2e file starts its own app)
+PYTEST_JOBS ?= auto
 test: setup lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_JOBS) --dist loadfile
 
 bench: setup
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

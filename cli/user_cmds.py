@@ -18,6 +18,7 @@ from services.accounts import (
     ROLES,
     UserInfo,
     add_user,
+    check_bind,
     grant,
     list_users,
     recover_admin,
@@ -147,4 +148,23 @@ def _user(ctx: Ctx) -> int:
         for u in listing.users
     ]
     print_table(rows, [ctx.t("tên", "name"), ctx.t("vai trò", "role"), ctx.t("quyền", "grants"), "", ""])
+    return 0
+
+
+def _configure_bind(p: argparse.ArgumentParser, lang: str) -> None:
+    p.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help=h(lang, "địa chỉ ứng dụng sẽ nghe (mặc định 127.0.0.1)", "the address the app will listen on"),
+    )
+
+
+@command(
+    "check-address",
+    vi="kiểm tra trước khi chạy ứng dụng: nghe ngoài máy này cần đăng nhập cả khi xem (make run dùng lệnh này)",
+    en="check before starting the app: listening beyond this machine needs a sign-in for viewing (make run uses it)",
+    configure=_configure_bind,
+)
+def _check_address(ctx: Ctx) -> int:
+    check_bind(ctx.args.address, ctx.settings.login)
     return 0

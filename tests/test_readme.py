@@ -1,7 +1,8 @@
 """Every command README.md shows is run here, as a newcomer would type it: none may end in a traceback.
 
-Commands whose arguments are placeholders (FILE, LAYER, ID, PATH, N, NAME) are run with ``--help``; the others are run for real
-on a fresh store in a temporary folder. ``make run`` and ``make test`` are what CI and the end-to-end tests run.
+Commands whose arguments are placeholders (FILE, LAYER, ID, PATH, N, NAME) are run with ``--help``; the others are
+run for real on a fresh store in a temporary folder. ``make run`` and ``make test`` are what CI and the end-to-end
+tests run.
 """
 
 from __future__ import annotations

@@ -149,3 +149,48 @@ def test_no_password_and_no_terminal_is_one_line(tmp_path: Path, monkeypatch: py
         [str(BAOYEN), "user", "list"], env=env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL
     )
     assert done.returncode == 1 and "no password: set BAOYEN_PASSWORD" in one_line(done.stderr)
+
+
+def test_make_run_refuses_the_network_without_sign_in_for_viewing(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status, _, err = run(capsys, "check-address", "--address", "0.0.0.0")
+    assert status == 1 and "BAOYEN_LOGIN=all" in one_line(err)
+    assert run(capsys, "check-address", "--address", "127.0.0.1")[0] == 0
+    monkeypatch.setenv("BAOYEN_LOGIN", "all")
+    assert run(capsys, "check-address", "--address", "0.0.0.0")[0] == 0
+
+
+def test_the_password_is_asked_on_a_terminal_and_not_echoed(tmp_path: Path) -> None:
+    import os
+    import pty
+    import select
+
+    env = {k: v for k, v in os.environ.items() if k != "BAOYEN_PASSWORD"}
+    env.update(BAOYEN_STORE=str(tmp_path / "store.gpkg"), BAOYEN_LANG="en")
+    assert subprocess.run([str(BAOYEN), "init"], env=env, capture_output=True, timeout=300).returncode == 0
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [str(BAOYEN), "user", "list", "--user", "admin"],
+        env=env,
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        start_new_session=True,
+    )
+    os.close(follower)
+    seen = b""
+    while b"Password for admin: " not in seen:
+        ready, _, _ = select.select([leader], [], [], 60)
+        assert ready, seen
+        seen += os.read(leader, 1024)
+    os.write(leader, ADMIN_PASSWORD.encode() + b"\n")
+    out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 0 and b"admin" in out
+    while select.select([leader], [], [], 0.5)[0]:  # what the terminal showed after the prompt
+        try:
+            seen += os.read(leader, 1024)
+        except OSError:  # the terminal closed with the process
+            break
+    os.close(leader)
+    assert ADMIN_PASSWORD.encode() not in seen  # the typed password was not echoed
