@@ -13,7 +13,10 @@ How a status is decided is written once, in :data:`STATUS_RULES`, and shown in t
   a value above a range's maximum is **at risk**;
 - a target is achieved when every measure with a goal is achieved; missed if any is missed; at risk if any
   is at risk; no data if any has no data; else on track. Measures without a goal are indicators: shown,
-  not counted.
+  not counted;
+- after its deadline a measure still missed or without data says so beside its status ("quá hạn (hạn 2025)",
+  "past its deadline (2025)", :func:`deadline_note`): the plan period ended on 31/12/2025, and a report of 2026
+  or later reads every unmet 2025 target as overdue, not as a status of the current year.
 
 Recorded values (table ``target_actuals``, append-only): for each period the latest entry counts (a
 correction is a new entry); ``latest`` measures take the value of the most recent period, ``sum`` measures
@@ -77,7 +80,9 @@ STATUS_RULES: dict[str, str] = {
         "kỳ ngắn nằm trong nó. "
         "(6) Chỉ số tính từ bản đồ chỉ dùng lớp dữ liệu đã được cập nhật (nhập hoặc sửa), không dùng dữ liệu "
         "biên soạn từ văn bản kế hoạch; diện tích đo trong VN-2000 / TM-3 104°45′ (EPSG:9208), chỉ trên ranh "
-        "giới đo đạc hoặc số hóa."
+        "giới đo đạc hoặc số hóa. "
+        "(7) Sau hạn (kỳ kế hoạch kết thúc ngày 31/12/2025): chỉ tiêu «Không đạt» hoặc «Chưa có số liệu» ghi thêm "
+        "«quá hạn (hạn 2025)»."
     ),
     "en": (
         "How statuses are decided: (1) No value → 'no data' (no value is ever invented). "
@@ -93,7 +98,9 @@ STATUS_RULES: dict[str, str] = {
         "periods, a longer period replacing the shorter ones inside it. "
         "(6) Derived values use only layers planners have imported or edited, never the features authored from "
         "the plan text; areas are measured in VN-2000 / TM-3 104°45′ (EPSG:9208) on surveyed or digitised "
-        "boundaries only."
+        "boundaries only. "
+        "(7) After the deadline (the plan period ended on 31 Dec 2025): a measure 'missed' or with 'no data' adds "
+        "'past its deadline (2025)'."
     ),
 }
 
@@ -825,10 +832,22 @@ class MeasureResult:
     evidence: tuple[str, ...] = ()
     partial: bool = False
     basis_vi: str = ""
+    #: the day the status is for (None: no deadline wording)
+    as_of: dt.date | None = None
 
     def text(self, lang: str = "vi") -> str:
         """How the value was obtained, in ``lang``."""
         return (self.basis_vi or self.basis) if lang == "vi" else self.basis
+
+    def deadline_note(self, lang: str = "vi") -> str:
+        """``quá hạn (hạn 2025)`` when the measure is missed or has no data after its deadline; else ``""``."""
+        if self.as_of is None:
+            return ""
+        return deadline_note(self.status, deadline=self.measure.deadline, as_of=self.as_of, lang=lang)
+
+    def status_text(self, lang: str = "vi") -> str:
+        """The status label with the deadline wording: ``Không đạt — quá hạn (hạn 2025)``."""
+        return with_deadline(status_label(self.status, lang), self.deadline_note(lang))
 
 
 @dataclass(frozen=True)
@@ -844,6 +863,17 @@ class TargetResult:
     @property
     def headline(self) -> MeasureResult:
         return self.measures[0]
+
+    def deadline_note(self, lang: str = "vi") -> str:
+        """The deadline wording of a missed or no-data target past the deadline of the measures that make it so."""
+        if self.status not in OVERDUE_STATUSES:
+            return ""
+        late = [mr.measure.deadline for mr in self.measures if mr.status == self.status and mr.deadline_note(lang)]
+        return deadline_note(self.status, deadline=max(late), as_of=self.as_of, lang=lang) if late else ""
+
+    def status_text(self, lang: str = "vi") -> str:
+        """The status label with the deadline wording (``Chưa có số liệu — quá hạn (hạn 2025)``)."""
+        return with_deadline(status_label(self.status, lang), self.deadline_note(lang))
 
 
 def evaluate_targets(
@@ -872,7 +902,9 @@ def evaluate_targets(
             status, progress = measure_status(
                 v.value, deadline=m.deadline, as_of=as_of, target=m.target, min_value=m.min_value, max_value=m.max_value
             )
-            mres.append(MeasureResult(m, v.value, progress, status, v.basis, v.evidence, v.partial, v.basis_vi))
+            mres.append(
+                MeasureResult(m, v.value, progress, status, v.basis, v.evidence, v.partial, v.basis_vi, as_of=as_of)
+            )
         results.append(TargetResult(target, combine_statuses([r.status for r in mres]), tuple(mres), as_of))
     return tuple(results)
 
@@ -899,7 +931,8 @@ def results_frame(results: Sequence[TargetResult], *, lang: str = "vi") -> pd.Da
                     "actual": mr.actual,
                     "progress_pct": None if mr.progress_pct is None else round(mr.progress_pct, 1),
                     "status": mr.status,
-                    "status_label": status_label(mr.status, lang),
+                    "status_label": mr.status_text(lang),
+                    "deadline_note": mr.deadline_note(lang),
                     "target_status": r.status,
                     "basis": mr.text(lang),
                     "evidence": "; ".join(mr.evidence),
@@ -908,6 +941,33 @@ def results_frame(results: Sequence[TargetResult], *, lang: str = "vi") -> pd.Da
                 }
             )
     return pd.DataFrame(rows)
+
+
+#: Statuses that, after the deadline, are said to be overdue (the others are final or have no goal).
+OVERDUE_STATUSES: frozenset[str] = frozenset({"missed", "no_data"})
+
+
+def deadline_note(status: str, *, deadline: dt.date, as_of: dt.date, lang: str = "vi") -> str:
+    """``quá hạn (hạn 2025)`` / ``past its deadline (2025)`` for a missed or no-data measure after its deadline.
+
+    Empty on the deadline day itself (the end-of-term report of 2021–2025 is as of 31/12/2025: its targets are
+    due, not late), before it and for achieved measures and indicators. A deadline on 31 December is named by
+    its year, any other day as dd/mm/yyyy.
+    """
+    if status not in OVERDUE_STATUSES or as_of <= deadline:
+        return ""
+    when = str(deadline.year) if (deadline.month, deadline.day) == (12, 31) else deadline.strftime("%d/%m/%Y")
+    return f"past its deadline ({when})" if lang == "en" else f"quá hạn (hạn {when})"
+
+
+def with_deadline(label: str, note: str) -> str:
+    """A status label followed by its deadline wording, when there is one."""
+    return f"{label} — {note}" if note else label
+
+
+def overdue_count(results: Sequence[TargetResult]) -> int:
+    """How many targets are missed or without data after their deadline."""
+    return sum(1 for r in results if r.deadline_note())
 
 
 def status_label(status: str, lang: str = "vi") -> str:

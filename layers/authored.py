@@ -554,6 +554,67 @@ def _communes_2025(layer: LayerDef, data_dir: Path, geo: CommuneGeometry) -> gpd
     return _frame(layer, records, geoms)
 
 
+#: Qualities from best to worst, for the quality of a shape built from several parts (its poorest part's).
+_PART_RANK: tuple[str, ...] = ("surveyed", "digitised", "approximate", "unknown", "schematic", "sample")
+ZONE_DISTRICT_NOTE = (
+    "Kế hoạch chỉ nêu tổng diện tích cả huyện; hình là cả huyện (hợp ranh giới các xã, thị trấn), không phải vùng "
+    "trồng / The plan gives a district total only; the shape is the whole district (the union of the units' "
+    "boundaries), not the stands"
+)
+ZONE_COMMUNES_NOTE = (
+    "Kế hoạch chỉ nêu các xã; hình là hợp ranh giới của {names}, không phải vùng trồng / The plan names the "
+    "communes only; the shape is the union of the boundaries of {names}, not the stands"
+)
+
+
+def worst_quality(qualities: Iterable[object]) -> str:
+    """The poorest of these geometry qualities (a shape made of parts is worth its poorest part)."""
+    ranked = [q if q in _PART_RANK else "unknown" for q in qualities]
+    return max(ranked, key=_PART_RANK.index) if ranked else "unknown"
+
+
+def rederive_plan_zones(zones: gpd.GeoDataFrame, legacy: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The plan's raw-material zones rebuilt from the legacy commune polygons ``legacy`` holds now.
+
+    The loader draws a zone as the union of its communes' schematic cells (``commune_codes``) and a district
+    total as the schematic district; after real boundaries are imported the same rule is applied to the real
+    polygons: a zone becomes the union of its communes' boundaries, a district total the union of all the
+    units. Ids, attributes and order are kept; each rebuilt shape takes the quality of its poorest commune
+    (digitised boundaries give a digitised zone, a unit still on its schematic cell keeps the zone schematic),
+    its ``source`` adds the communes' sources, and ``location_note`` says it is the communes, not the stands.
+    Zones without a place (``unlocated``) and zones whose communes the layer lacks are left as they are.
+    """
+    legacy = legacy.to_crs(WORK_CRS)
+    located = legacy[legacy.geometry.notna() & ~legacy.geometry.is_empty]
+    by_code = {str(c): i for i, c in located["ma_xa"].items()}
+    out = zones.to_crs(WORK_CRS).copy()
+    for i, row in out.iterrows():
+        geom = out.geometry[i]
+        if geom is None or geom.is_empty or str(row.get("geom_quality")) == "unlocated":
+            continue
+        codes_text = row.get("commune_codes")
+        codes = [c.strip() for c in str(codes_text).split(";") if c.strip()] if isinstance(codes_text, str) else []
+        if str(row.get("scope")) == "district" or not codes:
+            parts = located
+            note = ZONE_DISTRICT_NOTE
+        else:
+            if any(c not in by_code for c in codes):
+                continue
+            parts = located.loc[[by_code[c] for c in codes]]
+            names = ", ".join(str(n) for n in parts["ten_xa"])
+            note = ZONE_COMMUNES_NOTE.format(names=names)
+        if parts.empty:
+            continue
+        out.at[i, "geometry"] = shapely.union_all(parts.geometry.to_numpy())
+        out.at[i, "geom_quality"] = worst_quality(parts["geom_quality"].astype(str))
+        plan_source = str(row["source"]).split("; ranh giới xã / commune boundaries: ")[0]
+        shapes = "; ".join(dict.fromkeys(str(s) for s in parts["source"]))
+        out.at[i, "source"] = f"{plan_source}; ranh giới xã / commune boundaries: {shapes}"
+        if "location_note" in out.columns:
+            out.at[i, "location_note"] = note
+    return out
+
+
 def _load(layer: LayerDef, data_dir: Path, geo: CommuneGeometry) -> gpd.GeoDataFrame:
     if layer.user_data:
         return empty_frame(layer)

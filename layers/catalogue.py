@@ -112,8 +112,8 @@ LAYERS: tuple[LayerDef, ...] = (
     # --- admin -----------------------------------------------------------------------------------------
     LayerDef(
         id="communes_legacy",
-        title_vi="Xã, thị trấn (trước 7/2025, sơ đồ)",
-        title_en="Communes before July 2025 (schematic)",
+        title_vi="Xã, thị trấn trước 7/2025",
+        title_en="Communes before July 2025",
         group="admin",
         geometry_type="Polygon",
         fields=(
@@ -129,16 +129,18 @@ LAYERS: tuple[LayerDef, ...] = (
         ),
         style=Style(color=GROUP_COLORS["admin"], fill_color="#f0f0f0", fill_opacity=0.05, weight=1.5),
         targets=_ADMIN_TARGETS,
-        description_vi="17 xã, thị trấn mà kế hoạch sử dụng. Ranh giới là sơ đồ (ô Voronoi quanh tâm xã chính thức), "
-        "không phải ranh giới pháp lý; hãy nhập ranh giới thật (trang Dữ liệu hoặc lệnh import-boundaries).",
-        description_en="The 17 units the plan uses. Boundaries are schematic (Voronoi cells around the official "
-        "centre points), not legal boundaries; import real boundaries (Data page or the import-boundaries command).",
+        description_vi="17 xã, thị trấn mà kế hoạch sử dụng. Khi chưa nhập ranh giới thật, ranh giới là sơ đồ (ô "
+        "Voronoi quanh tâm xã chính thức), không phải ranh giới pháp lý; hãy nhập ranh giới thật (trang Dữ liệu hoặc "
+        "lệnh import-boundaries). Tên lớp ghi độ tin cậy của dữ liệu đang lưu.",
+        description_en="The 17 units the plan uses. Until real boundaries are imported they are schematic (Voronoi "
+        "cells around the official centre points), not legal boundaries; import real boundaries (Data page or the "
+        "import-boundaries command). The layer's title says the quality of the stored data.",
         data_file="communes_legacy.csv",
     ),
     LayerDef(
         id="communes_2025",
-        title_vi="Xã mới từ 7/2025 (sơ đồ)",
-        title_en="Communes since July 2025 (schematic)",
+        title_vi="Xã mới từ 7/2025",
+        title_en="Communes since July 2025",
         group="admin",
         geometry_type="Polygon",
         fields=(
@@ -157,11 +159,13 @@ LAYERS: tuple[LayerDef, ...] = (
         ),
         style=Style(color="#252525", fill_opacity=0.0, weight=2.5),
         targets=_ADMIN_TARGETS,
-        description_vi="6 xã mới (sau sáp nhập 1/7/2025) phủ huyện Bảo Yên cũ: hợp các ô sơ đồ của xã cũ. Theo "
+        description_vi="6 xã mới (sau sáp nhập 1/7/2025) phủ huyện Bảo Yên cũ: hợp các xã cũ (ô sơ đồ, hoặc ranh "
+        "giới thật khi đã nhập). Theo "
         "bảng chuyển đổi vietnamadminunits, chỉ xã Bảo Hà (02989) còn gồm đất ngoài huyện cũ (xã Tân Thượng, Tân An "
         "của huyện Văn Bàn cũ); hình của xã này thiếu phần đó.",
         description_en="The 6 communes (after the 1 July 2025 merger) covering old Bảo Yên: unions of the legacy "
-        "schematic cells. By the vietnamadminunits conversion only Bảo Hà (02989) also takes in land outside the "
+        "units (schematic cells, or the real boundaries once imported). By the vietnamadminunits conversion only "
+        "Bảo Hà (02989) also takes in land outside the "
         "old district (Tân Thượng and Tân An of old Văn Bàn); its shape lacks that part.",
         data_file="communes_2025.csv",
         visible_by_default=False,
@@ -300,8 +304,8 @@ LAYERS: tuple[LayerDef, ...] = (
     # --- materials -------------------------------------------------------------------------------------
     LayerDef(
         id="material_zones_plan",
-        title_vi="Vùng nguyên liệu theo kế hoạch (sơ đồ)",
-        title_en="Planned raw-material zones (schematic)",
+        title_vi="Vùng nguyên liệu theo kế hoạch",
+        title_en="Planned raw-material zones",
         group="materials",
         geometry_type="Polygon",
         fields=(
@@ -337,8 +341,10 @@ LAYERS: tuple[LayerDef, ...] = (
         targets=_targets(
             "2",
         ),
-        description_vi="Diện tích là số liệu kế hoạch; hình là hợp các ô sơ đồ của các xã, không phải vùng trồng thật.",
-        description_en="Areas are the plan's figures; shapes are unions of schematic commune cells, not real stands.",
+        description_vi="Diện tích là số liệu kế hoạch; hình là hợp các xã có vùng nguyên liệu (ô sơ đồ, hoặc ranh "
+        "giới xã thật khi đã nhập), không phải vùng trồng thật.",
+        description_en="Areas are the plan's figures; shapes are unions of the communes a zone lies in (schematic "
+        "cells, or the real commune boundaries once imported), not real stands.",
         data_file="material_zones.yaml",
     ),
     LayerDef(

@@ -8,7 +8,7 @@ The catalogue itself (the instances) lives in :mod:`layers.catalogue`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -30,6 +30,49 @@ GEOM_QUALITY_LABELS: dict[str, tuple[str, str]] = {
     "sample": ("Dữ liệu mẫu (không thật)", "Sample (not real)"),
     "unlocated": ("Chưa xác định vị trí", "Location unknown"),
 }
+
+#: How a title says the quality of its layer's geometry (Vietnamese, English): nothing for surveyed shapes.
+QUALITY_SUFFIXES: dict[str, tuple[str, str]] = {
+    "surveyed": ("", ""),
+    "digitised": ("số hóa", "digitised"),
+    "approximate": ("gần đúng", "approximate"),
+    "unknown": ("chưa rõ độ tin cậy", "quality unknown"),
+    "schematic": ("sơ đồ", "schematic"),
+    "sample": ("dữ liệu mẫu", "sample"),
+}
+#: Qualities from best to worst as a title ranks them; a quality not listed ranks with "unknown".
+_TITLE_RANK: tuple[str, ...] = ("surveyed", "digitised", "approximate", "unknown", "schematic", "sample")
+
+
+def quality_suffix(quality_mix: Mapping[str, int], lang: str) -> str:
+    """What a title adds for a layer whose located features have these qualities: `` (sơ đồ)``, `` (số hóa)``, ``""``.
+
+    ``quality_mix`` maps a ``geom_quality`` to its number of features (as :meth:`Store.layer_info` and
+    :class:`ui.mapkit.PreparedLayer` count them); features without a place (``unlocated``) are not drawn and do
+    not count. All of one quality: that quality ("(sơ đồ)" only when every located feature is schematic);
+    mixed: "một phần" / "partly" and the poorest quality present; all surveyed or nothing located: no suffix.
+    """
+    present = {q if q in _TITLE_RANK else "unknown" for q, n in quality_mix.items() if n > 0 and q != "unlocated"}
+    if not present:
+        return ""
+    worst = max(present, key=_TITLE_RANK.index)
+    vi, en = QUALITY_SUFFIXES[worst]
+    if not vi:
+        return ""
+    word = en if lang == "en" else vi
+    if len(present) > 1:
+        word = f"partly {word}" if lang == "en" else f"một phần {word}"
+    return f" ({word})"
+
+
+def quality_mix(qualities: Iterable[object]) -> dict[str, int]:
+    """Count the ``geom_quality`` values of a layer's features (e.g. ``frame["geom_quality"]``)."""
+    mix: dict[str, int] = {}
+    for q in qualities:
+        key = q if isinstance(q, str) and q else "unknown"
+        mix[key] = mix.get(key, 0) + 1
+    return mix
+
 
 #: Layer groups in display order: id -> (Vietnamese, English).
 GROUPS: dict[str, tuple[str, str]] = {
@@ -125,8 +168,15 @@ class LayerDef:
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
 
-    def title(self, lang: str) -> str:
-        return self.title_en if lang == "en" else self.title_vi
+    def title(self, lang: str, quality_mix: Mapping[str, int] | None = None) -> str:
+        """The layer's title in ``lang``; with the stored features' ``quality_mix``, followed by what it is worth.
+
+        The catalogue's titles say nothing of quality: a layer's quality is its data's (schematic cells until
+        real boundaries are imported, then digitised), so only a caller that holds the data can say it
+        (:func:`quality_suffix`).
+        """
+        base = self.title_en if lang == "en" else self.title_vi
+        return base + quality_suffix(quality_mix, lang) if quality_mix is not None else base
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ side by side, number/symbol, place and date, title, body, recipients and signatu
 2. the table of targets: target, measure, unit, plan figure, actual, %, status, with the status rules;
 3. the funding table as stated in section V, the project costs of II/III, disbursements, and the
    consistency notes computed from the same figures;
-4. a map of the plan's features by status (PNG rendered with matplotlib, EPSG:9208), marked as a
-   schematic with stand-in positions (commune centres);
+4. a map of the plan's features by status (PNG rendered with matplotlib, EPSG:9208) whose caption says what
+   its data is worth (:func:`map_caption`): stand-in positions (commune centres) while points are schematic,
+   schematic commune boundaries only while the communes are still the schematic cells;
 5. the list of what lacks data;
 6. the plan against public sources: every feature whose data records what a public source says beside the
    plan (``other_source`` and the typed ``other_*`` fields of the catalogue), the plan's figure next to the
@@ -27,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -41,11 +42,13 @@ from analysis.funding import (
     disbursement_summary,
 )
 from analysis.targets import (
+    PLAN_END,
     STATUS_RULES,
     ReportPeriod,
     TargetResult,
     missing_data,
     next_report_deadline,
+    overdue_count,
     parse_period,
     results_frame,
     status_counts,
@@ -55,7 +58,7 @@ from geo.errors import InputDataError
 from geo.numbers import AREA_HA_DECIMALS, MISSING_TEXT, PCT_DECIMALS, format_number, format_pct, round_measured
 from layers.catalogue import CATALOGUE, STATUS_LABELS
 from layers.export import protect_sheet
-from layers.model import Catalogue
+from layers.model import GEOM_QUALITIES, GEOM_QUALITY_LABELS, Catalogue, quality_mix
 from layers.store import Store
 from reports.plan_inputs import PlanInputs, evaluate, gather
 
@@ -171,11 +174,23 @@ _L: dict[str, dict[str, str]] = {
         "d_cols": "Khoản mục, dự án|Kế hoạch (tỷ đồng)|Đã giải ngân (tỷ đồng)|Tỷ lệ (%)|Các kỳ",
         "d_none": "Chưa có số liệu giải ngân được nhập.",
         "map_caption": (
-            "Hình 1. Các đối tượng quy hoạch theo tình trạng. SƠ ĐỒ — vị trí tượng trưng (đặt tại trung tâm xã, "
-            "có thể cách vị trí thật nhiều km), "
-            "các đối tượng cùng một vị trí được vẽ tỏa quanh điểm đó; ranh giới xã là sơ đồ; không dùng để đo đạc. "
+            "Hình 1. Các đối tượng quy hoạch theo tình trạng. {body}{communes}; không dùng để đo đạc. "
             "Hệ tọa độ VN-2000 / TM-3 104°45′ (EPSG:9208). "
             "{unlocated} đối tượng chưa xác định vị trí không thể hiện trên hình."
+        ),
+        "map_points_schematic": (
+            "SƠ ĐỒ — vị trí tượng trưng (đặt tại trung tâm xã, có thể cách vị trí thật nhiều km), "
+        ),
+        "map_shared": "các đối tượng cùng một vị trí được vẽ tỏa quanh điểm đó",
+        "map_communes_schematic": "ranh giới xã là sơ đồ",
+        "map_communes_partly": "ranh giới một số xã là sơ đồ",
+        "map_communes_real": "ranh giới xã: {quality}",
+        "summary_ended": (
+            "Kỳ kế hoạch 2021–2025 đã kết thúc ngày 31/12/2025: {n} mục tiêu không đạt hoặc chưa có số liệu đã quá "
+            "hạn (ghi «quá hạn» trong bảng mục II)."
+        ),
+        "summary_end_of_term": (
+            "Báo cáo tổng kết kỳ kế hoạch: các mục tiêu được đánh giá tại hạn 31/12/2025 (hết kỳ kế hoạch)."
         ),
         "map_none": "Kho dữ liệu không có lớp bản đồ để vẽ.",
         "missing_none": "Tất cả các chỉ tiêu đều đã có số liệu.",
@@ -253,11 +268,23 @@ _L: dict[str, dict[str, str]] = {
         "d_cols": "Line or project|Planned (bn VND)|Disbursed (bn VND)|Share (%)|Periods",
         "d_none": "No disbursement has been recorded.",
         "map_caption": (
-            "Figure 1. The plan's features by status. SCHEMATIC — stand-in positions (commune centres, possibly "
-            "kilometres from the real sites), "
-            "features sharing a point are drawn around it; schematic commune boundaries; not for measurement. "
+            "Figure 1. The plan's features by status. {body}{communes}; not for measurement. "
             "CRS VN-2000 / TM-3 104°45′ (EPSG:9208). "
             "{unlocated} features without a known location are not shown."
+        ),
+        "map_points_schematic": (
+            "SCHEMATIC — stand-in positions (commune centres, possibly kilometres from the real sites), "
+        ),
+        "map_shared": "features sharing a point are drawn around it",
+        "map_communes_schematic": "schematic commune boundaries",
+        "map_communes_partly": "some commune boundaries schematic",
+        "map_communes_real": "commune boundaries: {quality}",
+        "summary_ended": (
+            "The plan period 2021–2025 ended on 31/12/2025: {n} targets missed or without data are past their "
+            "deadline (marked in the table of II)."
+        ),
+        "summary_end_of_term": (
+            "End-of-term report: the targets are judged at their deadline, 31/12/2025 (the end of the plan period)."
         ),
         "map_none": "The store holds no map layer to draw.",
         "missing_none": "Every measure has data.",
@@ -312,6 +339,8 @@ class ReportContent:
     gate: dict[str, Any] | None = None
     sites: pd.DataFrame = field(default_factory=pd.DataFrame)
     sites_png: bytes | None = None
+    #: the map's caption (:func:`map_caption`), from the qualities of what it draws
+    map_caption: str = ""
 
 
 def _num(value: object, lang: str, digits: int = 2) -> str:
@@ -478,6 +507,40 @@ def _sites_png(sites: gpd.GeoDataFrame, layers: dict[str, gpd.GeoDataFrame]) -> 
     return buf.getvalue()
 
 
+def _located_mix(frame: gpd.GeoDataFrame | None) -> dict[str, int]:
+    """Features per geometry quality of the drawn (located) features of ``frame``."""
+    if frame is None or frame.empty or "geom_quality" not in frame.columns:
+        return {}
+    located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    return quality_mix(located["geom_quality"])
+
+
+def map_caption(lang: str, *, unlocated: int, communes_mix: Mapping[str, int], points_mix: Mapping[str, int]) -> str:
+    """The caption of the report's map, saying only what its data is: schematic when it is.
+
+    ``points_mix`` / ``communes_mix`` count the drawn features per ``geom_quality`` (points of the plan's
+    layers; the commune background). Stand-in positions are named while any drawn point is schematic; the
+    commune boundaries are called schematic only while every commune is (some of them: "some … schematic"),
+    and once real boundaries are imported the caption names their quality instead.
+    """
+    L = _L[lang]
+    body = (L["map_points_schematic"] if points_mix.get("schematic", 0) > 0 else "") + L["map_shared"]
+    body = body[0].upper() + body[1:]
+    located = {q: n for q, n in communes_mix.items() if n > 0 and q != "unlocated"}
+    if not located:
+        communes = ""
+    elif set(located) == {"schematic"}:
+        communes = "; " + L["map_communes_schematic"]
+    elif "schematic" in located:
+        communes = "; " + L["map_communes_partly"]
+    else:
+        worst = max(located, key=lambda q: GEOM_QUALITIES.index(q) if q in GEOM_QUALITIES else len(GEOM_QUALITIES))
+        pair = GEOM_QUALITY_LABELS.get(worst, (worst, worst))
+        word = (pair[1] if lang == "en" else pair[0]).lower()
+        communes = "; " + L["map_communes_real"].format(quality=word)
+    return L["map_caption"].format(body=body, communes=communes, unlocated=unlocated)
+
+
 def render_map_png(layers: dict[str, gpd.GeoDataFrame], *, lang: str = "vi") -> tuple[bytes | None, int]:
     """The plan's point features coloured by status over the schematic communes, as PNG bytes (EPSG:9208).
 
@@ -513,7 +576,8 @@ def render_map_png(layers: dict[str, gpd.GeoDataFrame], *, lang: str = "vi") -> 
     try:
         if background is not None and not background.empty:
             bg = background.to_crs(WORK_CRS)
-            bg.plot(ax=ax, facecolor="#f2f2f2", edgecolor="#9e9e9e", linewidth=0.6, linestyle="--")
+            dashed = "schematic" in _located_mix(bg)  # drawn as the map page draws a schematic shape
+            bg.plot(ax=ax, facecolor="#f2f2f2", edgecolor="#9e9e9e", linewidth=0.6, linestyle="--" if dashed else "-")
             name_col = "ten_xa" if "ten_xa" in bg.columns else "name"
             for geom, name in zip(bg.geometry, bg[name_col], strict=True):
                 if geom is not None and not geom.is_empty:
@@ -550,11 +614,12 @@ def render_map_png(layers: dict[str, gpd.GeoDataFrame], *, lang: str = "vi") -> 
             ax.legend(
                 handles=handles, title=L["status"], loc="lower left", fontsize=7, title_fontsize=7.5, framealpha=0.9
             )
-        ax.set_title(
-            "SƠ ĐỒ — vị trí tượng trưng" if lang == "vi" else "SCHEMATIC — stand-in positions",
-            fontsize=9,
-            color="#b2182b",
-        )
+        if points and "schematic" in _located_mix(pd.concat(points, ignore_index=True)):
+            ax.set_title(
+                "SƠ ĐỒ — vị trí tượng trưng" if lang == "vi" else "SCHEMATIC — stand-in positions",
+                fontsize=9,
+                color="#b2182b",
+            )
         ax.set_xlabel("E (m), VN-2000 / TM-3 104°45′ (EPSG:9208)", fontsize=7)
         ax.set_ylabel("N (m)", fontsize=7)
         ax.tick_params(labelsize=6)
@@ -596,11 +661,18 @@ def report_content(
     counts = status_counts(results)
     parts = ", ".join(f"{status_label(s, lang).lower()} {n}" for s, n in counts.items() if n)
     nxt = next_report_deadline(today)
+    if as_of > PLAN_END:  # the plan period is over: unmet targets are late, whatever year the report is for
+        ended = [L["summary_ended"].format(n=overdue_count(results))]
+    elif p.kind == "span" and p.end == PLAN_END:
+        ended = [L["summary_end_of_term"]]
+    else:
+        ended = []
     others = public_source_rows(
         source_layers if source_layers is not None else {**inputs.layers, **map_layers}, lang=lang
     )
     summary = [
         L["summary_counts"].format(n=len(results), parts=parts),
+        *ended,
         L["summary_findings"].format(n=len(findings)),
         L["summary_other"].format(n=len(others)),
         L["summary_next"].format(
@@ -610,6 +682,13 @@ def report_content(
         *inputs.note_texts(lang),
     ]
     png, unlocated = render_map_png(map_layers, lang=lang)
+    points: dict[str, int] = {}
+    for lid in MAP_POINT_LAYERS:
+        for q, n in _located_mix(map_layers.get(lid)).items():
+            points[q] = points.get(q, 0) + n
+    caption = map_caption(
+        lang, unlocated=unlocated, communes_mix=_located_mix(map_layers.get(MAP_BACKGROUND_LAYER)), points_mix=points
+    )
     return ReportContent(
         period=p,
         as_of=as_of,
@@ -627,6 +706,7 @@ def report_content(
         unlocated=unlocated,
         issuer=tuple(issuer),
         other_sources=others,
+        map_caption=caption,
     )
 
 
@@ -849,7 +929,7 @@ def _docx(c: ReportContent) -> bytes:
     if c.map_png:
         doc.add_picture(io.BytesIO(c.map_png), width=Cm(15.5))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        para(L["map_caption"].format(unlocated=c.unlocated), italic=True, size=11, align=WD_ALIGN_PARAGRAPH.CENTER)
+        para(c.map_caption, italic=True, size=11, align=WD_ALIGN_PARAGRAPH.CENTER)
     else:
         para(L["map_none"])
 
@@ -1144,7 +1224,7 @@ def _xlsx(c: ReportContent) -> bytes:
         img = XLImage(io.BytesIO(c.map_png))
         img.width, img.height = int(img.width * 0.5), int(img.height * 0.5)
         ws_m.add_image(img, "A3")
-        ws_m["A1"] = L["map_caption"].format(unlocated=c.unlocated)
+        ws_m["A1"] = c.map_caption
     else:
         ws_m["A1"] = L["map_none"]
     for each in wb.worksheets:  # the plan's and the planners' text: "=..." or "@..." stays text, never a formula

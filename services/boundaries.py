@@ -1,8 +1,10 @@
 """Real commune boundaries in place of the schematic cells: one use case for the Data page and the command.
 
-The boundary file is matched to the 17 official legacy units (by code, else by name), and the 2025 communes are
-rebuilt from the matched legacy polygons; both layers are written in **one** transaction, based on the versions
-the person saw, so the 2025 units can never be left behind the legacy ones.
+The boundary file is matched to the 17 official legacy units (by code, else by name); every layer the project
+built from the schematic cells is re-derived from the matched polygons: the 2025 communes (unions of their
+legacy units) and the plan's raw-material zones (unions of their communes; the district totals the whole
+district, which replaces the rounded schematic outline). All of them are written in **one** transaction, based
+on the versions the person saw, so no derived layer can be left behind the communes (docs/DECISIONS.md).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import geopandas as gpd
 
 from geo.errors import InputDataError
 from geo.limits import Limits
+from layers.authored import rederive_plan_zones
 from layers.boundaries import BoundaryMatch, match_boundaries
 from layers.store import LayerWrite, Store
 from layers.successors import rebuild_2025
@@ -24,6 +27,15 @@ from services.inputs import CrsChoice, read_input
 
 LEGACY = "communes_legacy"
 UNITS_2025 = "communes_2025"
+#: the plan's raw-material zones: unions of commune cells and the schematic district, re-derived on import
+PLAN_ZONES = "material_zones_plan"
+#: every layer a boundary import writes, in the order of the transaction
+DERIVED_LAYERS: tuple[str, ...] = (LEGACY, UNITS_2025, PLAN_ZONES)
+#: origin of a layer version the import re-derived from the boundaries (not "authored": a rebuild of the
+#: store from data/ must not put the schematic shapes back over it)
+DERIVED_ORIGIN = "derived"
+#: location note of a unit whose real boundary was imported (``{source}``, ``{quality}``)
+IMPORTED_NOTE = "Ranh giới từ {source} ({quality}) / boundary from {source} ({quality})"
 QUALITIES = ("surveyed", "digitised", "approximate")
 
 
@@ -65,8 +77,9 @@ def import_boundary_frame(
 ) -> BoundaryImport:
     """Match ``incoming`` to the official units and write both commune layers in one transaction.
 
-    ``base_versions`` maps ``communes_legacy`` / ``communes_2025`` to the versions the person saw (None: no
-    check). Raises :class:`InputDataError` when no unit matched (nothing is written).
+    ``base_versions`` maps ``communes_legacy`` / ``communes_2025`` / ``material_zones_plan`` to the versions the
+    person saw (:func:`boundary_versions`; None: no check). The plan zones are re-derived only when the store
+    holds them. Raises :class:`InputDataError` when no unit matched (nothing is written).
     """
     if quality not in QUALITIES:
         raise InputDataError(
@@ -87,22 +100,36 @@ def import_boundary_frame(
             units=len(units),
         )
     bases = base_versions or {}
+    legacy = result.frame.copy()
+    if "location_note" in legacy.columns:
+        matched = legacy["ma_xa"].astype(str).isin(set(result.matched))
+        legacy.loc[matched, "location_note"] = IMPORTED_NOTE.format(source=source, quality=quality)
     msg = f"boundaries from {source}: {len(result.matched)} of {len(units)} units matched"
     writes = [
-        LayerWrite(LEGACY, result.frame, message=msg, origin="imported", base_version=bases.get(LEGACY)),
+        LayerWrite(LEGACY, legacy, message=msg, origin="imported", base_version=bases.get(LEGACY)),
         LayerWrite(
             UNITS_2025,
-            rebuild_2025(result.frame, store.read_layer(UNITS_2025)),
+            rebuild_2025(legacy, store.read_layer(UNITS_2025)),
             message=f"rebuilt from {msg}",
             origin="imported",
             base_version=bases.get(UNITS_2025),
         ),
     ]
+    if store.has_layer(PLAN_ZONES):
+        writes.append(
+            LayerWrite(
+                PLAN_ZONES,
+                rederive_plan_zones(store.read_layer(PLAN_ZONES), legacy),
+                message=f"re-derived from {msg}",
+                origin=DERIVED_ORIGIN,
+                base_version=bases.get(PLAN_ZONES),
+            )
+        )
     for w in writes:
         require(store, actor, "w", w.layer_id)
     versions = store.write_layers(writes, user=actor.user)
     return BoundaryImport(
-        result, len(units), dict(zip((LEGACY, UNITS_2025), versions, strict=True)), source, actor.user
+        result, len(units), dict(zip((w.layer_id for w in writes), versions, strict=True)), source, actor.user
     )
 
 
@@ -136,5 +163,5 @@ def import_boundaries(
 
 
 def boundary_versions(store: Store) -> dict[str, int]:
-    """The current versions of both commune layers (the base of a boundary import)."""
-    return {lid: store.current_version(lid) for lid in (LEGACY, UNITS_2025) if store.has_layer(lid)}
+    """The current versions of the layers a boundary import writes (its base): both communes, the plan zones."""
+    return {lid: store.current_version(lid) for lid in DERIVED_LAYERS if store.has_layer(lid)}

@@ -15,6 +15,7 @@ from geo.errors import PlanError
 from layers.catalogue import CATALOGUE
 from layers.export import safe_csv
 from layers.model import GEOM_QUALITIES, GROUPS, LayerDef
+from layers.model import quality_mix as count_qualities
 from ui import common, mapkit
 from ui.common import lang, show_error, tr
 from ui.i18n import t
@@ -30,6 +31,13 @@ def quality_mix(frame: gpd.GeoDataFrame, language: str) -> str:
     counts = Counter(frame["geom_quality"].dropna().astype(str))
     ordered = sorted(counts, key=lambda q: GEOM_QUALITIES.index(q) if q in GEOM_QUALITIES else len(GEOM_QUALITIES))
     return ", ".join(f"{counts[q]} {mapkit.quality_label(q, language)}" for q in ordered)
+
+
+def title(layer: LayerDef, frame: gpd.GeoDataFrame | None, language: str) -> str:
+    """The layer's title followed by what its stored features are worth ("… (sơ đồ)", "… (số hóa)")."""
+    if frame is None or "geom_quality" not in frame.columns:
+        return layer.title(language)
+    return layer.title(language, count_qualities(frame["geom_quality"]))
 
 
 def sources(layer: LayerDef, frame: gpd.GeoDataFrame, language: str) -> str:
@@ -54,7 +62,7 @@ def catalogue_table(frames: dict[str, gpd.GeoDataFrame], language: str) -> pd.Da
             frame = frames.get(layer.id)
             rows.append(
                 {
-                    tr("catalogue.col.title"): layer.title(language),
+                    tr("catalogue.col.title"): title(layer, frame, language),
                     tr("catalogue.col.group"): GROUPS[group][1 if language == "en" else 0],
                     tr("catalogue.col.geometry"): tr(f"catalogue.geometry.{layer.geometry_type}"),
                     tr("catalogue.col.features"): len(frame) if frame is not None else None,
@@ -100,7 +108,7 @@ def render() -> None:
     choices = [layer.id for layer in CATALOGUE if layer.id in frames]
     if not choices:
         return
-    titles = {lid: CATALOGUE.get(lid).title(lang()) for lid in choices}
+    titles = {lid: title(CATALOGUE.get(lid), frames[lid], lang()) for lid in choices}
     layer_id = st.selectbox(tr("catalogue.pick"), options=choices, format_func=titles.__getitem__)
     layer = CATALOGUE.get(layer_id)
     frame = frames[layer_id]

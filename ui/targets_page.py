@@ -23,14 +23,17 @@ from analysis.funding import (
     statements_from_frames,
 )
 from analysis.targets import (
+    PLAN_END,
     STATUS_COLORS,
     STATUS_RULES,
     STATUSES,
     TargetResult,
     last_closed_period,
     next_report_deadline,
+    overdue_count,
     status_counts,
     status_label,
+    with_deadline,
 )
 from geo.errors import PlanError
 from geo.numbers import format_number
@@ -57,12 +60,13 @@ def _fmt(value: float | None, language: str, digits: int = 2) -> str:
     return format_number(round(float(value), digits), language)
 
 
-def _badge(status: str, language: str) -> str:
+def _badge(status: str, language: str, deadline_note: str = "") -> str:
+    """A status as a coloured badge, with its deadline wording ("quá hạn (hạn 2025)") when it is late."""
     color = STATUS_COLORS.get(status, "#bdbdbd")
     return (
         f"<span style='background:{color};color:#111;padding:2px 8px;border-radius:8px;font-size:0.85em;"
         "white-space:nowrap'>"
-        f"{status_label(status, language)}</span>"
+        f"{html_text(with_deadline(status_label(status, language), deadline_note))}</span>"
     )
 
 
@@ -71,7 +75,7 @@ def _card(result: TargetResult, language: str) -> None:
     with st.container(border=True):
         st.markdown(
             f"**{html_text(target.label)} {html_text(target.title(language))}** &nbsp; "
-            f"{_badge(result.status, language)}",
+            f"{_badge(result.status, language, result.deadline_note(language))}",
             unsafe_allow_html=True,
         )
         for mr in result.measures:
@@ -81,7 +85,9 @@ def _card(result: TargetResult, language: str) -> None:
                 f"{m.label(language)} — {tr('targets.goal')}: {m.goal_text(language)} {m.unit_label(language)}; "
                 f"{tr('targets.actual')}: {_fmt(mr.actual, language)}; {method}"
             )
-            st.markdown(f"{line} &nbsp; {_badge(mr.status, language)}", unsafe_allow_html=True)
+            st.markdown(
+                f"{line} &nbsp; {_badge(mr.status, language, mr.deadline_note(language))}", unsafe_allow_html=True
+            )
             if mr.progress_pct is not None:
                 st.progress(
                     min(max(mr.progress_pct, 0.0), 100.0) / 100.0,
@@ -101,6 +107,8 @@ def _targets_section(inputs: PlanInputs, as_of: dt.date, language: str) -> None:
     cols = st.columns(len(STATUSES))
     for col, status in zip(cols, STATUSES, strict=True):
         col.metric(status_label(status, language), counts[status])
+    if as_of > PLAN_END:
+        st.warning(tr("targets.plan_ended").format(n=overdue_count(results)))
     with st.expander(tr("targets.rules")):
         st.write(STATUS_RULES[language])
         for note in inputs.note_texts(language):

@@ -448,3 +448,74 @@ def test_parse_number_names_both_readings_of_ambiguous_text() -> None:
     assert info.value.code == "number.ambiguous"
     with pytest.raises(InputDataError, match=r"^'many' is not a number$"):
         parse_number("many")
+
+
+# --- after the plan period: deadline wording ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "as_of", "vi", "en"),
+    [
+        ("no_data", dt.date(2026, 12, 1), "quá hạn (hạn 2025)", "past its deadline (2025)"),
+        ("missed", dt.date(2026, 1, 1), "quá hạn (hạn 2025)", "past its deadline (2025)"),
+        ("missed", DEADLINE, "", ""),  # on the deadline (the end-of-term report): due, not late
+        ("no_data", dt.date(2025, 6, 30), "", ""),
+        ("achieved", dt.date(2026, 12, 1), "", ""),
+        ("indicator", dt.date(2026, 12, 1), "", ""),
+        ("at_risk", dt.date(2026, 12, 1), "", ""),
+    ],
+)
+def test_deadline_note(status: str, as_of: dt.date, vi: str, en: str) -> None:
+    from analysis.targets import deadline_note
+
+    assert deadline_note(status, deadline=DEADLINE, as_of=as_of, lang="vi") == vi
+    assert deadline_note(status, deadline=DEADLINE, as_of=as_of, lang="en") == en
+
+
+def test_a_deadline_that_is_not_the_end_of_a_year_is_named_by_its_day() -> None:
+    from analysis.targets import deadline_note
+
+    day = dt.date(2024, 6, 30)
+    assert deadline_note("missed", deadline=day, as_of=dt.date(2025, 1, 1)) == "quá hạn (hạn 30/06/2024)"
+    assert (
+        deadline_note("no_data", deadline=day, as_of=dt.date(2025, 1, 1), lang="en") == "past its deadline (30/06/2024)"
+    )
+
+
+def test_after_the_plan_period_unmet_targets_say_they_are_overdue(targets) -> None:  # type: ignore[no-untyped-def]
+    from analysis.targets import overdue_count
+
+    actuals = _actuals(("12", "brocade_households", "2025", 85.0, "households", "2026-01-05"))
+    late = evaluate_targets(targets, actuals=actuals, layers={}, as_of=dt.date(2026, 12, 1))
+    by_id = {r.target.id: r for r in late}
+    assert by_id["12"].status == "achieved" and by_id["12"].status_text("vi") == "Đạt"
+    assert by_id["1"].status == "no_data"  # the status rule itself is unchanged
+    assert by_id["1"].status_text("vi") == "Chưa có số liệu — quá hạn (hạn 2025)"
+    assert by_id["1"].status_text("en") == "No data — past its deadline (2025)"
+    assert overdue_count(late) == len(late) - 1
+    frame = results_frame(late, lang="en")
+    row = frame[frame["target_id"] == "1"].iloc[0]
+    assert (row["status"], row["status_label"], row["deadline_note"]) == (
+        "no_data",
+        "No data — past its deadline (2025)",
+        "past its deadline (2025)",
+    )
+    # the end-of-term evaluation, on the deadline itself, and one inside the period say nothing of it
+    for day in (DEADLINE, dt.date(2025, 6, 14)):
+        results = evaluate_targets(targets, actuals=actuals, layers={}, as_of=day)
+        assert overdue_count(results) == 0
+        assert not any("quá hạn" in s for s in results_frame(results, lang="vi")["status_label"])
+
+
+def test_a_missed_target_after_the_deadline(targets) -> None:  # type: ignore[no-untyped-def]
+    actuals = _actuals(("12", "brocade_households", "2025", 40.0, "households", "2026-01-05"))
+    (result,) = [
+        r
+        for r in evaluate_targets(targets, actuals=actuals, layers={}, as_of=dt.date(2026, 6, 1))
+        if r.target.id == "12"
+    ]
+    assert result.status == "missed"
+    assert result.status_text("vi") == "Không đạt — quá hạn (hạn 2025)"
+    assert result.headline.status_text("en") == "Missed — past its deadline (2025)"
+    assert "(7)" in STATUS_RULES["vi"] and "quá hạn (hạn 2025)" in STATUS_RULES["vi"]
+    assert "past its deadline (2025)" in STATUS_RULES["en"]

@@ -243,7 +243,7 @@ def test_plan_against_public_sources_section(store_path: Path) -> None:
     phuc_long = rows["Thủy điện Phúc Long (Thủy điện)"]
     assert phuc_long[1] == "Trạng thái: Đang xây dựng" and "Đang hoạt động" in phuc_long[2]
     assert "1/7/2025" in phuc_long[2]
-    xuan_hoa = rows["Xã Xuân Hòa (Xã mới từ 7/2025 (sơ đồ))"]
+    xuan_hoa = rows["Xã Xuân Hòa (Xã mới từ 7/2025)"]
     assert "Diện tích (nguồn khác): 306 km²" in xuan_hoa[2] and "106.1" in xuan_hoa[2]
     assert len(rows) == 4
     english = _docx_text(Document(io.BytesIO(build_report("2025", store=store, lang="en", today=TODAY))))
@@ -269,3 +269,61 @@ def test_public_source_rows_from_gathered_inputs_and_none(store_path: Path) -> N
     inputs.layers = {k: v for k, v in inputs.layers.items() if k != "hydropower"}
     doc = Document(io.BytesIO(build_report("2025", inputs=inputs, today=TODAY)))
     assert "Dữ liệu không ghi nguồn công khai nào khác với Kế hoạch." in _docx_text(doc)
+
+
+# --- what the map and the statuses are worth ---------------------------------------------------------------
+
+
+def test_map_caption_says_schematic_only_of_what_is_schematic() -> None:
+    from reports.report import map_caption
+
+    points = {"schematic": 20, "approximate": 1}
+    schematic = map_caption("vi", unlocated=3, communes_mix={"schematic": 17}, points_mix=points)
+    assert "ranh giới xã là sơ đồ" in schematic and "SƠ ĐỒ — vị trí tượng trưng" in schematic
+    assert "3 đối tượng chưa xác định vị trí" in schematic
+    real = map_caption("vi", unlocated=3, communes_mix={"digitised": 17}, points_mix=points)
+    assert "sơ đồ" not in real.replace("SƠ ĐỒ — vị trí", "") and "ranh giới xã: số hóa từ bản đồ" in real
+    partly = map_caption("en", unlocated=0, communes_mix={"digitised": 16, "schematic": 1}, points_mix=points)
+    assert "some commune boundaries schematic" in partly
+    en = map_caption("en", unlocated=0, communes_mix={"surveyed": 17}, points_mix={"surveyed": 4})
+    assert "schematic" not in en.lower() and "commune boundaries: surveyed" in en
+    assert en.startswith("Figure 1. The plan's features by status. Features sharing a point")
+    assert "boundaries" not in map_caption("en", unlocated=0, communes_mix={}, points_mix=points)
+
+
+def test_reports_after_the_plan_period_say_the_targets_are_overdue(store_path: Path) -> None:
+    store = open_store(store_path)
+    _record(store, "12", "2025", 85.0)
+    late = _docx_text(Document(io.BytesIO(build_report("2026", store=store, today=dt.date(2026, 12, 1)))))
+    assert "Kỳ kế hoạch 2021–2025 đã kết thúc ngày 31/12/2025: 13 mục tiêu" in late
+    assert "Chưa có số liệu — quá hạn (hạn 2025)" in late
+    english = build_report("2026", store=store, lang="en", today=dt.date(2026, 12, 1))
+    late_en = _docx_text(Document(io.BytesIO(english)))
+    assert "The plan period 2021–2025 ended on 31/12/2025: 13 targets" in late_en
+    assert "No data — past its deadline (2025)" in late_en
+    # the end-of-term report is as of 31/12/2025: the targets are judged at their deadline, not late
+    end = _docx_text(Document(io.BytesIO(build_report("2021-2025", store=store, today=dt.date(2026, 12, 1)))))
+    assert "Báo cáo tổng kết kỳ kế hoạch: các mục tiêu được đánh giá tại hạn 31/12/2025" in end
+    assert "— quá hạn" not in end and "Chưa có số liệu" in end
+    wb = load_workbook(io.BytesIO(build_report("2026", store=store, fmt="xlsx", today=dt.date(2026, 12, 1))))
+    assert any("quá hạn (hạn 2025)" in str(v) for row in wb["Mục tiêu"].iter_rows(values_only=True) for v in row)
+
+
+def test_the_caption_follows_real_boundaries(store_path: Path, shared_data: Path) -> None:
+    from services.boundaries import boundary_versions, import_boundaries
+    from tests.conftest import signed
+
+    store = open_store(store_path)
+    before = _docx_text(Document(io.BytesIO(build_report("2026", store=store, today=TODAY))))
+    assert "ranh giới xã là sơ đồ" in before
+    import_boundaries(
+        store,
+        shared_data / "bao_yen_communes_2020.geojson",
+        actor=signed(store),
+        base_versions=boundary_versions(store),
+    )
+    after = _docx_text(Document(io.BytesIO(build_report("2026", store=store, today=TODAY))))
+    assert "ranh giới xã là sơ đồ" not in after and "ranh giới xã: số hóa từ bản đồ" in after
+    assert "SƠ ĐỒ — vị trí tượng trưng" in after  # the plan's points still stand at commune centres
+    english = _docx_text(Document(io.BytesIO(build_report("2026", store=store, lang="en", today=TODAY))))
+    assert "schematic commune boundaries" not in english and "commune boundaries: digitised" in english

@@ -51,7 +51,9 @@ def test_english_labels(store_path: Path) -> None:
     assert at.subheader[0].value == "Layer catalogue"
     table = at.dataframe[0].value
     assert "Geometry quality" in table.columns
-    assert table.set_index("Layer id").loc["hydropower", "Layer"] == "Hydropower plants"
+    # the title says what the stored features are worth: the plan's hydropower plants stand at commune centres
+    assert table.set_index("Layer id").loc["hydropower", "Layer"] == "Hydropower plants (schematic)"
+    assert table.set_index("Layer id").loc["communes_legacy", "Layer"] == "Communes before July 2025 (schematic)"
 
 
 def test_attribute_table_and_csv_download(store_path: Path) -> None:

@@ -97,8 +97,8 @@ def test_language_switch_changes_labels_not_the_map(store_path: Path) -> None:
     assert "Geometry quality" in legend_en
     args_vi, args_en = map_args(vi), map_args(en)
     assert args_vi["script"] == args_en["script"]
-    assert '"title":"Hydropower plants"' in args_en["feature_group"]
-    assert '"title":"Thủy điện"' in args_vi["feature_group"]
+    assert '"title":"Hydropower plants (schematic)"' in args_en["feature_group"]
+    assert '"title":"Thủy điện (sơ đồ)"' in args_vi["feature_group"]
 
 
 @pytest.mark.parametrize(

@@ -78,7 +78,7 @@ def test_legend_names_the_layers_their_classes_and_the_poorer_qualities() -> Non
     options = PrintOptions(title="Bản đồ", lang="vi", names_layer="communes_legacy", made_on=dt.date(2026, 12, 1))
     fig = print_map.build_figure(layers(), FRAME, options)
     entries = print_map.legend_texts(fig)
-    assert entries[:2] == ["Xã, thị trấn (trước 7/2025, sơ đồ)", "Thủy điện"]
+    assert entries[:2] == ["Xã, thị trấn trước 7/2025 (sơ đồ)", "Thủy điện (một phần sơ đồ)"]
     assert {"Đang hoạt động", "Đề xuất / nghiên cứu"} <= set(entries)  # hydropower is coloured by status
     assert "Độ tin cậy hình học: Sơ đồ" in entries
     texts = [t.get_text() for ax in fig.axes for t in ax.texts] + [t.get_text() for t in fig.texts]
@@ -88,7 +88,7 @@ def test_legend_names_the_layers_their_classes_and_the_poorer_qualities() -> Non
     assert "01/12/2026" in footer and "A4 ngang" in footer and "1:" in footer
     assert any(t in ("0", "1 km", "2 km", "500 m", "1.000 m") for t in texts)  # the scale bar's marks
     en = print_map.legend_texts(print_map.build_figure(layers(), FRAME, PrintOptions(title="Map", lang="en")))
-    assert "Hydropower plants" in en and "Proposed / under study" in en
+    assert "Hydropower plants (partly schematic)" in en and "Proposed / under study" in en
 
 
 def test_quality_note_counts_what_is_drawn_and_never_calls_schematic_surveyed() -> None:

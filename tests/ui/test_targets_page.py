@@ -42,7 +42,10 @@ def test_cards_statuses_deadline_and_checks(store_path: Path) -> None:
     assert metrics["Chưa có số liệu"] == "14" and metrics["Đạt"] == "0"
     text = _markdown(at)
     assert "(7) Hạ tầng CCN Phố Ràng" in text and "training Đào tạo khoảng 2.000 lao động" in text
-    warnings = [w.value for w in at.warning]
+    ended, *warnings = [w.value for w in at.warning]
+    # today is after the plan period: every target without data is overdue, and its card says so
+    assert ended.startswith("Kỳ kế hoạch 2021–2025 đã kết thúc ngày 31/12/2025: 14 mục tiêu")
+    assert "Chưa có số liệu — quá hạn (hạn 2025)" in text
     assert len(warnings) == 7  # the seven findings of analysis.funding.consistency_check
     assert any("5.224,50" in w and "6.554,50" in w for w in warnings)
     assert any("4.158,00" in w and "4.178,00" in w for w in warnings)  # power and water, V.4 against II/III
