@@ -68,6 +68,7 @@ from geo.safety import (
     gpkg_rows,
     gpkg_views,
     inspect_zip,
+    require_extension_kind,
     require_kind,
     sniff,
 )
@@ -444,6 +445,7 @@ def _read_any(
 ) -> tuple[gpd.GeoDataFrame, ReadReport]:
     limits = ctx.limits
     require_kind(kind, label=name)
+    require_extension_kind(kind, label=name)
     report.driver = DRIVERS.get(kind, kind)
     given = get_crs(crs) if crs is not None else None
     repair: TextRepair | None = None

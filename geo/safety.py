@@ -795,6 +795,44 @@ def coordinate_problems(coords: np.ndarray, rows: np.ndarray, limits: Limits, *,
     return problems
 
 
+#: what a file's name says it holds: extension -> (the format's name, the kinds :func:`sniff` may find in it)
+EXTENSION_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    ".geojson": ("GeoJSON", ("geojson",)),
+    ".json": ("GeoJSON", ("geojson",)),
+    ".kml": ("KML", ("kml",)),
+    ".kmz": ("KMZ", ("zip",)),
+    ".shp": ("Shapefile", ("shp",)),
+    ".gpkg": ("GeoPackage", ("gpkg",)),
+    ".fgb": ("FlatGeobuf", ("fgb",)),
+    ".parquet": ("GeoParquet", ("parquet",)),
+    ".dxf": ("DXF", ("dxf",)),
+    ".dgn": ("DGN", ("dgn", "dgn8")),
+    ".zip": ("ZIP", ("zip",)),
+    ".xlsx": ("Excel .xlsx", ("zip",)),
+}
+
+
+def require_extension_kind(kind: str, *, label: str) -> None:
+    """Refuse plain text whose name says it is a GIS format (a text file named ``.geojson``), with what it is.
+
+    Content decides the reader everywhere else (a GeoJSON named ``.json`` is read as GeoJSON); but text that
+    the name calls GeoJSON, KML, a shapefile… would otherwise be read as a table and refused for having no
+    coordinate columns, which misleads: the file is not what its name says.
+    """
+    suffix = PurePosixPath(label.strip("`'\" ").replace("\\", "/")).suffix.lower()
+    expected = EXTENSION_KINDS.get(suffix)
+    if expected is None or kind != "csv" or kind in expected[1]:
+        return
+    raise UnsafeInputError(
+        f"{label} is named {suffix} but holds plain text, not {expected[0]}; check that the right file was "
+        "chosen, or export it again from the GIS (a table of coordinates is named .csv)",
+        code="file.text_not_format",
+        source=label,
+        extension=suffix,
+        format=expected[0],
+    )
+
+
 def require_kind(kind: str, *, label: str) -> None:
     """Refuse kinds we recognise but cannot read, with the fix; and unknown content.
 
@@ -803,23 +841,45 @@ def require_kind(kind: str, *, label: str) -> None:
     image or program renamed .geojson) raises :class:`UnsafeInputError` too.
     """
     if kind == "dwg":
-        raise DataSourceError(f"{label} is an AutoCAD DWG drawing, which cannot be read; save it as DXF from CAD")
+        raise DataSourceError(
+            f"{label} is an AutoCAD DWG drawing, which cannot be read; save it as DXF from CAD",
+            code="file.dwg",
+            source=label,
+        )
     if kind == "dgn8":
         raise DataSourceError(
-            f"{label} is a MicroStation V8 DGN, which cannot be read; save it as DGN V7 or DXF from MicroStation"
+            f"{label} is a MicroStation V8 DGN, which cannot be read; save it as DGN V7 or DXF from MicroStation",
+            code="file.dgn_old",
+            source=label,
         )
     if kind == "xls":
-        raise DataSourceError(f"{label} is an old Excel .xls workbook, which cannot be read; save it as .xlsx or .csv")
+        raise DataSourceError(
+            f"{label} is an old Excel .xls workbook, which cannot be read; save it as .xlsx or .csv",
+            code="file.xls",
+            source=label,
+        )
     if kind in ("shx", "dbf"):
         raise UnsafeInputError(
-            f"{label} is only one part of a shapefile; send the .shp with its .shx, .dbf and .prj (best as a .zip)"
+            f"{label} is only one part of a shapefile; send the .shp with its .shx, .dbf and .prj (best as a .zip)",
+            code="file.shapefile_part",
+            source=label,
         )
     if kind == "sqlite":
-        raise DataSourceError(f"{label} is an SQLite database but not a GeoPackage; export the layer as GeoPackage")
+        raise DataSourceError(
+            f"{label} is an SQLite database but not a GeoPackage; export the layer as GeoPackage",
+            code="file.sqlite_not_gpkg",
+            source=label,
+        )
     if kind == "xml":
-        raise DataSourceError(f"{label} is XML but not KML; export the layer as KML, GeoJSON or GeoPackage")
+        raise DataSourceError(
+            f"{label} is XML but not KML; export the layer as KML, GeoJSON or GeoPackage",
+            code="file.xml_not_kml",
+            source=label,
+        )
     if kind == "unknown":
         raise UnsafeInputError(
             f"{label} is not a format that can be read (shapefile .zip, GeoPackage, GeoJSON, KML/KMZ, DXF, DGN v7, "
-            "FlatGeobuf, GeoParquet, CSV/XLSX); its content does not match its name, check the file"
+            "FlatGeobuf, GeoParquet, CSV/XLSX); its content does not match its name, check the file",
+            code="file.unknown_content",
+            source=label,
         )

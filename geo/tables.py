@@ -112,7 +112,9 @@ def read_csv_rows(
     delim = max((",", ";", "\t", "|"), key=first.count)
     if first.count(delim) == 0:
         raise InputDataError(
-            f"{label} has a single column; a coordinate table needs columns such as X and Y or Kinh độ and Vĩ độ"
+            f"{label} has a single column; a coordinate table needs columns such as X and Y or Kinh độ and Vĩ độ",
+            code="table.single_column",
+            source=label,
         )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
     try:
@@ -244,7 +246,10 @@ def find_coordinate_columns(header: Sequence[str], *, label: str = "the table") 
         return "wkt", w, w
     raise InputDataError(
         f"{label} has no coordinate columns (headers: " + ", ".join(str(h) for h in header) + "); name them "
-        "Kinh độ/Vĩ độ (or lon/lat) for degrees, X/Y for VN-2000 metres (X = northing), or wkt"
+        "Kinh độ/Vĩ độ (or lon/lat) for degrees, X/Y for VN-2000 metres (X = northing), or wkt",
+        code="table.no_coordinates",
+        source=label,
+        headers=[str(h) for h in header],
     )
 
 

@@ -117,6 +117,117 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{source}: the coordinates of feature {feature} are not numbers but {example}, which is not GeoJSON: "
         'coordinates are numbers (104.47, not "104.47"); export the file again from a GIS',
     ),
+    # --- lots drawn on the cluster map --------------------------------------------------------------------------
+    "draw.too_many": (
+        "đã vẽ {count} hình; mỗi lần chỉ lưu được tối đa {limit} hình, hoặc hãy nhập các lô bằng tệp",
+        "{count} shapes were drawn; save at most {limit} at a time, or import the lots as a file",
+    ),
+    "draw.not_polygon": (
+        "hình {n} không phải là đa giác; hãy vẽ lô bằng công cụ đa giác hoặc hình chữ nhật",
+        "drawing {n} is not a polygon; draw lots with the polygon or rectangle tool",
+    ),
+    "draw.invalid": (
+        "hình {n} không phải là đa giác hợp lệ; hãy vẽ lại",
+        "drawing {n} is not a valid polygon; draw it again",
+    ),
+    "draw.not_lonlat": (
+        "hình {n} có tọa độ không phải kinh độ/vĩ độ; hãy vẽ lại",
+        "drawing {n} has coordinates that are not longitude/latitude; draw it again",
+    ),
+    "draw.no_area": (
+        "hình {n} gần như không có diện tích (dưới {min_m2} m²); hãy vẽ lại lô theo các góc của nó",
+        "drawing {n} encloses no area (less than {min_m2} m²); draw the lot again around its corners",
+    ),
+    "corners.not_xy": (
+        "dòng tọa độ góc {n} ('{line}') không có dạng «X Y»; hãy ghi tọa độ Bắc (X) rồi tọa độ Đông (Y)",
+        "corner line {n} ('{line}') is not 'X Y'; write the northing and the easting",
+    ),
+    "corners.too_few": (
+        "một lô cần ít nhất ba góc khác nhau, mỗi dòng một cặp «X Y»",
+        "a lot needs at least three different corners, one 'X Y' a line",
+    ),
+    "corners.not_lao_cai": (
+        "các góc không nằm ở Lào Cai theo EPSG:9208: X (tọa độ Bắc) phải vào khoảng 2 460 000 và Y (tọa độ Đông) "
+        "vào khoảng 470 000; hãy kiểm tra X và Y có bị đổi chỗ không và bảng có theo VN-2000 / TM-3 104°45′ không",
+        "the corners are not in Lào Cai in EPSG:9208: X (northing) should be about 2 460 000 and Y (easting) about "
+        "470 000; check that X and Y are not swapped and that the table is in VN-2000 / TM-3 104°45′",
+    ),
+    "corners.no_area": (
+        "các góc không bao được diện tích nào; hãy liệt kê các góc theo thứ tự quanh lô",
+        "the corners enclose no area; list them in order around the lot",
+    ),
+    "lots.no_status_field": (
+        "tệp lô đất không có trường `status` (hay `trạng thái`); hãy ghi cho mỗi lô `trống`, `đã cho thuê`, "
+        "`đang xây dựng` hoặc `đang hoạt động` (hay mã `vacant`, `allocated`, `building`, `operating`)",
+        "the lot file has no `status` field (or `trạng thái`); give each lot `vacant`, `allocated`, `building` or "
+        "`operating` (or `trống`, `đã cho thuê`, `đang xây dựng`, `đang hoạt động`)",
+    ),
+    "lots.no_use_field": (
+        "tệp quy hoạch không có trường `use`; hãy ghi cho mỗi vùng `đất công nghiệp`, `đất giao thông`, "
+        "`đất cây xanh`, `đất hạ tầng kỹ thuật`… (hay mã `industrial`, `road`, `green`, `technical`, `other`)",
+        "the zoning file has no `use` field; give each polygon `industrial`, `road`, `green`, `technical` or "
+        "`other` (or `đất công nghiệp`, `đất giao thông`, `đất cây xanh`, `đất hạ tầng kỹ thuật`, …)",
+    ),
+    "lots.number_taken": (
+        "số lô {lot_no} đã dùng trong cụm này (lô {lot}); hãy đặt cho mỗi lô một số riêng",
+        "lot number {lot_no} is already used in this cluster (lot {lot}); give each lot its own number",
+    ),
+    "lots.gone": (
+        "lớp lô đất không còn lô `{lot}`; hãy tải lại trang",
+        "there is no lot `{lot}` in the lot layer any more; reload the page",
+    ),
+    "map.layer_without_field": (
+        "lớp «{layer}» không có cột `{field}`; mỗi đối tượng cần có mã (`id`) và tên (`name`) để vẽ lên bản đồ",
+        "layer «{layer_en}» has no `{field}` column; every feature needs an id and a name to be drawn on the map",
+    ),
+    # --- a file that is not what its name says --------------------------------------------------------------
+    "file.text_not_format": (
+        "{source} có đuôi {extension} nhưng chỉ là tệp văn bản thường, không phải tệp {format}; hãy kiểm tra đã "
+        "chọn đúng tệp chưa, hoặc xuất lại tệp từ phần mềm GIS (bảng tọa độ thì đặt đuôi .csv)",
+        "{source} is named {extension} but holds plain text, not {format}; check that the right file was chosen, "
+        "or export it again from the GIS (a table of coordinates is named .csv)",
+    ),
+    "file.unknown_content": (
+        "{source} không phải định dạng đọc được (Shapefile .zip, GeoPackage, GeoJSON, KML/KMZ, DXF, DGN v7, "
+        "FlatGeobuf, GeoParquet, CSV/XLSX): nội dung tệp không khớp với tên tệp; hãy kiểm tra lại tệp",
+        "{source} is not a format that can be read (shapefile .zip, GeoPackage, GeoJSON, KML/KMZ, DXF, DGN v7, "
+        "FlatGeobuf, GeoParquet, CSV/XLSX); its content does not match its name, check the file",
+    ),
+    "file.dwg": (
+        "{source} là bản vẽ AutoCAD DWG, không đọc được; hãy lưu lại thành DXF từ phần mềm CAD",
+        "{source} is an AutoCAD DWG drawing, which cannot be read; save it as DXF from CAD",
+    ),
+    "file.dgn_old": (
+        "{source} là tệp MicroStation DGN V8, không đọc được; hãy lưu lại thành DGN V7 hoặc DXF từ MicroStation",
+        "{source} is a MicroStation V8 DGN, which cannot be read; save it as DGN V7 or DXF from MicroStation",
+    ),
+    "file.xls": (
+        "{source} là sổ tính Excel .xls đời cũ, không đọc được; hãy lưu lại thành .xlsx hoặc .csv",
+        "{source} is an old Excel .xls workbook, which cannot be read; save it as .xlsx or .csv",
+    ),
+    "file.shapefile_part": (
+        "{source} chỉ là một phần của Shapefile; hãy gửi tệp .shp cùng các tệp .shx, .dbf và .prj (tốt nhất nén "
+        "thành một tệp .zip)",
+        "{source} is only one part of a shapefile; send the .shp with its .shx, .dbf and .prj (best as a .zip)",
+    ),
+    "file.sqlite_not_gpkg": (
+        "{source} là cơ sở dữ liệu SQLite nhưng không phải GeoPackage; hãy xuất lớp dữ liệu thành GeoPackage",
+        "{source} is an SQLite database but not a GeoPackage; export the layer as GeoPackage",
+    ),
+    "file.xml_not_kml": (
+        "{source} là tệp XML nhưng không phải KML; hãy xuất lớp dữ liệu thành KML, GeoJSON hoặc GeoPackage",
+        "{source} is XML but not KML; export the layer as KML, GeoJSON or GeoPackage",
+    ),
+    "table.single_column": (
+        "{source} chỉ có một cột; bảng tọa độ cần các cột như X và Y, hoặc Kinh độ và Vĩ độ",
+        "{source} has a single column; a coordinate table needs columns such as X and Y or Kinh độ and Vĩ độ",
+    ),
+    "table.no_coordinates": (
+        "{source} không có cột tọa độ (các cột: {headers}); hãy đặt tên cột là Kinh độ/Vĩ độ (hoặc lon/lat) cho tọa "
+        "độ theo độ, X/Y cho tọa độ VN-2000 theo mét (X là tọa độ Bắc), hoặc wkt",
+        "{source} has no coordinate columns (headers: {headers}); name them Kinh độ/Vĩ độ (or lon/lat) for degrees, "
+        "X/Y for VN-2000 metres (X = northing), or wkt",
+    ),
     # --- choosing inside a file --------------------------------------------------------------------------
     "source.several_layers": (
         "{source} có nhiều lớp dữ liệu ({layers}); hãy chọn lớp cần đọc",

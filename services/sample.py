@@ -83,6 +83,7 @@ def _boundary_zoning_lots() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.Geo
     industrial = shapely.box(X0, Y0 + 20, X0 + w, Y0 + h).difference(road)
     zoning = gpd.GeoDataFrame(
         {"id": ["z_ind", "z_road", "z_green"], "cluster_id": [SAMPLE_CLUSTER] * 3,
+         "name": ["Đất công nghiệp", "Đất giao thông", "Đất cây xanh"],
          "use": ["industrial", "road", "green"], **_common(3)},
         geometry=[industrial, road, green],
         crs=WORK_CRS,

@@ -91,21 +91,27 @@ def polygon_from_corners(text: str) -> shapely.Polygon:
         if len(tokens) == 1 and tokens[0].count(",") == 1:  # "2460100.5,472000.2"
             tokens = tokens[0].split(",")
         if len(tokens) not in (2, 3) or not all(_NUMBER.match(tok) for tok in tokens):
-            raise InputDataError(f"corner line {n} ('{line}') is not 'X Y'; write the northing and the easting")
+            raise InputDataError(
+                f"corner line {n} ('{line}') is not 'X Y'; write the northing and the easting",
+                code="corners.not_xy",
+                n=n,
+                line=line,
+            )
         x_north, y_east = (float(tok.replace(",", ".")) for tok in tokens[-2:])
         corners.append((y_east, x_north))
     if len({c for c in corners}) < 3:
-        raise InputDataError("a lot needs at least three different corners, one 'X Y' a line")
+        raise InputDataError("a lot needs at least three different corners, one 'X Y' a line", code="corners.too_few")
     east = np.array([c[0] for c in corners])
     north = np.array([c[1] for c in corners])
     if not ((east > 100_000) & (east < 900_000)).all() or not ((north > 2_000_000) & (north < 2_700_000)).all():
         raise InputDataError(
             "the corners are not in Lào Cai in EPSG:9208: X (northing) should be about 2 460 000 and Y (easting) "
-            "about 470 000; check that X and Y are not swapped and that the table is in VN-2000 / TM-3 104°45′"
+            "about 470 000; check that X and Y are not swapped and that the table is in VN-2000 / TM-3 104°45′",
+            code="corners.not_lao_cai",
         )
     ring = repair(np.array([shapely.Polygon(corners)], dtype=object))[0][0]
     if ring.is_empty or ring.area <= 0:
-        raise InputDataError("the corners enclose no area; list them in order around the lot")
+        raise InputDataError("the corners enclose no area; list them in order around the lot", code="corners.no_area")
     return ring
 
 
@@ -157,7 +163,8 @@ def for_store(
         if "status" not in work.columns:
             raise InputDataError(
                 "the lot file has no `status` field (or trạng thái); give each lot vacant, allocated, building or "
-                "operating (trống, đã cho thuê, đang xây dựng, đang hoạt động)"
+                "operating (trống, đã cho thuê, đang xây dựng, đang hoạt động)",
+                code="lots.no_status_field",
             )
         for col in LOT_FIELDS:
             out[col] = work[col].to_numpy() if col in work.columns else None
@@ -173,7 +180,8 @@ def for_store(
         if "use" not in work.columns:
             raise InputDataError(
                 "the zoning file has no `use` field; give each polygon industrial, road, green, technical or other "
-                "(đất công nghiệp, đất giao thông, đất cây xanh, đất hạ tầng kỹ thuật, …)"
+                "(đất công nghiệp, đất giao thông, đất cây xanh, đất hạ tầng kỹ thuật, …)",
+                code="lots.no_use_field",
             )
         out["use"] = normalise_uses(work["use"].tolist(), labels=labels)
         out["name"] = work["name"].to_numpy() if "name" in work.columns else out["use"]
@@ -266,7 +274,10 @@ def drawn_polygons(features: Sequence[Mapping[str, Any]] | None) -> gpd.GeoDataF
     items = list(features or [])
     if len(items) > MAX_DRAWN:
         raise InputDataError(
-            f"{len(items)} shapes were drawn; save at most {MAX_DRAWN} at a time, or import the lots as a file"
+            f"{len(items)} shapes were drawn; save at most {MAX_DRAWN} at a time, or import the lots as a file",
+            code="draw.too_many",
+            count=len(items),
+            limit=MAX_DRAWN,
         )
     shapes: list[shapely.Geometry] = []
     reshaped: list[bool] = []
@@ -276,15 +287,24 @@ def drawn_polygons(features: Sequence[Mapping[str, Any]] | None) -> gpd.GeoDataF
         if kind not in ("Polygon", "MultiPolygon"):
             raise InputDataError(
                 f"drawing {n} is a {kind or 'shape without geometry'}, not a polygon; draw lots with the polygon or "
-                "rectangle tool"
+                "rectangle tool",
+                code="draw.not_polygon",
+                n=n,
+                kind=str(kind or ""),
             )
         try:
             shape = shapely.geometry.shape(geometry)
         except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
-            raise InputDataError(f"drawing {n} is not a valid GeoJSON polygon ({exc}); draw it again") from exc
+            raise InputDataError(
+                f"drawing {n} is not a valid GeoJSON polygon ({exc}); draw it again", code="draw.invalid", n=n
+            ) from exc
         xy = shapely.get_coordinates(shape)
         if not len(xy) or not np.isfinite(xy).all() or (np.abs(xy[:, 0]) > 180).any() or (np.abs(xy[:, 1]) > 90).any():
-            raise InputDataError(f"drawing {n} has coordinates that are not longitude/latitude; draw it again")
+            raise InputDataError(
+                f"drawing {n} has coordinates that are not longitude/latitude; draw it again",
+                code="draw.not_lonlat",
+                n=n,
+            )
         shapes.append(shape)
         props = feature.get("properties") or {}
         reshaped.append(bool(props.get(RESHAPE_FLAG)) if isinstance(props, Mapping) else False)
@@ -297,13 +317,60 @@ def drawn_polygons(features: Sequence[Mapping[str, Any]] | None) -> gpd.GeoDataF
             shape = _polygonal(shape)
         if shape.is_empty or shape.area < MIN_DRAWN_M2:
             raise InputDataError(
-                f"drawing {n} encloses no area (less than {MIN_DRAWN_M2:g} m²); draw the lot again around its corners"
+                f"drawing {n} encloses no area (less than {MIN_DRAWN_M2:g} m²); draw the lot again around its corners",
+                code="draw.no_area",
+                n=n,
+                min_m2=float(MIN_DRAWN_M2),
             )
         out.append(shape)
         repaired.append(bool(bad))
     return gpd.GeoDataFrame(
         {"repaired": repaired, "reshaped": reshaped}, geometry=gpd.GeoSeries(out, crs=WORK_CRS), crs=WORK_CRS
     )
+
+
+def drawn_overlaps(
+    shapes: Sequence[shapely.Geometry],
+    names: Sequence[str],
+    lots: gpd.GeoDataFrame,
+    *,
+    skip_id: str | None = None,
+    min_ha: float = 0.0001,
+) -> list[tuple[str, float, list[str]]]:
+    """How each drawn shape overlaps the stored lots and the shapes drawn before it, while drawing.
+
+    Parameters
+    ----------
+    shapes
+        The drawn shapes in EPSG:9208 (as :func:`drawn_polygons` returns them), in drawing order.
+    names
+        What the page calls each shape (its number, or the reshaped lot's label).
+    lots
+        The cluster's stored lots (any CRS; measured in EPSG:9208).
+    skip_id
+        The lot being reshaped: its stored shape is not an overlap of its new one.
+    min_ha
+        Overlaps smaller than this (hectares) are slivers of drawing by hand, not reported.
+
+    Returns
+    -------
+    list of (name, overlap_ha, [the lots or shapes it overlaps])
+        One entry per shape that overlaps anything by ``min_ha`` or more.
+    """
+    stored = to_work(lots, "the lots") if len(lots) else lots
+    if len(stored) and skip_id is not None and "id" in stored.columns:
+        stored = stored[(stored["id"].astype(str) != skip_id).to_numpy()]
+    stored_labels = lot_labels(pd.DataFrame(stored.drop(columns=stored.geometry.name))) if len(stored) else []
+    stored_geoms = list(stored.geometry) if len(stored) else []
+    out: list[tuple[str, float, list[str]]] = []
+    for k, (name, shape) in enumerate(zip(names, shapes, strict=True)):
+        others = [*zip(stored_labels, stored_geoms, strict=True), *zip(names[:k], shapes[:k], strict=True)]
+        hits = [(label, shape.intersection(geom).area / 10_000.0) for label, geom in others if geom is not None]
+        hits = [(label, ha) for label, ha in hits if ha >= min_ha]
+        if hits:
+            overlap = shapely.union_all([shape.intersection(g) for _, g in others if g is not None]).area / 10_000.0
+            out.append((str(name), float(overlap), [label for label, _ in hits]))
+    return out
 
 
 def text_or_none(value: object) -> str | None:
@@ -371,7 +438,10 @@ def lots_from_drawings(
         if fold(lot_no) in used:
             raise InputDataError(
                 f"lot number {lot_no} is already used in this cluster (lot {used[fold(lot_no)]}); give each lot its "
-                "own number"
+                "own number",
+                code="lots.number_taken",
+                lot_no=lot_no,
+                lot=used[fold(lot_no)],
             )
         used[fold(lot_no)] = lot_id
     statuses = normalise_statuses([a.get("status") for a in attrs], labels=ids)
@@ -412,7 +482,9 @@ def without_lot(layer: gpd.GeoDataFrame, lot_id: str) -> gpd.GeoDataFrame:
     """
     keep = (layer["id"].astype("string") != lot_id).fillna(True).to_numpy(dtype=bool)
     if keep.all():
-        raise InputDataError(f"there is no lot `{lot_id}` in the lot layer any more; reload the page")
+        raise InputDataError(
+            f"there is no lot `{lot_id}` in the lot layer any more; reload the page", code="lots.gone", lot=lot_id
+        )
     return layer[keep].reset_index(drop=True)
 
 
@@ -431,7 +503,9 @@ def reshaped_lot(
     out = to_work(layer, "the lot layer").copy()
     hits = np.flatnonzero((out["id"].astype("string") == lot_id).fillna(False).to_numpy(dtype=bool))
     if not len(hits):
-        raise InputDataError(f"there is no lot `{lot_id}` in the lot layer any more; reload the page")
+        raise InputDataError(
+            f"there is no lot `{lot_id}` in the lot layer any more; reload the page", code="lots.gone", lot=lot_id
+        )
     geoms = out.geometry.to_numpy().copy()
     geoms[hits] = shape
     out = out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=WORK_CRS))

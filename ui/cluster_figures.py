@@ -24,6 +24,7 @@ from analysis.occupancy import (
 from geo.numbers import format_number
 from ui import state
 from ui.common import lang, tr
+from ui.display import date_format
 from ui.escape import html_text
 from ui.i18n import t
 
@@ -153,7 +154,10 @@ def show_lots(table: pd.DataFrame) -> None:
     shown = table[[c for c in cols if c in table.columns]].copy()
     shown["status"] = [status_label(s, lang()) for s in shown["status"]]
     shown["area_ha"] = shown["area_ha"].round(4)
-    st.dataframe(shown.rename(columns={c: tr(k) for c, k in cols.items()}), hide_index=True, width="stretch")
+    dates = {tr("clusters.col.leased_on"): st.column_config.DateColumn(format=date_format(lang()))}
+    st.dataframe(
+        shown.rename(columns={c: tr(k) for c, k in cols.items()}), hide_index=True, width="stretch", column_config=dates
+    )
 
 
 def show_series(

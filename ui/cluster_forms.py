@@ -45,6 +45,7 @@ from ui.cluster_edits import (
 )
 from ui.cluster_figures import fmt_num, option_labels
 from ui.common import lang, tr
+from ui.display import date_format, editor_label, version_note
 
 IMPORT_LAYERS: tuple[str, ...] = ("cluster_lots", "cluster_boundaries", "cluster_zoning")
 
@@ -333,6 +334,7 @@ def show_import(cluster_id: str, boundary: gpd.GeoDataFrame) -> None:
     )
     base = common.seen_version("clusters.import", layer_id)
     upload = st.file_uploader(tr("clusters.import.file"), help=tr("clusters.import.help"), key=state.CLUSTERS_UPLOAD)
+    st.caption(tr("upload.caption").format(mb=common.settings().limits.upload_bytes // 2**20))
     if upload is None:
         return
     settings = common.settings()
@@ -423,7 +425,7 @@ def show_edit(cluster_id: str, lots: gpd.GeoDataFrame) -> None:
             ),
             "tenant": st.column_config.TextColumn(tr("clusters.col.tenant")),
             "sector": st.column_config.TextColumn(tr("clusters.col.sector")),
-            "leased_on": st.column_config.DateColumn(tr("clusters.col.leased_on"), format="DD/MM/YYYY"),
+            "leased_on": st.column_config.DateColumn(tr("clusters.col.leased_on"), format=date_format(lang())),
             "relocated_from": st.column_config.TextColumn(tr("clusters.col.relocated_from")),
         },
         key=editor_key,
@@ -457,7 +459,9 @@ def show_add_lot(cluster_id: str) -> None:
         key=state.CLUSTERS_NEW_STATUS,
     )
     tenant = c.text_input(tr("clusters.col.tenant"), key=state.CLUSTERS_NEW_TENANT)
-    leased = d.date_input(tr("clusters.col.leased_on"), value=None, key=state.CLUSTERS_NEW_LEASED)
+    leased = d.date_input(
+        tr("clusters.col.leased_on"), value=None, format=date_format(lang()), key=state.CLUSTERS_NEW_LEASED
+    )
     if not st.button(tr("clusters.add.button"), key=f"{state.CLUSTERS_CORNERS}.add"):
         return
     shape = polygon_from_corners(corners or "")
@@ -517,6 +521,15 @@ def show_history() -> None:
         return
     versions = store.history("cluster_lots")
     with st.expander(tr("clusters.history")):
-        rows = [(v.version, v.written_at, v.user, v.message) for v in sorted(versions, key=lambda v: -v.version)[:20]]
+        language = lang()
+        rows = [
+            (
+                v.version,
+                when_text(v.written_at, language),
+                editor_label(v.user, language),
+                version_note(v.message, language),
+            )
+            for v in sorted(versions, key=lambda v: -v.version)[:20]
+        ]
         cols = [tr(f"clusters.col.{k}") for k in ("version", "written_at", "user", "message")]
         st.dataframe(pd.DataFrame(rows, columns=cols), hide_index=True, width="stretch")

@@ -30,6 +30,7 @@ from ui import assets, common, mapkit, state
 from ui.cluster_edits import (
     RESHAPE_FLAG,
     append_lots,
+    drawn_overlaps,
     drawn_polygons,
     lot_choice_labels,
     lot_labels,
@@ -41,6 +42,7 @@ from ui.cluster_edits import (
 from ui.cluster_figures import fmt_num, option_labels, status_label
 from ui.cluster_forms import save_layer, store_layer
 from ui.common import lang, show_error, tr
+from ui.display import date_format
 from ui.escape import html_text
 from ui.i18n import t
 
@@ -336,6 +338,9 @@ def _drawn(
         outside = shape.difference(inside).area / 10_000.0
         if outside >= 0.0001:
             st.warning(tr("clusters.draw.outside").format(i=name, ha=fmt_num(outside, 4, language)))
+    # overlaps show while drawing, before anything is saved (the measure would count the overlap once)
+    for name, ha, others in drawn_overlaps(list(shapes.geometry), list(names), lots, skip_id=reshape_id):
+        st.warning(tr("clusters.draw.overlap").format(i=name, ha=fmt_num(ha, 4, language), lots=", ".join(others)))
     reshaped = shapes[is_reshaped]
     if reshape_id is not None and len(reshaped):
         new_shape = reshaped.geometry.iloc[0]
@@ -384,7 +389,10 @@ def _drawn(
                     "tenant": c.text_input(tr("clusters.col.tenant"), key=f"{prefix}{i}.tenant"),
                     "sector": d.text_input(tr("clusters.col.sector"), key=f"{prefix}{i}.sector"),
                     "leased_on": e.date_input(
-                        tr("clusters.col.leased_on"), value=None, format="DD/MM/YYYY", key=f"{prefix}{i}.leased_on"
+                        tr("clusters.col.leased_on"),
+                        value=None,
+                        format=date_format(language),
+                        key=f"{prefix}{i}.leased_on",
                     ),
                     "relocated_from": f.text_input(
                         tr("clusters.col.relocated_from"), key=f"{prefix}{i}.relocated_from"

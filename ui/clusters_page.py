@@ -25,6 +25,7 @@ from ui import cluster_figures, cluster_forms, cluster_map, common, state
 from ui.cluster_edits import relocation_candidates
 from ui.cluster_forms import store_layer
 from ui.common import show_error, tr
+from ui.display import date_format
 
 PHO_RANG = "ccn_pho_rang"
 
@@ -60,7 +61,9 @@ def _page() -> None:
     boundary = choice.boundary
     lots, zoning = inputs_of(choice, store_layer("cluster_lots"), store_layer("cluster_zoning"))
     if cluster_id == PHO_RANG and (boundary.empty or lots.empty):
-        st.info(tr("clusters.pho_rang_note"))
+        # the import form is right below while there is no boundary; the tabs (and «Import and edit») come after
+        where = tr("clusters.where.below" if boundary.empty else "clusters.where.tab")
+        st.info(tr("clusters.pho_rang_note").format(where=where))
     if boundary.empty:
         st.warning(tr("clusters.no_boundary").format(name=names[cluster_id]))
         cluster_forms.show_import(cluster_id, boundary)
@@ -69,7 +72,11 @@ def _page() -> None:
     c1, c2 = st.columns(2)
     with c1:
         as_of = st.date_input(
-            tr("clusters.as_of"), value=None, help=tr("clusters.as_of.help"), key=state.CLUSTERS_AS_OF
+            tr("clusters.as_of"),
+            value=None,
+            format=date_format(common.lang()),
+            help=tr("clusters.as_of.help"),
+            key=state.CLUSTERS_AS_OF,
         )
     with c2:
         leasable = st.number_input(

@@ -45,6 +45,7 @@ from services.inputs import CrsChoice
 from ui import mapkit, state
 from ui.cluster_forms import when_text
 from ui.common import actor, lang, seen_version, settings, show_error, store, tr
+from ui.display import editor_label, origin_label, version_note
 
 PREVIEW_ROWS = 200
 MAP_HEIGHT_PX = 420
@@ -188,6 +189,7 @@ def _import_tab() -> None:
             return
     uploader_key = f"{state.DATA_UPLOADER}{ss.get(state.DATA_UPLOAD_GEN, 0)}"
     upload = st.file_uploader(tr("data.upload"), help=tr("data.upload_help"), key=uploader_key)
+    st.caption(tr("upload.caption").format(mb=settings().limits.upload_bytes // 2**20))
     if upload is not None:
         data = upload.getvalue()
         if len(data) > settings().limits.upload_bytes:
@@ -419,11 +421,11 @@ def _history_tab() -> None:
         [
             {
                 tr("data.h.version"): v.version,
-                tr("data.h.when"): v.written_at,
-                tr("data.h.user"): v.user,
-                tr("data.h.origin"): v.origin,
+                tr("data.h.when"): when_text(v.written_at, lang()),
+                tr("data.h.user"): editor_label(v.user, lang()),
+                tr("data.h.origin"): origin_label(v.origin, lang()),
                 tr("data.h.features"): v.features,
-                tr("data.h.message"): v.message,
+                tr("data.h.message"): version_note(v.message, lang()),
                 tr("data.h.current"): "✓" if v.current else "",
             }
             for v in versions
@@ -440,7 +442,7 @@ def _history_tab() -> None:
                 [
                     {
                         tr("data.audit.at"): pd.Timestamp(e.at).strftime(when),
-                        tr("data.audit.user"): e.user,
+                        tr("data.audit.user"): editor_label(e.user, lang()),
                         tr("data.audit.action"): tr(f"data.audit.act.{e.action}"),
                         tr("data.audit.before"): e.version_before,
                         tr("data.audit.after"): e.version_after,

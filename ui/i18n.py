@@ -165,6 +165,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "map.choice.industrial": ("Đất công nghiệp", "Industrial land"),
     "map.choice.services": ("Dịch vụ", "Services"),
     "map.choice.roads": ("Giao thông", "Roads"),
+    "map.choice.road": ("Đất giao thông", "Roads"),
+    "map.choice.allocated": ("Đã cho thuê", "Allocated"),
+    "map.choice.building": ("Đang xây dựng", "Under construction"),
+    "map.choice.operating": ("Đang hoạt động", "Operating"),
     "map.choice.green": ("Cây xanh", "Green space"),
     "map.choice.technical": ("Hạ tầng kỹ thuật", "Technical infrastructure"),
     "map.choice.water": ("Mặt nước", "Water"),
@@ -329,20 +333,29 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "clusters.pho_rang_note": (
         "Diện tích và các lô đất của CCN Phố Ràng chưa được công bố công khai, nên trang này bắt đầu trống với cụm "
-        "này. Cách điền: (1) nhập ranh giới cụm từ hồ sơ quy hoạch chi tiết (DGN, DWG/DXF, Shapefile…) ở thẻ «Nhập "
-        "và sửa»; (2) nhập quy hoạch sử dụng đất (trường `use`: đất công nghiệp, đất giao thông, đất cây xanh, đất hạ "
-        "tầng kỹ thuật) hoặc ghi diện tích đất cho thuê; (3) nhập lớp lô đất (trường `status`: trống, đã cho thuê, "
-        "đang xây dựng, đang hoạt động; `leased_on`: ngày thuê) hoặc thêm từng lô theo tọa độ góc.",
+        "này. Cách điền: (1) nhập ranh giới cụm từ hồ sơ quy hoạch chi tiết (DGN, DWG/DXF, Shapefile…) {where}; "
+        "(2) nhập quy hoạch sử dụng đất (trường `use`, ghi bằng chữ hay bằng mã: `đất công nghiệp` hay `industrial`, "
+        "`đất giao thông` hay `road`, `đất cây xanh` hay `green`, `đất hạ tầng kỹ thuật` hay `technical`) hoặc ghi "
+        "diện tích đất cho thuê; (3) nhập lớp lô đất (trường `status`, ghi bằng chữ hay bằng mã: `trống` hay "
+        "`vacant`, `đã cho thuê` hay `allocated`, `đang xây dựng` hay `building`, `đang hoạt động` hay `operating`; "
+        "trường `leased_on`: ngày thuê) hoặc thêm từng lô theo tọa độ góc.",
         "CCN Phố Ràng's area and lots are not public, so this page starts empty for it. To fill it: (1) import the "
-        "cluster boundary from the detailed-plan files (DGN, DWG/DXF, Shapefile…) in the «Import and edit» tab; "
-        "(2) import the land use (field `use`: industrial, road, green, technical) or enter the leasable area; "
-        "(3) import the lot layer (field `status`: vacant, allocated, building, operating; `leased_on`: lease date) "
-        "or add lots one by one from their corner coordinates.",
+        "cluster boundary from the detailed-plan files (DGN, DWG/DXF, Shapefile…) {where}; (2) import the land use "
+        "(field `use`, in words or as codes: `đất công nghiệp` or `industrial`, `đất giao thông` or `road`, "
+        "`đất cây xanh` or `green`, `đất hạ tầng kỹ thuật` or `technical`) or enter the leasable area; (3) import "
+        "the lot layer (field `status`, in words or as codes: `trống` or `vacant`, `đã cho thuê` or `allocated`, "
+        "`đang xây dựng` or `building`, `đang hoạt động` or `operating`; field `leased_on`: the lease date) or add "
+        "lots one by one from their corner coordinates.",
     ),
     "clusters.no_boundary": (
-        "Chưa có ranh giới của {name}: hãy nhập ranh giới cụm ở thẻ «Nhập và sửa».",
-        "{name} has no boundary yet: import it in the «Import and edit» tab.",
+        "Chưa có ranh giới của {name}: hãy nhập ranh giới cụm ở phần «Nhập tệp cho cụm này» ngay bên dưới.",
+        "{name} has no boundary yet: import it in «Import a file for this cluster» just below.",
     ),
+    "clusters.where.below": (
+        "ở phần «Nhập tệp cho cụm này» ngay bên dưới",
+        "in «Import a file for this cluster» just below",
+    ),
+    "clusters.where.tab": ("ở thẻ «Nhập và sửa»", "in the «Import and edit» tab"),
     "clusters.gauge.target": ("Mục tiêu {pct} %", "Target {pct} %"),
     "clusters.gauge.expansion": ("Mở rộng {pct} %", "Expansion {pct} %"),
     "clusters.metric.occupancy": ("Tỷ lệ lấp đầy", "Occupancy"),
@@ -443,11 +456,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "clusters.import.file": ("Tệp dữ liệu", "Data file"),
     "clusters.import.help": (
         "Shapefile (.zip), GeoPackage, GeoJSON, KML/KMZ, DXF, DGN v7, CSV/Excel có tọa độ. Lô đất: trường `status` "
-        "(trống | đã cho thuê | đang xây dựng | đang hoạt động), `leased_on`, `tenant`, `sector`, `relocated_from`. "
+        "(bằng chữ hay bằng mã: `trống`/`vacant`, `đã cho thuê`/`allocated`, `đang xây dựng`/`building`, "
+        "`đang hoạt động`/`operating`), `leased_on`, `tenant`, `sector`, `relocated_from`. "
         "Quy hoạch: trường `use`. Các đối tượng hiện có của cụm này trong lớp được thay bằng nội dung tệp (phiên bản "
         "cũ vẫn được giữ).",
         "Shapefile (.zip), GeoPackage, GeoJSON, KML/KMZ, DXF, DGN v7, CSV/Excel with coordinates. Lots: field "
-        "`status` (vacant | allocated | building | operating), `leased_on`, `tenant`, `sector`, `relocated_from`. "
+        "`status` (in words or as codes: `trống`/`vacant`, `đã cho thuê`/`allocated`, `đang xây dựng`/`building`, "
+        "`đang hoạt động`/`operating`), `leased_on`, `tenant`, `sector`, `relocated_from`. "
         "Zoning: field `use`. This cluster's features in the layer are replaced by the file (earlier versions are "
         "kept).",
     ),
@@ -495,6 +510,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "clusters.draw.outside": (
         "Hình {i} có {ha} ha nằm ngoài ranh giới cụm; phần này không được tính vào tỷ lệ lấp đầy.",
         "Shape {i} has {ha} ha outside the cluster boundary; that part does not count towards occupancy.",
+    ),
+    "clusters.draw.overlap": (
+        "Hình {i} chồng lấn {ha} ha lên {lots}; phần chồng lấn chỉ được tính một lần vào tỷ lệ lấp đầy. Hãy sửa hình "
+        "trước khi lưu nếu đây là nhầm lẫn.",
+        "Shape {i} overlaps {lots} by {ha} ha; the overlap counts only once towards occupancy. Correct the shape "
+        "before saving if this is a mistake.",
     ),
     "clusters.draw.save": ("Lưu lô", "Save lots"),
     "clusters.draw.message": (
@@ -584,6 +605,19 @@ TEXT: dict[str, tuple[str, str]] = {
         "Press «Cancel» to undo the changes.",
     ),
     "clusters.draw.js.edit.handlers.remove.tooltip.text": ("Bấm vào hình để xóa.", "Click a shape to delete it."),
+    # --- the store's own values on every page (ui/display.py) ---
+    "display.user.system": ("hệ thống", "system"),
+    "display.user.unknown": ("không rõ", "unknown"),
+    "display.origin.authored": ("dữ liệu của dự án", "project data"),
+    "display.origin.derived": ("suy ra từ lớp khác", "derived"),
+    "display.origin.imported": ("nhập từ tệp", "imported"),
+    "display.origin.edited": ("sửa trên trang", "edited"),
+    "display.origin.sample": ("dữ liệu mẫu", "sample"),
+    "display.note.built": ("tạo từ dữ liệu của dự án (data/)", "built from the project's data/"),
+    "display.note.built_n": (
+        "tạo từ dữ liệu của dự án (data/), {n} đối tượng",
+        "built from the project's data/ ({n} feature(s))",
+    ),
     "clusters.history": ("Lịch sử phiên bản lớp lô đất", "Version history of the lot layer"),
     "clusters.col.version": ("Phiên bản", "Version"),
     "clusters.col.written_at": ("Thời điểm (UTC)", "When (UTC)"),
@@ -733,6 +767,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "Yield per ha and year (t or m³; 0 = none)",
     ),
     "materials.supply.capacity": ("Công suất nhà máy mỗi năm (cùng đơn vị)", "Plant capacity per year (same unit)"),
+    "materials.capacity.from_plant": ("theo số liệu của nhà máy", "from the plant's data"),
+    "materials.capacity.note_elsewhere": (
+        "ghi chú nguồn của số liệu này trong dữ liệu chỉ có bằng tiếng Anh (thuộc tính «Nguồn số liệu công suất» của "
+        "nhà máy trên trang Bản đồ quy hoạch)",
+        "the data's note on this figure is written in Vietnamese only (the plant's «Capacity figure from» attribute "
+        "on the planning map)",
+    ),
     "materials.supply.area": ("Diện tích trong vùng", "Area within reach"),
     "materials.supply.amount": ("Sản lượng mỗi năm", "Supply per year"),
     "materials.supply.ratio": ("So với công suất", "Of capacity"),
@@ -853,6 +894,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Lower-case letters, digits and _, starting with a letter (e.g. new_parcels)",
     ),
     "data.upload": ("Tải tệp lên", "Upload a file"),
+    "upload.caption": (
+        "Kéo thả tệp vào ô bên trên hoặc bấm nút chọn tệp trong ô (chữ trong ô là của Streamlit, bằng tiếng Anh). "
+        "Mỗi tệp tối đa {mb} MB.",
+        "Drag a file onto the box above or press its button to choose one. At most {mb} MB a file.",
+    ),
     "data.upload_help": (
         "Shapefile (.zip gồm .shp .shx .dbf .prj), GeoPackage, GeoJSON, KML/KMZ, DXF, DGN v7, FlatGeobuf, "
         "GeoParquet, CSV/XLSX có cột tọa độ (X/Y VN-2000 hoặc Kinh độ/Vĩ độ)",
@@ -1052,6 +1098,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.export_crs": ("Hệ tọa độ xuất", "Output CRS"),
     "data.export": ("Tạo tệp", "Build the file"),
     "data.download": ("Tải về {name}", "Download {name}"),
+    # --- quality titles ---
+    "targets.plan_ended": (
+        "Kỳ kế hoạch 2021–2025 đã kết thúc ngày 31/12/2025: {n} mục tiêu không đạt hoặc chưa có số liệu đã quá hạn.",
+        "The plan period 2021–2025 ended on 31/12/2025: {n} targets missed or without data are past their deadline.",
+    ),
 }
 
 

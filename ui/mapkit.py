@@ -611,6 +611,8 @@ class DrawLabels(MacroElement):
   function title(cls, on, off) {
     document.querySelectorAll(cls).forEach(function (a) {
       a.title = a.classList.contains("leaflet-disabled") ? off : on;
+      var sr = a.querySelector(".sr-only");  // the button's text for screen readers (and page text) too
+      if (sr) { sr.textContent = on; }
     });
   }
   title(".leaflet-draw-draw-polyline", d.polyline, d.polyline);
@@ -887,7 +889,13 @@ def prepare_layer(
     """
     for col in ("id", "name"):
         if col not in frame.columns:
-            raise InputDataError(f"layer `{layer.id}` has no `{col}` column; every feature needs id and name")
+            raise InputDataError(
+                f"layer `{layer.id}` has no `{col}` column; every feature needs id and name",
+                code="map.layer_without_field",
+                layer=layer.title("vi"),
+                layer_en=layer.title("en"),
+                field=col,
+            )
     quality = (
         frame["geom_quality"].astype("string").fillna("approximate")
         if "geom_quality" in frame.columns
@@ -1023,7 +1031,7 @@ def _spec(layer: LayerDef, prepared: PreparedLayer, lang: str, target_titles: Ma
     }
     spec = {
         "id": layer.id,
-        "title": layer.title(lang),
+        "title": layer.title(lang, dict(prepared.quality_counts)),
         "lang": lang,
         "fields": fields,
         "quality": quality,
@@ -1315,18 +1323,22 @@ def legend_html(
     size_max: Mapping[str, float] | None = None,
     qualities: Mapping[str, str] | None = None,
     present: Mapping[str, Iterable[str]] | None = None,
+    mixes: Mapping[str, Mapping[str, int]] | None = None,
 ) -> str:
     """The legend of ``catalogue``'s layers as HTML, grouped like the catalogue, drawn with the map's own styles.
 
     ``size_max`` (layer id -> largest value of its ``size_field``) labels the sized symbols; ``qualities``
     (layer id -> the quality most of its features have) draws each symbol with that quality's outline, as on
     the map; ``present`` (layer id -> the ``color_field`` values its features have) limits a colour-coded
-    layer's entries to those values. A note at the end explains what the geometry qualities mean and how they
-    are drawn.
+    layer's entries to those values; ``mixes`` (layer id -> features per quality, e.g.
+    ``PreparedLayer.quality_counts``) lets each title say what its data is worth ("(sơ đồ)", "(số hóa)"; from
+    the dominant quality when only ``qualities`` is given). A note at the end explains what the geometry
+    qualities mean and how they are drawn.
     """
     layers = list(catalogue)
     size_max = size_max or {}
     qualities = qualities or {}
+    mixes = mixes or {}
     parts = ['<div class="by-legend" style="font-size:0.85rem;line-height:1.3">']
     for group, (vi, en) in GROUPS.items():
         members = [layer for layer in layers if layer.group == group]
@@ -1336,8 +1348,10 @@ def legend_html(
         for layer in members:
             q = qualities.get(layer.id)
             style = layer.style
+            mix = mixes.get(layer.id) or ({q: 1} if q else None)
+            title = layer.title(lang, mix)
             if style.color_map and style.color_field:
-                parts.append(_row(_symbol(layer, quality=q), layer.title(lang)))
+                parts.append(_row(_symbol(layer, quality=q), title))
                 only = set(present[layer.id]) if present is not None and layer.id in present else None
                 for value, color in style.color_map:
                     if only is not None and value not in only:
@@ -1350,7 +1364,7 @@ def legend_html(
                         )
                     )
             else:
-                parts.append(_row(_symbol(layer, quality=q), layer.title(lang)))
+                parts.append(_row(_symbol(layer, quality=q), title))
             if style.outline_when:
                 parts.append(_row(_symbol(layer, quality=q, outline=True), t("map.legend.outline", lang), indent=True))
             if style.size_field and layer.geometry_type == "Point":

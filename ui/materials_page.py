@@ -8,8 +8,10 @@ comparison: it never invents stands.
 from __future__ import annotations
 
 import io
+import unicodedata
 from typing import Any
 
+import altair as alt
 import folium
 import geopandas as gpd
 import mapclassify
@@ -36,7 +38,7 @@ from geo.errors import DataSourceError, PlanError
 from geo.numbers import AREA_HA_DECIMALS, format_number, format_pct
 from layers.catalogue import CATALOGUE
 from layers.export import protect_sheet, safe_csv
-from services.materials import SupplyReport, plant_capacity
+from services.materials import Capacity, SupplyReport, plant_capacity
 from services.materials import supply as supply_report
 from ui import assets, common, mapkit, state
 from ui.common import lang, show_error, tr
@@ -369,10 +371,66 @@ def _bars(table: pd.DataFrame, has_mapped: bool) -> None:
         else f"{species_label(sp, language)} ({tr('materials.district')})"
         for sp, c in zip(shown["species"], shown["communes"], strict=True)
     ]
-    bars = pd.DataFrame({tr("materials.col.planned_ha"): shown["planned_ha"].to_numpy()}, index=labels)
+    bars = pd.DataFrame({"label": labels, tr("materials.col.planned_ha"): shown["planned_ha"].to_numpy()})
     if has_mapped:
         bars[tr("materials.col.mapped_in_ha")] = shown["mapped_in_ha"].to_numpy()
-    st.bar_chart(bars, horizontal=True, stack=False)
+    long = bars.melt("label", var_name="series", value_name="ha")
+    # the labels are long ("Quế, sả (12 xã)"): no limit on their width, or Vega-Lite cuts them at 180 px with "…"
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", title=None, sort=labels, axis=alt.Axis(labelLimit=0)),
+            yOffset=alt.YOffset("series:N"),
+            x=alt.X("ha:Q", title="ha"),
+            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=0)),
+            tooltip=[alt.Tooltip("label:N", title=tr("materials.col.zone")), "series:N", "ha:Q"],
+        )
+        .properties(height=alt.Step(14))
+    )
+    st.altair_chart(chart, use_container_width=True)
+
+
+#: per-year units as plants' data write them -> (Vietnamese, English) as the page writes them
+_YEAR_UNITS: dict[str, tuple[str, str]] = {"yr": ("năm", "năm"), "year": ("năm", "year"), "năm": ("năm", "year")}
+
+
+def _unit_text(unit: str, language: str) -> str:
+    """A unit as the page writes it: "m3/yr" is "m³/năm" in Vietnamese, "m³/yr" in English."""
+    base, sep, period = unit.partition("/")
+    base = base.strip().replace("m3", "m³").replace("m2", "m²")
+    if not sep:
+        return base
+    word = _YEAR_UNITS.get(period.strip().lower())
+    return f"{base}/{(word[0] if language == 'vi' else period.strip()) if word else period.strip()}"
+
+
+def _looks_vietnamese(text: str) -> bool:
+    """Whether a text from the data is written in Vietnamese (it has letters only Vietnamese uses)."""
+    return any(
+        ch in "ăâđêôơưĂÂĐÊÔƠƯ" or unicodedata.combining(c) for ch in text for c in unicodedata.normalize("NFD", ch)
+    )
+
+
+def capacity_note(recorded: Capacity, language: str) -> str:
+    """Where a plant's capacity comes from, in the page's language.
+
+    The figure and its unit are written here; the plant's own note on the figure (``capacity_source``, data) is
+    quoted when it is written in the page's language, else the page says where the note is (the data holds one
+    language of it; a Vietnamese version of that field is the data's to add).
+    """
+    value = float(recorded.value or 0.0)
+    figure = format_number(value, language, decimals=0 if value.is_integer() else 2)
+    unit = _unit_text(str(recorded.stated_unit or ""), language)
+    source = str(recorded.source or "").strip()
+    same_language = _looks_vietnamese(source) == (language == "vi")
+    if not source:
+        where = ""
+    elif same_language:
+        where = f" — {source}"
+    else:
+        where = f" — {tr('materials.capacity.note_elsewhere')}"
+    return f"{figure} {unit} {tr('materials.capacity.from_plant')}{where}"
 
 
 def _line_layers() -> list[str]:
@@ -420,7 +478,7 @@ def _supply_section(plants: gpd.GeoDataFrame, plan: pd.DataFrame, has_mapped: bo
     language = lang()
     label = CATALOGUE.get("processing_plants").field("capacity_source")
     if recorded.value is not None:
-        st.caption(f"{label.label_en if language == 'en' else label.label_vi}: {recorded.note(language)}")
+        st.caption(f"{label.label_en if language == 'en' else label.label_vi}: {capacity_note(recorded, language)}")
     else:
         st.caption(recorded.note(language, give=("nhập công suất ở ô bên trên", "enter it in the field above")))
     species = plant_species(plant.iloc[0].to_dict(), plan)
@@ -444,7 +502,8 @@ def _supply_section(plants: gpd.GeoDataFrame, plan: pd.DataFrame, has_mapped: bo
         if result.species is None
         else ", ".join(species_label(s, language) for s in result.species)
     )
-    m1, m2, m3 = st.columns(3)
+    # one figure a row: the side column is narrow, and st.metric cuts a long label with "…"
+    m1 = m2 = m3 = st.container()
     m1.metric(tr("materials.supply.area"), f"{fmt_ha(result.area_ha, language)} ha")
     if result.supply is not None:
         m2.metric(tr("materials.supply.amount"), fmt_ha(result.supply, language, 0))

@@ -149,6 +149,7 @@ def _import_section(base: int) -> None:
     with st.expander(tr("terrain.import")):
         st.caption(tr("terrain.import_help"))
         upload = st.file_uploader(tr("terrain.upload"), key=state.TERRAIN_UPLOAD)
+        st.caption(tr("upload.caption").format(mb=common.settings().limits.upload_bytes // 2**20))
         if upload is None or not st.button(tr("terrain.import_button"), key=state.TERRAIN_IMPORT):
             return
         data = upload.getvalue()

@@ -27,6 +27,7 @@ from ui import cluster_edits, cluster_map, state
 from ui.cluster_edits import (
     RESHAPE_FLAG,
     apply_edits,
+    drawn_overlaps,
     drawn_polygons,
     for_store,
     lots_from_drawings,
@@ -686,7 +687,7 @@ def test_bad_corners_show_an_error_not_a_traceback(store: Store) -> None:
     at.text_area(key=state.CLUSTERS_CORNERS).input("472000 2460000\n472100 2460000\n472100 2460100")
     at.button(key=f"{state.CLUSTERS_CORNERS}.add").click().run()
     assert not at.exception
-    assert any("swapped" in e.value for e in at.error)
+    assert any("bị đổi chỗ" in e.value for e in at.error)  # in the page's language
 
 
 def test_series_chart_runs_from_2021(store: Store) -> None:
@@ -794,7 +795,7 @@ def test_a_drawing_outside_the_cluster_is_flagged_and_a_taken_number_refused(
     at.text_input(key=f"{state.CLUSTERS_DRAW_FORM}ccn_pho_rang.0.1.lot_no").input("A2")
     at.button(key=state.CLUSTERS_DRAW_SAVE).click().run()
     assert not at.exception
-    assert any("A2 is already used" in e.value for e in at.error)
+    assert any("số lô A2 đã dùng" in e.value for e in at.error)  # in the page's language
     assert store.current_version("cluster_lots") == before  # nothing written
 
 
@@ -1003,3 +1004,29 @@ def test_a_kept_edit_the_other_planner_made_too_leaves_nothing_to_write(store: S
     (drop,) = [b for b in at.button if str(b.key).startswith(state.CLUSTERS_PENDING_DROP)]
     drop.click().run()
     assert store.current_version("cluster_lots") == other and not at.session_state[state.CLUSTERS_PENDING]
+
+
+def test_overlaps_are_flagged_while_drawing_before_anything_is_saved(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill_pho_rang(store)  # A1 is the 100 × 100 m lot at the corner
+    before = store.current_version("cluster_lots")
+    # shape 1 covers half of A1; shape 2 covers a quarter of shape 1 and nothing stored
+    monkeypatch.setattr(cluster_map, "st_folium", FakeMap(drawn(rect(50, 0, 100, 100), rect(100, 100, 100, 100))))
+    at = page()
+    assert not at.exception, at.exception
+    warnings = [w.value for w in at.warning]
+    assert any("Hình 1 chồng lấn 1,0000 ha lên A1, A2" in w for w in warnings), warnings
+    assert not any(w.startswith("Hình 2 chồng lấn") for w in warnings), warnings  # it only touches shape 1's edge
+    assert store.current_version("cluster_lots") == before  # shown while drawing: nothing was saved
+    at = page("en")
+    assert any("Shape 1 overlaps A1, A2 by 1.0000 ha" in w.value for w in at.warning)
+
+
+def test_drawn_overlaps_skip_the_reshaped_lot_and_count_drawn_shapes() -> None:
+    lots = gpd.GeoDataFrame({"id": ["c.lot1"], "lot_no": ["A1"]}, geometry=[rect(0, 0, 100, 100)], crs=WORK)
+    shapes = [rect(0, 0, 100, 120), rect(0, 60, 100, 100)]
+    found = drawn_overlaps(shapes, ["A1", "1"], lots, skip_id="c.lot1")
+    assert [(name, round(ha, 4), others) for name, ha, others in found] == [("1", 0.6, ["A1"])]
+    found = drawn_overlaps(shapes[:1], ["1"], lots)
+    assert [(name, round(ha, 4), others) for name, ha, others in found] == [("1", 1.0, ["A1"])]
