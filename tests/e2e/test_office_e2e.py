@@ -2,9 +2,9 @@
 
 - Signed in on one process, the same browser changes data on the other (the session lives in the database, its
   token in a cookie of the host); signing out ends it for both processes.
-- The same lot edited from two browser contexts by two users: the second save is refused as a conflict, the
-  second planner's edit is kept, shown side by side and re-applied; nothing is lost (both versions are in the
-  history).
+- The same lot changed from two browser contexts by two users (reshaped on the map by one, deleted by the other):
+  the second save is refused as a conflict, the second planner's edit is kept, shown side by side and re-applied on
+  his choice; nothing is lost (both versions are in the history).
 """
 
 from __future__ import annotations
@@ -16,14 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import pandas as pd
 import pytest
 import shapely
 
 from layers.store import open_store
 from services.accounts import grant
 from tests.conftest import signed
-from tests.e2e.conftest import App, Page, save_screenshot, sign_in, start_app, stop_app
+from tests.e2e.conftest import MAP_FRAME, App, Page, save_screenshot, sign_in, start_app, stop_app
 from tests.layers.test_store_backends import fresh_schema
 
 pytestmark = pytest.mark.e2e
@@ -149,31 +148,6 @@ def test_signed_in_on_one_process_the_browser_changes_data_on_the_other(
     assert stale.page.locator('[data-testid="stException"]').count() == 0
 
 
-def _lots_editor(page: Page, app: App, user: str):  # -> Locator of the data editor
-    sign_in(page, app, user)
-    pg = page.page
-    pg.goto(f"{app.url}/cum-cong-nghiep", wait_until="domcontentloaded")  # type: ignore[attr-defined]
-    pg.get_by_role("tab", name="Nhập và sửa").click()  # type: ignore[attr-defined]
-    grid = pg.locator('[data-testid="stDataFrame"]').filter(has=pg.locator("canvas")).last  # type: ignore[attr-defined]
-    grid.wait_for(timeout=60_000)
-    grid.scroll_into_view_if_needed()
-    return grid
-
-
-def _type_cell(page: Page, grid: object, row: int, right: int, text: str) -> None:
-    """Type ``text`` into the cell ``right`` columns right of the first, in data row ``row`` (0-based)."""
-    pg = page.page
-    box = grid.bounding_box()  # type: ignore[attr-defined]
-    pg.mouse.click(box["x"] + 20, box["y"] + 35 + 35 * row + 17)  # type: ignore[attr-defined]
-    for _ in range(right):
-        pg.keyboard.press("ArrowRight")  # type: ignore[attr-defined]
-    pg.keyboard.press("Enter")  # type: ignore[attr-defined]
-    pg.keyboard.press("Control+A")  # type: ignore[attr-defined]
-    pg.keyboard.type(text)  # type: ignore[attr-defined]
-    pg.keyboard.press("Enter")  # type: ignore[attr-defined]
-    settle(page)  # the edit goes to the server, which reruns the page
-
-
 def settle(page: Page) -> None:
     """Wait until the page's script run (a rerun after an edit) has finished: no "running" icon for a while."""
     pg = page.page
@@ -183,44 +157,79 @@ def settle(page: Page) -> None:
     pg.wait_for_timeout(500)  # type: ignore[attr-defined]
 
 
+def _reshape_on_the_map(page: Page, app: App, lot: str) -> None:
+    """Drag the north-east corner of ``lot`` 40 px further out on the cluster map and save the new shape."""
+    pg = page.page
+    pg.bring_to_front()  # type: ignore[attr-defined]
+    pg.get_by_role("tab", name="Bản đồ").click()  # type: ignore[attr-defined]
+    picker = pg.locator('[data-testid="stSelectbox"]').filter(has_text="Sửa hình dạng lô trên bản đồ")  # type: ignore[attr-defined]
+    picker.click()
+    pg.locator('[role="option"]').filter(has_text=lot).first.click()  # type: ignore[attr-defined]
+    pg.wait_for_timeout(1500)  # type: ignore[attr-defined]
+    frame = pg.locator(MAP_FRAME).element_handle().content_frame()  # type: ignore[attr-defined]
+    frame.wait_for_function("() => window.drawnItems && window.drawnItems.getLayers().length === 1", timeout=30_000)
+    pg.locator(MAP_FRAME).scroll_into_view_if_needed()  # type: ignore[attr-defined]
+    pg.wait_for_timeout(300)  # type: ignore[attr-defined]
+    box = frame.locator("#map_div").bounding_box()
+    frame.locator(".leaflet-draw-edit-edit").click()
+    frame.wait_for_selector(".leaflet-editing-icon", timeout=10_000)
+    ne = gpd.GeoSeries([shapely.Point(X0 + 120, Y0 + 120)], crs="EPSG:9208").to_crs("EPSG:4326").iloc[0]
+    x, y = frame.evaluate(
+        "([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]); return [p.x, p.y]; }", [ne.y, ne.x]
+    )
+    pg.mouse.move(box["x"] + x, box["y"] + y)  # type: ignore[attr-defined]
+    pg.mouse.down()  # type: ignore[attr-defined]
+    for step in range(1, 9):
+        pg.mouse.move(box["x"] + x + 5 * step, box["y"] + y - 5 * step)  # type: ignore[attr-defined]
+        pg.wait_for_timeout(30)  # type: ignore[attr-defined]
+    pg.mouse.up()  # type: ignore[attr-defined]
+    frame.locator(".leaflet-draw-actions a", has_text="Lưu").click()
+    button = pg.get_by_role("button", name=f"Lưu hình mới của lô {lot}")  # type: ignore[attr-defined]
+    button.wait_for(timeout=30_000)
+    button.click()
+
+
 def test_the_same_lot_edited_from_two_browsers_loses_nothing(office: Office, new_context: Callable[[], Any]) -> None:
     new = new_context
     an, binh = _page(new()), _page(new())
-    grid_an = _lots_editor(an, office.one, "an")
-    grid_binh = _lots_editor(binh, office.two, "binh")  # both now show the same version of the lots
+    for page, app, user in ((an, office.one, "an"), (binh, office.two, "binh")):
+        sign_in(page, app, user)
+        page.page.goto(f"{app.url}/cum-cong-nghiep", wait_until="domcontentloaded")  # type: ignore[attr-defined]
+        page.page.wait_for_selector(MAP_FRAME, timeout=60_000)  # type: ignore[attr-defined]
     before = open_store(office.url).current_version("cluster_lots")
-    # columns: id, lot_no, status, tenant, sector …; An renames R1's tenant and saves first
-    for _ in range(3):  # the grid is a canvas: a keystroke lost under load is typed again, never assumed
-        _type_cell(an, grid_an, 0, 3, "Công ty An")
-        an.page.get_by_role("button", name="Lưu thay đổi").click()  # type: ignore[attr-defined]
-        settle(an)
-        if an.page.get_by_text(re.compile("Đã lưu Lô đất, phiên bản")).count():  # type: ignore[attr-defined]
-            break
+    # Bình picks lot R1 to delete it, on the version he sees
+    binh.page.bring_to_front()  # type: ignore[attr-defined]
+    binh.page.get_by_role("tab", name="Nhập và sửa").click()  # type: ignore[attr-defined]
+    picker = binh.page.locator('[data-testid="stSelectbox"]').filter(has_text="Lô cần xóa")  # type: ignore[attr-defined]
+    picker.scroll_into_view_if_needed()
+    picker.click()
+    binh.page.keyboard.type("R1")  # type: ignore[attr-defined]  # the box searches its options
+    binh.page.locator('[role="option"]').filter(has_text="R1").first.click()  # type: ignore[attr-defined]
+    settle(binh)
+    # meanwhile An reshapes R1 on the map and saves first
+    _reshape_on_the_map(an, office.one, "R1")
     an.page.get_by_text(re.compile("Đã lưu Lô đất, phiên bản")).wait_for(timeout=30_000)  # type: ignore[attr-defined]
     assert open_store(office.url).current_version("cluster_lots") == before + 1
-    # Bình, on the version he read, changes the same lot's tenant and the other lot's sector
-    _type_cell(binh, grid_binh, 0, 3, "Công ty Bình")
-    _type_cell(binh, grid_binh, 1, 4, "dệt may")
-    settle(binh)
-    binh.page.get_by_role("button", name="Lưu thay đổi").click()  # type: ignore[attr-defined]
+    # Bình's delete, made on the version before An's save, is refused and kept
+    binh.page.bring_to_front()  # type: ignore[attr-defined]
+    binh.page.get_by_role("button", name="Xóa lô").click()  # type: ignore[attr-defined]
     apply = binh.page.get_by_role("button", name=re.compile("Áp dụng lại trên phiên bản"))  # type: ignore[attr-defined]
     apply.wait_for(timeout=60_000)  # the panel of the kept change (hidden tabs hold no visible button)
-    # who changed it and when, theirs and mine side by side, and the other lot applying cleanly
-    for text in ("Thay đổi chưa lưu của bạn", "đã được an lưu lúc", "Của an (phiên bản", "Công ty An", "Công ty Bình"):
+    # who changed it and when, and theirs beside his, for the lot both changed
+    for text in ("Thay đổi chưa lưu của bạn", "đã được an lưu lúc", "Của an (phiên bản", "(đã xóa)"):
         binh.page.locator(f"text={text} >> visible=true").first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
-    binh.page.locator("text=Áp dụng được ngay: R2 >> visible=true").first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    binh.page.locator("text=bạn xóa lô này, người kia lại sửa nó >> visible=true").first.wait_for()  # type: ignore[attr-defined]
     assert open_store(office.url).current_version("cluster_lots") == before + 1  # nothing written by the refusal
     save_screenshot(binh, "office_conflict.png")
     binh.page.locator("text=Giữ bản của tôi >> visible=true").first.click()  # type: ignore[attr-defined]
+    settle(binh)
     apply.click()
     binh.page.get_by_text(re.compile("Đã áp dụng lại thay đổi của bạn")).wait_for(timeout=30_000)  # type: ignore[attr-defined]
     store = open_store(office.url)
-    lots = store.read_layer("cluster_lots").set_index("lot_no")
-    assert (lots.loc["R1", "tenant"], lots.loc["R2", "sector"]) == ("Công ty Bình", "dệt may")
+    assert list(store.read_layer("cluster_lots")["lot_no"]) == ["R2"]  # his choice: the lot deleted
     history = store.history("cluster_lots")
-    assert [v.user for v in history][-2:] == ["an", "binh"]
-    an_version = store.read_version("cluster_lots", before + 1).set_index("lot_no")
-    assert an_version.loc["R1", "tenant"] == "Công ty An"  # An's save is kept in the history, not lost
-    assert pd.isna(an_version.loc["R2", "sector"])
+    assert [v.user for v in history][-2:] == ["an", "binh"] and history[-1].version == before + 2
+    reshaped = store.read_version("cluster_lots", before + 1).set_index("lot_no")
+    assert reshaped.loc["R1"].geometry.area > 100 * 100 + 500  # An's new shape is kept in the history, not lost
     for page in (an, binh):
         assert page.page.locator('[data-testid="stException"]').count() == 0  # type: ignore[attr-defined]
