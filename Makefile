@@ -70,12 +70,12 @@ unit: setup
 e2e: setup
 	$(BIN)/pytest -m e2e
 
-# the tests run in one process per core, a test file per process at a time (each e2e file starts its own app);
-# the browser tests after the others, so that no timing of theirs competes with the multi-process store tests
+# the tests run in one process per core, a test file per process at a time; the browser tests after them, one at a
+# time: each starts its own app, and their timings must not compete with the multi-process store tests or each other
 PYTEST_JOBS ?= auto
 test: setup lint typecheck
 	$(BIN)/pytest -n $(PYTEST_JOBS) --dist loadfile -m "not e2e"
-	$(BIN)/pytest -n $(PYTEST_JOBS) --dist loadfile -m e2e
+	$(BIN)/pytest -m e2e
 
 bench: setup
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

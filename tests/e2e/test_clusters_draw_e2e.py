@@ -127,14 +127,14 @@ def test_a_polygon_drawn_with_the_mouse_is_saved_as_a_lot(draw_page: Page, draw_
     frame.wait_for_function("() => window.drawnItems.getLayers().length === 1", timeout=10_000)
     drawn = frame.evaluate("() => window.drawnItems.toGeoJSON().features[0].geometry")
     form = pg.locator('[data-testid="stForm"]')
-    form.wait_for(timeout=30_000)  # the drawing reran the page, which now asks for the lot's details
+    form.wait_for(timeout=90_000)  # the drawing reran the page, which now asks for the lot's details
     assert pg.get_by_text(re.compile(r"Hình 1: \d+,\d{4} ha")).count() == 1
     save_screenshot(draw_page, "clusters_drawn_polygon.png")
     form.get_by_label("Số lô").fill("D1")
     form.get_by_label("Đơn vị thuê").fill("Nhôm kính Phố Ràng")
     form.get_by_label("Số lô").press("Tab")
     form.get_by_role("button", name="Lưu lô").click()
-    pg.get_by_text(re.compile("Đã lưu Lô đất, phiên bản")).wait_for(timeout=30_000)
+    pg.get_by_text(re.compile("Đã lưu Lô đất, phiên bản")).wait_for(timeout=90_000)
 
     lots = open_store(draw_app.store).read_layer("cluster_lots")
     assert open_store(draw_app.store).current_version("cluster_lots") == before + 1
@@ -217,9 +217,9 @@ def test_a_stored_lot_reshaped_on_the_map_keeps_its_id_and_gets_the_new_shape(dr
     shape = frame.evaluate("() => window.drawnItems.toGeoJSON().features[0]")
     assert shape["properties"] == {"baoyen_reshape": True}
     button = pg.get_by_role("button", name="Lưu hình mới của lô R1")
-    button.wait_for(timeout=30_000)
+    button.wait_for(timeout=90_000)
     button.click()
-    pg.get_by_text(re.compile("Đã lưu Lô đất, phiên bản")).wait_for(timeout=30_000)
+    pg.get_by_text(re.compile("Đã lưu Lô đất, phiên bản")).wait_for(timeout=90_000)
 
     saved = open_store(draw_app.store).read_layer("cluster_lots").set_index("id").loc[f"{CLUSTER}.lot90"]
     expected = gpd.GeoSeries([shapely.geometry.shape(shape["geometry"])], crs="EPSG:4326").to_crs("EPSG:9208").iloc[0]

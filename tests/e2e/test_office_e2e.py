@@ -132,13 +132,13 @@ def test_signed_in_on_one_process_the_browser_changes_data_on_the_other(
     form.get_by_label("Giá trị").fill("85")
     form.get_by_label("Nguồn số liệu").fill("UBND xã Nghĩa Đô")
     form.get_by_role("button", name="Lưu số liệu").click()
-    second.page.get_by_text(re.compile("Đã lưu")).first.wait_for(timeout=30_000)
+    second.page.get_by_text(re.compile("Đã lưu")).first.wait_for(timeout=90_000)
     rows = open_store(office.url).read_table("target_actuals")
     assert list(rows["user"]) == ["an"] and list(rows["value"]) == [85.0]
     token = next(c["value"] for c in context.cookies() if c["name"] == "baoyen_session")  # type: ignore[attr-defined]
     # signing out on the second process ends the session everywhere
     _sidebar(second).get_by_role("button", name="Đăng xuất").click()
-    _sidebar(second).get_by_role("button", name="Đăng nhập").wait_for(timeout=30_000)
+    _sidebar(second).get_by_role("button", name="Đăng nhập").wait_for(timeout=90_000)
     replay = new()  # a browser that kept the old token: it signs nobody in any more, on either process
     replay.add_cookies([{"name": "baoyen_session", "value": token, "url": office.one.url}])  # type: ignore[attr-defined]
     stale = _page(replay)
@@ -167,7 +167,7 @@ def _reshape_on_the_map(page: Page, app: App, lot: str) -> None:
     pg.locator('[role="option"]').filter(has_text=lot).first.click()  # type: ignore[attr-defined]
     pg.wait_for_timeout(1500)  # type: ignore[attr-defined]
     frame = pg.locator(MAP_FRAME).element_handle().content_frame()  # type: ignore[attr-defined]
-    frame.wait_for_function("() => window.drawnItems && window.drawnItems.getLayers().length === 1", timeout=30_000)
+    frame.wait_for_function("() => window.drawnItems && window.drawnItems.getLayers().length === 1", timeout=90_000)
     pg.locator(MAP_FRAME).scroll_into_view_if_needed()  # type: ignore[attr-defined]
     pg.wait_for_timeout(300)  # type: ignore[attr-defined]
     box = frame.locator("#map_div").bounding_box()
@@ -185,7 +185,7 @@ def _reshape_on_the_map(page: Page, app: App, lot: str) -> None:
     pg.mouse.up()  # type: ignore[attr-defined]
     frame.locator(".leaflet-draw-actions a", has_text="Lưu").click()
     button = pg.get_by_role("button", name=f"Lưu hình mới của lô {lot}")  # type: ignore[attr-defined]
-    button.wait_for(timeout=30_000)
+    button.wait_for(timeout=90_000)
     button.click()
 
 
@@ -208,7 +208,7 @@ def test_the_same_lot_edited_from_two_browsers_loses_nothing(office: Office, new
     settle(binh)
     # meanwhile An reshapes R1 on the map and saves first
     _reshape_on_the_map(an, office.one, "R1")
-    an.page.get_by_text(re.compile("Đã lưu Lô đất, phiên bản")).wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    an.page.get_by_text(re.compile("Đã lưu Lô đất, phiên bản")).wait_for(timeout=90_000)  # type: ignore[attr-defined]
     assert open_store(office.url).current_version("cluster_lots") == before + 1
     # Bình's delete, made on the version before An's save, is refused and kept
     binh.page.bring_to_front()  # type: ignore[attr-defined]
@@ -217,14 +217,14 @@ def test_the_same_lot_edited_from_two_browsers_loses_nothing(office: Office, new
     apply.wait_for(timeout=60_000)  # the panel of the kept change (hidden tabs hold no visible button)
     # who changed it and when, and theirs beside his, for the lot both changed
     for text in ("Thay đổi chưa lưu của bạn", "đã được an lưu lúc", "Của an (phiên bản", "(đã xóa)"):
-        binh.page.locator(f"text={text} >> visible=true").first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
+        binh.page.locator(f"text={text} >> visible=true").first.wait_for(timeout=90_000)  # type: ignore[attr-defined]
     binh.page.locator("text=bạn xóa lô này, người kia lại sửa nó >> visible=true").first.wait_for()  # type: ignore[attr-defined]
     assert open_store(office.url).current_version("cluster_lots") == before + 1  # nothing written by the refusal
     save_screenshot(binh, "office_conflict.png")
     binh.page.locator("text=Giữ bản của tôi >> visible=true").first.click()  # type: ignore[attr-defined]
     settle(binh)
     apply.click()
-    binh.page.get_by_text(re.compile("Đã áp dụng lại thay đổi của bạn")).wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    binh.page.get_by_text(re.compile("Đã áp dụng lại thay đổi của bạn")).wait_for(timeout=90_000)  # type: ignore[attr-defined]
     store = open_store(office.url)
     assert list(store.read_layer("cluster_lots")["lot_no"]) == ["R2"]  # his choice: the lot deleted
     history = store.history("cluster_lots")
