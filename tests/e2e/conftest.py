@@ -176,15 +176,6 @@ def sign_in(page: Page, app: App, name: str = "admin", password: str | None = No
     side.get_by_text("Đã đăng nhập").wait_for(timeout=30_000)
 
 
-def settle(page: Page) -> None:
-    """Wait until the page's script run (a rerun after an edit or a click) has finished: no "running" icon."""
-    pg = page.page
-    pg.wait_for_timeout(500)  # type: ignore[attr-defined]
-    running = '[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]'
-    pg.wait_for_function(f"() => !document.querySelector('{running}')", timeout=90_000)  # type: ignore[attr-defined]
-    pg.wait_for_timeout(500)  # type: ignore[attr-defined]
-
-
 def save_screenshot(page: Page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / name

@@ -22,7 +22,7 @@ import shapely
 from layers.store import open_store
 from services.accounts import grant
 from tests.conftest import signed
-from tests.e2e.conftest import MAP_FRAME, App, Page, save_screenshot, settle, sign_in, start_app, stop_app
+from tests.e2e.conftest import MAP_FRAME, App, Page, save_screenshot, sign_in, start_app, stop_app
 from tests.layers.test_store_backends import fresh_schema
 
 pytestmark = pytest.mark.e2e
@@ -146,6 +146,15 @@ def test_signed_in_on_one_process_the_browser_changes_data_on_the_other(
     _sidebar(stale).get_by_role("button", name="Đăng nhập").wait_for(timeout=60_000)
     assert "Đã đăng nhập" not in _sidebar(stale).inner_text()
     assert stale.page.locator('[data-testid="stException"]').count() == 0
+
+
+def settle(page: Page) -> None:
+    """Wait until the page's script run (a rerun after an edit) has finished: no "running" icon for a while."""
+    pg = page.page
+    pg.wait_for_timeout(500)  # type: ignore[attr-defined]
+    running = '[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]'
+    pg.wait_for_function(f"() => !document.querySelector('{running}')", timeout=60_000)  # type: ignore[attr-defined]
+    pg.wait_for_timeout(500)  # type: ignore[attr-defined]
 
 
 def _reshape_on_the_map(page: Page, app: App, lot: str) -> None:
