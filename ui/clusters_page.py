@@ -34,9 +34,7 @@ def render() -> None:
     """The industrial clusters page."""
     st.subheader(tr("clusters.title"))
     st.caption(tr("clusters.intro"))
-    flash = st.session_state.pop(state.CLUSTERS_FLASH, None)
-    if flash:
-        st.success(flash)
+    common.show_flash(state.CLUSTERS_FLASH)
     try:
         _page()
     except PlanError as exc:

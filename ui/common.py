@@ -6,6 +6,8 @@ cannot hash a GeoDataFrame argument and copies cached data on every hit.
 
 from __future__ import annotations
 
+import time
+
 import geopandas as gpd
 import streamlit as st
 
@@ -179,6 +181,28 @@ def error_text(exc: PlanError) -> str:
 def show_error(exc: PlanError) -> None:
     """Show a user-fixable error as one message box (no traceback)."""
     st.error(f"{tr('app.error')}: {error_text(exc)}")
+
+
+#: how long a page's message after a save stays: the map's own reruns (a new map sends its first value) come right
+#: after a save's rerun and would otherwise take the message away before anyone has read it
+FLASH_SECONDS = 60.0
+
+
+def show_flash(key: str) -> None:
+    """Show the message a save left in ``st.session_state[key]`` (a str).
+
+    It stays on every run for :data:`FLASH_SECONDS` from its first showing, or until another message replaces it.
+    """
+    ss = st.session_state
+    entry = ss.get(key)
+    if isinstance(entry, str):  # left by a save: its time starts now
+        entry = ss[key] = {"text": entry, "at": time.monotonic()}
+    if not isinstance(entry, dict):
+        return
+    if time.monotonic() - float(entry["at"]) > FLASH_SECONDS:
+        ss.pop(key, None)
+        return
+    st.success(str(entry["text"]))
 
 
 def sample_controls() -> None:

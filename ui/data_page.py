@@ -42,7 +42,7 @@ from services.data import (
 )
 from services.edits import changes_since
 from services.inputs import CrsChoice
-from ui import mapkit, state
+from ui import common, mapkit, state
 from ui.cluster_forms import when_text
 from ui.common import actor, lang, seen_version, settings, show_error, store, tr
 from ui.display import editor_label, origin_label, version_note
@@ -141,9 +141,7 @@ def _prepare(
 
 def render() -> None:
     st.title(tr("data.title"))
-    flash = st.session_state.pop(state.DATA_FLASH, None)
-    if flash:
-        st.success(flash)
+    common.show_flash(state.DATA_FLASH)
     tab_import, tab_history, tab_export = st.tabs(
         [tr("data.tab.import"), tr("data.tab.history"), tr("data.tab.export")]
     )

@@ -265,6 +265,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Khung in: toàn huyện. Bấm nút «In» trên bản đồ để in đúng khung đang xem.",
         "Printed frame: the whole district. Press “Print” on the map to print the view you see.",
     ),
+    "map.print.make": ("Tạo bản in", "Make the printed map"),
+    "map.print.making": ("Đang tạo bản in (PNG và PDF)…", "Making the printed map (PNG and PDF)…"),
+    "map.print.stale": (
+        "Lớp, khung in hoặc lựa chọn đã thay đổi từ lần tạo bản in trước: bấm «Tạo bản in» để tạo lại.",
+        "The layers, frame or choices changed since the printed map was made: click “Make the printed map” again.",
+    ),
     "map.print.png": ("Tải ảnh PNG", "Download PNG"),
     "map.print.pdf": ("Tải PDF", "Download PDF"),
     "map.print.north": ("B", "N"),

@@ -9,8 +9,9 @@ rerun this script. Layers are prepared once per store version (:func:`ui.mapkit.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -435,14 +436,13 @@ def print_layers(visible: Iterable[LayerDef], flt: AttributeFilter | None) -> li
     return out
 
 
-def _printer(
-    layers: Sequence[print_map.PrintLayer],
-    bounds: tuple[float, float, float, float],
-    options: print_map.PrintOptions,
-    fmt: print_map.Format,
-) -> Callable[[], bytes]:
-    """The file of a download button, made only when the planner clicks it (st.download_button's callable)."""
-    return lambda: print_map.render(layers, bounds, options, fmt)
+def print_signature(
+    layers: Sequence[print_map.PrintLayer], bounds: tuple[float, float, float, float], options: print_map.PrintOptions
+) -> str:
+    """What a printed map was made from: the layers (with their versions and filtered features), frame and options."""
+    store = common.store()
+    parts = [(p.layer.id, store.current_version(p.layer.id), tuple(p.frame["id"].astype(str))) for p in layers]
+    return hashlib.sha256(repr((parts, bounds, options)).encode("utf-8")).hexdigest()
 
 
 def _print_box(visible: Sequence[LayerDef], flt: AttributeFilter | None) -> None:
@@ -477,11 +477,25 @@ def _print_box(visible: Sequence[LayerDef], flt: AttributeFilter | None) -> None
             names_layer=next((lid for lid in NAMED_LAYERS if st.session_state.get(state.MAP_NAMES, True)), None),
         )
         layers, bounds = print_layers(visible, flt), print_bounds(view)
+        # made on a click and kept in the session: a download whose file is made at the click (st.download_button's
+        # callable) is lost when the map reruns the page meanwhile ("Deferred file not found" in Streamlit 1.67)
+        signature = print_signature(layers, bounds, options)
+        if st.button(tr("map.print.make"), key=state.MAP_PRINT_MAKE, type="primary"):
+            with st.spinner(tr("map.print.making")):
+                png = print_map.render(layers, bounds, options, "png")
+                pdf = print_map.render(layers, bounds, options, "pdf")
+            st.session_state[state.MAP_PRINT_MADE] = {"signature": signature, "png": png, "pdf": pdf}
+        made = st.session_state.get(state.MAP_PRINT_MADE)
+        if not made:
+            return
+        if made["signature"] != signature:
+            st.caption(tr("map.print.stale"))
+            return
         stem = f"ban_do_bao_yen_{options.paper}_{options.orientation}"
         c, d = st.columns(2)
         c.download_button(
             tr("map.print.png"),
-            data=_printer(layers, bounds, options, "png"),
+            data=made["png"],
             file_name=f"{stem}.png",
             mime="image/png",
             on_click="ignore",
@@ -489,7 +503,7 @@ def _print_box(visible: Sequence[LayerDef], flt: AttributeFilter | None) -> None
         )
         d.download_button(
             tr("map.print.pdf"),
-            data=_printer(layers, bounds, options, "pdf"),
+            data=made["pdf"],
             file_name=f"{stem}.pdf",
             mime="application/pdf",
             on_click="ignore",

@@ -30,6 +30,8 @@ MAP_PRINT_VIEW = "map.print.view"  # {"south", "west", "north", "east", "zoom"} 
 MAP_PRINT_PAPER = "map.print.paper"  # "A4" | "A3"
 MAP_PRINT_ORIENTATION = "map.print.orientation"  # "landscape" | "portrait"
 MAP_PRINT_TITLE = "map.print.title"  # title printed on the page
+MAP_PRINT_MAKE = "map.print.make"  # button making the printed map (PNG and PDF) from the choices above it
+MAP_PRINT_MADE = "map.print.made"  # {"signature", "png", "pdf"}: the printed map last made in this session
 MAP_PRINT_PNG = "map.print.png"  # download button, PNG
 MAP_PRINT_PDF = "map.print.pdf"  # download button, PDF
 # --- clusters page ---

@@ -334,9 +334,7 @@ def render() -> None:
             title=nxt.period.title(language), due=nxt.due.strftime("%d/%m/%Y"), days=nxt.days_left
         )
     )
-    saved = st.session_state.pop(state.TARGETS_SAVED, None)
-    if saved:
-        st.success(saved)
+    common.show_flash(state.TARGETS_SAVED)
     as_of = st.date_input(tr("targets.as_of"), value=today, key=state.TARGETS_AS_OF, format="DD/MM/YYYY")
     try:
         inputs = gather_inputs(common.store(), as_of=as_of)

@@ -101,9 +101,7 @@ def _overlay_png(dem: Raster) -> tuple[str, list[list[float]]]:
 def render() -> None:
     st.subheader(tr("terrain.title"))
     st.caption(tr("terrain.intro"))
-    flash = st.session_state.pop(state.TERRAIN_FLASH, None)
-    if flash:
-        st.success(flash)
+    common.show_flash(state.TERRAIN_FLASH)
     try:
         _page()
     except PlanError as exc:

@@ -7,12 +7,13 @@ Every request the page makes is recorded so tests can prove that nothing left th
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -181,3 +182,24 @@ def save_screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / name
     page.page.screenshot(path=str(path), full_page=False)  # type: ignore[attr-defined]
     return path
+
+
+def click_and_wait_saved(
+    page: Page, button: object, message: re.Pattern[str], *, moved: Callable[[], bool], app: App, shot: str
+) -> None:
+    """Click a save button and wait (90 s, a loaded two-core machine) for the page's saved message.
+
+    When it does not come, the failure says whether the store moved (the save happened but its message was not
+    shown, or the click never reached the app), with a screenshot and the end of the app's log.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    button.click()  # type: ignore[attr-defined]
+    try:
+        page.page.get_by_text(message).wait_for(timeout=90_000)  # type: ignore[attr-defined]
+    except PlaywrightTimeout:
+        path = save_screenshot(page, shot)
+        log = app.log.read_text(encoding="utf-8", errors="replace")[-2000:]
+        where = "the store moved: the message was lost" if moved() else "the store did not move: the click was lost"
+        text = f"no {message.pattern!r} after 90 s; {where}; screenshot {path}; app log:\n{log}"
+        raise AssertionError(text) from None

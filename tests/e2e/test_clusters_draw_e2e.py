@@ -16,7 +16,16 @@ import shapely
 from layers.store import open_store
 from services.accounts import grant
 from tests.conftest import signed
-from tests.e2e.conftest import MAP_FRAME, App, Page, save_screenshot, sign_in, start_app, stop_app
+from tests.e2e.conftest import (
+    MAP_FRAME,
+    App,
+    Page,
+    click_and_wait_saved,
+    save_screenshot,
+    sign_in,
+    start_app,
+    stop_app,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -25,6 +34,7 @@ USER = "chuyen_vien_e2e"
 X0, Y0 = 472_000.0, 2_460_000.0  # EPSG:9208, near Phố Ràng
 BOUNDARY = shapely.box(X0, Y0, X0 + 400, Y0 + 250)
 READY_JS = "() => window.map && document.querySelector('.leaflet-draw-draw-polygon') !== null"
+SAVED = re.compile("Đã lưu Lô đất, phiên bản")
 
 
 @pytest.fixture(scope="module")
@@ -133,8 +143,14 @@ def test_a_polygon_drawn_with_the_mouse_is_saved_as_a_lot(draw_page: Page, draw_
     form.get_by_label("Số lô").fill("D1")
     form.get_by_label("Đơn vị thuê").fill("Nhôm kính Phố Ràng")
     form.get_by_label("Số lô").press("Tab")
-    form.get_by_role("button", name="Lưu lô").click()
-    pg.get_by_text(re.compile("Đã lưu Lô đất, phiên bản")).wait_for(timeout=90_000)
+    click_and_wait_saved(
+        draw_page,
+        form.get_by_role("button", name="Lưu lô"),
+        SAVED,
+        moved=lambda: open_store(draw_app.store).current_version("cluster_lots") > before,
+        app=draw_app,
+        shot="failed_new_lot_save.png",
+    )
 
     lots = open_store(draw_app.store).read_layer("cluster_lots")
     assert open_store(draw_app.store).current_version("cluster_lots") == before + 1
@@ -189,6 +205,7 @@ def test_a_stored_lot_reshaped_on_the_map_keeps_its_id_and_gets_the_new_shape(dr
         user="e2e",
         message="test lot",
     )
+    before = open_store(draw_app.store).current_version("cluster_lots")
     open_clusters_map(draw_page, draw_app)
     picker = pg.locator('[data-testid="stSelectbox"]').filter(has_text="Sửa hình dạng lô trên bản đồ")
     picker.click()
@@ -218,8 +235,14 @@ def test_a_stored_lot_reshaped_on_the_map_keeps_its_id_and_gets_the_new_shape(dr
     assert shape["properties"] == {"baoyen_reshape": True}
     button = pg.get_by_role("button", name="Lưu hình mới của lô R1")
     button.wait_for(timeout=90_000)
-    button.click()
-    pg.get_by_text(re.compile("Đã lưu Lô đất, phiên bản")).wait_for(timeout=90_000)
+    click_and_wait_saved(
+        draw_page,
+        button,
+        SAVED,
+        moved=lambda: open_store(draw_app.store).current_version("cluster_lots") > before,
+        app=draw_app,
+        shot="failed_reshape_save.png",
+    )
 
     saved = open_store(draw_app.store).read_layer("cluster_lots").set_index("id").loc[f"{CLUSTER}.lot90"]
     expected = gpd.GeoSeries([shapely.geometry.shape(shape["geometry"])], crs="EPSG:4326").to_crs("EPSG:9208").iloc[0]

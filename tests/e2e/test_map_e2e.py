@@ -284,6 +284,8 @@ def test_cursor_measure_and_print_work_offline(page: Page, app: App) -> None:
     pg.get_by_text("Khung in: toàn huyện", exact=False).wait_for(timeout=30_000)
     frame.locator(".by-print a").click()
     pg.get_by_text("Khung in: khung nhìn của bản đồ", exact=False).wait_for(timeout=30_000)
+    pg.get_by_role("button", name="Tạo bản in").click()
+    pg.get_by_role("button", name="Tải ảnh PNG").wait_for(timeout=90_000)
     with pg.expect_download(timeout=60_000) as png_dl:
         pg.get_by_role("button", name="Tải ảnh PNG").click()
     image = Image.open(io.BytesIO(png_dl.value.path().read_bytes()))

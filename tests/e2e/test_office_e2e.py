@@ -22,7 +22,16 @@ import shapely
 from layers.store import open_store
 from services.accounts import grant
 from tests.conftest import signed
-from tests.e2e.conftest import MAP_FRAME, App, Page, save_screenshot, sign_in, start_app, stop_app
+from tests.e2e.conftest import (
+    MAP_FRAME,
+    App,
+    Page,
+    click_and_wait_saved,
+    save_screenshot,
+    sign_in,
+    start_app,
+    stop_app,
+)
 from tests.layers.test_store_backends import fresh_schema
 
 pytestmark = pytest.mark.e2e
@@ -186,7 +195,15 @@ def _reshape_on_the_map(page: Page, app: App, lot: str) -> None:
     frame.locator(".leaflet-draw-actions a", has_text="Lưu").click()
     button = pg.get_by_role("button", name=f"Lưu hình mới của lô {lot}")  # type: ignore[attr-defined]
     button.wait_for(timeout=90_000)
-    button.click()
+    before = open_store(app.store).current_version("cluster_lots")
+    click_and_wait_saved(
+        page,
+        button,
+        re.compile("Đã lưu Lô đất, phiên bản"),
+        moved=lambda: open_store(app.store).current_version("cluster_lots") > before,
+        app=app,
+        shot="failed_office_reshape_save.png",
+    )
 
 
 def test_the_same_lot_edited_from_two_browsers_loses_nothing(office: Office, new_context: Callable[[], Any]) -> None:
@@ -208,7 +225,6 @@ def test_the_same_lot_edited_from_two_browsers_loses_nothing(office: Office, new
     settle(binh)
     # meanwhile An reshapes R1 on the map and saves first
     _reshape_on_the_map(an, office.one, "R1")
-    an.page.get_by_text(re.compile("Đã lưu Lô đất, phiên bản")).wait_for(timeout=90_000)  # type: ignore[attr-defined]
     assert open_store(office.url).current_version("cluster_lots") == before + 1
     # Bình's delete, made on the version before An's save, is refused and kept
     binh.page.bring_to_front()  # type: ignore[attr-defined]

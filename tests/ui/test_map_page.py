@@ -202,7 +202,17 @@ def test_commune_names_colocated_points_and_the_print_box(store_path: Path) -> N
     assert "window.baoyenMapkit.spread(" in group  # schematic points share commune centres: drawn apart
     assert "L.drawLocal" in group and '"draw.toolbar.buttons.polyline"' in group  # the measure tool's labels
     assert map_page.measure_labels("vi")["draw.toolbar.buttons.polyline"] == "Đo khoảng cách (vẽ đường)"
-    assert len(at.get("download_button")) == 2  # the printed map, PNG and PDF
+    assert not at.get("download_button")  # nothing to download before the printed map is made
+    at.button(key=state.MAP_PRINT_MAKE).click().run()
+    assert not at.exception
+    made = at.session_state[state.MAP_PRINT_MADE]
+    assert made["png"].startswith(b"\x89PNG") and made["pdf"].startswith(b"%PDF")
+    assert len(at.get("download_button")) == 2  # the printed map, PNG and PDF, kept across the page's reruns
+    at.run()
+    assert len(at.get("download_button")) == 2
+    at.text_input(key=state.MAP_PRINT_TITLE).input("Bản đồ khác").run()  # a new title: the kept map is not it
+    assert not at.get("download_button")
+    assert any("Tạo bản in" in c.value for c in at.caption)
     at.toggle(key=state.MAP_WIDGET + state.MAP_NAMES).set_value(False).run()
     assert "window.baoyenMapkit.names(" not in map_args(at)["feature_group"]
     assert map_page.measure_labels("en")["draw.toolbar.buttons.polyline"] == "Measure a distance (draw a line)"

@@ -62,6 +62,8 @@ def test_recording_an_actual_updates_the_card(store_path: Path) -> None:
     at.button[0].click().run()
     assert not at.exception
     assert any("Đã lưu" in s.value and "ui-tester" in s.value for s in at.success)
+    at.run()  # a run nobody asked for (as a map's first value causes): the message is still there to read
+    assert any("Đã lưu" in s.value and "ui-tester" in s.value for s in at.success)
     rows = open_store(store_path).read_table("target_actuals")
     assert len(rows) == 1
     assert (rows["target_id"][0], rows["measure"][0], rows["value"][0], rows["user"][0]) == (
@@ -72,6 +74,17 @@ def test_recording_an_actual_updates_the_card(store_path: Path) -> None:
     )
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Đạt"] == "1" and metrics["Chưa có số liệu"] == "13"
+
+
+def test_the_saved_message_leaves_after_its_time(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui import common
+
+    at = run_page(**{state.TARGETS_SAVED: "Đã lưu: thử"})
+    assert [s.value for s in at.success] == ["Đã lưu: thử"]
+    monkeypatch.setattr(common, "FLASH_SECONDS", -1.0)
+    at.run()
+    assert not [s.value for s in at.success if s.value == "Đã lưu: thử"]
+    assert state.TARGETS_SAVED not in at.session_state
 
 
 def test_a_bad_value_is_shown_not_saved(store_path: Path) -> None:
