@@ -349,8 +349,8 @@ class Target:
 
     @property
     def label(self) -> str:
-        """``(7)`` for a numbered target, ``training`` for the training target."""
-        return f"({self.id})" if self.id.isdigit() else self.id
+        """``(7)`` for a numbered target; the others by their seed section: ``(IV.2)`` for the training target."""
+        return f"({self.id})" if self.id.isdigit() else f"({self.source or self.id})"
 
     def measure(self, key: str) -> Measure:
         for m in self.measures:
@@ -374,6 +374,66 @@ def _fmt_evidence(value: float) -> str:
     would run into the commas between the parts of the line.
     """
     return numbers.format_number(round(value, 2), "en", group=False)
+
+
+class Evidence(str):
+    """One line of how a value was obtained: the English text (what JSON and logs carry), with its Vietnamese."""
+
+    vi: str
+
+    def __new__(cls, en: str, vi: str | None = None) -> Evidence:
+        line = super().__new__(cls, en)
+        line.vi = en if vi is None else vi
+        return line
+
+    def text(self, lang: str = "vi") -> str:
+        """The line in ``lang``."""
+        return self.vi if lang == "vi" else str(self)
+
+
+def evidence_text(line: str, lang: str = "vi") -> str:
+    """An evidence line in ``lang`` (a plain string is the same in both)."""
+    return line.text(lang) if isinstance(line, Evidence) else line
+
+
+@dataclass(frozen=True)
+class Names:
+    """How the evidence names layers, feature statuses and geometry qualities: (Vietnamese, English) by key.
+
+    The catalogue's titles and labels, given by the caller; a key without a name is written as it is.
+    """
+
+    layers: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    statuses: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    qualities: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+    def layer(self, layer_id: str, lang: str) -> str:
+        pair = self.layers.get(layer_id)
+        return (pair[0] if lang == "vi" else pair[1]) if pair else layer_id
+
+    def status(self, key: str, lang: str) -> str:
+        pair = self.statuses.get(key)
+        return (pair[0] if lang == "vi" else pair[1]) if pair else key
+
+    def quality(self, key: str, lang: str) -> str:
+        pair = self.qualities.get(key)
+        return (pair[0] if lang == "vi" else pair[1]) if pair else key
+
+
+NO_NAMES = Names()
+
+
+def _when(at: str, lang: str) -> str:
+    """A store timestamp as the evidence writes it: dd/mm/yyyy HH:MM in Vietnamese, yyyy-mm-dd HH:MM in English."""
+    try:
+        moment = dt.datetime.fromisoformat(at)
+    except ValueError:
+        return at
+    return moment.strftime("%d/%m/%Y %H:%M" if lang == "vi" else "%Y-%m-%d %H:%M")
+
+
+def _who(user: str, lang: str) -> str:
+    return "hệ thống" if lang == "vi" and user == "system" else user
 
 
 def targets_from_frames(targets: pd.DataFrame, measures: pd.DataFrame) -> tuple[Target, ...]:
@@ -555,7 +615,12 @@ def latest_per_period(
         try:
             period = parse_period(str(row["period"]))
         except InputDataError:
-            notes.append(f"left out: '{row['period']}' is not a period")
+            notes.append(
+                Evidence(
+                    f"left out: '{row['period']}' is not a period",
+                    f"bỏ qua: '{row['period']}' không phải một kỳ báo cáo",
+                )
+            )
             continue
         if period.end > as_of:
             continue
@@ -577,7 +642,12 @@ def sum_non_overlapping(
     notes: list[str] = []
     for period, row in sorted(entries, key=lambda pr: (-(pr[0].end - pr[0].start).days, pr[0].start)):
         if any(period.overlaps(p) for p, _ in chosen):
-            notes.append(f"not added: {period.label} lies in or overlaps a longer period")
+            notes.append(
+                Evidence(
+                    f"not added: {period.label} lies in or overlaps a longer period",
+                    f"không cộng: kỳ {period.label} nằm trong hoặc chồng lên một kỳ dài hơn",
+                )
+            )
             continue
         chosen.append((period, row))
     chosen.sort(key=lambda pr: pr[0].start)
@@ -606,8 +676,11 @@ def recorded_value(actuals: pd.DataFrame, measure: Measure, *, as_of: dt.date) -
         return Value(None, "no values recorded", basis_vi="chưa nhập số liệu")
     units = rows["unit"].map(_opt_text) if "unit" in rows.columns else pd.Series(None, index=rows.index)
     other_unit = units.notna() & (units != measure.unit)
-    evidence = [
-        f"left out: {p} in '{u}', not '{measure.unit}'"
+    evidence: list[str] = [
+        Evidence(
+            f"left out: {p} in '{u}', not '{measure.unit}'",
+            f"bỏ qua: kỳ {p} ghi theo đơn vị '{u}', không phải '{measure.unit_label('vi')}'",
+        )
         for p, u in zip(rows.loc[other_unit, "period"], units[other_unit], strict=True)
     ]
     latest, notes = latest_per_period(rows[~other_unit], as_of=as_of)
@@ -629,13 +702,19 @@ def recorded_value(actuals: pd.DataFrame, measure: Measure, *, as_of: dt.date) -
     return Value(_as_float(row["value"]), f"period {period.label}", tuple(evidence), basis_vi=f"kỳ {period.label}")
 
 
-def _evidence(period: ReportPeriod, row: Mapping[str, object]) -> str:
-    parts = [f"{period.label}: {_fmt_evidence(_as_float(row['value']))}"]
-    for key in ("source", "user", "recorded_at"):
-        text = _opt_text(row.get(key))
-        if text:
-            parts.append(f"{key} {text}")
-    return ", ".join(parts)
+def _evidence(period: ReportPeriod, row: Mapping[str, object]) -> Evidence:
+    """``2025: 85 (source: …; entered by: …; at …)``, in both languages."""
+    lines = []
+    for lang, words_ in (("en", ("source", "entered by", "at")), ("vi", ("nguồn", "người nhập", "lúc"))):
+        parts = []
+        for key, word in zip(("source", "user", "recorded_at"), words_, strict=True):
+            text = _opt_text(row.get(key))
+            if text:
+                text = _who(text, lang) if key == "user" else _when(text, lang) if key == "recorded_at" else text
+                parts.append(f"{word} {text}" if key == "recorded_at" else f"{word}: {text}")
+        value = numbers.format_number(round(_as_float(row["value"]), 2), lang, group=False)
+        lines.append(f"{period.label}: {value}" + (f" ({' · '.join(parts)})" if parts else ""))
+    return Evidence(lines[0], lines[1])
 
 
 # --- derived values -------------------------------------------------------------------------------------
@@ -684,6 +763,7 @@ def derive_value(
     layers: Mapping[str, gpd.GeoDataFrame],
     plan_only: Collection[str] = (),
     occupancy_pct: float | None = None,
+    names: Names = NO_NAMES,
 ) -> Value:
     """Compute a derived measure from the layers (and, for occupancy, the percentage the caller computed).
 
@@ -698,6 +778,8 @@ def derive_value(
     occupancy_pct
         Occupancy of the cluster in % (leased ÷ leasable industrial land), from the occupancy analysis, or
         None when it could not be computed.
+    names
+        How the Vietnamese wording names layers, statuses and qualities (the catalogue's, from the caller).
     """
     kind = measure.derive_kind
     if kind == "occupancy":
@@ -713,40 +795,42 @@ def derive_value(
             basis_vi=f"phân tích tỷ lệ lấp đầy CCN {measure.derive_cluster or ''}".strip(),
         )
     layer_id = measure.derive_layer or ""
+    title = f"«{names.layer(layer_id, 'vi')}»"
     frame = layers.get(layer_id)
     if frame is None or frame.empty:
-        return Value(None, f"layer '{layer_id}' holds no features", basis_vi=f"lớp {layer_id} chưa có đối tượng nào")
+        return Value(None, f"layer '{layer_id}' holds no features", basis_vi=f"lớp {title} chưa có đối tượng nào")
     if layer_id in plan_only:
         return Value(
             None,
             f"layer '{layer_id}' holds only the plan's authored features (not results)",
-            basis_vi=f"lớp {layer_id} mới chỉ có dữ liệu biên soạn từ văn bản Kế hoạch (chưa phải kết quả)",
+            basis_vi=f"lớp {title} mới chỉ có dữ liệu biên soạn từ văn bản Kế hoạch (chưa phải kết quả)",
         )
     if kind == "feature_count":
         return Value(
             float(len(frame)),
             f"{len(frame)} feature(s) in layer '{layer_id}'",
-            basis_vi=f"{len(frame)} đối tượng trong lớp {layer_id}",
+            basis_vi=f"{len(frame)} đối tượng trong lớp {title}",
         )
     if kind in ("status_count", "status_sum"):
-        return _status_value(measure, frame, layer_id)
+        return _status_value(measure, frame, layer_id, names)
     if kind == "zone_area":
-        return _zone_area(measure, frame, layer_id)
+        return _zone_area(measure, frame, layer_id, names)
     raise InputDataError(f"measure '{measure.key}' has the unknown derive kind '{kind}'; see data/targets.yaml")
 
 
-def _status_value(measure: Measure, frame: gpd.GeoDataFrame, layer_id: str) -> Value:
+def _status_value(measure: Measure, frame: gpd.GeoDataFrame, layer_id: str, names: Names) -> Value:
+    title = f"«{names.layer(layer_id, 'vi')}»"
     if "status" not in frame.columns or "name" not in frame.columns:
         return Value(
             None,
             f"layer '{layer_id}' has no 'name'/'status' columns",
-            basis_vi=f"lớp {layer_id} thiếu trường name/status",
+            basis_vi=f"lớp {title} thiếu trường name/status",
         )
     if measure.derive_field and measure.derive_field not in frame.columns:
         return Value(
             None,
             f"layer '{layer_id}' has no field '{measure.derive_field}'",
-            basis_vi=f"lớp {layer_id} thiếu trường {measure.derive_field}",
+            basis_vi=f"lớp {title} thiếu trường {measure.derive_field}",
         )
     wanted = set(measure.derive_statuses)
     found = 0
@@ -766,20 +850,39 @@ def _status_value(measure: Measure, frame: gpd.GeoDataFrame, layer_id: str) -> V
         if counted:
             total += (amount or 0.0) if measure.derive_field else 1.0
         shown = f", {_fmt_evidence(amount)} {measure.unit}" if amount is not None else ""
-        evidence.append(f"{row['name']}: {status or row['status']}{shown}" + ("" if counted else " (not counted)"))
+        shown_vi = (
+            f", {numbers.format_number(round(amount, 2), 'vi', group=False)} {measure.unit_label('vi')}"
+            if amount is not None
+            else ""
+        )
+        status_vi = names.status(status, "vi") if status else str(row["status"])
+        evidence.append(
+            Evidence(
+                f"{row['name']}: {status or row['status']}{shown}" + ("" if counted else " (not counted)"),
+                f"{row['name']}: {status_vi}{shown_vi}" + ("" if counted else " (không tính)"),
+            )
+        )
     if found == 0:
-        names = ", ".join(measure.derive_features)
-        return Value(None, f"none of {names} is in layer '{layer_id}'", basis_vi=f"lớp {layer_id} không có {names}")
+        wanted_names = ", ".join(measure.derive_features)
+        return Value(
+            None, f"none of {wanted_names} is in layer '{layer_id}'", basis_vi=f"lớp {title} không có {wanted_names}"
+        )
     if missing:
-        evidence.append(f"not in layer '{layer_id}': {', '.join(missing)}")
+        evidence.append(
+            Evidence(
+                f"not in layer '{layer_id}': {', '.join(missing)}", f"không có trong lớp {title}: {', '.join(missing)}"
+            )
+        )
     what = "sum of " + (measure.derive_field or "") if measure.derive_kind == "status_sum" else "count"
     basis = f"{what} over features with status {', '.join(measure.derive_statuses)} in layer '{layer_id}'"
     what_vi = f"tổng {measure.derive_field}" if measure.derive_kind == "status_sum" else "số đối tượng"
-    basis_vi = f"{what_vi} có tình trạng {', '.join(measure.derive_statuses)} trong lớp {layer_id}"
+    statuses_vi = ", ".join(names.status(key, "vi") for key in measure.derive_statuses)
+    basis_vi = f"{what_vi} có tình trạng {statuses_vi} trong lớp {title}"
     return Value(total, basis, tuple(evidence), partial=bool(missing), basis_vi=basis_vi)
 
 
-def _zone_area(measure: Measure, frame: gpd.GeoDataFrame, layer_id: str) -> Value:
+def _zone_area(measure: Measure, frame: gpd.GeoDataFrame, layer_id: str, names: Names) -> Value:
+    title = f"«{names.layer(layer_id, 'vi')}»"
     ids = set(measure.derive_ids)
     by_id = pd.Series(False, index=frame.index)
     for col in ("cluster_id", "id"):
@@ -795,24 +898,31 @@ def _zone_area(measure: Measure, frame: gpd.GeoDataFrame, layer_id: str) -> Valu
         return Value(
             None,
             f"no boundary of {measure.derive_features[0]} in layer '{layer_id}'",
-            basis_vi=f"lớp {layer_id} chưa có ranh giới {measure.derive_features[0]}",
+            basis_vi=f"lớp {title} chưa có ranh giới {measure.derive_features[0]}",
         )
     quality = hits["geom_quality"].astype(str) if "geom_quality" in hits.columns else pd.Series("", index=hits.index)
     measured = hits[quality.isin(MEASURED_QUALITIES)]
     measured = measured[measured.geometry.notna() & ~measured.geometry.is_empty]
     if measured.empty:
+        qualities_vi = ", ".join(names.quality(q, "vi") for q in sorted(set(quality)))
         return Value(
             None,
             f"the boundary in layer '{layer_id}' is {', '.join(sorted(set(quality)))}, not surveyed "
             "or digitised; import a measured boundary",
-            basis_vi=f"ranh giới trong lớp {layer_id} là {', '.join(sorted(set(quality)))}, không phải đo đạc "
-            "hay số hóa; cần nhập ranh giới đo đạc",
+            basis_vi=f"ranh giới trong lớp {title} là {qualities_vi}, không phải đo đạc hay số hóa; "
+            "cần nhập ranh giới đo đạc",
         )
     ha = float(area_ha(measured).sum())
     return Value(
         ha,
         f"area of {len(measured)} boundary feature(s) in EPSG:9208",
-        tuple(f"{r.get('name', '')} ({r['geom_quality']})" for _, r in measured.iterrows()),
+        tuple(
+            Evidence(
+                f"{r.get('name', '')} ({r['geom_quality']})",
+                f"{r.get('name', '')} ({names.quality(str(r['geom_quality']), 'vi')})",
+            )
+            for _, r in measured.iterrows()
+        ),
         basis_vi=f"diện tích {len(measured)} đối tượng ranh giới, đo trong EPSG:9208",
     )
 
@@ -884,6 +994,7 @@ def evaluate_targets(
     as_of: dt.date,
     plan_only: Collection[str] = (),
     occupancy_pct: float | None = None,
+    names: Names = NO_NAMES,
 ) -> tuple[TargetResult, ...]:
     """Status of every target on ``as_of``, by :data:`STATUS_RULES`.
 
@@ -896,7 +1007,7 @@ def evaluate_targets(
         mres = []
         for m in target.measures:
             if m.method == "derived":
-                v = derive_value(m, layers=layers, plan_only=plan_only, occupancy_pct=occupancy_pct)
+                v = derive_value(m, layers=layers, plan_only=plan_only, occupancy_pct=occupancy_pct, names=names)
             else:
                 v = recorded_value(actuals, m, as_of=as_of)
             status, progress = measure_status(
@@ -935,7 +1046,7 @@ def results_frame(results: Sequence[TargetResult], *, lang: str = "vi") -> pd.Da
                     "deadline_note": mr.deadline_note(lang),
                     "target_status": r.status,
                     "basis": mr.text(lang),
-                    "evidence": "; ".join(mr.evidence),
+                    "evidence": "; ".join(evidence_text(e, lang) for e in mr.evidence),
                     "responsible": r.target.responsible,
                     "source": r.target.source,
                 }

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from analysis.targets import Target, TargetResult, evaluate_targets, targets_from_frames
+from analysis.targets import Names, Target, TargetResult, evaluate_targets, targets_from_frames
 from geo.errors import InputDataError
 from geo.numbers import format_pct
+from layers.catalogue import CATALOGUE, LOT_STATUS_LABELS, STATUS_LABELS
+from layers.model import GEOM_QUALITY_LABELS
 from layers.plan_data import empty_actuals, empty_disbursements
 from layers.store import Store
 
@@ -137,6 +139,14 @@ def gather(store: Store, *, as_of: dt.date) -> PlanInputs:
     return inputs
 
 
+#: how the targets' wording names the catalogue's layers, feature statuses and geometry qualities
+NAMES = Names(
+    layers={layer.id: (layer.title_vi, layer.title_en) for layer in CATALOGUE},
+    statuses={**STATUS_LABELS, **LOT_STATUS_LABELS},
+    qualities=GEOM_QUALITY_LABELS,
+)
+
+
 def evaluate(inputs: PlanInputs, *, as_of: dt.date) -> tuple[TargetResult, ...]:
     """The status of every target on ``as_of`` from the gathered inputs."""
     return evaluate_targets(
@@ -146,4 +156,5 @@ def evaluate(inputs: PlanInputs, *, as_of: dt.date) -> tuple[TargetResult, ...]:
         as_of=as_of,
         plan_only=inputs.plan_only,
         occupancy_pct=inputs.occupancy_pct,
+        names=NAMES,
     )

@@ -30,7 +30,9 @@ from services.context import SYSTEM
 
 SAMPLE_META = "sample"
 SAMPLE_QUALITY = "sample"
-SAMPLE_SOURCE = "dữ liệu mẫu tạo bằng mã (services/sample.py), không phải số liệu thật / synthetic sample data"
+#: written in Vietnamese only, as a planner's source is: an English page shows data as it is, and says "sample"
+#: through the quality label and the banner
+SAMPLE_SOURCE = "dữ liệu mẫu tạo bằng mã (services/sample.py), không phải số liệu thật"
 SAMPLE_CLUSTER = "ccn_mau"
 BANNER = ("Dữ liệu mẫu — không phải số liệu thật", "Sample data — not real figures")
 #: south-west corner of the sample cluster, EPSG:9208 (near Phố Ràng, on open ground of the schematic map)

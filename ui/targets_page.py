@@ -28,6 +28,7 @@ from analysis.targets import (
     STATUS_RULES,
     STATUSES,
     TargetResult,
+    evidence_text,
     last_closed_period,
     next_report_deadline,
     overdue_count,
@@ -98,7 +99,8 @@ def _card(result: TargetResult, language: str) -> None:
             st.write(target.text(language))
             st.caption(f"{tr('targets.source')}: {target.source} · {tr('targets.responsible')}: {target.responsible}")
             if any(mr.evidence for mr in result.measures):
-                st.caption(f"{tr('targets.evidence')}: " + "; ".join(e for mr in result.measures for e in mr.evidence))
+                lines = [evidence_text(e, language) for mr in result.measures for e in mr.evidence]
+                st.caption(f"{tr('targets.evidence')}: " + "; ".join(lines))
 
 
 def _targets_section(inputs: PlanInputs, as_of: dt.date, language: str) -> None:

@@ -132,8 +132,8 @@ def test_search_pho_rang_lands_on_pho_rang(page: Page, app: App) -> None:
     )
     distance_m, zoom, inside = near
     assert inside and zoom >= 12 and distance_m < 3000
-    # the result's attributes are in the side panel
-    assert page.page.locator('[data-testid="stTable"]').get_by_text(re.compile("Phố Ràng")).first.is_visible()
+    # the result's attributes are in the side panel (drawn by the page's run after the map's, on a loaded machine)
+    page.page.locator('[data-testid="stTable"]').get_by_text(re.compile("Phố Ràng")).first.wait_for(timeout=60_000)
     assert_no_exception(page)
     save_screenshot(page, "map_search_pho_rang.png")
     assert_offline(page)

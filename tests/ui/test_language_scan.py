@@ -28,16 +28,6 @@ _TAG = re.compile(r"<[^>]*>")
 
 #: foreign words that pages outside this change still show: (page, lang, word) -> where, to be fixed there
 KNOWN_ELSEWHERE: dict[tuple[str, str, str], str] = {
-    ("targets_page", "vi", "training"): "analysis/targets.py Target.label: the training target's key shown",
-    ("targets_page", "vi", "hydropower"): "analysis/targets.py: the evidence names the layer by its id, not its title",
-    ("targets_page", "vi", "source"): "ui/targets_page.py/analysis/targets.py: a recorded actual shown as raw keys",
-    ("targets_page", "vi", "user"): "ui/targets_page.py/analysis/targets.py: a recorded actual shown as raw keys",
-    ("targets_page", "vi", "system"): "ui/targets_page.py/analysis/targets.py: a recorded actual's raw user",
-    ("targets_page", "vi", "sample"): "services/sample.py: its source is '… / synthetic sample data'",
-    ("targets_page", "vi", "synthetic"): "services/sample.py: its source is '… / synthetic sample data'",
-    ("targets_page", "en", "phải"): "services/sample.py's bilingual source, in a raw actual on the targets page",
-    ("catalogue_page", "vi", "import"): "layers/catalogue.py: communes description writes the command without code",
-    ("catalogue_page", "vi", "boundaries"): "layers/catalogue.py: communes description writes the command without code",
 }
 #: pages that show only an error on the sample store, with the reason (the error itself is scanned)
 BROKEN_ON_SAMPLE: dict[str, str] = {}

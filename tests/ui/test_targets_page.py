@@ -41,7 +41,7 @@ def test_cards_statuses_deadline_and_checks(store_path: Path) -> None:
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Chưa có số liệu"] == "14" and metrics["Đạt"] == "0"
     text = _markdown(at)
-    assert "(7) Hạ tầng CCN Phố Ràng" in text and "training Đào tạo khoảng 2.000 lao động" in text
+    assert "(7) Hạ tầng CCN Phố Ràng" in text and "(IV.2) Đào tạo khoảng 2.000 lao động" in text
     ended, *warnings = [w.value for w in at.warning]
     # today is after the plan period: every target without data is overdue, and its card says so
     assert ended.startswith("Kỳ kế hoạch 2021–2025 đã kết thúc ngày 31/12/2025: 14 mục tiêu")
