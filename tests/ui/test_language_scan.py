@@ -27,8 +27,7 @@ SHOWN_FIELDS = frozenset({"body", "label", "help", "placeholder", "options", "ca
 _TAG = re.compile(r"<[^>]*>")
 
 #: foreign words that pages outside this change still show: (page, lang, word) -> where, to be fixed there
-KNOWN_ELSEWHERE: dict[tuple[str, str, str], str] = {
-}
+KNOWN_ELSEWHERE: dict[tuple[str, str, str], str] = {}
 #: pages that show only an error on the sample store, with the reason (the error itself is scanned)
 BROKEN_ON_SAMPLE: dict[str, str] = {}
 
