@@ -101,6 +101,8 @@ class TargetsStatus:
                 {
                     "id": r.target.id,
                     "status": r.status,
+                    "overdue": bool(r.deadline_note(lang)),
+                    "status_text": r.status_text(lang),
                     "text": r.target.text(lang),
                     "source": r.target.source,
                     "responsible": r.target.responsible,
@@ -117,6 +119,8 @@ class TargetsStatus:
                             "actual": mr.actual,
                             "progress_pct": mr.progress_pct,
                             "status": mr.status,
+                            "overdue": bool(mr.deadline_note(lang)),
+                            "status_text": mr.status_text(lang),
                             "basis": mr.basis,
                             "evidence": list(mr.evidence),
                         }

@@ -58,6 +58,8 @@ MAX_DRAWN = 200
 MIN_DRAWN_M2 = 1.0
 #: ``source`` of a lot drawn (or reshaped) on the map
 DRAW_SOURCE = "vẽ trên bản đồ ({user}, {day})"
+#: ``source`` of a lot made from corner coordinates typed in (written in Vietnamese, as all authored data text)
+CORNER_SOURCE = "tọa độ góc do {user} nhập ({day})"
 #: a reshaped lot closer than this to its stored shape everywhere is unchanged (the round trip through
 #: EPSG:4326 and 7-decimal degrees moves corners by about a centimetre)
 RESHAPE_TOLERANCE_M = 0.05
@@ -379,6 +381,11 @@ def text_or_none(value: object) -> str | None:
         return None
     text = nfc(str(value)).strip()
     return text or None
+
+
+def corner_source(user: str, day: dt.date) -> str:
+    """The ``source`` of a lot made from corner coordinates typed in by ``user`` on ``day``."""
+    return CORNER_SOURCE.format(user=user, day=day.isoformat())
 
 
 def draw_source(user: str, day: dt.date) -> str:

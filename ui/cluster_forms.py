@@ -35,6 +35,7 @@ from services import edits
 from ui import common, mapkit, state
 from ui.cluster_edits import (
     apply_edits,
+    corner_source,
     for_store,
     lot_choice_labels,
     lot_labels,
@@ -474,7 +475,7 @@ def show_add_lot(cluster_id: str) -> None:
         {
             "id": [f"{cluster_id}.lot{n}"],
             "name": [f"Lô {lot_no}" if lot_no else f"{cluster_id}.lot{n}"],
-            "source": [f"corner coordinates entered by {common.actor().user}"],
+            "source": [corner_source(common.actor().user, dt.date.today())],
             "geom_quality": [st.session_state.get(state.CLUSTERS_QUALITY, "digitised")],
             "cluster_id": [cluster_id],
             "lot_no": [lot_no or None],

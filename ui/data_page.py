@@ -444,7 +444,7 @@ def _history_tab() -> None:
                         tr("data.audit.action"): tr(f"data.audit.act.{e.action}"),
                         tr("data.audit.before"): e.version_before,
                         tr("data.audit.after"): e.version_after,
-                        tr("data.audit.summary"): e.summary,
+                        tr("data.audit.summary"): version_note(e.summary, lang()),
                     }
                     for e in entries
                 ]

@@ -1,7 +1,8 @@
 """How pages write the store's own values for a planner: who changed a layer, when, and the project's own notes.
 
-The store records ``system`` for the project's own build, and its build writes a fixed English note; a page shows
-both in the page's language (the stored values stay as they are, for the command line and the audit).
+The store records ``system`` for the project's own build, and the build, the use cases and the store write fixed
+English notes ("import …", "3 feature(s)"); a page shows them in the page's language (the stored values stay as they
+are, for the command line and the audit).
 """
 
 from __future__ import annotations
@@ -18,8 +19,27 @@ _EDITORS: dict[str, str] = {
     "unknown": "display.user.unknown",
     "": "display.user.unknown",
 }
-#: the note layers.build writes on each version it builds from data/, with its optional feature count
-_BUILT = re.compile(r"^built from the project's data/(?: \((\d+) feature\(s\)\))?$")
+#: the notes the project itself writes on a version or an audit entry (layers.build, the use cases, the store), and
+#: the i18n key each is shown with; a planner's own note matches none and is shown as it was written. Tried in order:
+#: a note may hold another (an import's note, then the store's feature count after it)
+_NOTES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^built from the project's data/$"), "display.note.built"),
+    (re.compile(r"^built from the project's data/ \((?P<n>\d+) feature\(s\)\)$"), "display.note.built_n"),
+    (re.compile(r"^(?P<note>.+) \((?P<n>\d+) feature\(s\)\)$"), "display.note.features"),
+    (re.compile(r"^(?P<n>\d+) feature\(s\)$"), "display.note.features_only"),
+    (re.compile(r"^(?P<note>.+) \((?P<n>\d+) row\(s\)\)$"), "display.note.rows"),
+    (re.compile(r"^(?P<n>\d+) row\(s\)$"), "display.note.rows_only"),
+    (re.compile(r"^appended (?P<n>\d+) row\(s\)$"), "display.note.appended"),
+    (re.compile(r"^set (?P<key>\S+)$"), "display.note.set"),
+    (re.compile(r"^import (?P<source>.+)$"), "display.note.import"),
+    (re.compile(r"^rebuilt from (?P<note>.+)$"), "display.note.rebuilt"),
+    (re.compile(r"^re-derived from (?P<note>.+)$"), "display.note.rederived"),
+    (
+        re.compile(r"^boundaries from (?P<source>.+): (?P<matched>\d+) of (?P<units>\d+) units matched$"),
+        "display.note.boundaries",
+    ),
+    (re.compile(r"^(?P<n>\d+) candidate sites \(min (?P<ha>[\d.]+) ha\)$"), "display.note.sites"),
+)
 
 
 def editor_label(user: object, lang: str) -> str:
@@ -40,14 +60,19 @@ def origin_label(origin: object, lang: str) -> str:
 
 
 def version_note(message: object, lang: str) -> str:
-    """A version's note; the project's own build note in ``lang``, a planner's note as it was written."""
+    """A version's note or an audit summary: the project's own notes in ``lang``, a planner's note as written."""
     text = "" if message is None else str(message)
-    hit = _BUILT.match(text)
-    if hit is None:
-        return text
-    if hit.group(1) is None:
-        return t("display.note.built", lang)
-    return t("display.note.built_n", lang).format(n=hit.group(1))
+    for pattern, key in _NOTES:
+        hit = pattern.match(text)
+        if hit is None:
+            continue
+        parts = hit.groupdict()
+        if "note" in parts:
+            parts["note"] = version_note(parts["note"], lang)
+        if "ha" in parts and lang == "vi":
+            parts["ha"] = parts["ha"].replace(".", ",")
+        return t(key, lang).format(**parts)
+    return text
 
 
 def when_text(at: object, lang: str) -> str:

@@ -41,6 +41,13 @@ def test_targets_json_without_data(store: Path, capsys: pytest.CaptureFixture[st
     assert "Chưa có số liệu" in out["rules"]
     ten = next(t for t in out["targets"] if t["id"] == "10")
     assert (ten["measures"][0]["min"], ten["measures"][0]["max"]) == (20.0, 30.0)
+    # after the plan period every target without data is overdue, and says so in the chosen language
+    assert all(t["overdue"] for t in out["targets"])
+    assert ten["status_text"] == "Chưa có số liệu — quá hạn (hạn 2025)"
+    assert ten["measures"][0]["overdue"] and ten["measures"][0]["status_text"].endswith("quá hạn (hạn 2025)")
+    before = _json(capsys, ["targets", "--json", "--as-of", "2025-06-30", "--lang", "en"])
+    assert not any(t["overdue"] for t in before["targets"])
+    assert next(t for t in before["targets"] if t["id"] == "10")["status_text"] == "No data"
 
 
 def test_record_actual_then_targets(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
