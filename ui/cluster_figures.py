@@ -24,7 +24,7 @@ from analysis.occupancy import (
 from geo.numbers import format_number
 from ui import state
 from ui.common import lang, tr
-from ui.display import date_format
+from ui.display import date_format, number_table
 from ui.escape import html_text
 from ui.i18n import t
 
@@ -134,7 +134,7 @@ def show_summary(result: OccupancyResult) -> None:
         }
     )
     with st.expander(tr("clusters.by_status")):
-        st.dataframe(by_status, hide_index=True, width="stretch")
+        st.dataframe(number_table(by_status, lang()), hide_index=True, width="stretch")
 
 
 def show_lots(table: pd.DataFrame) -> None:
@@ -156,7 +156,10 @@ def show_lots(table: pd.DataFrame) -> None:
     shown["area_ha"] = shown["area_ha"].round(4)
     dates = {tr("clusters.col.leased_on"): st.column_config.DateColumn(format=date_format(lang()))}
     st.dataframe(
-        shown.rename(columns={c: tr(k) for c, k in cols.items()}), hide_index=True, width="stretch", column_config=dates
+        number_table(shown.rename(columns={c: tr(k) for c, k in cols.items()}), lang()),
+        hide_index=True,
+        width="stretch",
+        column_config=dates,
     )
 
 

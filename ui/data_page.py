@@ -45,7 +45,7 @@ from services.inputs import CrsChoice
 from ui import common, mapkit, state
 from ui.cluster_forms import when_text
 from ui.common import actor, lang, seen_version, settings, show_error, store, tr
-from ui.display import editor_label, origin_label, version_note
+from ui.display import editor_label, number_table, origin_label, version_note
 
 PREVIEW_ROWS = 200
 MAP_HEIGHT_PX = 420
@@ -333,7 +333,7 @@ def _preview(preview: ImportPreview) -> None:
             feature_group_to_add=[mapkit.context_group(lang=lang()), mapkit.use_local_assets(group)],
         )
     table = pd.DataFrame(frame.drop(columns=frame.geometry.name)).head(PREVIEW_ROWS)
-    st.dataframe(table, hide_index=True)
+    st.dataframe(number_table(table, lang()), hide_index=True)
     if len(frame) > PREVIEW_ROWS:
         st.caption(tr("data.preview_rows").format(n=PREVIEW_ROWS, total=len(frame)))
 
@@ -429,7 +429,7 @@ def _history_tab() -> None:
             for v in versions
         ]
     )
-    st.dataframe(table, hide_index=True)
+    st.dataframe(number_table(table, lang(), grouped=(tr("data.h.features"),)), hide_index=True)
     # below the versions: the layer's audit trail (every change, who made it, the versions around it)
     st.markdown(f"**{tr('data.audit.title')}**")
     entries = audit_trail(store(), layer=layer_id).entries

@@ -8,9 +8,11 @@ are, for the command line and the audit).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pandas as pd
 
+from geo.numbers import MISSING_TEXT, format_number
 from ui.i18n import t
 
 #: the user names the store itself records -> i18n key of their label
@@ -86,3 +88,18 @@ def when_text(at: object, lang: str) -> str:
 def date_format(lang: str) -> str:
     """The format of a day in a table column (``st.column_config.DateColumn``): dd/mm/yyyy in Vietnamese."""
     return "DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD"
+
+
+def number_table(frame: pd.DataFrame, lang: str, *, grouped: tuple[str, ...] = ()) -> Any:
+    """``frame`` for ``st.dataframe`` with its numbers written as ``lang`` writes them (``6.699,5`` in Vietnamese).
+
+    A pandas Styler: the table keeps the numbers (it still sorts them as numbers) and shows the display text.
+    Real columns show as many decimals as each value has (up to four); whole-number columns are left as they are
+    (years, versions, ranks) unless named in ``grouped`` (counts, which then get thousands separators).
+    """
+    formats: dict[str, Any] = {}
+    for col in frame.columns:
+        kind = frame[col].dtype.kind
+        if kind == "f" or (kind in "iu" and col in grouped):
+            formats[col] = lambda v, _lang=lang: format_number(v, _lang)
+    return frame.style.format(formats, na_rep=MISSING_TEXT) if formats else frame

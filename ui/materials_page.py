@@ -42,6 +42,7 @@ from services.materials import Capacity, SupplyReport, plant_capacity
 from services.materials import supply as supply_report
 from ui import assets, common, mapkit, state
 from ui.common import lang, show_error, tr
+from ui.display import number_table
 from ui.escape import html_text
 
 MAP_HEIGHT_PX = 560
@@ -586,9 +587,9 @@ def _page() -> None:
     if has_mapped:
         st.markdown(f"#### {tr('materials.by_commune')}")
         commune_sheet = _commune_table(result, names)
-        st.dataframe(commune_sheet.round(2), hide_index=True, width="stretch")
+        st.dataframe(number_table(commune_sheet.round(2), lang()), hide_index=True, width="stretch")
         st.markdown(f"#### {tr('materials.plan_table')}")
-        st.dataframe(plan_sheet.round(2), hide_index=True, width="stretch")
+        st.dataframe(number_table(plan_sheet.round(2), lang()), hide_index=True, width="stretch")
         _downloads(
             {tr("materials.sheet.communes"): commune_sheet, tr("materials.sheet.plan"): plan_sheet},
             f"vung_nguyen_lieu_{units_choice}",
@@ -596,5 +597,5 @@ def _page() -> None:
         if result.unassigned_ha > 0:
             st.caption(tr("materials.unassigned").format(ha=fmt_ha(result.unassigned_ha, language)))
     else:
-        st.dataframe(plan_sheet.round(2), hide_index=True, width="stretch")
+        st.dataframe(number_table(plan_sheet.round(2), lang()), hide_index=True, width="stretch")
         _downloads({tr("materials.sheet.plan"): plan_sheet}, "vung_nguyen_lieu_ke_hoach")

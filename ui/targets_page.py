@@ -51,6 +51,7 @@ from services.targets import (
 )
 from ui import common, state
 from ui.common import lang, show_error, tr
+from ui.display import editor_label, number_table, when_text
 from ui.escape import html_text
 
 
@@ -164,7 +165,7 @@ def _entry_section(inputs: PlanInputs, language: str) -> None:
         if history.empty:
             st.caption(tr("targets.entry.none"))
         else:
-            st.dataframe(history.iloc[::-1], hide_index=True, width="stretch")
+            st.dataframe(number_table(_history(history, inputs, language), language), hide_index=True, width="stretch")
 
 
 def _funding_section(inputs: PlanInputs, as_of: dt.date, language: str) -> None:
@@ -220,14 +221,17 @@ def _funding_section(inputs: PlanInputs, as_of: dt.date, language: str) -> None:
         st.caption(tr("targets.disb.none"))
     else:
         st.dataframe(
-            summary[["label", "planned_bn_vnd", "disbursed_bn_vnd", "disbursed_pct", "periods"]].rename(
-                columns={
-                    "label": tr("targets.col.label"),
-                    "planned_bn_vnd": tr("targets.col.planned"),
-                    "disbursed_bn_vnd": tr("targets.col.disbursed"),
-                    "disbursed_pct": tr("targets.col.share"),
-                    "periods": tr("targets.col.periods"),
-                }
+            number_table(
+                summary[["label", "planned_bn_vnd", "disbursed_bn_vnd", "disbursed_pct", "periods"]].rename(
+                    columns={
+                        "label": tr("targets.col.label"),
+                        "planned_bn_vnd": tr("targets.col.planned"),
+                        "disbursed_bn_vnd": tr("targets.col.disbursed"),
+                        "disbursed_pct": tr("targets.col.share"),
+                        "periods": tr("targets.col.periods"),
+                    }
+                ),
+                language,
             ),
             hide_index=True,
             width="stretch",
@@ -268,7 +272,37 @@ def _funding_section(inputs: PlanInputs, as_of: dt.date, language: str) -> None:
 
 def _table(frame: pd.DataFrame, labels: dict[str, str]) -> None:
     """Show the columns named in ``labels`` (column -> label in the session language), in that order."""
-    st.dataframe(frame[list(labels)].rename(columns=labels), hide_index=True, width="stretch")
+    st.dataframe(number_table(frame[list(labels)].rename(columns=labels), lang()), hide_index=True, width="stretch")
+
+
+def _history(history: pd.DataFrame, inputs: PlanInputs, language: str) -> pd.DataFrame:
+    """The recorded values, newest first, as the page writes them.
+
+    The target and measure by their labels, the unit in words, who and when as the other pages write them.
+    """
+    measures = {(m.target_id, m.key): (t, m) for t in inputs.targets for m in t.measures}
+
+    def what(row: pd.Series) -> str:
+        hit = measures.get((str(row["target_id"]), str(row["measure"])))
+        return f"{hit[0].label} {hit[1].label(language)}" if hit else f"{row['target_id']} {row['measure']}"
+
+    def unit(row: pd.Series) -> str:
+        hit = measures.get((str(row["target_id"]), str(row["measure"])))
+        return hit[1].unit_label(language) if hit and str(row["unit"]) == hit[1].unit else str(row["unit"] or "")
+
+    rows = history.iloc[::-1]
+    return pd.DataFrame(
+        {
+            tr("targets.entry.measure"): [what(r) for _, r in rows.iterrows()],
+            tr("targets.entry.period"): rows["period"].astype(str).to_numpy(),
+            tr("targets.entry.value"): rows["value"].astype(float).to_numpy(),
+            tr("targets.col.unit"): [unit(r) for _, r in rows.iterrows()],
+            tr("targets.entry.source"): rows["source"].fillna("").astype(str).to_numpy(),
+            tr("targets.entry.note"): rows["note"].fillna("").astype(str).to_numpy(),
+            tr("targets.col.user"): [editor_label(u, language) for u in rows["user"]],
+            tr("targets.col.recorded_at"): [when_text(a, language) for a in rows["recorded_at"]],
+        }
+    )
 
 
 def _report_section(language: str) -> None:

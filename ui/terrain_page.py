@@ -32,6 +32,7 @@ from geo.raster import Raster, warp_to
 from services.terrain import DEM_SOURCES, decree32, dem_versions, import_dem, save_sites, siting, stored_dem, zonal
 from ui import assets, common, mapkit, state
 from ui.common import lang, show_error, tr
+from ui.display import number_table
 
 MAP_HEIGHT_PX = 520
 #: slope classes (upper bounds, %) and their colours, flat (green) to steep (red)
@@ -250,7 +251,7 @@ def _zonal_section(version: int) -> None:
         "share_below_pct": tr("terrain.col.below").format(t=format_number(threshold, lang())),
         "covered_pct": tr("terrain.col.covered"),
     }
-    st.dataframe(rows[list(labels)].rename(columns=labels), hide_index=True, width="stretch")
+    st.dataframe(number_table(rows[list(labels)].rename(columns=labels), lang()), hide_index=True, width="stretch")
 
 
 def _siting_section(dem: Raster, version: int) -> None:
@@ -304,8 +305,17 @@ def _siting_section(dem: Raster, version: int) -> None:
     if not out["candidates"]:
         return
     _map(version, result.sites)
-    table = pd.DataFrame(out["candidates"])[["rank", "id", "area_ha", "slope_mean_pct", "road_m", "elev_mean", "score"]]
-    st.dataframe(table, hide_index=True, width="stretch")
+    labels = {
+        "rank": tr("terrain.col.rank"),
+        "id": tr("terrain.col.id"),
+        "area_ha": tr("terrain.col.area"),
+        "slope_mean_pct": tr("terrain.col.slope"),
+        "road_m": tr("terrain.col.road"),
+        "elev_mean": tr("terrain.col.elev_mean"),
+        "score": tr("terrain.col.score"),
+    }
+    table = pd.DataFrame(out["candidates"])[list(labels)].rename(columns=labels)
+    st.dataframe(number_table(table, lang()), hide_index=True, width="stretch")
     base = common.seen_version("terrain.sites", "candidate_sites")
     if st.button(tr("terrain.sites.save"), key=state.TERRAIN_SAVE):
         try:

@@ -6,9 +6,10 @@ Both lists are built from the app's own labels (``ui.i18n.TEXT``), not typed in:
   that both languages write — Bảo Yên, EPSG, VN-2000, ha, GeoJSON — drop out by themselves), minus
   :data:`ENGLISH_ALLOWED`.
 * Vietnamese words: the words with Vietnamese letters (diacritics, đ) of the Vietnamese labels that no English
-  label uses (names written in English labels too, such as Phố Ràng, drop out) and that the project's data does
-  not use (feature names and the plan's own sentences are data on an English page, not UI), minus
-  :data:`VIETNAMESE_ALLOWED`.
+  label uses (names written in English labels too, such as Phố Ràng, drop out), minus :data:`VIETNAMESE_ALLOWED`.
+  The data a page shows as it is (feature names, the plan's sentences, the authored notes, all Vietnamese) is left
+  out where the page is scanned: the words of the store's values (:func:`store_words`) count only on Vietnamese
+  pages.
 
 What is not a word of a language: text in ``code`` (field names and values as files write them, shown so on
 purpose, e.g. the status codes beside their Vietnamese words), identifiers (``cluster_lots``, ``ccn_mau.lot1``),
@@ -20,12 +21,10 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from pathlib import Path
 
 from layers.catalogue import CATALOGUE
 from ui.i18n import TEXT
 
-DATA = Path(__file__).resolve().parents[2] / "data"
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
@@ -69,15 +68,6 @@ def has_vietnamese_letter(word: str) -> bool:
     return any(unicodedata.combining(c) or c in "đĐ" for c in unicodedata.normalize("NFD", word))
 
 
-def _data_words() -> set[str]:
-    """Every word of the project's authored data (data/): names, the plan's sentences — data, not UI."""
-    out: set[str] = set()
-    for path in DATA.rglob("*"):
-        if path.is_file() and path.suffix.lower() in (".yaml", ".yml", ".csv", ".txt", ".md", ".json", ".geojson"):
-            out |= words(path.read_text(encoding="utf-8", errors="replace"))
-    return out
-
-
 @functools.cache
 def english_words() -> frozenset[str]:
     """The English UI words, from the English labels (see the module's docstring)."""
@@ -91,7 +81,7 @@ def vietnamese_words() -> frozenset[str]:
     """The Vietnamese UI words, from the Vietnamese labels (see the module's docstring)."""
     vi = set().union(*(_label_words(v) for v, _ in TEXT.values()))
     en = set().union(*(_label_words(e) for _, e in TEXT.values()))
-    return frozenset(w for w in vi - en - _data_words() - set(VIETNAMESE_ALLOWED) if has_vietnamese_letter(w))
+    return frozenset(w for w in vi - en - set(VIETNAMESE_ALLOWED) if has_vietnamese_letter(w))
 
 
 @functools.cache
@@ -138,10 +128,12 @@ def scan(texts: dict[str, str], lang: str, *, data: frozenset[str] = frozenset()
 def store_words(store: object) -> frozenset[str]:
     """The words of every text value of every layer and table of ``store`` (a :class:`layers.store.Store`): data."""
     out: set[str] = set()
-    for layer_id in store.layer_ids():  # type: ignore[attr-defined]
-        frame = store.read_layer(layer_id)  # type: ignore[attr-defined]
+    frames = [store.read_layer(layer_id) for layer_id in store.layer_ids()]  # type: ignore[attr-defined]
+    frames += [store.read_table(name) for name in store.table_names()]  # type: ignore[attr-defined]
+    for frame in frames:
+        geometry = frame.geometry.name if hasattr(frame, "geometry") else None
         for col in frame.columns:
-            if col == frame.geometry.name or str(frame[col].dtype) not in ("object", "string", "str"):
+            if col == geometry or str(frame[col].dtype) not in ("object", "string", "str"):
                 continue
             for value in frame[col].dropna().unique():
                 out |= words(str(value))
