@@ -263,7 +263,10 @@ class LayerListing:
 
 
 def list_layers(store: Store, *, lang: str = "vi") -> LayerListing:
-    """Id, title, feature count, version, origin and geometry-quality mix of every layer."""
+    """Id, title, feature count, version, origin and geometry-quality mix of every layer.
+
+    A held layer's title says what its stored data is worth ("… (sơ đồ)", :meth:`layers.model.LayerDef.title`).
+    """
     from layers.catalogue import CATALOGUE
 
     infos = {i.layer_id: i for i in store.layer_info()}
@@ -273,7 +276,7 @@ def list_layers(store: Store, *, lang: str = "vi") -> LayerListing:
         rows.append(
             LayerRow(
                 layer.id,
-                layer.title(lang),
+                layer.title(lang, dict(info.quality_mix)) if info else layer.title(lang),
                 layer.group,
                 info.features if info else 0,
                 info.version if info else None,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import folium
@@ -162,18 +162,24 @@ def _layer_choices() -> list[str]:
     return ids
 
 
-def _layer_title(layer_id: str) -> str:
-    if layer_id == NEW_LAYER:
-        return tr("data.new_layer")
-    if layer_id in CATALOGUE:
-        return f"{CATALOGUE.get(layer_id).title(lang())} ({layer_id})"
-    return layer_id
+def _layer_titles() -> Callable[[str], str]:
+    """A layer's title as the lists show it: what its stored data is worth ("… (sơ đồ)") and its id."""
+    mixes = {info.layer_id: dict(info.quality_mix) for info in store().layer_info()}
+
+    def title(layer_id: str) -> str:
+        if layer_id == NEW_LAYER:
+            return tr("data.new_layer")
+        if layer_id in CATALOGUE:
+            return f"{CATALOGUE.get(layer_id).title(lang(), mixes.get(layer_id))} ({layer_id})"
+        return layer_id
+
+    return title
 
 
 def _import_tab() -> None:
     ss = st.session_state
     choice = st.selectbox(
-        tr("data.target"), [*_layer_choices(), NEW_LAYER], format_func=_layer_title, key=state.DATA_TARGET
+        tr("data.target"), [*_layer_choices(), NEW_LAYER], format_func=_layer_titles(), key=state.DATA_TARGET
     )
     layer_id = choice
     if choice == NEW_LAYER:
@@ -342,7 +348,7 @@ def stale_question(layer_id: str, base: int, version: int, language: str) -> str
     """The question asked before importing over ``version`` of a layer the preview saw at ``base``."""
     saved = next((v for v in changes_since(store(), layer_id, base).versions if v.version == version), None)
     return tr("conflicts.import_stale").format(
-        layer=_layer_title(layer_id),
+        layer=_layer_titles()(layer_id),
         version=version,
         user=saved.user if saved else "-",
         at=when_text(saved.written_at if saved else "", language),
@@ -412,7 +418,7 @@ def _history_tab() -> None:
     if not ids:
         st.info(tr("data.no_layers"))
         return
-    layer_id = st.selectbox(tr("data.layer"), ids, format_func=_layer_title, key=state.DATA_HISTORY_LAYER)
+    layer_id = st.selectbox(tr("data.layer"), ids, format_func=_layer_titles(), key=state.DATA_HISTORY_LAYER)
     base = seen_version("data.history", layer_id)
     versions = layer_history(store(), layer_id).versions
     table = pd.DataFrame(
@@ -476,7 +482,7 @@ def _export_tab() -> None:
     if not ids:
         st.info(tr("data.no_layers"))
         return
-    layer_id = st.selectbox(tr("data.layer"), ids, format_func=_layer_title, key=state.DATA_EXPORT_LAYER)
+    layer_id = st.selectbox(tr("data.layer"), ids, format_func=_layer_titles(), key=state.DATA_EXPORT_LAYER)
     fmt = st.selectbox(
         tr("data.format"), FORMATS, format_func=lambda f: tr(f"data.fmt.{f}"), key=state.DATA_EXPORT_FORMAT
     )

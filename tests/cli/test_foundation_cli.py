@@ -36,6 +36,7 @@ def test_init_then_layers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert set(layers) == {layer.id for layer in CATALOGUE}
     assert layers["hydropower"]["features"] == 9
     assert layers["communes_legacy"]["geom_quality"] == {"schematic": 17}
+    assert layers["communes_legacy"]["title"].endswith("(schematic)")  # the title says what the data is worth
     assert layers["mines"]["features"] == 0  # the plan gives only a count: an empty layer, not invented points
     status, out, _ = run(capsys, "layers", "--store", store)
     assert status == 0 and "hydropower" in out and "schematic 17" in out
