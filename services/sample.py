@@ -165,7 +165,7 @@ def build_sample(path: Path, settings: Settings) -> SampleStore:
     store = open_store(path)
     boundary, zoning, lots = _boundary_zoning_lots()
     stands = _stands(store)
-    message = "dữ liệu mẫu / sample data"
+    message = "dữ liệu mẫu"
     store.write_layers(
         [
             LayerWrite("clusters", _cluster(store), message=message, origin="sample"),
