@@ -10,7 +10,7 @@ import streamlit as st
 from geo.errors import PlanError
 from services.accounts import check_bind
 from ui import state
-from ui.common import error_text, sample_controls, settings, showing_sample, tr
+from ui.common import error_text, sample_controls, settings, showing_sample, tr, widget_texts
 from ui.i18n import DEFAULT_LANG
 
 st.set_page_config(page_title="Bảo Yên – quy hoạch CN, TTCN, làng nghề", page_icon="🗺️", layout="wide")
@@ -40,6 +40,8 @@ with st.sidebar:
 if settings().login == "all" and not person.signed_in:
     st.info(tr("auth.required"))
     st.stop()
+
+widget_texts()
 
 if showing_sample():
     st.warning(f"**{tr('app.sample.banner')}** — {tr('app.sample.help')}")

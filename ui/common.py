@@ -13,6 +13,7 @@ import streamlit as st
 
 from geo.crs import DISPLAY_CRS
 from geo.errors import PlanError
+from geo.limits import MB
 from layers.settings import Settings
 from layers.store import Store
 from services.context import Actor, open_store
@@ -203,6 +204,34 @@ def show_flash(key: str) -> None:
         ss.pop(key, None)
         return
     st.success(str(entry["text"]))
+
+
+def css_text(text: str) -> str:
+    """``text`` as a CSS string literal (quotes, backslashes and line ends escaped)."""
+    out = []
+    for ch in text:
+        out.append(f"\\{ord(ch):06x}" if ch in '"\\\n\r<>' or ord(ch) < 0x20 else ch)
+    return '"' + "".join(out) + '"'
+
+
+def widget_texts() -> None:
+    """Streamlit's own uploader texts ("Upload", "200MB per file") written over in the page's language.
+
+    Streamlit 1.67 has no option for them (streamlit#13500): the words stay in the page for screen readers and
+    the page's CSS shows ours in their place; the caption beside each uploader says the same in words.
+    """
+    mb = settings().limits.upload_bytes // MB
+    button = css_text(tr("upload.button"))
+    limit = css_text(tr("upload.limit").format(mb=mb))
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    st.html(
+        "<style>"
+        f'{zone} button [data-testid="stMarkdownContainer"] p {{font-size:0}}'
+        f'{zone} button [data-testid="stMarkdownContainer"] p::after {{content:{button};font-size:0.875rem}}'
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size:0}}'
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span::after {{content:{limit};font-size:0.875rem}}'
+        "</style>"
+    )
 
 
 def sample_controls() -> None:

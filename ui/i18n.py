@@ -917,9 +917,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Lower-case letters, digits and _, starting with a letter (e.g. new_parcels)",
     ),
     "data.upload": ("Tải tệp lên", "Upload a file"),
+    "upload.button": ("Chọn tệp", "Choose a file"),
+    "upload.limit": ("Tối đa {mb} MB mỗi tệp", "At most {mb} MB a file"),
     "upload.caption": (
-        "Kéo thả tệp vào ô bên trên hoặc bấm nút chọn tệp trong ô (chữ trong ô là của Streamlit, bằng tiếng Anh). "
-        "Mỗi tệp tối đa {mb} MB.",
+        "Kéo thả tệp vào ô bên trên hoặc bấm nút «Chọn tệp» trong ô. Mỗi tệp tối đa {mb} MB.",
         "Drag a file onto the box above or press its button to choose one. At most {mb} MB a file.",
     ),
     "data.upload_help": (

@@ -23,7 +23,8 @@ from tests.ui.test_language_scan import KNOWN_ELSEWHERE
 pytestmark = pytest.mark.e2e
 
 #: the text a planner reads in a root (document or frame), without code elements
-#: Streamlit's own widget texts that cannot be translated (listed in the issue's note)
+#: Streamlit's own uploader texts: the page's CSS shows ours over them (ui.common.widget_texts, checked below),
+#: their words stay English in the page
 UNTRANSLATABLE = (
     '[data-testid="stFileUploaderDropzoneInstructions"], [data-testid="stFileUploaderDropzone"] button, '
     '[data-testid="stFileUploaderDropzone"] [data-testid="stIconMaterial"]'
@@ -129,3 +130,29 @@ def test_every_page_in_vietnamese_then_english_has_no_word_of_the_other_language
         + "\nen pages:\n"
         + language.report(found_en)
     )
+
+
+UPLOADER_JS = """() => {
+  const zone = document.querySelector('[data-testid="stFileUploaderDropzone"]');
+  const button = zone.querySelector('button [data-testid="stMarkdownContainer"] p');
+  const limit = zone.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span');
+  return [getComputedStyle(button, '::after').content, getComputedStyle(limit, '::after').content,
+          getComputedStyle(button).fontSize, getComputedStyle(limit).fontSize];
+}"""
+
+
+def test_the_uploaders_own_words_show_in_the_page_language(page: Page, app: App) -> None:
+    pg = page.page
+    pg.goto(f"{app.url}/du-lieu", wait_until="domcontentloaded")  # type: ignore[attr-defined]
+    pg.locator('[data-testid="stFileUploaderDropzone"]').first.wait_for(timeout=60_000)  # type: ignore[attr-defined]
+    pg.wait_for_function(
+        "() => getComputedStyle(document.querySelector('[data-testid=stFileUploaderDropzone] button p')).fontSize === '0px'",
+        timeout=30_000,
+    )  # type: ignore[attr-defined]  # noqa: E501
+    assert pg.evaluate(UPLOADER_JS) == ['"Chọn tệp"', '"Tối đa 200 MB mỗi tệp"', "0px", "0px"]  # type: ignore[attr-defined]
+    pg.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()  # type: ignore[attr-defined]
+    pg.wait_for_function(
+        "() => getComputedStyle(document.querySelector('[data-testid=stFileUploaderDropzone] button p'), '::after').content === '\"Choose a file\"'",
+        timeout=60_000,
+    )  # type: ignore[attr-defined]  # noqa: E501
+    assert pg.evaluate(UPLOADER_JS)[1] == '"At most 200 MB a file"'  # type: ignore[attr-defined]
