@@ -73,21 +73,23 @@ _PANDAS_DTYPES: dict[str, str] = {
     "bool": "boolean",
 }
 
+# The notes below are stored in the features' ``location_note`` and shown as they are on every page: the project's
+# own data text is written in Vietnamese only, as a planner's is (docs/DECISIONS.md).
 _CENTRE_NOTE = (
-    "official centre point of the legacy unit (vietnamadminunits; geocoded, not surveyed): not the seat of the "
-    "commune office and not a surveyed position"
+    "điểm trung tâm chính thức của xã, thị trấn cũ (theo vietnamadminunits; mã hóa địa lý, không đo đạc): không "
+    "phải trụ sở UBND xã, không phải vị trí đo đạc"
 )
 _CELL_NOTE = (
-    "schematic: Voronoi cell of the official centre point, clipped to a schematic district extent; not a legal "
-    "boundary (replace with baoyen import-boundaries)"
+    "ranh giới sơ đồ, không phải ranh giới pháp lý: ô Voronoi quanh điểm trung tâm chính thức, cắt theo phạm vi "
+    "huyện sơ đồ (thay bằng lệnh `baoyen import-boundaries`)"
 )
-_NEW_CELL_NOTE = "schematic: union of the schematic cells of the legacy units merged into it"
+_NEW_CELL_NOTE = "ranh giới sơ đồ: hợp các ô sơ đồ của các xã, thị trấn cũ đã sáp nhập thành xã này"
 _NEW_CELL_WHOLE = (
-    "; by the vietnamadminunits conversion these are all the units it was made of (none from another district)"
+    "; theo bảng chuyển đổi vietnamadminunits, đó là tất cả các đơn vị hợp thành xã (không có đơn vị nào của "
+    "huyện khác)"
 )
 _NEW_CELL_OUTSIDE = (
-    "; the real 2025 commune also takes in {units}, outside the old district (vietnamadminunits conversion), "
-    "which this shape lacks"
+    "; xã mới thực tế còn gồm {units} ngoài huyện cũ (bảng chuyển đổi vietnamadminunits), hình này thiếu phần đó"
 )
 
 
@@ -526,7 +528,7 @@ def _communes_2025(layer: LayerDef, data_dir: Path, geo: CommuneGeometry) -> gpd
             )
         outside = (row.get("outside_units") or "").strip() or None
         note = _NEW_CELL_NOTE + (
-            _NEW_CELL_OUTSIDE.format(units=outside.replace("; ", " and ")) if outside else _NEW_CELL_WHOLE
+            _NEW_CELL_OUTSIDE.format(units=outside.replace("; ", " và ")) if outside else _NEW_CELL_WHOLE
         )
         records.append(
             {
@@ -557,14 +559,14 @@ def _communes_2025(layer: LayerDef, data_dir: Path, geo: CommuneGeometry) -> gpd
 #: Qualities from best to worst, for the quality of a shape built from several parts (its poorest part's).
 _PART_RANK: tuple[str, ...] = ("surveyed", "digitised", "approximate", "unknown", "schematic", "sample")
 ZONE_DISTRICT_NOTE = (
-    "Kế hoạch chỉ nêu tổng diện tích cả huyện; hình là cả huyện (hợp ranh giới các xã, thị trấn), không phải vùng "
-    "trồng / The plan gives a district total only; the shape is the whole district (the union of the units' "
-    "boundaries), not the stands"
+    "Kế hoạch chỉ nêu tổng diện tích toàn huyện; hình là toàn huyện (hợp ranh giới các xã, thị trấn), không phải "
+    "vùng trồng"
 )
-ZONE_COMMUNES_NOTE = (
-    "Kế hoạch chỉ nêu các xã; hình là hợp ranh giới của {names}, không phải vùng trồng / The plan names the "
-    "communes only; the shape is the union of the boundaries of {names}, not the stands"
-)
+ZONE_COMMUNES_NOTE = "Kế hoạch chỉ nêu tên các xã; hình là hợp ranh giới của {names}, không phải vùng trồng"
+#: what a re-derived zone's ``source`` adds after the plan's sections (``{plan}; ranh giới xã: {shapes}``); the
+#: bilingual separator of earlier versions is still recognised, so re-deriving such a zone does not pile it up
+ZONE_SOURCE_SEP = "; ranh giới xã: "
+_OLD_ZONE_SOURCE_SEPS: tuple[str, ...] = ("; ranh giới xã / commune boundaries: ",)
 
 
 def worst_quality(qualities: Iterable[object]) -> str:
@@ -607,9 +609,11 @@ def rederive_plan_zones(zones: gpd.GeoDataFrame, legacy: gpd.GeoDataFrame) -> gp
             continue
         out.at[i, "geometry"] = shapely.union_all(parts.geometry.to_numpy())
         out.at[i, "geom_quality"] = worst_quality(parts["geom_quality"].astype(str))
-        plan_source = str(row["source"]).split("; ranh giới xã / commune boundaries: ")[0]
+        plan_source = str(row["source"])
+        for sep in (ZONE_SOURCE_SEP, *_OLD_ZONE_SOURCE_SEPS):
+            plan_source = plan_source.split(sep)[0]
         shapes = "; ".join(dict.fromkeys(str(s) for s in parts["source"]))
-        out.at[i, "source"] = f"{plan_source}; ranh giới xã / commune boundaries: {shapes}"
+        out.at[i, "source"] = f"{plan_source}{ZONE_SOURCE_SEP}{shapes}"
         if "location_note" in out.columns:
             out.at[i, "location_note"] = note
     return out

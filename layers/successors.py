@@ -17,17 +17,13 @@ import shapely
 from geo.crs import WORK_CRS
 
 _QUALITY_RANK = {"surveyed": 0, "digitised": 1, "approximate": 2, "schematic": 3, "unlocated": 4}
-INSIDE_NOTE = "Chỉ phần nằm trong huyện Bảo Yên cũ / only the part inside the former Bảo Yên district"
+#: location notes of the rebuilt 2025 communes, in Vietnamese only like all the project's data text
+#: (docs/DECISIONS.md); note of a commune when the frame does not say whether it took in outside units
+INSIDE_NOTE = "Chỉ phần nằm trong huyện Bảo Yên cũ"
 #: note of a commune that also took in units from outside the old district (``{units}``: their codes and names)
-OUTSIDE_NOTE = (
-    "Chỉ phần nằm trong huyện Bảo Yên cũ, thiếu {units} / only the part inside the former Bảo Yên district, "
-    "without {units}"
-)
+OUTSIDE_NOTE = "Chỉ phần nằm trong huyện Bảo Yên cũ, thiếu {units}"
 #: note of a commune made, by the vietnamadminunits conversion, of legacy Bảo Yên units only
-WHOLE_NOTE = (
-    "Hợp các xã cũ của huyện Bảo Yên đã sáp nhập thành xã này (bảng chuyển đổi vietnamadminunits) / union of the "
-    "former Bảo Yên units merged into it (vietnamadminunits conversion)"
-)
+WHOLE_NOTE = "Hợp các xã, thị trấn cũ của huyện Bảo Yên đã sáp nhập thành xã này (bảng chuyển đổi vietnamadminunits)"
 
 
 def _outside_units(row: pd.Series) -> str | None:

@@ -19,6 +19,7 @@ from geo.errors import InputDataError
 from geo.limits import Limits
 from layers.authored import rederive_plan_zones
 from layers.boundaries import BoundaryMatch, match_boundaries
+from layers.model import GEOM_QUALITY_LABELS
 from layers.store import LayerWrite, Store
 from layers.successors import rebuild_2025
 from services.accounts import require
@@ -34,9 +35,14 @@ DERIVED_LAYERS: tuple[str, ...] = (LEGACY, UNITS_2025, PLAN_ZONES)
 #: origin of a layer version the import re-derived from the boundaries (not "authored": a rebuild of the
 #: store from data/ must not put the schematic shapes back over it)
 DERIVED_ORIGIN = "derived"
-#: location note of a unit whose real boundary was imported (``{source}``, ``{quality}``)
-IMPORTED_NOTE = "Ranh giới từ {source} ({quality}) / boundary from {source} ({quality})"
+#: location note of a unit whose real boundary was imported (``{source}``; ``{quality}`` in words,
+#: :data:`IMPORTED_QUALITY`), in Vietnamese only like all the project's data text (docs/DECISIONS.md)
+IMPORTED_NOTE = "Ranh giới lấy từ {source}, chất lượng: {quality}"
+#: how ``source`` names a file read by :func:`import_boundaries` (``{name}``: the file's name)
+IMPORTED_SOURCE = "{name} (nhập ranh giới xã)"
 QUALITIES = ("surveyed", "digitised", "approximate")
+#: the boundary quality in the words the imported note uses (the quality labels', layers.model)
+IMPORTED_QUALITY: dict[str, str] = {q: GEOM_QUALITY_LABELS[q][0].lower() for q in QUALITIES}
 
 
 @dataclass(frozen=True)
@@ -103,7 +109,7 @@ def import_boundary_frame(
     legacy = result.frame.copy()
     if "location_note" in legacy.columns:
         matched = legacy["ma_xa"].astype(str).isin(set(result.matched))
-        legacy.loc[matched, "location_note"] = IMPORTED_NOTE.format(source=source, quality=quality)
+        legacy.loc[matched, "location_note"] = IMPORTED_NOTE.format(source=source, quality=IMPORTED_QUALITY[quality])
     msg = f"boundaries from {source}: {len(result.matched)} of {len(units)} units matched"
     writes = [
         LayerWrite(LEGACY, legacy, message=msg, origin="imported", base_version=bases.get(LEGACY)),
@@ -153,7 +159,7 @@ def import_boundaries(
     return import_boundary_frame(
         store,
         incoming,
-        source=f"{name} (import-boundaries)",
+        source=IMPORTED_SOURCE.format(name=name),
         actor=actor,
         base_versions=base_versions,
         quality=quality,

@@ -31,10 +31,10 @@ SOURCE = f"vietnamadminunits {version('vietnamadminunits')}"
 #: Bảo Hà, with Tân Thượng 37.0 and Tân An 31.6 km² of old Văn Bàn, 250.2 against 243.0).
 AREA_DOUBTS: dict[str, str] = {
     "02962": (
-        "vietnamadminunits 1.0.4 gives 306.0 km², but the only units its conversion merges into Xuân Hòa are "
-        "Xuân Hòa and Tân Dương: 74.0 + 32.1 = 106.1 km² by their 2009 stated areas (censusVN2009), 108.2 km² "
-        "measured on their 2020 boundaries (EPSG:9208). The difference is unexplained; 306.0 is not used as the "
-        "official area."
+        "vietnamadminunits 1.0.4 ghi 306,0 km², nhưng theo bảng chuyển đổi của gói chỉ có Xuân Hòa và Tân "
+        "Dương sáp nhập thành xã Xuân Hòa: 74,0 + 32,1 = 106,1 km² theo diện tích công bố năm 2009 "
+        "(censusVN2009), 108,2 km² đo trên ranh giới năm 2020 (EPSG:9208). Chưa rõ nguyên nhân chênh lệch; "
+        "không dùng 306,0 làm diện tích chính thức."
     ),
 }
 CENSUS_SOURCE = "https://github.com/LucieContamin/censusVN2009"

@@ -141,18 +141,17 @@ UPLOADER_JS = """() => {
 }"""
 
 
+BUTTON_JS = "document.querySelector('[data-testid=stFileUploaderDropzone] button p')"
+
+
 def test_the_uploaders_own_words_show_in_the_page_language(page: Page, app: App) -> None:
     pg = page.page
     pg.goto(f"{app.url}/du-lieu", wait_until="domcontentloaded")  # type: ignore[attr-defined]
     pg.locator('[data-testid="stFileUploaderDropzone"]').first.wait_for(timeout=60_000)  # type: ignore[attr-defined]
-    pg.wait_for_function(
-        "() => getComputedStyle(document.querySelector('[data-testid=stFileUploaderDropzone] button p')).fontSize === '0px'",
-        timeout=30_000,
-    )  # type: ignore[attr-defined]  # noqa: E501
+    hidden = f"() => getComputedStyle({BUTTON_JS}).fontSize === '0px'"
+    pg.wait_for_function(hidden, timeout=30_000)  # type: ignore[attr-defined]
     assert pg.evaluate(UPLOADER_JS) == ['"Chọn tệp"', '"Tối đa 200 MB mỗi tệp"', "0px", "0px"]  # type: ignore[attr-defined]
     pg.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()  # type: ignore[attr-defined]
-    pg.wait_for_function(
-        "() => getComputedStyle(document.querySelector('[data-testid=stFileUploaderDropzone] button p'), '::after').content === '\"Choose a file\"'",
-        timeout=60_000,
-    )  # type: ignore[attr-defined]  # noqa: E501
+    english = f"() => getComputedStyle({BUTTON_JS}, '::after').content === '\"Choose a file\"'"
+    pg.wait_for_function(english, timeout=60_000)  # type: ignore[attr-defined]
     assert pg.evaluate(UPLOADER_JS)[1] == '"At most 200 MB a file"'  # type: ignore[attr-defined]

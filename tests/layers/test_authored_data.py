@@ -167,7 +167,7 @@ def test_plant_capacities_only_with_a_source(frames):
     assert (mdf["capacity"], mdf["capacity_unit"]) == (210_000, "m3/yr")
     assert "tapchicongthuong.vn" in mdf["source"] and "nhandan.vn" in mdf["source"]
     assert mdf["source"].startswith("III.3a")
-    assert "tapchicongthuong.vn" in mdf["capacity_source"] and "not a plan figure" in mdf["capacity_source"]
+    assert "tapchicongthuong.vn" in mdf["capacity_source"] and "không phải số liệu kế hoạch" in mdf["capacity_source"]
     others = proc.drop(index="proc_mdf_bao_yen")
     assert len(others) == 6
     assert others["capacity"].isna().all()
@@ -259,7 +259,7 @@ def test_xuan_hoa_area_conflict_is_shown_not_used(frames):
     xuan_hoa = new.loc["02962"]
     assert pd.isna(xuan_hoa["area_km2"])  # not shown as the official area
     assert xuan_hoa["other_area_km2"] == 306.0
-    assert "306.0" in xuan_hoa["other_source"] and "106.1" in xuan_hoa["other_source"]
+    assert "306,0" in xuan_hoa["other_source"] and "106,1" in xuan_hoa["other_source"]
     assert xuan_hoa["legacy_codes"] == "02962; 02965"
     others = new.drop(index="02962")
     assert others["area_km2"].notna().all() and others["other_area_km2"].isna().all()
@@ -294,11 +294,12 @@ def test_only_bao_ha_takes_in_units_from_outside_the_old_district(frames):
         if code == "02989":
             assert sorted(outside) == ["tinhlaocai_huyenvanban_xatanan", "tinhlaocai_huyenvanban_xatanthuong"]
             assert recorded == "03070 Tân Thượng (Văn Bàn); 03079 Tân An (Văn Bàn)"
-            assert "Tân Thượng" in new.loc[code, "location_note"] and "lacks" in new.loc[code, "location_note"]
+            note = new.loc[code, "location_note"]
+            assert "03070 Tân Thượng (Văn Bàn) và 03079 Tân An (Văn Bàn)" in note and "hình này thiếu phần đó" in note
         else:
             assert outside == [] and pd.isna(recorded), code
-            assert "outside" not in new.loc[code, "location_note"], code
-            assert "none from another district" in new.loc[code, "location_note"], code
+            assert "ngoài huyện cũ" not in new.loc[code, "location_note"], code
+            assert "không có đơn vị nào của huyện khác" in new.loc[code, "location_note"], code
 
 
 def test_rebuilt_2025_units_say_outside_land_only_where_there_is_some(frames):
@@ -306,7 +307,7 @@ def test_rebuilt_2025_units_say_outside_land_only_where_there_is_some(frames):
 
     rebuilt = rebuild_2025(frames["communes_legacy"], frames["communes_2025"]).set_index("ma_xa")
     notes = rebuilt["location_note"]
-    assert notes["02989"].startswith(INSIDE_NOTE.split(" / ")[0]) and "03070 Tân Thượng (Văn Bàn)" in notes["02989"]
+    assert notes["02989"].startswith(INSIDE_NOTE) and "03070 Tân Thượng (Văn Bàn)" in notes["02989"]
     assert (notes.drop(index="02989") == WHOLE_NOTE).all()
     # a frame that does not say which communes took in outside units keeps the cautious note
     unknown = rebuild_2025(frames["communes_legacy"], frames["communes_2025"].drop(columns="outside_units"))
@@ -409,7 +410,7 @@ def test_stand_in_positions_are_schematic(frames, layer):
             assert quality == "unlocated", feat["id"]
         elif set(at) <= {"commune", "communes"}:
             assert quality == "schematic", feat["id"]
-            assert "schematic" in frame.loc[feat["id"], "location_note"], feat["id"]
+            assert frame.loc[feat["id"], "location_note"].startswith("Vị trí đặt tạm (sơ đồ)"), feat["id"]
         else:
             assert set(at) == {"lon", "lat"}
             assert quality in ("approximate", "schematic"), feat["id"]
@@ -517,6 +518,101 @@ def test_all_text_is_nfc(frames):
             for value in frame[column].dropna():
                 if isinstance(value, str):
                     assert unicodedata.normalize("NFC", value) == value, (layer_id, column)
+
+
+# --- the project's own data text is Vietnamese only (docs/DECISIONS.md) -----------------------------------------
+
+#: common English words that no Vietnamese note uses, looked for as whole words
+ENGLISH_WORDS = (
+    "the",
+    "of",
+    "and",
+    "not",
+    "is",
+    "from",
+    "no",
+    "point",
+    "shown",
+    "schematic",
+    "cell",
+    "union",
+    "official",
+)
+_ENGLISH = re.compile(r"\b(?:" + "|".join(ENGLISH_WORDS) + r")\b", re.IGNORECASE)
+#: what is not prose and keeps its own spelling: `code spans`, URLs, domain and file names, identifiers (a_b)
+_NOT_PROSE = re.compile(
+    r"`[^`]*`|https?://\S+|[\w.-]+\.(?:vn|com|net|org|io|geojson|gpkg|shp|zip|csv|yaml|json|py)\b|\b\w*_\w*\b",
+    re.IGNORECASE,
+)
+#: not data text: the English pages' own labels beside the Vietnamese ones (targets, funding), and codes the
+#: pages say in words (the geometry quality through its translated labels, units)
+_NOT_DATA_TEXT = re.compile(r".*_en|unit|geom_quality")
+
+
+def english_words(text: str) -> list[str]:
+    """The words of :data:`ENGLISH_WORDS` in ``text``, outside code spans, URLs, file names and identifiers."""
+    return sorted({m.group(0).lower() for m in _ENGLISH.finditer(_NOT_PROSE.sub(" ", text))})
+
+
+def _english_in(name: str, frame: pd.DataFrame, skip: tuple[str, ...] = ()) -> list[tuple[object, ...]]:
+    """(table, feature id, column, English words) of every text value with English words."""
+    found: list[tuple[object, ...]] = []
+    for column in frame.columns:
+        if column == "geometry" or column in skip or _NOT_DATA_TEXT.fullmatch(str(column)):
+            continue
+        for i, value in frame[column].items():
+            if isinstance(value, str) and english_words(value):
+                where = frame.at[i, "id"] if "id" in frame.columns else i
+                found.append((name, str(where), str(column), english_words(value)))
+    return found
+
+
+def test_english_words_are_found_outside_code_and_names():
+    assert english_words("Neither the plan nor any public source found gives its site; no point is shown.") == [
+        "is",
+        "no",
+        "point",
+        "shown",
+        "the",
+    ]
+    assert english_words("schematic: union of the schematic cells") == ["of", "schematic", "the", "union"]
+    assert english_words("Official centre") == ["official"]
+    # Vietnamese words, URLs, file and domain names, commands in code spans and identifiers are not English prose
+    assert english_words("Vị trí đặt tạm (sơ đồ): không phải vùng trồng; nông, lâm nghiệp") == []
+    assert english_words("https://the-point.org/of/the; is.vn; the_cell.geojson; `baoyen import-boundaries`") == []
+    assert english_words("ranh giới xã: bao_yen_communes_2020.geojson (nhập ranh giới xã)") == []
+
+
+def test_authored_text_is_vietnamese(frames):
+    """Every text field of every layer built from data/, and of the plan's tables, is written in Vietnamese."""
+    from layers.plan_data import load_tables
+
+    found = []
+    for layer_id, frame in frames.items():
+        found += _english_in(layer_id, frame)
+    for name, table in load_tables(DATA_DIR).items():
+        found += _english_in(name, table)
+    assert found == []
+
+
+def test_notes_written_when_real_boundaries_come_are_vietnamese(frames):
+    """The notes the re-derivations and the boundary import write (layers.authored, layers.successors, services)."""
+    from layers.authored import rederive_plan_zones
+    from layers.successors import INSIDE_NOTE, OUTSIDE_NOTE, WHOLE_NOTE, rebuild_2025
+    from services.boundaries import IMPORTED_NOTE, IMPORTED_QUALITY, IMPORTED_SOURCE, QUALITIES
+
+    legacy, units = frames["communes_legacy"], frames["communes_2025"]
+    found = _english_in("material_zones_plan", rederive_plan_zones(frames["material_zones_plan"], legacy))
+    found += _english_in("communes_2025", rebuild_2025(legacy, units), ("other_source",))
+    found += _english_in("communes_2025", rebuild_2025(legacy, units.drop(columns="outside_units")), ("other_source",))
+    source = IMPORTED_SOURCE.format(name="bao_yen_communes_2020.geojson")
+    notes = [IMPORTED_NOTE.format(source=source, quality=IMPORTED_QUALITY[q]) for q in QUALITIES]
+    notes += [INSIDE_NOTE, OUTSIDE_NOTE.format(units="03070 Tân Thượng (Văn Bàn)"), WHOLE_NOTE, source]
+    found += [(note, english_words(note)) for note in notes if english_words(note)]
+    assert found == []
+    assert notes[1] == (
+        "Ranh giới lấy từ bao_yen_communes_2020.geojson (nhập ranh giới xã), chất lượng: số hóa từ bản đồ"
+    )
 
 
 def test_user_data_layers_empty(frames):

@@ -100,13 +100,20 @@ def test_zones_are_unions_of_their_communes_worth_their_poorest_part() -> None:
     assert out.at["z_district", "geom_quality"] == "schematic"  # one unit is still a schematic cell
     assert out.geometry["z_13"].area == pytest.approx(2_000_000)  # a MultiPolygon: 1 and 3 do not touch
     assert out.at["z_13", "geom_quality"] == "digitised" and out.at["z_1", "geom_quality"] == "digitised"
-    assert out.at["z_13", "source"] == "III.3a; ranh giới xã / commune boundaries: real.gpkg"
-    assert "Một, Ba" in out.at["z_13", "location_note"]
+    assert out.at["z_13", "source"] == "III.3a; ranh giới xã: real.gpkg"
+    assert out.at["z_13", "location_note"] == (
+        "Kế hoạch chỉ nêu tên các xã; hình là hợp ranh giới của Một, Ba, không phải vùng trồng"
+    )
+    assert out.at["z_district", "location_note"].startswith("Kế hoạch chỉ nêu tổng diện tích toàn huyện")
     assert out.geometry["z_none"] is None and out.at["z_none", "location_note"] == "no place"
     # a zone naming a unit the layer lacks is left as it was (schematic), not half-built
     assert out.at["z_unknown_code", "geom_quality"] == "schematic" and out.geometry["z_unknown_code"].area == 25
     again = rederive_plan_zones(out.reset_index(), _legacy()).set_index("id")
     assert again.at["z_13", "source"] == out.at["z_13", "source"]  # re-deriving does not pile up sources
+    # nor does re-deriving a zone an earlier version derived (its bilingual separator)
+    earlier = out.reset_index()
+    earlier.loc[earlier["id"] == "z_13", "source"] = "III.3a; ranh giới xã / commune boundaries: real.gpkg"
+    assert rederive_plan_zones(earlier, _legacy()).set_index("id").at["z_13", "source"] == out.at["z_13", "source"]
 
 
 def test_the_built_zones_rebuilt_from_the_schematic_cells_are_what_the_loader_drew(store_copy: Path) -> None:

@@ -244,7 +244,7 @@ def test_plan_against_public_sources_section(store_path: Path) -> None:
     assert phuc_long[1] == "Trạng thái: Đang xây dựng" and "Đang hoạt động" in phuc_long[2]
     assert "1/7/2025" in phuc_long[2]
     xuan_hoa = rows["Xã Xuân Hòa (Xã mới từ 7/2025)"]
-    assert "Diện tích (nguồn khác): 306 km²" in xuan_hoa[2] and "106.1" in xuan_hoa[2]
+    assert "Diện tích (nguồn khác): 306 km²" in xuan_hoa[2] and "106,1" in xuan_hoa[2]
     assert len(rows) == 4
     english = _docx_text(Document(io.BytesIO(build_report("2025", store=store, lang="en", today=TODAY))))
     assert "VI. THE PLAN AND PUBLIC SOURCES" in english and "Capacity (other source): 40 MW" in english

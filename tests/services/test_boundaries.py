@@ -31,7 +31,10 @@ def test_both_layers_are_rebuilt_together(store_copy: Path) -> None:
     assert after == {k: v + 1 for k, v in before.items()} == done.versions
     units_2025 = store.read_layer("communes_2025")
     assert units_2025["ten_xa"].notna().all() and (units_2025["ten_xa"].astype(str).str.strip() != "").all()
-    assert set(store.read_layer("communes_legacy")["geom_quality"]) == {"digitised"}
+    legacy = store.read_layer("communes_legacy")
+    assert set(legacy["geom_quality"]) == {"digitised"}
+    # the popup says where the boundary came from and what it is worth, in Vietnamese (the data's one language)
+    assert (legacy["location_note"] == "Ranh giới lấy từ test.gpkg, chất lượng: số hóa từ bản đồ").all()
     assert {v.user for v in store.history("communes_2025")[-1:]} == {"ha"}
 
 
@@ -48,7 +51,7 @@ def test_from_a_file(store_copy: Path, tmp_path: Path) -> None:
     real_like(store_copy).to_crs(4326).to_file(path, driver="GeoJSON")
     store = open_store(store_copy)
     done = import_boundaries(store, path, actor=signed(store, "ha"), base_versions=boundary_versions(store))
-    assert len(done.match.matched) == 17 and done.source == "xa.geojson (import-boundaries)"
+    assert len(done.match.matched) == 17 and done.source == "xa.geojson (nhập ranh giới xã)"
 
 
 def _zone_shapes(store_path: Path) -> gpd.GeoDataFrame:
@@ -93,14 +96,15 @@ def test_the_real_file_re_derives_the_outline_and_the_plan_zones(store_copy: Pat
     assert shapely.symmetric_difference(que_sa, cinnamon).area < 1e-6 * cinnamon.area
     assert (
         "Tân Dương" in after.at["mz_que_sa", "location_note"]
-        and "not the stands" in after.at["mz_que_sa", "location_note"]
+        and "không phải vùng trồng" in after.at["mz_que_sa", "location_note"]
     )
     assert after.at["mz_che", "geom_quality"] == "unlocated" and after.geometry["mz_che"] is None
     assert set(after["geom_quality"]) == {"digitised", "unlocated"}
     # the popup of a real commune no longer calls it a Voronoi cell
     legacy = store.read_layer("communes_legacy")
-    assert not legacy["location_note"].str.contains("Voronoi").any()
-    assert legacy["location_note"].str.contains("bao_yen_communes_2020.geojson").all()
+    assert not legacy["location_note"].str.contains("Voronoi|sơ đồ").any()
+    assert legacy["location_note"].str.contains("bao_yen_communes_2020.geojson", regex=False).all()
+    assert legacy["location_note"].str.endswith("chất lượng: số hóa từ bản đồ").all()
 
     titles = {i.layer_id: CATALOGUE.get(i.layer_id).title("vi", i.quality_mix) for i in store.layer_info()}
     assert titles["communes_legacy"] == "Xã, thị trấn trước 7/2025 (số hóa)"

@@ -119,20 +119,20 @@ def test_capacity_is_prefilled_from_the_plant_and_says_where_it_comes_from(store
     capacity = next(n for n in at.number_input if n.label == t("materials.supply.capacity", "vi"))
     assert capacity.value == 210_000  # the company's stated figure in the plant's data
     captions = [c.value for c in at.caption]
-    # the figure and its unit in Vietnamese; the data's note on it is English only, so the page says where it is
+    # the figure and its unit in Vietnamese, and the data's own note on it (authored in Vietnamese) quoted
     assert any(
-        c.startswith("Nguồn số liệu công suất: 210.000 m³/năm theo số liệu của nhà máy — ")
-        and "chỉ có bằng tiếng Anh" in c
+        c.startswith("Nguồn số liệu công suất: 210.000 m³/năm theo số liệu của nhà máy — Công suất do công ty")
+        and "tapchicongthuong.vn" in c
         for c in captions
     ), captions
-    assert not any("stated capacity" in c for c in captions)
+    assert not any("stated capacity" in c or "chỉ có bằng tiếng Anh" in c for c in captions)
     ratio = next(m for m in at.metric if m.label == t("materials.supply.ratio", "vi"))
     assert ratio.value == f"{10 * area_ha / 210_000 * 100:.1f}".replace(".", ",") + " %"
 
     at = run_page("en", **{state.MATERIALS_PLANT: "proc_mdf_bao_yen", state.MATERIALS_YIELD: 10.0})
     assert any(
         c.value.startswith("Capacity figure from: 210,000 m³/yr from the plant's data — ")
-        and "tapchicongthuong.vn" in c.value
+        and "written in Vietnamese only" in c.value
         for c in at.caption
     ), [c.value for c in at.caption]
 
