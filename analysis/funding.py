@@ -32,7 +32,7 @@ import pandas as pd
 
 from analysis.targets import ReportPeriod, latest_per_period, parse_period, sum_non_overlapping
 from geo.errors import InputDataError
-from geo.numbers import format_number
+from geo.numbers import MISSING_TEXT, format_number
 from geo.text import nfc
 
 #: Two amounts closer than this (bn VND) are equal; the plan writes at most two decimals.
@@ -713,7 +713,11 @@ def new_disbursement_row(
         )
     p: ReportPeriod = parse_period(period)
     if amount_bn_vnd is None or not math.isfinite(float(amount_bn_vnd)) or float(amount_bn_vnd) < 0:
-        raise InputDataError(f"amount {amount_bn_vnd!r} must be a number ≥ 0 in bn VND (tỷ đồng)")
+        raise InputDataError(
+            f"amount {amount_bn_vnd!r} must be a number ≥ 0 in bn VND (tỷ đồng)",
+            code="funding.bad_amount",
+            value=MISSING_TEXT if amount_bn_vnd is None else float(amount_bn_vnd),
+        )
     return pd.DataFrame(
         [
             {

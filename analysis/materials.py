@@ -31,6 +31,7 @@ from shapely.ops import substring
 from analysis.overlay import OverlayResult, id_strings, merge_results, overlay_by_unit, polygonal
 from geo.crs import M2_PER_HA, WORK_CRS, to_work
 from geo.errors import InputDataError
+from geo.safety import CodedNote
 from geo.text import fold, nfc, plain, unit_name_key
 from layers.catalogue import SPECIES_LABELS
 
@@ -118,11 +119,11 @@ def species_key(text: object) -> str:
     InputDataError
         When the text is empty.
     """
-    if text is None or (isinstance(text, float) and math.isnan(text)):
-        raise InputDataError("a species is empty; write the species (e.g. Quế, Mỡ, Bồ Đề) for every stand")
-    norm = normal_text(str(text))
+    norm = "" if text is None or (isinstance(text, float) and math.isnan(text)) else normal_text(str(text))
     if not norm:
-        raise InputDataError("a species is empty; write the species (e.g. Quế, Mỡ, Bồ Đề) for every stand")
+        raise InputDataError(
+            "a species is empty; write the species (e.g. Quế, Mỡ, Bồ Đề) for every stand", code="materials.no_species"
+        )
     whole = _one_species(str(text))
     if whole is not None:
         return whole
@@ -170,7 +171,9 @@ def with_species_keys(frame: gpd.GeoDataFrame, *, species_field: str = "species"
     """
     if species_field not in frame.columns:
         raise InputDataError(
-            f"the mapped stands have no field '{species_field}'; add the species of each stand (e.g. Quế, Mỡ)"
+            f"the mapped stands have no field '{species_field}'; add the species of each stand (e.g. Quế, Mỡ)",
+            code="materials.no_species_field",
+            field=species_field,
         )
     out = frame.copy()
     out["species_key"] = [species_key(v) for v in frame[species_field]]
@@ -195,12 +198,20 @@ def successor_mapping(
     """
     for name in (code_field, successor_field):
         if name not in legacy.columns:
-            raise InputDataError(f"the legacy units have no field '{name}'; rebuild the store (baoyen init)")
+            raise InputDataError(
+                f"the legacy units have no field '{name}'; rebuild the store (baoyen init)",
+                code="materials.legacy_no_field",
+                field=name,
+            )
     codes = id_strings(legacy[code_field])
     successors = legacy[successor_field]
     missing = [c for c, s in zip(codes, successors, strict=True) if pd.isna(s) or str(s).strip() == ""]
     if missing:
-        raise InputDataError(f"no 2025 successor for {', '.join(missing)}; fill successor_code for those units")
+        raise InputDataError(
+            f"no 2025 successor for {', '.join(missing)}; fill successor_code for those units",
+            code="materials.no_successor",
+            units=missing,
+        )
     return dict(zip(codes, id_strings(successors), strict=True))
 
 
@@ -227,7 +238,9 @@ def aggregate_to_successors(
     unknown = sorted(set(units) - set(mapping))
     if unknown:
         raise InputDataError(
-            f"unit(s) {', '.join(unknown)} are not legacy units; use the ma_xa codes of communes_legacy"
+            f"unit(s) {', '.join(unknown)} are not legacy units; use the ma_xa codes of communes_legacy",
+            code="materials.not_legacy",
+            units=unknown,
         )
     out = frame.copy()
     out[unit_column] = [mapping[u] for u in units]
@@ -269,7 +282,10 @@ def resolve_communes(
         else:
             raise InputDataError(
                 f"commune '{item}' is not one of the units ({', '.join(sorted(by_code)[:5])} …); "
-                "write its official code or its name as in the commune layer"
+                "write its official code or its name as in the commune layer",
+                code="materials.unknown_commune",
+                commune=item,
+                known=sorted(by_code)[:5],
             )
     return tuple(dict.fromkeys(out))
 
@@ -320,7 +336,9 @@ def plan_vs_overlay(
         other units, ``mapped_unassigned_ha`` outside every unit.
     """
     if "species" not in plan.columns:
-        raise InputDataError("the plan zones have no field 'species'; rebuild the store (baoyen init)")
+        raise InputDataError(
+            "the plan zones have no field 'species'; rebuild the store (baoyen init)", code="materials.plan_no_species"
+        )
     rows = overlay.rows
     all_units = id_strings(units[unit_field])
     records: list[dict[str, Any]] = []
@@ -442,7 +460,9 @@ def _plant_point(plant: gpd.GeoDataFrame | gpd.GeoSeries) -> shapely.Point:
     work = to_work(plant if isinstance(plant, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=plant), "the plant")
     geoms = [g for g in work.geometry if g is not None and not g.is_empty]
     if len(geoms) != 1:
-        raise InputDataError("give exactly one located plant (a point); this plant has no location")
+        raise InputDataError(
+            "give exactly one located plant (a point); this plant has no location", code="supply.no_plant_point"
+        )
     point = geoms[0]
     if point.geom_type != "Point":
         point = point.centroid
@@ -532,7 +552,9 @@ def supply_area(
             distance_km=distance_km,
         )
     if yield_per_ha is not None and (not math.isfinite(yield_per_ha) or yield_per_ha < 0):
-        raise InputDataError(f"yield {yield_per_ha!r} per ha is not a non-negative number")
+        raise InputDataError(
+            f"yield {yield_per_ha!r} per ha is not a non-negative number", code="supply.bad_yield", value=yield_per_ha
+        )
     point = _plant_point(plant)
     distance_m = float(distance_km) * 1000.0
     stands, wanted = _selected_stands(zones, species, species_field)
@@ -590,7 +612,7 @@ def _road_lines(roads: gpd.GeoDataFrame) -> NDArray[np.object_]:
     ]
     lines = lines[shapely.length(lines) > 0]
     if len(lines) == 0:
-        raise InputDataError("the road layer has no lines; give a layer of road centre lines")
+        raise InputDataError("the road layer has no lines; give a layer of road centre lines", code="supply.no_roads")
     return np.asarray(lines, dtype=object)
 
 
@@ -699,16 +721,26 @@ def _road_supply(
     circle: shapely.Geometry,
 ) -> tuple[Any, Any, dict[str, float], list[str]]:
     net = road_network(roads, snap_m=snap_m)
-    notes = [
-        "road distance: plant and stands join the nearest road by a straight leg; crossings are junctions; "
-        f"stands counted by {cell_m:g} m cells whose centre is within reach"
+    notes: list[str] = [
+        CodedNote(
+            "road distance: plant and stands join the nearest road by a straight leg; crossings are junctions; "
+            f"stands counted by {cell_m:g} m cells whose centre is within reach",
+            code="supply.road_method",
+            cell_m=float(cell_m),
+        )
     ]
     pseg, palong, pleg = _locate(net, np.array([point], dtype=object))
     ps, pa, pl = int(pseg[0]), float(palong[0]), float(pleg[0])
     budget = distance_m - pl
     dist = np.full(len(net.nodes_xy), np.inf)
     if budget < 0:
-        notes.append(f"the plant is {pl / 1000:.1f} km from the nearest road, beyond the distance")
+        notes.append(
+            CodedNote(
+                f"the plant is {pl / 1000:.1f} km from the nearest road, beyond the distance",
+                code="supply.far_from_road",
+                distance_km=round(pl / 1000, 1),
+            )
+        )
         return shapely.MultiLineString(), shapely.Polygon(), {}, notes
     graph = net.graph.copy()
     source = -1
@@ -787,7 +819,11 @@ def plant_species(plant: Mapping[str, Any], plan: pd.DataFrame) -> tuple[str, ..
         return None
     row = plan[plan["id"].astype(str) == str(zone_id)]
     if row.empty:
-        raise InputDataError(f"plant's raw-material zone '{zone_id}' is not in material_zones_plan; fix material_zone")
+        raise InputDataError(
+            f"plant's raw-material zone '{zone_id}' is not in material_zones_plan; fix material_zone",
+            code="supply.unknown_zone",
+            zone=str(zone_id),
+        )
     kind = species_key(row["species"].iloc[0])
     members = zone_members(kind)
     return None if members is None else (kind,)

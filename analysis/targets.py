@@ -231,18 +231,31 @@ def parse_period(label: str) -> ReportPeriod:
     if m := _SPAN.match(text):
         first, last = _year(int(m.group(1)), text), _year(int(m.group(2)), text)
         if first > last:
-            raise InputDataError(f"period '{label}' ends before it starts; write it as {last}-{first}")
+            raise InputDataError(
+                f"period '{label}' ends before it starts; write it as {last}-{first}",
+                code="targets.period_reversed",
+                period=str(label),
+                first=first,
+                last=last,
+            )
         if first == last:
             return parse_period(str(first))
         return ReportPeriod(f"{first}-{last}", "span", dt.date(first, 1, 1), dt.date(last, 12, 31), None)
     raise InputDataError(
-        f"'{label}' is not a reporting period; use 2025-H1 (six months), 2025 (year) or 2021-2025 (several years)"
+        f"'{label}' is not a reporting period; use 2025-H1 (six months), 2025 (year) or 2021-2025 (several years)",
+        code="targets.bad_period",
+        period=str(label),
     )
 
 
 def _year(year: int, text: str) -> int:
     if not 2000 <= year <= 2100:
-        raise InputDataError(f"period '{text}' has the year {year}; use a year between 2000 and 2100")
+        raise InputDataError(
+            f"period '{text}' has the year {year}; use a year between 2000 and 2100",
+            code="targets.bad_year",
+            period=text,
+            year=year,
+        )
     return year
 
 
@@ -357,7 +370,11 @@ class Target:
             if m.key == key:
                 return m
         raise InputDataError(
-            f"target {self.id} has no measure '{key}'; its measures: {', '.join(m.key for m in self.measures)}"
+            f"target {self.id} has no measure '{key}'; its measures: {', '.join(m.key for m in self.measures)}",
+            code="targets.unknown_measure",
+            target=self.id,
+            measure=key,
+            measures=[m.key for m in self.measures],
         )
 
 
@@ -499,7 +516,11 @@ def targets_from_frames(targets: pd.DataFrame, measures: pd.DataFrame) -> tuple[
         tid = str(row["id"])
         ms = [m for _, m in sorted(by_target.get(tid, []), key=lambda pm: pm[0])]
         if not ms:
-            raise InputDataError(f"target {tid} has no measures in table 'target_measures'; rebuild the store")
+            raise InputDataError(
+                f"target {tid} has no measures in table 'target_measures'; rebuild the store",
+                code="targets.no_measures",
+                target=tid,
+            )
         out.append(
             Target(
                 id=tid,
@@ -1139,14 +1160,22 @@ def new_actual_row(
     tid = str(target_id).strip().strip("()")
     found = [t for t in targets if t.id == tid]
     if not found:
-        raise InputDataError(f"no target '{target_id}'; targets are {', '.join(t.id for t in targets)}")
+        raise InputDataError(
+            f"no target '{target_id}'; targets are {', '.join(t.id for t in targets)}",
+            code="targets.unknown",
+            target=str(target_id),
+            targets=[t.id for t in targets],
+        )
     target = found[0]
     if measure is None:
         recorded = [m for m in target.measures if m.method == "recorded"]
         if not recorded:
             raise InputDataError(
                 f"target {tid} is derived from the map layers ({', '.join(m.key for m in target.measures)}); "
-                "update the layers instead of recording a value"
+                "update the layers instead of recording a value",
+                code="targets.derived",
+                target=tid,
+                measures=[m.key for m in target.measures],
             )
         m = recorded[0]
     else:
@@ -1154,13 +1183,29 @@ def new_actual_row(
         if m.method != "recorded":
             raise InputDataError(
                 f"measure '{m.key}' of target {tid} is derived from layer '{m.derive_layer or 'occupancy'}'; "
-                "update that data instead of recording a value"
+                "update that data instead of recording a value",
+                code="targets.measure_derived",
+                measure=m.key,
+                target=tid,
+                layer=m.derive_layer or "occupancy",
             )
     p = parse_period(period)
     if value is None or not math.isfinite(float(value)) or float(value) < 0:
-        raise InputDataError(f"value {value!r} for target {tid} must be a number ≥ 0 in {m.unit}")
+        raise InputDataError(
+            f"value {value!r} for target {tid} must be a number ≥ 0 in {m.unit}",
+            code="targets.bad_value",
+            value=numbers.MISSING_TEXT if value is None else float(value),
+            target=tid,
+            unit=unit_label(m.unit, "en"),
+            unit_vi=unit_label(m.unit, "vi"),
+        )
     if m.unit == "milestone" and float(value) not in (0.0, 1.0):
-        raise InputDataError(f"measure '{m.key}' is a milestone: record 1 (done) or 0 (not yet), not {value}")
+        raise InputDataError(
+            f"measure '{m.key}' is a milestone: record 1 (done) or 0 (not yet), not {value}",
+            code="targets.bad_milestone",
+            measure=m.key,
+            value=float(value),
+        )
     return pd.DataFrame(
         [
             {

@@ -77,6 +77,10 @@ HINTS: dict[str, _Hint] = {
     "boundaries.no_fields": _fixed(
         "dùng --code-field NAME hoặc --name-field NAME", "give --code-field NAME or --name-field NAME"
     ),
+    "boundaries.no_field": _fixed(
+        "kiểm tra tên trường cho bằng --code-field hoặc --name-field",
+        "check the field named with --code-field or --name-field",
+    ),
     "store.missing": _fixed("tạo kho bằng `baoyen init --store {path}`", "create it with `baoyen init --store {path}`"),
     "store.not_gpkg": _STORE_PATH,
     "store.not_project": _STORE_PATH,
@@ -86,6 +90,9 @@ HINTS: dict[str, _Hint] = {
     ),
     "store.table_missing": _INIT,
     "store.table_columns": _INIT,
+    "targets.no_measures": _INIT,
+    "materials.legacy_no_field": _INIT,
+    "materials.plan_no_species": _INIT,
     "store.other_database": _STORE_PATH,
     "store.damaged": _STORE_PATH,
     "store.cannot_open": _STORE_PATH,

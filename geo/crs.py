@@ -65,7 +65,9 @@ def get_crs(value: object) -> CRS:
     except (ProjCRSError, TypeError) as exc:  # pyproj's own CRSError, translated by type at this boundary
         raise CRSError(
             f"'{value}' is not a coordinate reference system PROJ knows; give an EPSG code such as "
-            f"EPSG:{WORK_EPSG} (VN-2000 / TM-3 104-45)"
+            f"EPSG:{WORK_EPSG} (VN-2000 / TM-3 104-45)",
+            code="crs.unknown",
+            value=str(value),
         ) from exc
 
 
@@ -79,7 +81,9 @@ def parse_epsg(text: str) -> int:
     """
     raw = text.strip().upper().removeprefix("EPSG:")
     if not raw.isdigit():
-        raise CRSError(f"'{text}' is not an EPSG code; write it as EPSG:9208 (or just 9208)")
+        raise CRSError(
+            f"'{text}' is not an EPSG code; write it as EPSG:9208 (or just 9208)", code="crs.not_epsg", text=text
+        )
     code = int(raw)
     get_crs(code)
     return code
@@ -95,7 +99,9 @@ def require_crs(frame: gpd.GeoDataFrame | gpd.GeoSeries, what: str = "the data")
     """Return the frame's CRS or raise a :class:`CRSError` that tells how to set it."""
     if frame.crs is None:
         raise CRSError(
-            f"{what} has no coordinate reference system; choose one (VN-2000 TM-3 104°45′ is EPSG:{WORK_EPSG})"
+            f"{what} has no coordinate reference system; choose one (VN-2000 TM-3 104°45′ is EPSG:{WORK_EPSG})",
+            code="crs.none",
+            what=what,
         )
     return CRS.from_user_input(frame.crs)
 
@@ -140,7 +146,10 @@ def check_same_crs(left: gpd.GeoDataFrame | gpd.GeoSeries, right: gpd.GeoDataFra
     if not a.equals(b):
         raise CRSError(
             f"the inputs are in different CRSs ({a.to_string()} and {b.to_string()}); "
-            f"reproject one of them, e.g. both to EPSG:{WORK_EPSG}"
+            f"reproject one of them, e.g. both to EPSG:{WORK_EPSG}",
+            code="crs.differ",
+            first=a.to_string(),
+            second=b.to_string(),
         )
 
 

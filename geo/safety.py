@@ -56,6 +56,29 @@ KINDS = (
 _FIX_SPLIT = "split it into smaller files or raise the limit (BAOYEN_UPLOAD_MB)"
 
 
+class CodedNote(str):
+    """A warning or a problem noted while reading (or measuring): its English text, with a code and params.
+
+    It is the English text wherever text is expected (read reports, JSON, logs, tests); ``code`` and ``params``
+    let an edge compose it in the user's language (``services.messages.describe``), as for an error. Values of
+    ``params`` may be coded themselves (an error, another note): they are composed in the same language.
+    """
+
+    code: str | None
+    params: dict[str, object]
+
+    def __new__(cls, text: str, code: str | None = None, **params: object) -> CodedNote:
+        note = super().__new__(cls, text)
+        note.code = code
+        note.params = dict(params)
+        return note
+
+
+def _mb(size: float) -> float:
+    """Bytes as whole megabytes, for a message's params (written with the language's marks)."""
+    return float(round(size / MB))
+
+
 def file_label(path: str | Path) -> str:
     """The name used in messages: the file's base name in backticks."""
     return f"`{Path(path).name}`"
@@ -84,14 +107,24 @@ def check_size(path: Path, limits: Limits, *, label: str | None = None) -> int:
             detail=str(exc.strerror or exc),
         ) from exc
     if not exists:
-        raise DataSourceError(f"{name} does not exist; check the path")
+        raise DataSourceError(f"{name} does not exist; check the path", code="file.missing", source=name)
     if not is_file:
-        raise DataSourceError(f"{name} is not a file; give the path of a data file (or a .zip of it)")
+        raise DataSourceError(
+            f"{name} is not a file; give the path of a data file (or a .zip of it)", code="file.not_a_file", source=name
+        )
     if size == 0:
-        raise UnsafeInputError(f"{name} is empty (0 bytes); the upload or copy was cut off, send the file again")
+        raise UnsafeInputError(
+            f"{name} is empty (0 bytes); the upload or copy was cut off, send the file again",
+            code="file.empty",
+            source=name,
+        )
     if size > limits.upload_bytes:
         raise UnsafeInputError(
-            f"{name} is {size / MB:.0f} MB, above the {limits.upload_bytes / MB:.0f} MB limit; {_FIX_SPLIT}"
+            f"{name} is {size / MB:.0f} MB, above the {limits.upload_bytes / MB:.0f} MB limit; {_FIX_SPLIT}",
+            code="file.too_large",
+            source=name,
+            size_mb=_mb(size),
+            limit_mb=_mb(limits.upload_bytes),
         )
     return size
 
@@ -183,19 +216,28 @@ def _short(text: str, n: int = 80) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _member_problem(info: zipfile.ZipInfo) -> str | None:
+def _member_problem(info: zipfile.ZipInfo, label: str) -> UnsafeInputError | None:
+    """A member refused as unsafe: a symbolic link, a NUL in its name, an absolute path, a ``..`` path."""
     name = _short(info.filename)
     mode = info.external_attr >> 16
-    if stat.S_ISLNK(mode):
-        return f"member '{name}' is a symbolic link"
-    if "\x00" in info.filename:
-        return f"member name {name!r} holds a NUL byte"
     posix = PurePosixPath(info.filename.replace("\\", "/"))
-    if posix.is_absolute() or re.match(r"^[A-Za-z]:", info.filename):
-        return f"member '{name}' has an absolute path"
-    if ".." in posix.parts:
-        return f"member '{name}' points outside the archive (..)"
-    return None
+    if stat.S_ISLNK(mode):
+        problem, code = f"member '{name}' is a symbolic link", "archive.symlink"
+    elif "\x00" in info.filename:
+        problem, code = f"member name {name!r} holds a NUL byte", "archive.nul_name"
+        name = name.replace("\x00", "\\x00")  # shown, not written: a NUL ends a line in some viewers
+    elif posix.is_absolute() or re.match(r"^[A-Za-z]:", info.filename):
+        problem, code = f"member '{name}' has an absolute path", "archive.absolute_path"
+    elif ".." in posix.parts:
+        problem, code = f"member '{name}' points outside the archive (..)", "archive.outside"
+    else:
+        return None
+    return UnsafeInputError(
+        f"{label}: {problem}, which is refused as unsafe; zip the data files alone",
+        code=code,
+        source=label,
+        member=name,
+    )
 
 
 def _member_name_error(info: zipfile.ZipInfo, limits: Limits, label: str) -> UnsafeInputError | None:
@@ -298,7 +340,10 @@ def inspect_zip(path: Path, limits: Limits, *, label: str | None = None) -> ZipL
             infos = zf.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
         raise UnsafeInputError(
-            f"{name} is not a readable zip archive ({exc}); it may be truncated, send the complete file again"
+            f"{name} is not a readable zip archive ({exc}); it may be truncated, send the complete file again",
+            code="archive.unreadable",
+            source=name,
+            detail=str(exc),
         ) from exc
     if len(infos) >= limits.archive_members:
         raise _too_many_members(name, len(infos), limits)
@@ -307,25 +352,37 @@ def inspect_zip(path: Path, limits: Limits, *, label: str | None = None) -> ZipL
     if total > limits.archive_uncompressed_bytes:
         raise UnsafeInputError(
             f"{name} would expand to {total / MB:.0f} MB, above the {limits.archive_uncompressed_bytes / MB:.0f} MB "
-            "limit (a zip bomb?); send the data files without the archive, or smaller"
+            "limit (a zip bomb?); send the data files without the archive, or smaller",
+            code="archive.too_large",
+            source=name,
+            size_mb=_mb(total),
+            limit_mb=_mb(limits.archive_uncompressed_bytes),
         )
     for info in infos:
-        problem = _member_problem(info)
-        if problem:
-            raise UnsafeInputError(f"{name}: {problem}, which is refused as unsafe; zip the data files alone")
+        problem = _member_problem(info, name)
+        if problem is not None:
+            raise problem
         name_error = _member_name_error(info, limits, name)
         if name_error is not None:
             raise name_error
         if info.flag_bits & 0x1:
             raise UnsafeInputError(
-                f"{name}: member '{_short(info.filename)}' is encrypted; send an archive without password"
+                f"{name}: member '{_short(info.filename)}' is encrypted; send an archive without password",
+                code="archive.encrypted",
+                source=name,
+                member=_short(info.filename),
             )
         if info.file_size > 0 and info.compress_size >= 0:
             ratio = info.file_size / max(info.compress_size, 1)
             if ratio > limits.archive_ratio and info.file_size > 1 * MB:
                 raise UnsafeInputError(
                     f"{name}: member '{_short(info.filename)}' expands {ratio:.0f}× "
-                    f"(limit {limits.archive_ratio:.0f}×), the mark of a zip bomb; it was not extracted"
+                    f"(limit {limits.archive_ratio:.0f}×), the mark of a zip bomb; it was not extracted",
+                    code="archive.member_bomb",
+                    source=name,
+                    member=_short(info.filename),
+                    ratio=float(round(ratio)),
+                    limit=float(round(limits.archive_ratio)),
                 )
     layout = _layout_error(infos, name)
     if layout is not None:
@@ -333,7 +390,11 @@ def inspect_zip(path: Path, limits: Limits, *, label: str | None = None) -> ZipL
     if packed and total / packed > limits.archive_ratio and total > 1 * MB:
         raise UnsafeInputError(
             f"{name} expands {total / packed:.0f}× overall (limit {limits.archive_ratio:.0f}×), the mark of a zip "
-            "bomb; it was not extracted"
+            "bomb; it was not extracted",
+            code="archive.bomb",
+            source=name,
+            ratio=float(round(total / packed)),
+            limit=float(round(limits.archive_ratio)),
         )
     return ZipListing(tuple(i.filename for i in infos), total, packed)
 
@@ -373,7 +434,12 @@ def extract_zip(
                         detail=str(exc.strerror or exc),
                     ) from exc
                 if not inside:
-                    raise UnsafeInputError(f"{name}: member '{_short(info.filename)}' points outside the archive")
+                    raise UnsafeInputError(
+                        f"{name}: member '{_short(info.filename)}' points outside the archive",
+                        code="archive.outside",
+                        source=name,
+                        member=_short(info.filename),
+                    )
                 if deadline is not None:
                     deadline.check(name)
                 try:
@@ -383,7 +449,10 @@ def extract_zip(
                             if written > limits.archive_uncompressed_bytes:
                                 raise UnsafeInputError(
                                     f"{name} expands beyond {limits.archive_uncompressed_bytes / MB:.0f} MB "
-                                    "(a zip bomb?); it was not read"
+                                    "(a zip bomb?); it was not read",
+                                    code="archive.expands_beyond",
+                                    source=name,
+                                    limit_mb=_mb(limits.archive_uncompressed_bytes),
                                 )
                             dst.write(chunk)
                 except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
@@ -391,7 +460,11 @@ def extract_zip(
                         raise
                     raise UnsafeInputError(
                         f"{name}: member '{_short(info.filename)}' is corrupt or truncated ({exc}); "
-                        "send the complete archive again"
+                        "send the complete archive again",
+                        code="archive.member_corrupt",
+                        source=name,
+                        member=_short(info.filename),
+                        detail=str(exc),
                     ) from exc
         yield tmp
     finally:
@@ -431,7 +504,9 @@ def check_xml(data: bytes, *, label: str, limits: Limits | None = None) -> None:
     if _DOCTYPE.search(probe):
         raise UnsafeInputError(
             f"{label} declares a DOCTYPE or XML entities, which is refused as unsafe (XXE / entity bomb); "
-            "export the file again from Google Earth or QGIS"
+            "export the file again from Google Earth or QGIS",
+            code="xml.doctype",
+            source=label,
         )
     if limits is not None and probe.count(b"Placemark") // 2 > limits.max_features:
         count = kml_placemarks(probe)
@@ -442,11 +517,17 @@ def check_xml(data: bytes, *, label: str, limits: Limits | None = None) -> None:
     except DefusedXmlException as exc:
         raise UnsafeInputError(
             f"{label} uses XML features refused as unsafe ({type(exc).__name__}); export it again from Google "
-            "Earth or QGIS"
+            "Earth or QGIS",
+            code="xml.unsafe",
+            source=label,
+            detail=type(exc).__name__,
         ) from exc
     except SafeET.ParseError as exc:
         raise UnsafeInputError(
-            f"{label} is not well-formed XML ({exc}); it may be truncated, send the complete file again"
+            f"{label} is not well-formed XML ({exc}); it may be truncated, send the complete file again",
+            code="xml.malformed",
+            source=label,
+            detail=str(exc),
         ) from exc
 
 
@@ -562,12 +643,18 @@ def check_json(data: bytes, limits: Limits, *, label: str) -> None:
     if scan.depth > limits.json_depth:
         raise UnsafeInputError(
             f"{label} is nested {scan.depth} levels deep (limit {limits.json_depth}), which is refused as unsafe; "
-            "export it again as plain GeoJSON"
+            "export it again as plain GeoJSON",
+            code="json.too_deep",
+            source=label,
+            depth=scan.depth,
+            limit=limits.json_depth,
         )
     if not scan.balanced:
         raise UnsafeInputError(
             f"{label} is not complete JSON (its brackets do not close); it may be truncated, send the complete "
-            "file again"
+            "file again",
+            code="json.incomplete",
+            source=label,
         )
     if scan.longest_string > limits.max_text_chars:
         raw = data[scan.longest_at : scan.longest_at + scan.longest_string + 2]
@@ -634,40 +721,66 @@ def check_shapefile_parts(shp: Path, *, label: str, limits: Limits | None = None
     if missing:
         raise UnsafeInputError(
             f"{label} lacks its {' and '.join(missing)} part{'s' if len(missing) > 1 else ''}; a shapefile is "
-            "several files (.shp .shx .dbf .prj): zip them all together and send the .zip"
+            "several files (.shp .shx .dbf .prj): zip them all together and send the .zip",
+            code="shapefile.missing_parts",
+            source=label,
+            parts=missing,
         )
     with shp.open("rb") as fh:
         header = fh.read(100)
     if len(header) < 100:
-        raise UnsafeInputError(f"{label} is shorter than a shapefile header; send the complete file again")
+        raise UnsafeInputError(
+            f"{label} is shorter than a shapefile header; send the complete file again",
+            code="shapefile.no_header",
+            source=label,
+        )
     declared = struct.unpack(">i", header[24:28])[0] * 2
     actual = shp.stat().st_size
     if actual < declared:
         raise UnsafeInputError(
-            f"{label} is truncated ({actual} of {declared} bytes); send the complete shapefile again"
+            f"{label} is truncated ({actual} of {declared} bytes); send the complete shapefile again",
+            code="shapefile.truncated",
+            source=label,
+            size=actual,
+            expected=declared,
         )
     shx_size = parts["shx"].stat().st_size
     if shx_size < 100 or (shx_size - 100) % 8:
         raise UnsafeInputError(
-            f"{label}: its .shx index is truncated ({shx_size} bytes); send the complete shapefile again"
+            f"{label}: its .shx index is truncated ({shx_size} bytes); send the complete shapefile again",
+            code="shapefile.shx_truncated",
+            source=label,
+            size=shx_size,
         )
     n_shx = (shx_size - 100) // 8
     with parts["dbf"].open("rb") as fh:
         dbf_head = fh.read(32)
     if len(dbf_head) < 32:
-        raise UnsafeInputError(f"{label}: its .dbf table is truncated; send the complete shapefile again")
+        raise UnsafeInputError(
+            f"{label}: its .dbf table is truncated; send the complete shapefile again",
+            code="shapefile.dbf_truncated",
+            source=label,
+        )
     n_dbf = struct.unpack("<I", dbf_head[4:8])[0]
     header_len, record_len = struct.unpack("<HH", dbf_head[8:12])
     need = header_len + n_dbf * record_len
     have = parts["dbf"].stat().st_size
     if have < need:
         raise UnsafeInputError(
-            f"{label}: its .dbf table is truncated ({have} of {need} bytes); send the complete shapefile again"
+            f"{label}: its .dbf table is truncated ({have} of {need} bytes); send the complete shapefile again",
+            code="shapefile.dbf_truncated",
+            source=label,
+            size=have,
+            expected=need,
         )
     if n_dbf != n_shx:
         raise UnsafeInputError(
             f"{label}: its .shx indexes {n_shx} shapes but its .dbf holds {n_dbf} records; the parts come from "
-            "different exports, send them again together"
+            "different exports, send them again together",
+            code="shapefile.parts_differ",
+            source=label,
+            shapes=n_shx,
+            records=n_dbf,
         )
     if limits is not None and n_shx > limits.max_features:
         raise too_many_features(label, n_shx, limits.max_features)
@@ -681,7 +794,7 @@ def _sqlite_read_only(path: Path, *, label: str, deadline: Deadline | None) -> I
     try:
         con = sqlite3.connect(uri, uri=True)
     except sqlite3.DatabaseError as exc:
-        raise UnsafeInputError(f"{label} is not a readable GeoPackage ({exc}); send the complete file again") from exc
+        raise _unreadable_gpkg(label, exc) from exc
     if deadline is not None:
         con.set_progress_handler(lambda: 1 if deadline.expired() else 0, 10_000)
     try:
@@ -689,11 +802,20 @@ def _sqlite_read_only(path: Path, *, label: str, deadline: Deadline | None) -> I
     except sqlite3.OperationalError as exc:
         if deadline is not None and deadline.expired():
             raise too_slow(label, deadline.seconds) from exc
-        raise UnsafeInputError(f"{label} is not a readable GeoPackage ({exc}); send the complete file again") from exc
+        raise _unreadable_gpkg(label, exc) from exc
     except sqlite3.DatabaseError as exc:
-        raise UnsafeInputError(f"{label} is not a readable GeoPackage ({exc}); send the complete file again") from exc
+        raise _unreadable_gpkg(label, exc) from exc
     finally:
         con.close()
+
+
+def _unreadable_gpkg(label: str, exc: sqlite3.DatabaseError) -> UnsafeInputError:
+    return UnsafeInputError(
+        f"{label} is not a readable GeoPackage ({exc}); send the complete file again",
+        code="gpkg.unreadable",
+        source=label,
+        detail=str(exc),
+    )
 
 
 def check_sqlite(path: Path, *, label: str, deadline: Deadline | None = None) -> None:
@@ -705,13 +827,22 @@ def check_sqlite(path: Path, *, label: str, deadline: Deadline | None = None) ->
     actual = path.stat().st_size
     if page_size and pages and actual < page_size * pages:
         raise UnsafeInputError(
-            f"{label} is truncated ({actual} of {page_size * pages} bytes); send the complete GeoPackage again"
+            f"{label} is truncated ({actual} of {page_size * pages} bytes); send the complete GeoPackage again",
+            code="gpkg.truncated",
+            source=label,
+            size=actual,
+            expected=page_size * pages,
         )
     with _sqlite_read_only(path, label=label, deadline=deadline) as con:
         rows = con.execute("PRAGMA quick_check").fetchall()
     if rows != [("ok",)]:
         first = rows[0][0] if rows else "unknown problem"
-        raise UnsafeInputError(f"{label} is a damaged GeoPackage ({first}); export it again from QGIS")
+        raise UnsafeInputError(
+            f"{label} is a damaged GeoPackage ({first}); export it again from QGIS",
+            code="gpkg.damaged",
+            source=label,
+            detail=str(first),
+        )
 
 
 def gpkg_views(path: Path, *, label: str, deadline: Deadline | None = None) -> set[str]:
@@ -737,7 +868,11 @@ def check_dxf(path: Path, *, label: str) -> None:
     """Refuse a DXF that does not end with its ``EOF`` marker (truncated)."""
     tail = _tail(path, 256).rstrip()
     if not tail.endswith(b"EOF"):
-        raise UnsafeInputError(f"{label} does not end with the DXF EOF marker; it is truncated, save it again from CAD")
+        raise UnsafeInputError(
+            f"{label} does not end with the DXF EOF marker; it is truncated, save it again from CAD",
+            code="dxf.truncated",
+            source=label,
+        )
 
 
 def check_dgn(path: Path, *, label: str) -> None:
@@ -745,7 +880,9 @@ def check_dgn(path: Path, *, label: str) -> None:
     tail = _tail(path, 4096).rstrip(b"\x00")
     if not tail.endswith(b"\xff\xff"):
         raise UnsafeInputError(
-            f"{label} does not end with the DGN end-of-design marker; it is truncated, save it again from MicroStation"
+            f"{label} does not end with the DGN end-of-design marker; it is truncated, save it again from MicroStation",
+            code="dgn.truncated",
+            source=label,
         )
 
 
@@ -754,44 +891,74 @@ def check_fgb(path: Path, *, label: str) -> None:
     size = path.stat().st_size
     head = _head(path, 12)
     if len(head) < 12:
-        raise UnsafeInputError(f"{label} is truncated; send the complete FlatGeobuf again")
+        raise UnsafeInputError(
+            f"{label} is truncated; send the complete FlatGeobuf again", code="fgb.truncated", source=label
+        )
     header_size = struct.unpack("<I", head[8:12])[0]
     if 12 + header_size > size:
-        raise UnsafeInputError(f"{label} is truncated inside its header; send the complete FlatGeobuf again")
+        raise UnsafeInputError(
+            f"{label} is truncated inside its header; send the complete FlatGeobuf again",
+            code="fgb.truncated",
+            source=label,
+        )
 
 
 def check_parquet(path: Path, *, label: str) -> None:
     """Refuse a Parquet file without its closing ``PAR1`` footer (truncated)."""
     if not _tail(path, 4) == b"PAR1":
-        raise UnsafeInputError(f"{label} lacks its Parquet footer; it is truncated, send the complete file again")
+        raise UnsafeInputError(
+            f"{label} lacks its Parquet footer; it is truncated, send the complete file again",
+            code="parquet.truncated",
+            source=label,
+        )
 
 
 # --- coordinates --------------------------------------------------------------------------------------
 
 
-def coordinate_problems(coords: np.ndarray, rows: np.ndarray, limits: Limits, *, max_listed: int = 10) -> list[str]:
+def coordinate_problems(
+    coords: np.ndarray, rows: np.ndarray, limits: Limits, *, max_listed: int = 10, label: str | None = None
+) -> list[str]:
     """Describe NaN, infinite and absurdly large coordinates; empty when all are sane.
 
-    ``coords`` is an (n, 2|3) array of coordinates and ``rows`` the feature row of each coordinate.
+    ``coords`` is an (n, 2|3) array of coordinates and ``rows`` the feature row of each coordinate. Each
+    problem is a :class:`CodedNote` (``coords.nan``, ``coords.infinite``, ``coords.too_large``); with
+    ``label`` its text begins with the file's label (``"`a.geojson`: coordinates ..."``), and so does its
+    message in another language.
     """
     problems: list[str] = []
     if coords.size == 0:
         return problems
     xy = coords[:, :2]
+    magnitude = limits.coordinate_magnitude
     checks = (
-        ("not a number (NaN)", np.isnan(xy).any(axis=1)),
-        ("infinite", np.isinf(xy).any(axis=1)),
+        ("not a number (NaN)", "coords.nan", np.isnan(xy).any(axis=1)),
+        ("infinite", "coords.infinite", np.isinf(xy).any(axis=1)),
         (
-            f"beyond ±{limits.coordinate_magnitude:g}",
-            np.nan_to_num(np.abs(xy), nan=0.0, posinf=0.0).max(axis=1) > limits.coordinate_magnitude,
+            f"beyond ±{magnitude:g}",
+            "coords.too_large",
+            np.nan_to_num(np.abs(xy), nan=0.0, posinf=0.0).max(axis=1) > magnitude,
         ),
     )
-    for what, mask in checks:
+    prefix = f"{label}: " if label else ""
+    located = {"source": label} if label else {}
+    for what, code, mask in checks:
         if mask.any():
             bad = np.unique(rows[mask])
-            listed = ", ".join(str(int(r) + 1) for r in bad[:max_listed])
-            more = f" and {len(bad) - max_listed} more" if len(bad) > max_listed else ""
-            problems.append(f"coordinates {what} in feature(s) {listed}{more}")
+            shown = [int(r) + 1 for r in bad[:max_listed]]
+            listed = ", ".join(str(r) for r in shown)
+            left = len(bad) - max_listed if len(bad) > max_listed else 0
+            more = f" and {left} more" if left else ""
+            problems.append(
+                CodedNote(
+                    f"{prefix}coordinates {what} in feature(s) {listed}{more}",
+                    code=code,
+                    features=shown,
+                    more=left,
+                    limit=float(magnitude),
+                    **located,
+                )
+            )
     return problems
 
 

@@ -29,7 +29,7 @@ from geo.crs import crs_label, get_crs
 from geo.encoding import ENCODING_LABELS, decode, detect
 from geo.errors import CRSError, InputDataError, UnsafeInputError
 from geo.limits import Limits, text_too_long, too_many_features
-from geo.safety import coordinate_problems
+from geo.safety import CodedNote, coordinate_problems
 from geo.text import fold, header_key, nfc
 from geo.validate import LAO_CAI_LONLAT, _inside, guess_crs, parse_number, region_bounds
 
@@ -104,10 +104,22 @@ def read_csv_rows(
         det = detect(line for line in raw.splitlines())
         encoding = det.encoding
         text = decode(raw, encoding if encoding != "utf-8" else "cp1258")
-        warnings.append(f"{label} is not UTF-8; its text was read as {ENCODING_LABELS.get(encoding, encoding)}")
+        shown = ENCODING_LABELS.get(encoding, encoding)
+        warnings.append(
+            CodedNote(
+                f"{label} is not UTF-8; its text was read as {shown}",
+                code="table.legacy_encoding",
+                source=label,
+                encoding=shown,
+            )
+        )
     lines = text.splitlines()
     if not lines:
-        raise UnsafeInputError(f"{label} has no rows; send a table with a header row and one row per point")
+        raise UnsafeInputError(
+            f"{label} has no rows; send a table with a header row and one row per point",
+            code="table.no_rows",
+            source=label,
+        )
     first = lines[0]
     delim = max((",", ";", "\t", "|"), key=first.count)
     if first.count(delim) == 0:
@@ -124,14 +136,22 @@ def read_csv_rows(
             limit = limits.max_text_chars if limits is not None else csv.field_size_limit()
             raise text_too_long(label, csv.field_size_limit() + 1, limit) from exc
         raise UnsafeInputError(
-            f"{label} is not a well-formed table ({exc}); it may be truncated, send the complete file again"
+            f"{label} is not a well-formed table ({exc}); it may be truncated, send the complete file again",
+            code="table.malformed",
+            source=label,
+            detail=str(exc),
         ) from exc
     rows = [r for r in rows if any(c.strip() for c in r)]
     header, body = rows[0], rows[1:]
     if body and len(body[-1]) < len(header) and not text.endswith(("\n", "\r")):
         raise UnsafeInputError(
             f"{label} ends in the middle of a row (row {len(body) + 1} has {len(body[-1])} of {len(header)} cells); "
-            "the file is truncated, send the complete file again"
+            "the file is truncated, send the complete file again",
+            code="table.truncated_row",
+            source=label,
+            row=len(body) + 1,
+            cells=len(body[-1]),
+            columns=len(header),
         )
     return header, body, encoding, warnings
 
@@ -148,7 +168,12 @@ def read_xlsx_rows(
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook; translate at this boundary
-        raise UnsafeInputError(f"{label} is not a readable Excel workbook ({exc}); save it again as .xlsx") from exc
+        raise UnsafeInputError(
+            f"{label} is not a readable Excel workbook ({exc}); save it again as .xlsx",
+            code="table.xlsx_unreadable",
+            source=label,
+            detail=str(exc),
+        ) from exc
     try:
         sheets = tuple(wb.sheetnames)
         non_empty = [s for s in sheets if (wb[s].max_row or 0) > 1]
@@ -165,7 +190,13 @@ def read_xlsx_rows(
         elif sheet in sheets:
             name = sheet
         else:
-            raise InputDataError(f"{label} has no sheet '{sheet}'; its sheets are {', '.join(sheets[:_MAX_NAMED])}")
+            raise InputDataError(
+                f"{label} has no sheet '{sheet}'; its sheets are {', '.join(sheets[:_MAX_NAMED])}",
+                code="table.no_sheet",
+                source=label,
+                sheet=sheet,
+                sheets=list(sheets[:_MAX_NAMED]),
+            )
         declared = wb[name].max_row or 0
         if limits is not None and declared > limits.max_features + 1:
             raise too_many_features(label, declared - 1, limits.max_features, what="rows")
@@ -178,7 +209,12 @@ def read_xlsx_rows(
         wb.close()
     rows = [r for r in rows if any(v is not None and str(v).strip() for v in r)]
     if not rows:
-        raise InputDataError(f"{label}: sheet '{name}' is empty; put a header row and one row per point")
+        raise InputDataError(
+            f"{label}: sheet '{name}' is empty; put a header row and one row per point",
+            code="table.sheet_empty",
+            source=label,
+            sheet=name,
+        )
     header = ["" if v is None else str(v).strip() for v in rows[0]]
     return header, rows[1:], sheets, name
 
@@ -281,6 +317,8 @@ _SUFFIX = re.compile(r"^(.*?)\s*([^\W\d_]+)\.?$", re.S)
 _PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([°'\"]?)")
 _UNIT_POSITION = {"°": 0, "'": 1, '"': 2}
 _MAX_ANGLE_TEXT = 64
+#: degrees, minutes, seconds in Vietnamese (for the messages of parts written out of order)
+_NAMES_VI = ("độ", "phút", "giây")
 
 
 def _hemisphere(token: str) -> tuple[str, float] | None:
@@ -293,11 +331,11 @@ def _hemisphere(token: str) -> tuple[str, float] | None:
 def _split_degrees(text: str) -> tuple[float, str | None]:
     """(signed decimal degrees, "lat" | "lon" | None from the hemisphere); InputDataError when not an angle."""
 
-    def refuse(reason: str) -> InputDataError:
-        return InputDataError(f"{text!r} is not an angle in degrees: {reason}")
+    def refuse(reason: str, code: str, **params: object) -> InputDataError:
+        return InputDataError(f"{text!r} is not an angle in degrees: {reason}", code=code, text=text, **params)
 
     if len(text) > _MAX_ANGLE_TEXT:
-        raise refuse(f"longer than {_MAX_ANGLE_TEXT} characters")
+        raise refuse(f"longer than {_MAX_ANGLE_TEXT} characters", "degrees.too_long", limit=_MAX_ANGLE_TEXT)
     s = nfc(text).translate(_SPACES).translate(_DEGREE_MARKS).translate(_MINUTE_MARKS)
     s = s.replace("''", '"').translate(_SECOND_MARKS)
     for pattern, mark in _UNIT_WORDS:
@@ -311,45 +349,58 @@ def _split_degrees(text: str) -> tuple[float, str | None]:
             continue
         hemi = _hemisphere(m.group(letters_group))
         if hemi is None:
-            raise refuse(f"'{m.group(letters_group)}' is not a hemisphere (N, S, E, W, B, Đ, T, Bắc, Nam, Đông, Tây)")
+            raise refuse(
+                f"'{m.group(letters_group)}' is not a hemisphere (N, S, E, W, B, Đ, T, Bắc, Nam, Đông, Tây)",
+                "degrees.bad_hemisphere",
+                letters=m.group(letters_group),
+            )
         if axis is not None:
-            raise refuse("it has two hemisphere letters")
+            raise refuse("it has two hemisphere letters", "degrees.two_hemispheres")
         axis, sign = hemi
         s = m.group(rest_group).strip()
     if s and s[0] in "+-−":
         if axis is not None:
-            raise refuse("it has both a sign and a hemisphere letter; keep one")
+            raise refuse("it has both a sign and a hemisphere letter; keep one", "degrees.sign_and_hemisphere")
         sign = -1.0 if s[0] != "+" else 1.0
         s = s[1:].lstrip()
     if not s:
-        raise refuse("no degrees")
+        raise refuse("no degrees", "degrees.no_degrees")
     names = ("degrees", "minutes", "seconds")
     values: list[tuple[int, str]] = []
     pos = 0
     while pos < len(s):
         m = _PART.match(s, pos)
         if m is None:
-            raise refuse(f"unexpected {s[pos:].strip()!r}")
+            raise refuse(f"unexpected {s[pos:].strip()!r}", "degrees.unexpected", rest=s[pos:].strip())
         expected = len(values)  # the parts come in order, none left out
         if expected > 2:
-            raise refuse("more than degrees, minutes and seconds")
+            raise refuse("more than degrees, minutes and seconds", "degrees.too_many_parts")
         where = _UNIT_POSITION[m.group(2)] if m.group(2) else expected
+        if where != expected and expected == 0:
+            raise refuse("no degrees", "degrees.no_degrees")
         if where != expected:
-            raise refuse("no degrees" if expected == 0 else f"{names[where]} where {names[expected]} should be")
+            raise refuse(
+                f"{names[where]} where {names[expected]} should be",
+                "degrees.out_of_order",
+                found=names[where],
+                found_vi=_NAMES_VI[where],
+                expected=names[expected],
+                expected_vi=_NAMES_VI[expected],
+            )
         values.append((where, m.group(1)))
         pos = m.end()
     if any("." in number for _, number in values[:-1]):
-        raise refuse("only the last of degrees, minutes and seconds may have decimals")
+        raise refuse("only the last of degrees, minutes and seconds may have decimals", "degrees.decimals_not_last")
     parts = [float(number) for _, number in values] + [0.0, 0.0]
     degrees, minutes, seconds = parts[:3]
     if minutes >= 60:
-        raise refuse(f"{minutes:g} minutes; minutes must be below 60")
+        raise refuse(f"{minutes:g} minutes; minutes must be below 60", "degrees.minutes_too_large", minutes=minutes)
     if seconds >= 60:
-        raise refuse(f"{seconds:g} seconds; seconds must be below 60")
+        raise refuse(f"{seconds:g} seconds; seconds must be below 60", "degrees.seconds_too_large", seconds=seconds)
     total = degrees + minutes / 60 + seconds / 3600
     limit = 90.0 if axis == "lat" else 180.0
     if total > limit:
-        raise refuse(f"{total:g}° is beyond {limit:g}°")
+        raise refuse(f"{total:g}° is beyond {limit:g}°", "degrees.beyond", value=total, limit=limit)
     return sign * total, axis
 
 
@@ -401,22 +452,32 @@ def parse_degrees(text: str, *, axis: str | None = None) -> float:
     if axis is not None and found is not None and found != axis:
         want = "longitude" if axis == "lon" else "latitude"
         has = "latitude (N/S)" if found == "lat" else "longitude (E/W)"
-        raise InputDataError(f"{text!r} is a {has} where a {want} is expected")
+        message = f"{text!r} is a {has} where a {want} is expected"
+        if found == "lat":
+            raise InputDataError(message, code="degrees.latitude_not_longitude", text=text)
+        raise InputDataError(message, code="degrees.longitude_not_latitude", text=text)
     if axis == "lat" and abs(value) > 90:
-        raise InputDataError(f"{text!r} is not a latitude: {abs(value):g}° is beyond 90°")
+        raise InputDataError(
+            f"{text!r} is not a latitude: {abs(value):g}° is beyond 90°",
+            code="degrees.not_latitude",
+            text=text,
+            value=abs(value),
+        )
     return value
 
 
 def _numbers(
     cells: Sequence[object], *, degrees: bool = False
-) -> tuple[np.ndarray, dict[int, str], list[int], dict[int, str]]:
+) -> tuple[np.ndarray, dict[int, InputDataError | None], list[int], dict[int, str]]:
     """Floats (NaN for blanks and failures), failing rows (0-based) with the reason, blank rows and hemispheres.
+
+    The reason is the error of :func:`parse_degrees` (None for a cell that is no number).
 
     With ``degrees`` text cells are read with :func:`parse_degrees` (decimal, DMS or decimal minutes) and
     the hemisphere axis ("lat"/"lon") that a cell names is returned per row; otherwise with ``parse_number``.
     """
     out = np.full(len(cells), np.nan)
-    bad: dict[int, str] = {}
+    bad: dict[int, InputDataError | None] = {}
     blank: list[int] = []
     axes: dict[int, str] = {}
     for i, c in enumerate(cells):
@@ -427,7 +488,7 @@ def _numbers(
             try:
                 v, axis = _split_degrees(c)
             except InputDataError as exc:
-                bad[i] = str(exc)
+                bad[i] = exc
                 continue
             if axis is not None:
                 axes[i] = axis
@@ -435,7 +496,7 @@ def _numbers(
             continue
         number = parse_number(c)
         if number is None:
-            bad[i] = ""
+            bad[i] = None
         else:
             out[i] = number
     return out, bad, blank, axes
@@ -471,25 +532,43 @@ def points_from_table(
     hi, hj = header[i], header[j]
     bad = sorted(set(bad_a) | set(bad_b))
     if bad:
-
-        def why(k: int) -> str:
-            reasons = [r for r in (bad_a.get(k, ""), bad_b.get(k, "")) if r]
-            return f": {'; '.join(reasons)}" if reasons else ""
-
-        listed = ", ".join(f"row {k + 2} ({hi}={cells[k][i]!r}, {hj}={cells[k][j]!r}{why(k)})" for k in bad[:10])
-        more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
+        listed = [
+            _bad_row(k + 2, f"{hi}={cells[k][i]!r}, {hj}={cells[k][j]!r}", (bad_a.get(k), bad_b.get(k)))
+            for k in bad[:10]
+        ]
+        left = len(bad) - 10 if len(bad) > 10 else 0
+        more = f" and {left} more" if left else ""
         what = "numbers or degrees" if degrees else "numbers"
-        info.errors.append(f"{label}: coordinates that are not {what} in {listed}{more}; correct them")
+        text = f"{label}: coordinates that are not {what} in {', '.join(listed)}{more}; correct them"
+        if degrees:
+            info.errors.append(CodedNote(text, code="table.not_degrees", source=label, rows=listed, more=left))
+        else:
+            info.errors.append(CodedNote(text, code="table.not_numbers", source=label, rows=listed, more=left))
     half = sorted(set(blank_a) ^ set(blank_b))
     if half:
+        rows_half = [k + 2 for k in half[:10]]
         info.errors.append(
-            f"{label}: row(s) {', '.join(str(k + 2) for k in half[:10])} have only one of {hi}/{hj}; fill in both"
+            CodedNote(
+                f"{label}: row(s) {', '.join(map(str, rows_half))} have only one of {hi}/{hj}; fill in both",
+                code="table.half_coordinates",
+                source=label,
+                rows=rows_half,
+                x=str(hi),
+                y=str(hj),
+            )
         )
     none = sorted(set(blank_a) & set(blank_b))
     if none:
+        rows_none = [k + 2 for k in none[:10]]
         info.warnings.append(
-            f"{label}: {len(none)} row(s) without coordinates ({', '.join(str(k + 2) for k in none[:10])}) "
-            "are kept without a location"
+            CodedNote(
+                f"{label}: {len(none)} row(s) without coordinates ({', '.join(map(str, rows_none))}) "
+                "are kept without a location",
+                code="table.rows_without_coordinates",
+                source=label,
+                count=len(none),
+                rows=rows_none,
+            )
         )
     given = get_crs(crs) if crs is not None else None
 
@@ -502,8 +581,14 @@ def points_from_table(
             east, north = b, a
             info.x_column, info.y_column = hj, hi
             info.warnings.append(
-                f"{label}: the column '{hi}' holds latitudes and '{hj}' longitudes (values around Lào Cai); "
-                "they were swapped"
+                CodedNote(
+                    f"{label}: the column '{hi}' holds latitudes and '{hj}' longitudes (values around Lào Cai); "
+                    "they were swapped",
+                    code="table.lonlat_swapped",
+                    source=label,
+                    first=str(hi),
+                    second=str(hj),
+                )
             )
         _check_hemispheres(
             east, north, axes_a if east is a else axes_b, axes_b if east is a else axes_a, label=label, info=info
@@ -518,27 +603,54 @@ def points_from_table(
             east, north = b, a
             info.x_column, info.y_column = hj, hi
             info.warnings.append(
-                f"{label}: '{hi}' holds northings and '{hj}' eastings (the Vietnamese X = northing convention); "
-                f"points were made from ({hj}, {hi})"
+                CodedNote(
+                    f"{label}: '{hi}' holds northings and '{hj}' eastings (the Vietnamese X = northing convention); "
+                    f"points were made from ({hj}, {hi})",
+                    code="table.x_northing",
+                    source=label,
+                    x=str(hi),
+                    y=str(hj),
+                )
             )
         elif _looks_northing(b) and not _looks_northing(a):
             east, north = a, b
             info.x_column, info.y_column = hi, hj
-            info.warnings.append(f"{label}: '{hi}' holds eastings and '{hj}' northings (GIS convention)")
+            info.warnings.append(
+                CodedNote(
+                    f"{label}: '{hi}' holds eastings and '{hj}' northings (GIS convention)",
+                    code="table.x_easting",
+                    source=label,
+                    x=str(hi),
+                    y=str(hj),
+                )
+            )
         elif _fits(a, b, 4326) or _fits(b, a, 4326):
             east, north = (a, b) if _fits(a, b, 4326) else (b, a)
             info.x_column, info.y_column = (hi, hj) if _fits(a, b, 4326) else (hj, hi)
             epsg_guess = 4326
             info.warnings.append(
-                f"{label}: {hi}/{hj} hold degrees; '{info.x_column}' was taken as longitude and "
-                f"'{info.y_column}' as latitude"
+                CodedNote(
+                    f"{label}: {hi}/{hj} hold degrees; '{info.x_column}' was taken as longitude and "
+                    f"'{info.y_column}' as latitude",
+                    code="table.xy_degrees",
+                    source=label,
+                    x=str(hi),
+                    y=str(hj),
+                    lon=str(info.x_column),
+                    lat=str(info.y_column),
+                )
             )
         else:
             east, north = b, a
             info.x_column, info.y_column = hj, hi
             info.warnings.append(
-                f"{label}: could not tell northing from easting by the values; took {hi} as northing "
-                "(the Vietnamese convention)"
+                CodedNote(
+                    f"{label}: could not tell northing from easting by the values; took {hi} as northing "
+                    "(the Vietnamese convention)",
+                    code="table.northing_assumed",
+                    source=label,
+                    x=str(hi),
+                )
             )
         epsg_default = epsg_guess
     if given is not None:
@@ -580,14 +692,21 @@ def points_from_table(
         out_crs = get_crs(epsg)
         assumed = "WGS 84 (EPSG:4326)" if epsg == 4326 else crs_label(out_crs)
         info.warnings.append(
-            f"{label} does not say its CRS; assumed {assumed} because {reason}; choose another CRS if that is wrong"
-            + (" (VN-2000 degrees are EPSG:4756)" if epsg == 4326 else "")
+            CodedNote(
+                f"{label} does not say its CRS; assumed {assumed} because {reason}; choose another CRS if that is wrong"
+                + (" (VN-2000 degrees are EPSG:4756)" if epsg == 4326 else ""),
+                code="table.crs_assumed",
+                source=label,
+                crs=assumed,
+                reason=reason,
+                bounds=[float(v) for v in bounds],
+                wgs84=epsg == 4326,
+            )
         )
     coords = np.column_stack([east, north])
     rows_idx = np.arange(len(cells))
     finite_or_blank = np.isnan(coords).all(axis=1)
-    problems = coordinate_problems(coords[~finite_or_blank], rows_idx[~finite_or_blank], limits)
-    info.errors.extend(f"{label}: {p}" for p in problems)
+    info.errors.extend(coordinate_problems(coords[~finite_or_blank], rows_idx[~finite_or_blank], limits, label=label))
     geoms = np.array(
         [None if not (np.isfinite(x) and np.isfinite(y)) else shapely.Point(x, y) for x, y in coords], dtype=object
     )
@@ -614,12 +733,29 @@ def _check_hemispheres(
         return
     east[wrong] = np.nan
     north[wrong] = np.nan
-    listed = ", ".join(str(k + 2) for k in wrong[:10])
-    more = f" and {len(wrong) - 10} more" if len(wrong) > 10 else ""
+    rows = [k + 2 for k in wrong[:10]]
+    left = len(wrong) - 10 if len(wrong) > 10 else 0
+    more = f" and {left} more" if left else ""
     info.errors.append(
-        f"{label}: row(s) {listed}{more} have a latitude hemisphere (N/S/B) in the longitude column or a longitude "
-        f"hemisphere (E/W/Đ/T) in the latitude column ({info.x_column}/{info.y_column}); correct them"
+        CodedNote(
+            f"{label}: row(s) {', '.join(map(str, rows))}{more} have a latitude hemisphere (N/S/B) in the longitude "
+            f"column or a longitude hemisphere (E/W/Đ/T) in the latitude column ({info.x_column}/{info.y_column}); "
+            "correct them",
+            code="table.hemisphere_mixup",
+            source=label,
+            rows=rows,
+            more=left,
+            x=str(info.x_column),
+            y=str(info.y_column),
+        )
     )
+
+
+def _bad_row(row: int, cells: str, reasons: Sequence[InputDataError | None]) -> CodedNote:
+    """One row of coordinates that could not be read: its number, its cells as written and why (when known)."""
+    known = [r for r in reasons if r is not None]
+    why = f": {'; '.join(map(str, known))}" if known else ""
+    return CodedNote(f"row {row} ({cells}{why})", code="table.bad_row", row=row, cells=cells, reasons=known)
 
 
 def _wkt_table(
@@ -646,13 +782,21 @@ def _wkt_table(
             geoms.append(None)
             bad.append(k)
     if bad:
-        listed = ", ".join(str(k + 2) for k in bad[:10])
-        info.errors.append(f"{label}: column {header[col]} is not valid WKT in row(s) {listed}; correct them")
+        rows = [k + 2 for k in bad[:10]]
+        info.errors.append(
+            CodedNote(
+                f"{label}: column {header[col]} is not valid WKT in row(s) {', '.join(map(str, rows))}; correct them",
+                code="table.bad_wkt",
+                source=label,
+                column=str(header[col]),
+                rows=rows,
+            )
+        )
     arr = np.array(geoms, dtype=object)
     present = np.array([g is not None and not g.is_empty for g in geoms], dtype=bool)
     coords, idx = shapely.get_coordinates(arr[present], return_index=True)
     rows_idx = np.flatnonzero(present)[idx] if idx.size else idx
-    info.errors.extend(f"{label}: {p}" for p in coordinate_problems(coords, rows_idx, limits))
+    info.errors.extend(coordinate_problems(coords, rows_idx, limits, label=label))
     info.x_column = info.y_column = str(header[col])
     if crs is not None:
         out_crs, info.crs_source = get_crs(crs), "given"
@@ -678,8 +822,16 @@ def _wkt_table(
             )
         out_crs, info.crs_source = get_crs(epsg), "guessed"
         info.warnings.append(
-            f"{label} does not say its CRS; assumed {crs_label(out_crs)} because {reason}; "
-            "choose another CRS if that is wrong"
+            CodedNote(
+                f"{label} does not say its CRS; assumed {crs_label(out_crs)} because {reason}; "
+                "choose another CRS if that is wrong",
+                code="table.crs_assumed",
+                source=label,
+                crs=crs_label(out_crs),
+                reason=reason,
+                bounds=wkt_bounds,
+                wgs84=False,
+            )
         )
     attrs = pd.DataFrame(
         {str(h) if str(h) else f"column_{k + 1}": [r[k] for r in cells] for k, h in enumerate(header) if k != col}
@@ -711,7 +863,9 @@ def read_table(
         header, rows, sheets, _ = read_xlsx_rows(path, sheet=sheet, label=label, limits=limits)
         encoding, warnings = "utf-8", []
     if not rows:
-        raise InputDataError(f"{label} has a header but no rows; add one row per point")
+        raise InputDataError(
+            f"{label} has a header but no rows; add one row per point", code="table.header_only", source=label
+        )
     frame, info = points_from_table(header, rows, crs=crs, label=label, limits=limits)
     info.encoding = encoding
     info.sheets = sheets

@@ -81,7 +81,7 @@ _CENTRE_NOTE = (
 )
 _CELL_NOTE = (
     "ranh giới sơ đồ, không phải ranh giới pháp lý: ô Voronoi quanh điểm trung tâm chính thức, cắt theo phạm vi "
-    "huyện sơ đồ (thay bằng lệnh `baoyen import-boundaries`)"
+    "huyện sơ đồ (thay bằng ranh giới thật: trang Dữ liệu hoặc lệnh `import-boundaries`)"
 )
 _NEW_CELL_NOTE = "ranh giới sơ đồ: hợp các ô sơ đồ của các xã, thị trấn cũ đã sáp nhập thành xã này"
 _NEW_CELL_WHOLE = (

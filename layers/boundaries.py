@@ -114,17 +114,37 @@ def match_boundaries(
     """
     require_crs(incoming, f"the boundary file {source}")
     if incoming.empty:
-        raise InputDataError(f"{source} holds no features; give a file with the commune polygons")
+        raise InputDataError(
+            f"{source} holds no features; give a file with the commune polygons",
+            code="boundaries.no_features",
+            source=str(source),
+        )
     polys = incoming[incoming.geometry.notna()].to_crs(WORK_CRS)
     polys = polys[polys.geom_type.isin(["Polygon", "MultiPolygon"])]
     if polys.empty:
-        raise InputDataError(f"{source} holds no polygons; commune boundaries must be polygons")
+        raise InputDataError(
+            f"{source} holds no polygons; commune boundaries must be polygons",
+            code="boundaries.no_polygons",
+            source=str(source),
+        )
     codes = {str(c) for c in units[CODE_FIELD]}
     keys = {unit_key(str(n)): str(c) for c, n in zip(units[CODE_FIELD], units[NAME_FIELD], strict=True)}
     if code_field is not None and code_field not in polys.columns:
-        raise InputDataError(f"{source} has no field '{code_field}'; fields: {', '.join(map(str, polys.columns))}")
+        raise InputDataError(
+            f"{source} has no field '{code_field}'; fields: {', '.join(map(str, polys.columns))}",
+            code="boundaries.no_field",
+            source=str(source),
+            field=code_field,
+            fields=[str(c) for c in polys.columns],
+        )
     if name_field is not None and name_field not in polys.columns:
-        raise InputDataError(f"{source} has no field '{name_field}'; fields: {', '.join(map(str, polys.columns))}")
+        raise InputDataError(
+            f"{source} has no field '{name_field}'; fields: {', '.join(map(str, polys.columns))}",
+            code="boundaries.no_field",
+            source=str(source),
+            field=name_field,
+            fields=[str(c) for c in polys.columns],
+        )
     code_field = code_field or _find_code_field(polys, codes)
     name_field = name_field or _find_name_field(polys, set(keys))
     if code_field is None and name_field is None:

@@ -131,10 +131,10 @@ LAYERS: tuple[LayerDef, ...] = (
         targets=_ADMIN_TARGETS,
         description_vi="17 xã, thị trấn mà kế hoạch sử dụng. Khi chưa nhập ranh giới thật, ranh giới là sơ đồ (ô "
         "Voronoi quanh tâm xã chính thức), không phải ranh giới pháp lý; hãy nhập ranh giới thật (trang Dữ liệu hoặc "
-        "lệnh `baoyen import-boundaries`). Tên lớp ghi độ tin cậy của dữ liệu đang lưu.",
+        "lệnh `import-boundaries`). Tên lớp ghi độ tin cậy của dữ liệu đang lưu.",
         description_en="The 17 units the plan uses. Until real boundaries are imported they are schematic (Voronoi "
         "cells around the official centre points), not legal boundaries; import real boundaries (Data page or the "
-        "`baoyen import-boundaries` command). The layer's title says the quality of the stored data.",
+        "`import-boundaries` command). The layer's title says the quality of the stored data.",
         data_file="communes_legacy.csv",
     ),
     LayerDef(

@@ -101,7 +101,12 @@ def export_frame(
     only when complete; an existing file replaced so is named in the result's warnings.
     """
     if fmt not in FORMATS:
-        raise InputDataError(f"'{fmt}' is not an export format; use one of {', '.join(FORMATS)}")
+        raise InputDataError(
+            f"'{fmt}' is not an export format; use one of {', '.join(FORMATS)}",
+            code="export.bad_format",
+            format=fmt,
+            formats=list(FORMATS),
+        )
     target = get_crs(crs)
     path = Path(out)
     replaces = check_output(path, protect=protect, example=f"{layer_name}{SUFFIX[fmt]}")

@@ -648,7 +648,9 @@ def report_content(
     map layers).
     """
     if lang not in _L:
-        raise InputDataError(f"report language '{lang}' is not available; use vi or en")
+        raise InputDataError(
+            f"report language '{lang}' is not available; use vi or en", code="report.bad_language", lang=lang
+        )
     p = parse_period(period) if isinstance(period, str) else period
     as_of = min(p.end, today)
     L = _L[lang]
@@ -734,7 +736,9 @@ def build_report(
         Unknown period, format or language.
     """
     if fmt not in FORMATS:
-        raise InputDataError(f"report format '{fmt}' is not available; use docx or xlsx")
+        raise InputDataError(
+            f"report format '{fmt}' is not available; use docx or xlsx", code="report.bad_format", format=fmt
+        )
     today = today or dt.date.today()
     p = parse_period(period)
     source_layers = None

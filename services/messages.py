@@ -9,7 +9,11 @@ know, keeps its own message.
 Parameters are formatted here: a list is joined with ", ", a float is written with the language's decimal
 mark (``geo.numbers.format_number``), ``bounds`` (minx, miny, maxx, maxy) also gives
 ``range`` ("x 401.000…402.000, y 2.450.000…2.451.000" in Vietnamese), and ``guess`` is an EPSG code written
-as digits.
+as digits. A param that is itself coded (an error, or a :class:`~geo.safety.CodedNote` such as a row of a
+table that could not be read) is composed in the same language; a list of them is joined with "; ".
+
+Notices (warnings and problems of a read, notes of a measure) that carry a code are composed the same way:
+``describe(note, lang)`` takes any text, and gives back a text without a code as it is.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Mapping, Sequence
+from typing import TypeGuard
 
 from geo.errors import PlanError
 from geo.numbers import format_number
@@ -669,10 +674,499 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     "terrain.no_raster_dir": ("kho này không lưu được raster", "this store keeps no rasters"),
     "terrain.unknown_commune": ("không có xã nào mang mã đã cho", "no commune has the given code(s)"),
+    # --- reading a file safely: size, archives, XML, JSON, truncation (geo/safety.py) -------------------------
+    "file.missing": ("không tìm thấy {source}; hãy kiểm tra lại đường dẫn", "{source} does not exist; check the path"),
+    "file.not_a_file": (
+        "{source} không phải là một tệp; hãy chỉ đường dẫn tới một tệp dữ liệu (hoặc tệp .zip chứa dữ liệu)",
+        "{source} is not a file; give the path of a data file (or a .zip of it)",
+    ),
+    "file.empty": (
+        "{source} rỗng (0 byte): việc tải lên hoặc sao chép đã bị ngắt giữa chừng; hãy gửi lại tệp",
+        "{source} is empty (0 bytes); the upload or copy was cut off, send the file again",
+    ),
+    "file.too_large": (
+        "{source} có dung lượng {size_mb} MB, vượt giới hạn {limit_mb} MB; hãy chia thành các tệp nhỏ hơn hoặc nhờ "
+        "quản trị viên nâng giới hạn (BAOYEN_UPLOAD_MB)",
+        "{source} is {size_mb} MB, above the {limit_mb} MB limit; split it into smaller files or raise the limit "
+        "(BAOYEN_UPLOAD_MB)",
+    ),
+    "archive.unreadable": (
+        "{source} không phải là tệp nén .zip đọc được ({detail}); có thể tệp bị cắt cụt, hãy gửi lại tệp đầy đủ",
+        "{source} is not a readable zip archive ({detail}); it may be truncated, send the complete file again",
+    ),
+    "archive.too_large": (
+        "{source} khi giải nén sẽ chiếm {size_mb} MB, vượt giới hạn {limit_mb} MB (có thể là «bom nén»); hãy gửi "
+        "trực tiếp các tệp dữ liệu không nén, hoặc gửi tệp nhỏ hơn",
+        "{source} would expand to {size_mb} MB, above the {limit_mb} MB limit (a zip bomb?); send the data files "
+        "without the archive, or smaller",
+    ),
+    "archive.expands_beyond": (
+        "{source} khi giải nén vượt quá {limit_mb} MB (có thể là «bom nén») nên không được đọc; hãy gửi trực tiếp "
+        "các tệp dữ liệu không nén, hoặc gửi tệp nhỏ hơn",
+        "{source} expands beyond {limit_mb} MB (a zip bomb?); it was not read — send the data files without the "
+        "archive, or smaller",
+    ),
+    "archive.symlink": (
+        "{source}: tệp '{member}' trong tệp nén là một liên kết tượng trưng (symbolic link), bị từ chối vì không an "
+        "toàn; hãy chỉ nén các tệp dữ liệu",
+        "{source}: member '{member}' is a symbolic link, which is refused as unsafe; zip the data files alone",
+    ),
+    "archive.nul_name": (
+        "{source}: tên tệp '{member}' trong tệp nén chứa ký tự NUL, bị từ chối vì không an toàn; hãy chỉ nén các tệp "
+        "dữ liệu",
+        "{source}: member name '{member}' holds a NUL byte, which is refused as unsafe; zip the data files alone",
+    ),
+    "archive.absolute_path": (
+        "{source}: tệp '{member}' trong tệp nén có đường dẫn tuyệt đối, bị từ chối vì không an toàn; hãy chỉ nén các "
+        "tệp dữ liệu",
+        "{source}: member '{member}' has an absolute path, which is refused as unsafe; zip the data files alone",
+    ),
+    "archive.outside": (
+        "{source}: tệp '{member}' trong tệp nén trỏ ra ngoài thư mục giải nén (..), bị từ chối vì không an toàn; hãy "
+        "chỉ nén các tệp dữ liệu",
+        "{source}: member '{member}' points outside the archive (..), which is refused as unsafe; zip the data "
+        "files alone",
+    ),
+    "archive.encrypted": (
+        "{source}: tệp '{member}' trong tệp nén được đặt mật khẩu; hãy gửi tệp nén không đặt mật khẩu",
+        "{source}: member '{member}' is encrypted; send an archive without password",
+    ),
+    "archive.member_bomb": (
+        "{source}: tệp '{member}' khi giải nén to gấp {ratio} lần (giới hạn {limit} lần), dấu hiệu của «bom nén», "
+        "nên không được giải nén; hãy gửi trực tiếp các tệp dữ liệu không nén",
+        "{source}: member '{member}' expands {ratio}× (limit {limit}×), the mark of a zip bomb; it was not extracted "
+        "— send the data files without the archive",
+    ),
+    "archive.bomb": (
+        "{source} khi giải nén to gấp {ratio} lần (giới hạn {limit} lần), dấu hiệu của «bom nén», nên không được "
+        "giải nén; hãy gửi trực tiếp các tệp dữ liệu không nén",
+        "{source} expands {ratio}× overall (limit {limit}×), the mark of a zip bomb; it was not extracted — send "
+        "the data files without the archive",
+    ),
+    "archive.member_corrupt": (
+        "{source}: tệp '{member}' trong tệp nén bị hỏng hoặc bị cắt cụt ({detail}); hãy gửi lại tệp nén đầy đủ",
+        "{source}: member '{member}' is corrupt or truncated ({detail}); send the complete archive again",
+    ),
+    "xml.doctype": (
+        "{source} khai báo DOCTYPE hoặc thực thể XML, bị từ chối vì không an toàn (XXE / bom thực thể); hãy xuất lại "
+        "tệp từ Google Earth hoặc QGIS",
+        "{source} declares a DOCTYPE or XML entities, which is refused as unsafe (XXE / entity bomb); export the "
+        "file again from Google Earth or QGIS",
+    ),
+    "xml.unsafe": (
+        "{source} dùng các tính năng XML bị từ chối vì không an toàn ({detail}); hãy xuất lại tệp từ Google Earth "
+        "hoặc QGIS",
+        "{source} uses XML features refused as unsafe ({detail}); export it again from Google Earth or QGIS",
+    ),
+    "xml.malformed": (
+        "{source} không phải là XML hợp lệ ({detail}); có thể tệp bị cắt cụt, hãy gửi lại tệp đầy đủ",
+        "{source} is not well-formed XML ({detail}); it may be truncated, send the complete file again",
+    ),
+    "json.too_deep": (
+        "{source} lồng nhau tới {depth} cấp (giới hạn {limit} cấp), bị từ chối vì không an toàn; hãy xuất lại tệp "
+        "thành GeoJSON thông thường",
+        "{source} is nested {depth} levels deep (limit {limit}), which is refused as unsafe; export it again as "
+        "plain GeoJSON",
+    ),
+    "json.incomplete": (
+        "{source} không phải là JSON hoàn chỉnh (các dấu ngoặc không được đóng đủ); có thể tệp bị cắt cụt, hãy gửi "
+        "lại tệp đầy đủ",
+        "{source} is not complete JSON (its brackets do not close); it may be truncated, send the complete file again",
+    ),
+    "shapefile.missing_parts": (
+        "{source} thiếu tệp {parts} đi kèm; Shapefile gồm nhiều tệp (.shp .shx .dbf .prj): hãy nén tất cả vào một "
+        "tệp .zip rồi gửi tệp đó",
+        "{source} lacks its {parts} part(s); a shapefile is several files (.shp .shx .dbf .prj): zip them all "
+        "together and send the .zip",
+    ),
+    "shapefile.no_header": (
+        "{source} ngắn hơn cả phần đầu (header) của một tệp Shapefile; hãy gửi lại tệp đầy đủ",
+        "{source} is shorter than a shapefile header; send the complete file again",
+    ),
+    "shapefile.truncated": (
+        "{source} bị cắt cụt (có {size} trên {expected} byte); hãy gửi lại Shapefile đầy đủ",
+        "{source} is truncated ({size} of {expected} bytes); send the complete shapefile again",
+    ),
+    "shapefile.shx_truncated": (
+        "{source}: tệp chỉ mục .shx bị cắt cụt ({size} byte); hãy gửi lại Shapefile đầy đủ",
+        "{source}: its .shx index is truncated ({size} bytes); send the complete shapefile again",
+    ),
+    "shapefile.dbf_truncated": (
+        "{source}: bảng thuộc tính .dbf bị cắt cụt; hãy gửi lại Shapefile đầy đủ",
+        "{source}: its .dbf table is truncated; send the complete shapefile again",
+    ),
+    "shapefile.parts_differ": (
+        "{source}: tệp .shx có {shapes} hình nhưng bảng .dbf có {records} bản ghi, tức là các tệp đến từ những lần "
+        "xuất khác nhau; hãy gửi lại cùng lúc các tệp của cùng một lần xuất",
+        "{source}: its .shx indexes {shapes} shapes but its .dbf holds {records} records; the parts come from "
+        "different exports, send them again together",
+    ),
+    "gpkg.unreadable": (
+        "{source} không phải là GeoPackage đọc được ({detail}); hãy gửi lại tệp đầy đủ",
+        "{source} is not a readable GeoPackage ({detail}); send the complete file again",
+    ),
+    "gpkg.truncated": (
+        "{source} bị cắt cụt (có {size} trên {expected} byte); hãy gửi lại GeoPackage đầy đủ",
+        "{source} is truncated ({size} of {expected} bytes); send the complete GeoPackage again",
+    ),
+    "gpkg.damaged": (
+        "{source} là GeoPackage bị hỏng ({detail}); hãy xuất lại tệp từ QGIS",
+        "{source} is a damaged GeoPackage ({detail}); export it again from QGIS",
+    ),
+    "dxf.truncated": (
+        "{source} không kết thúc bằng dấu EOF của DXF nên đã bị cắt cụt; hãy lưu lại tệp từ phần mềm CAD",
+        "{source} does not end with the DXF EOF marker; it is truncated, save it again from CAD",
+    ),
+    "dgn.truncated": (
+        "{source} không kết thúc bằng dấu kết thúc bản vẽ của DGN nên đã bị cắt cụt; hãy lưu lại tệp từ MicroStation",
+        "{source} does not end with the DGN end-of-design marker; it is truncated, save it again from MicroStation",
+    ),
+    "fgb.truncated": (
+        "{source} bị cắt cụt; hãy gửi lại tệp FlatGeobuf đầy đủ",
+        "{source} is truncated; send the complete FlatGeobuf again",
+    ),
+    "parquet.truncated": (
+        "{source} thiếu phần cuối (footer) của tệp Parquet nên đã bị cắt cụt; hãy gửi lại tệp đầy đủ",
+        "{source} lacks its Parquet footer; it is truncated, send the complete file again",
+    ),
+    # --- coordinates of a file that are no numbers (notices of a read: geo/safety.py) ----------------------------
+    "coords.nan": (
+        "{source}: tọa độ không phải là số (NaN) ở đối tượng {features}{and_more}; hãy sửa tọa độ của các đối tượng "
+        "này",
+        "{source}: coordinates not a number (NaN) in feature(s) {features}{and_more}; correct them",
+    ),
+    "coords.infinite": (
+        "{source}: tọa độ có giá trị vô hạn ở đối tượng {features}{and_more}; hãy sửa tọa độ của các đối tượng này",
+        "{source}: coordinates infinite in feature(s) {features}{and_more}; correct them",
+    ),
+    "coords.too_large": (
+        "{source}: tọa độ vượt quá ±{limit} ở đối tượng {features}{and_more}; hãy sửa tọa độ của các đối tượng này",
+        "{source}: coordinates beyond ±{limit} in feature(s) {features}{and_more}; correct them",
+    ),
+    # --- tables of coordinates (geo/tables.py): errors, then the notices of a read ----------------------------
+    "table.no_rows": (
+        "{source} không có dòng nào; hãy gửi bảng có một dòng tiêu đề và mỗi điểm một dòng",
+        "{source} has no rows; send a table with a header row and one row per point",
+    ),
+    "table.malformed": (
+        "{source} không phải là bảng đúng định dạng ({detail}); có thể tệp bị cắt cụt, hãy gửi lại tệp đầy đủ",
+        "{source} is not a well-formed table ({detail}); it may be truncated, send the complete file again",
+    ),
+    "table.truncated_row": (
+        "{source} kết thúc giữa chừng một dòng (dòng {row} có {cells} trên {columns} ô), tức là tệp đã bị cắt cụt; "
+        "hãy gửi lại tệp đầy đủ",
+        "{source} ends in the middle of a row (row {row} has {cells} of {columns} cells); the file is truncated, "
+        "send the complete file again",
+    ),
+    "table.xlsx_unreadable": (
+        "{source} không phải là sổ tính Excel đọc được ({detail}); hãy lưu lại thành tệp .xlsx",
+        "{source} is not a readable Excel workbook ({detail}); save it again as .xlsx",
+    ),
+    "table.no_sheet": (
+        "{source} không có trang tính '{sheet}'; hãy chọn một trong các trang tính: {sheets}",
+        "{source} has no sheet '{sheet}'; choose one of its sheets: {sheets}",
+    ),
+    "table.sheet_empty": (
+        "{source}: trang tính '{sheet}' trống; hãy thêm một dòng tiêu đề và mỗi điểm một dòng",
+        "{source}: sheet '{sheet}' is empty; put a header row and one row per point",
+    ),
+    "table.header_only": (
+        "{source} chỉ có dòng tiêu đề, không có dòng dữ liệu nào; hãy thêm mỗi điểm một dòng",
+        "{source} has a header but no rows; add one row per point",
+    ),
+    "table.not_numbers": (
+        "{source}: tọa độ không phải là số ở {rows}{and_more}; hãy sửa lại",
+        "{source}: coordinates that are not numbers in {rows}{and_more}; correct them",
+    ),
+    "table.not_degrees": (
+        "{source}: tọa độ không phải là số hay độ ở {rows}{and_more}; hãy sửa lại",
+        "{source}: coordinates that are not numbers or degrees in {rows}{and_more}; correct them",
+    ),
+    "table.bad_row": ("dòng {row} ({cells}{why})", "row {row} ({cells}{why})"),
+    "table.half_coordinates": (
+        "{source}: dòng {rows} chỉ có một trong hai tọa độ {x}/{y}; hãy điền đủ cả hai",
+        "{source}: row(s) {rows} have only one of {x}/{y}; fill in both",
+    ),
+    "table.hemisphere_mixup": (
+        "{source}: dòng {rows}{and_more} có chữ chỉ bán cầu của vĩ độ (N/S/B) trong cột kinh độ hoặc chữ chỉ bán cầu "
+        "của kinh độ (E/W/Đ/T) trong cột vĩ độ ({x}/{y}); hãy sửa lại",
+        "{source}: row(s) {rows}{and_more} have a latitude hemisphere (N/S/B) in the longitude column or a longitude "
+        "hemisphere (E/W/Đ/T) in the latitude column ({x}/{y}); correct them",
+    ),
+    "table.bad_wkt": (
+        "{source}: cột {column} không phải là WKT hợp lệ ở dòng {rows}; hãy sửa lại",
+        "{source}: column {column} is not valid WKT in row(s) {rows}; correct them",
+    ),
+    "table.legacy_encoding": (
+        "{source} không dùng bảng mã UTF-8; văn bản đã được đọc theo bảng mã {encoding}",
+        "{source} is not UTF-8; its text was read as {encoding}",
+    ),
+    "table.rows_without_coordinates": (
+        "{source}: {count} dòng không có tọa độ (dòng {rows}) vẫn được giữ lại nhưng không có vị trí",
+        "{source}: {count} row(s) without coordinates ({rows}) are kept without a location",
+    ),
+    "table.lonlat_swapped": (
+        "{source}: cột '{first}' chứa vĩ độ còn cột '{second}' chứa kinh độ (theo giá trị quanh Lào Cai); hai cột đã "
+        "được đổi chỗ cho đúng",
+        "{source}: the column '{first}' holds latitudes and '{second}' longitudes (values around Lào Cai); they "
+        "were swapped",
+    ),
+    "table.x_northing": (
+        "{source}: cột '{x}' chứa tọa độ Bắc và cột '{y}' chứa tọa độ Đông (theo quy ước Việt Nam, X là tọa độ Bắc); "
+        "các điểm được tạo từ ({y}, {x})",
+        "{source}: '{x}' holds northings and '{y}' eastings (the Vietnamese X = northing convention); points were "
+        "made from ({y}, {x})",
+    ),
+    "table.x_easting": (
+        "{source}: cột '{x}' chứa tọa độ Đông và cột '{y}' chứa tọa độ Bắc (theo quy ước của phần mềm GIS)",
+        "{source}: '{x}' holds eastings and '{y}' northings (GIS convention)",
+    ),
+    "table.xy_degrees": (
+        "{source}: các cột {x}/{y} chứa tọa độ theo độ; cột '{lon}' được hiểu là kinh độ và cột '{lat}' là vĩ độ",
+        "{source}: {x}/{y} hold degrees; '{lon}' was taken as longitude and '{lat}' as latitude",
+    ),
+    "table.northing_assumed": (
+        "{source}: không phân biệt được tọa độ Bắc và tọa độ Đông qua giá trị; đã coi cột {x} là tọa độ Bắc (theo "
+        "quy ước Việt Nam)",
+        "{source}: could not tell northing from easting by the values; took {x} as northing (the Vietnamese "
+        "convention)",
+    ),
+    "table.crs_assumed": (
+        "{source} không ghi hệ tọa độ; theo khoảng giá trị tọa độ ({range}) đã coi là {crs}; nếu không đúng, hãy chọn "
+        "hệ tọa độ khác",
+        "{source} does not say its CRS; assumed {crs} because {reason}; choose another CRS if that is wrong",
+    ),
+    # --- an angle as written in a table (geo/tables.py) -------------------------------------------------------
+    "degrees.too_long": (
+        "«{text}» không phải là góc theo độ: dài quá {limit} ký tự",
+        "«{text}» is not an angle in degrees: longer than {limit} characters",
+    ),
+    "degrees.bad_hemisphere": (
+        "«{text}» không phải là góc theo độ: '{letters}' không phải là chữ chỉ bán cầu (N, S, E, W, B, Đ, T, Bắc, "
+        "Nam, Đông, Tây)",
+        "«{text}» is not an angle in degrees: '{letters}' is not a hemisphere (N, S, E, W, B, Đ, T, Bắc, Nam, Đông, "
+        "Tây)",
+    ),
+    "degrees.two_hemispheres": (
+        "«{text}» không phải là góc theo độ: có hai chữ chỉ bán cầu; hãy chỉ ghi một",
+        "«{text}» is not an angle in degrees: it has two hemisphere letters; keep one",
+    ),
+    "degrees.sign_and_hemisphere": (
+        "«{text}» không phải là góc theo độ: có cả dấu trừ (hoặc cộng) lẫn chữ chỉ bán cầu; hãy chỉ giữ một",
+        "«{text}» is not an angle in degrees: it has both a sign and a hemisphere letter; keep one",
+    ),
+    "degrees.no_degrees": (
+        "«{text}» không phải là góc theo độ: không có số độ",
+        "«{text}» is not an angle in degrees: no degrees",
+    ),
+    "degrees.unexpected": (
+        "«{text}» không phải là góc theo độ: không đọc được phần «{rest}»",
+        "«{text}» is not an angle in degrees: unexpected «{rest}»",
+    ),
+    "degrees.too_many_parts": (
+        "«{text}» không phải là góc theo độ: có nhiều phần hơn độ, phút và giây",
+        "«{text}» is not an angle in degrees: more than degrees, minutes and seconds",
+    ),
+    "degrees.out_of_order": (
+        "«{text}» không phải là góc theo độ: có {found_vi} ở chỗ phải là {expected_vi}",
+        "«{text}» is not an angle in degrees: {found} where {expected} should be",
+    ),
+    "degrees.decimals_not_last": (
+        "«{text}» không phải là góc theo độ: chỉ phần cuối cùng (độ, phút hoặc giây) mới được có phần thập phân",
+        "«{text}» is not an angle in degrees: only the last of degrees, minutes and seconds may have decimals",
+    ),
+    "degrees.minutes_too_large": (
+        "«{text}» không phải là góc theo độ: {minutes} phút, trong khi số phút phải nhỏ hơn 60",
+        "«{text}» is not an angle in degrees: {minutes} minutes; minutes must be below 60",
+    ),
+    "degrees.seconds_too_large": (
+        "«{text}» không phải là góc theo độ: {seconds} giây, trong khi số giây phải nhỏ hơn 60",
+        "«{text}» is not an angle in degrees: {seconds} seconds; seconds must be below 60",
+    ),
+    "degrees.beyond": (
+        "«{text}» không phải là góc theo độ: {value}° vượt quá {limit}°",
+        "«{text}» is not an angle in degrees: {value}° is beyond {limit}°",
+    ),
+    "degrees.latitude_not_longitude": (
+        "«{text}» là vĩ độ (N/S) trong khi ở đây cần kinh độ",
+        "«{text}» is a latitude (N/S) where a longitude is expected",
+    ),
+    "degrees.longitude_not_latitude": (
+        "«{text}» là kinh độ (E/W) trong khi ở đây cần vĩ độ",
+        "«{text}» is a longitude (E/W) where a latitude is expected",
+    ),
+    "degrees.not_latitude": (
+        "«{text}» không phải là vĩ độ: {value}° vượt quá 90°",
+        "«{text}» is not a latitude: {value}° is beyond 90°",
+    ),
+    # --- coordinate reference systems (geo/crs.py) -------------------------------------------------------------
+    "crs.unknown": (
+        f"'{{value}}' không phải là hệ tọa độ mà PROJ biết; hãy ghi mã EPSG, ví dụ EPSG:9208 ({_VN2000})",
+        "'{value}' is not a coordinate reference system PROJ knows; give an EPSG code such as EPSG:9208 "
+        "(VN-2000 / TM-3 104-45)",
+    ),
+    "crs.not_epsg": (
+        "'{text}' không phải là mã EPSG; hãy viết theo dạng EPSG:9208 (hoặc chỉ 9208)",
+        "'{text}' is not an EPSG code; write it as EPSG:9208 (or just 9208)",
+    ),
+    "crs.none": (
+        f"dữ liệu chưa có hệ tọa độ; hãy chọn hệ tọa độ của dữ liệu ({_VN2000} là EPSG:9208)",
+        "{what} has no coordinate reference system; choose one (VN-2000 TM-3 104°45′ is EPSG:9208)",
+    ),
+    "crs.differ": (
+        "hai lớp dữ liệu ở hai hệ tọa độ khác nhau ({first} và {second}); hãy chuyển một lớp sang hệ tọa độ của lớp "
+        "kia, ví dụ chuyển cả hai sang EPSG:9208",
+        "the inputs are in different CRSs ({first} and {second}); reproject one of them, e.g. both to EPSG:9208",
+    ),
+    # --- raw-material zones and supply areas (analysis/materials.py) -------------------------------------------
+    "materials.no_species": (
+        "có lô rừng chưa ghi loài cây; hãy ghi loài cây (ví dụ Quế, Mỡ, Bồ Đề) cho mọi lô",
+        "a species is empty; write the species (e.g. Quế, Mỡ, Bồ Đề) for every stand",
+    ),
+    "materials.no_species_field": (
+        "các lô rừng đã lập bản đồ không có trường '{field}'; hãy bổ sung loài cây của từng lô (ví dụ Quế, Mỡ)",
+        "the mapped stands have no field '{field}'; add the species of each stand (e.g. Quế, Mỡ)",
+    ),
+    "materials.legacy_no_field": (
+        "lớp xã cũ (trước sắp xếp) không có trường '{field}'; hãy cập nhật kho từ dữ liệu của dự án",
+        "the legacy units have no field '{field}'; update the project store from the project data",
+    ),
+    "materials.no_successor": (
+        "chưa có xã mới (2025) kế thừa cho đơn vị {units}; hãy điền mã xã kế thừa (successor_code) cho các đơn vị đó",
+        "no 2025 successor for {units}; fill successor_code for those units",
+    ),
+    "materials.not_legacy": (
+        "{units} không phải là mã xã cũ (trước sắp xếp); hãy dùng mã ma_xa của lớp xã cũ (communes_legacy)",
+        "unit(s) {units} are not legacy units; use the ma_xa codes of communes_legacy",
+    ),
+    "materials.unknown_commune": (
+        "xã '{commune}' không có trong danh sách đơn vị ({known} …); hãy ghi mã chính thức hoặc tên xã như trong lớp "
+        "xã",
+        "commune '{commune}' is not one of the units ({known} …); write its official code or its name as in the "
+        "commune layer",
+    ),
+    "materials.plan_no_species": (
+        "lớp vùng nguyên liệu theo kế hoạch không có trường 'species' (loài cây); hãy cập nhật kho từ dữ liệu của "
+        "dự án",
+        "the plan zones have no field 'species'; update the project store from the project data",
+    ),
+    "supply.no_plant_point": (
+        "cần đúng một nhà máy có vị trí (một điểm), nhưng nhà máy này chưa có vị trí; hãy đặt điểm của nhà máy trước",
+        "give exactly one located plant (a point); this plant has no location",
+    ),
+    "supply.bad_yield": (
+        "năng suất {value} trên mỗi héc-ta không hợp lệ; hãy nhập một số từ 0 trở lên",
+        "yield {value} per ha is not a non-negative number; give a number of 0 or more",
+    ),
+    "supply.no_roads": (
+        "lớp đường giao thông không có đối tượng dạng đường nào; hãy dùng lớp tim đường giao thông",
+        "the road layer has no lines; give a layer of road centre lines",
+    ),
+    "supply.unknown_zone": (
+        "vùng nguyên liệu '{zone}' của nhà máy không có trong lớp vùng nguyên liệu theo kế hoạch "
+        "(material_zones_plan); hãy sửa trường material_zone của nhà máy",
+        "plant's raw-material zone '{zone}' is not in material_zones_plan; fix material_zone",
+    ),
+    "supply.road_method": (
+        "tính theo đường giao thông: nhà máy và các lô rừng được nối với đường gần nhất bằng một đoạn thẳng, chỗ các "
+        "đường cắt nhau được coi là nút giao; lô rừng được tính theo ô {cell_m} m có tâm nằm trong phạm vi",
+        "road distance: plant and stands join the nearest road by a straight leg; crossings are junctions; stands "
+        "counted by {cell_m} m cells whose centre is within reach",
+    ),
+    "supply.far_from_road": (
+        "nhà máy cách đường gần nhất {distance_km} km, xa hơn khoảng cách đã chọn, nên không có lô rừng nào được tính",
+        "the plant is {distance_km} km from the nearest road, beyond the distance",
+    ),
+    # --- targets, funding and the report (analysis/targets.py, analysis/funding.py, reports/report.py) ---------
+    "targets.period_reversed": (
+        "kỳ báo cáo '{period}' kết thúc trước khi bắt đầu; hãy viết {last}-{first}",
+        "period '{period}' ends before it starts; write it as {last}-{first}",
+    ),
+    "targets.bad_period": (
+        "'{period}' không phải là kỳ báo cáo; hãy dùng 2025-H1 (6 tháng đầu năm), 2025 (cả năm) hoặc 2021-2025 "
+        "(nhiều năm)",
+        "'{period}' is not a reporting period; use 2025-H1 (six months), 2025 (year) or 2021-2025 (several years)",
+    ),
+    "targets.bad_year": (
+        "kỳ báo cáo '{period}' có năm {year}; hãy dùng năm từ 2000 đến 2100",
+        "period '{period}' has the year {year}; use a year between 2000 and 2100",
+    ),
+    "targets.unknown": (
+        "không có mục tiêu '{target}'; hãy chọn một trong các mục tiêu: {targets}",
+        "no target '{target}'; targets are {targets}",
+    ),
+    "targets.unknown_measure": (
+        "mục tiêu {target} không có chỉ tiêu '{measure}'; hãy chọn một trong các chỉ tiêu của mục tiêu: {measures}",
+        "target {target} has no measure '{measure}'; its measures: {measures}",
+    ),
+    "targets.no_measures": (
+        "mục tiêu {target} chưa có chỉ tiêu nào trong bảng 'target_measures'; hãy cập nhật kho từ dữ liệu của dự án",
+        "target {target} has no measures in table 'target_measures'; update the project store from the project data",
+    ),
+    "targets.derived": (
+        "mục tiêu {target} được tính từ các lớp bản đồ ({measures}); hãy cập nhật các lớp đó thay vì nhập số liệu",
+        "target {target} is derived from the map layers ({measures}); update the layers instead of recording a value",
+    ),
+    "targets.measure_derived": (
+        "chỉ tiêu '{measure}' của mục tiêu {target} được tính từ lớp '{layer}'; hãy cập nhật dữ liệu đó thay vì nhập "
+        "số liệu",
+        "measure '{measure}' of target {target} is derived from layer '{layer}'; update that data instead of "
+        "recording a value",
+    ),
+    "targets.bad_value": (
+        "giá trị {value} của mục tiêu {target} không hợp lệ; hãy nhập một số từ 0 trở lên (đơn vị: {unit_vi})",
+        "value {value} for target {target} must be a number ≥ 0 in {unit}",
+    ),
+    "targets.bad_milestone": (
+        "chỉ tiêu '{measure}' là một mốc: hãy nhập 1 (đã đạt) hoặc 0 (chưa đạt), không phải {value}",
+        "measure '{measure}' is a milestone: record 1 (done) or 0 (not yet), not {value}",
+    ),
+    "funding.bad_amount": (
+        "số tiền {value} không hợp lệ; hãy nhập một số từ 0 trở lên, tính bằng tỷ đồng",
+        "amount {value} must be a number ≥ 0 in bn VND (tỷ đồng)",
+    ),
+    "report.bad_language": (
+        "báo cáo không có ngôn ngữ '{lang}'; hãy chọn vi (tiếng Việt) hoặc en (tiếng Anh)",
+        "report language '{lang}' is not available; use vi or en",
+    ),
+    "report.bad_format": (
+        "không có định dạng báo cáo '{format}'; hãy chọn docx hoặc xlsx",
+        "report format '{format}' is not available; use docx or xlsx",
+    ),
+    "export.bad_format": (
+        "'{format}' không phải là định dạng xuất dữ liệu; hãy chọn một trong các định dạng: {formats}",
+        "'{format}' is not an export format; use one of {formats}",
+    ),
+    # --- commune boundaries from a file (layers/boundaries.py) --------------------------------------------------
+    "boundaries.no_features": (
+        "{source} không có đối tượng nào; hãy dùng tệp có các vùng ranh giới xã",
+        "{source} holds no features; give a file with the commune polygons",
+    ),
+    "boundaries.no_polygons": (
+        "{source} không có vùng (đa giác) nào, trong khi ranh giới xã phải là vùng; hãy dùng tệp ranh giới xã dạng "
+        "vùng",
+        "{source} holds no polygons; commune boundaries must be polygons",
+    ),
+    "boundaries.no_field": (
+        "{source} không có trường '{field}'; hãy chọn một trong các trường của tệp: {fields}",
+        "{source} has no field '{field}'; fields: {fields}",
+    ),
 }
 
 #: params written without grouping the thousands (they are shown beside the digits they were read from)
 UNGROUPED: frozenset[str] = frozenset({"as_thousands", "as_decimal"})
+
+#: code -> named parts inside a template, empty unless a param is given (truthy): (name, param, Vietnamese,
+#: English); "{features}{and_more}" reads "1, 2 và 5 đối tượng khác" when ``more`` is 5, "1, 2" without it
+INLINE_PARTS: dict[str, tuple[tuple[str, str, str, str], ...]] = {
+    "coords.nan": (("and_more", "more", " và {more} đối tượng khác", " and {more} more"),),
+    "coords.infinite": (("and_more", "more", " và {more} đối tượng khác", " and {more} more"),),
+    "coords.too_large": (("and_more", "more", " và {more} đối tượng khác", " and {more} more"),),
+    "table.not_numbers": (("and_more", "more", " và {more} dòng khác", " and {more} more"),),
+    "table.not_degrees": (("and_more", "more", " và {more} dòng khác", " and {more} more"),),
+    "table.hemisphere_mixup": (("and_more", "more", " và {more} dòng khác", " and {more} more"),),
+    "table.bad_row": (("why", "reasons", ": {reasons}", ": {reasons}"),),
+}
 
 #: code -> parts appended when a param is given (truthy): (param, Vietnamese, English)
 OPTIONAL_PARTS: dict[str, tuple[tuple[str, str, str], ...]] = {
@@ -693,6 +1187,9 @@ OPTIONAL_PARTS: dict[str, tuple[tuple[str, str, str], ...]] = {
             "; x and y look swapped (latitude written before longitude)",
         ),
     ),
+    "table.crs_assumed": (
+        ("wgs84", " (kinh độ, vĩ độ theo VN-2000 là EPSG:4756)", " (VN-2000 degrees are EPSG:4756)"),
+    ),
     "input.text_too_long": (
         ("field", " (trường {field})", ""),
         ("feature", " (đối tượng {feature})", ""),
@@ -701,13 +1198,14 @@ OPTIONAL_PARTS: dict[str, tuple[tuple[str, str, str], ...]] = {
 }
 
 
-def describe(exc: PlanError, lang: str = "vi") -> str:
+def describe(exc: PlanError | str, lang: str = "vi") -> str:
     """The message of ``exc`` in ``lang`` ("vi", the default, or "en").
 
     Parameters
     ----------
     exc
-        Any error of the project.
+        Any error of the project; or a notice (a :class:`~geo.safety.CodedNote`, or any text: one without a
+        code is given back as it is).
     lang
         "vi" or "en"; another value reads as "vi".
 
@@ -729,6 +1227,8 @@ def describe(exc: PlanError, lang: str = "vi") -> str:
         if params.get(param):
             parts.append(en_part if en else vi_part)
     try:
+        for name, param, vi_part, en_part in INLINE_PARTS.get(code, ()):
+            values[name] = (en_part if en else vi_part).format_map(values) if params.get(param) else ""
         text = "".join(parts).format_map(values)
     except (KeyError, IndexError, ValueError):  # params that do not fill the template: the library's own text
         return str(exc)
@@ -742,8 +1242,12 @@ def _values(params: Mapping[str, object], lang: str) -> dict[str, str]:
         group = key not in UNGROUPED
         if key == "guess":  # an EPSG code: digits, never grouped
             out[key] = "" if value is None else str(value)
+        elif _coded(value):
+            out[key] = describe(value, lang)
         elif isinstance(value, str):
             out[key] = value
+        elif isinstance(value, Sequence) and value and all(_coded(v) for v in value):
+            out[key] = "; ".join(describe(v, lang) for v in value)
         elif isinstance(value, Sequence):
             out[key] = ", ".join(_text(v, lang, group=group) for v in value)
         else:
@@ -762,6 +1266,11 @@ def _values(params: Mapping[str, object], lang: str) -> dict[str, str]:
         x0, y0, x1, y1 = (_text(v, lang, group=True) for v in bounds)
         out["range"] = f"x {x0}…{x1}, y {y0}…{y1}"
     return out
+
+
+def _coded(value: object) -> TypeGuard[PlanError | str]:
+    """True for an error or a notice whose code has a template (composed in the message's language)."""
+    return isinstance(value, (PlanError, str)) and getattr(value, "code", None) in TEMPLATES
 
 
 def format_when(at: str, lang: str) -> str:

@@ -42,6 +42,10 @@ PAGE_HINTS: dict[str, tuple[str, str]] = {
         "chọn trường chứa mã xã hoặc tên xã trong danh sách trường của tệp",
         "choose the field with the commune codes or names among the file's fields",
     ),
+    "boundaries.no_field": (
+        "chọn trường chứa mã xã hoặc tên xã trong danh sách trường của tệp",
+        "choose the field with the commune codes or names among the file's fields",
+    ),
     "store.missing": (
         "hãy báo người quản trị hệ thống để khởi tạo kho dữ liệu của dự án",
         "ask the system administrator to build the project store",
@@ -67,6 +71,18 @@ PAGE_HINTS: dict[str, tuple[str, str]] = {
         "ask the system administrator to update the store from the project data",
     ),
     "store.table_columns": (
+        "hãy báo người quản trị hệ thống cập nhật kho từ dữ liệu của dự án",
+        "ask the system administrator to update the store from the project data",
+    ),
+    "targets.no_measures": (
+        "hãy báo người quản trị hệ thống cập nhật kho từ dữ liệu của dự án",
+        "ask the system administrator to update the store from the project data",
+    ),
+    "materials.legacy_no_field": (
+        "hãy báo người quản trị hệ thống cập nhật kho từ dữ liệu của dự án",
+        "ask the system administrator to update the store from the project data",
+    ),
+    "materials.plan_no_species": (
         "hãy báo người quản trị hệ thống cập nhật kho từ dữ liệu của dự án",
         "ask the system administrator to update the store from the project data",
     ),
