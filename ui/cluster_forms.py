@@ -350,10 +350,10 @@ def show_import(cluster_id: str, boundary: gpd.GeoDataFrame) -> None:
         frame, report = read_vector(path, limits=settings.limits, label=upload.name)
     st.caption(tr("clusters.import.read").format(n=report.features, crs=report.crs))
     for w in report.warnings:
-        st.warning(w)
+        st.warning(common.notice_text(w))
     if report.errors:
         for e in report.errors:
-            st.error(e)
+            st.error(common.notice_text(e))
         return
     if layer_id == "cluster_boundaries":
         ids = [str(v) for v in frame["id"].tolist()] if "id" in frame.columns else []

@@ -179,6 +179,11 @@ def error_text(exc: PlanError) -> str:
     return f"{text} ({hint})" if hint else text
 
 
+def notice_text(note: object) -> str:
+    """A notice of a read or a measure (a coded note, or plain text) in the session's language."""
+    return describe(note if isinstance(note, (PlanError, str)) else str(note), lang())
+
+
 def show_error(exc: PlanError) -> None:
     """Show a user-fixable error as one message box (no traceback)."""
     st.error(f"{tr('app.error')}: {error_text(exc)}")

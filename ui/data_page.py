@@ -309,9 +309,9 @@ def _preview(preview: ImportPreview) -> None:
     st.subheader(tr("data.report"))
     st.table(pd.DataFrame(report_rows(preview, lang()), columns=[tr("data.r.item"), tr("data.r.value")]))
     for e in preview.errors:
-        st.error(e)
+        st.error(common.notice_text(e))
     for w in preview.warnings:
-        st.warning(w)
+        st.warning(common.notice_text(w))
     if preview.read.gdal_messages:
         with st.expander(tr("data.gdal")):
             for m in preview.read.gdal_messages:

@@ -512,7 +512,7 @@ def _supply_section(plants: gpd.GeoDataFrame, plan: pd.DataFrame, has_mapped: bo
             m3.metric(tr("materials.supply.ratio"), format_pct(result.capacity_ratio * 100, language))
     st.caption(tr("materials.supply.species").format(species=what))
     for note in result.notes:
-        st.caption(note)
+        st.caption(common.notice_text(note))
     return result, plant
 
 

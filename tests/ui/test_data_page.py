@@ -286,3 +286,17 @@ def test_an_import_over_a_layer_changed_since_the_preview_asks_again(store: Stor
     assert len(store.read_layer("my_lots")) == 2 and store.current_version("my_lots") == 4
     assert store.history("my_lots")[-1].user == "chuyen_vien_a"
     assert "phiên bản 4" in _texts(at) and state.DATA_UPLOAD not in at.session_state
+
+
+def test_a_tables_notices_show_in_the_pages_language(store: Store, tmp_path: Path) -> None:
+    table = tmp_path / "diem.csv"
+    table.write_text("ten,X,Y\nĐiểm A,2475000,438000\nĐiểm B,,\nĐiểm C,2475100,438100\n", encoding="utf-8")
+    at = _page(table)
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert any("1 dòng không có tọa độ (dòng 3) vẫn được giữ lại nhưng không có vị trí" in w for w in warnings), (
+        warnings
+    )
+    assert not any("without coordinates" in w for w in warnings)
+    at = _page(table, lang="en")
+    assert any("1 row(s) without coordinates (3) are kept without a location" in w.value for w in at.warning)
