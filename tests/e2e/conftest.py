@@ -203,3 +203,11 @@ def click_and_wait_saved(
         where = "the store moved: the message was lost" if moved() else "the store did not move: the click was lost"
         text = f"no {message.pattern!r} after 90 s; {where}; screenshot {path}; app log:\n{log}"
         raise AssertionError(text) from None
+
+
+def map_frame(pg: object, *, timeout_ms: float = 60_000) -> object:
+    """The content frame of the page's one folium map, once the map being replaced (a rerun that makes a new map
+    mounts it before the old one leaves) has gone."""
+    count = f"document.querySelectorAll('{MAP_FRAME}').length === 1"
+    pg.wait_for_function(f"() => {count}", timeout=timeout_ms)  # type: ignore[attr-defined]
+    return pg.locator(MAP_FRAME).element_handle().content_frame()  # type: ignore[attr-defined]

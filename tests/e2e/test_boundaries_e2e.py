@@ -15,7 +15,7 @@ from docx import Document
 
 from layers.store import open_store
 from tests.conftest import signed
-from tests.e2e.conftest import MAP_FRAME, App, Page, save_screenshot, sign_in, start_app, stop_app
+from tests.e2e.conftest import MAP_FRAME, App, Page, map_frame, save_screenshot, sign_in, start_app, stop_app
 
 pytestmark = pytest.mark.e2e
 
@@ -61,7 +61,8 @@ def test_real_boundaries_from_the_data_page_reach_the_map_and_the_report(
         pg.goto(f"{app.url}/du-lieu", wait_until="domcontentloaded")
         target = pg.locator('[data-testid="stSelectbox"]').filter(has_text="Nhập vào lớp")
         target.wait_for(timeout=60_000)
-        assert target.get_by_role("combobox").input_value() == "Xã, thị trấn trước 7/2025 (communes_legacy)"
+        # the title says what the stored communes are worth: schematic cells before the import
+        assert target.get_by_role("combobox").input_value() == "Xã, thị trấn trước 7/2025 (sơ đồ) (communes_legacy)"
         pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(shared_data / REAL))
         commit = pg.get_by_role("button", name="Nhập ranh giới xã")
         commit.wait_for(timeout=60_000)
@@ -74,7 +75,7 @@ def test_real_boundaries_from_the_data_page_reach_the_map_and_the_report(
         # the map: the real communes and the real district are drawn, under titles that say digitised
         pg.goto(app.url, wait_until="domcontentloaded")
         pg.wait_for_selector(MAP_FRAME, timeout=60_000)
-        frame = pg.locator(MAP_FRAME).element_handle().content_frame()
+        frame = map_frame(pg)
         frame.wait_for_function("() => window.map && Object.values(window.map._layers).some(l => l.byFeature)")
         south, west, north, east = (float(v) for v in gpd.read_file(shared_data / REAL).total_bounds[[1, 0, 3, 2]])
         for layer_id in ("communes_legacy", "material_zones_plan"):

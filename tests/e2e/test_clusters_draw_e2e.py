@@ -21,6 +21,7 @@ from tests.e2e.conftest import (
     App,
     Page,
     click_and_wait_saved,
+    map_frame,
     save_screenshot,
     sign_in,
     start_app,
@@ -82,7 +83,7 @@ def open_clusters_map(page: Page, app: App):  # -> playwright Frame
     pg = page.page
     pg.goto(f"{app.url}/cum-cong-nghiep", wait_until="domcontentloaded")
     pg.wait_for_selector(MAP_FRAME, timeout=60_000)
-    frame = pg.locator(MAP_FRAME).element_handle().content_frame()
+    frame = map_frame(pg)
     frame.wait_for_function(READY_JS, timeout=60_000)
     pg.wait_for_timeout(300)
     return frame
@@ -164,7 +165,7 @@ def test_a_polygon_drawn_with_the_mouse_is_saved_as_a_lot(draw_page: Page, draw_
     assert latest.user == USER and "D1" in latest.message
     # a new map without the saved drawing; the lot is now drawn among the cluster's lots
     pg.wait_for_timeout(1000)
-    frame = pg.locator(MAP_FRAME).element_handle().content_frame()
+    frame = map_frame(pg)
     frame.wait_for_function(READY_JS, timeout=30_000)
     assert frame.evaluate("() => window.drawnItems.getLayers().length") == 0
     assert pg.locator('[data-testid="stForm"]').count() == 0
@@ -212,7 +213,7 @@ def test_a_stored_lot_reshaped_on_the_map_keeps_its_id_and_gets_the_new_shape(dr
     pg.get_by_role("option", name="R1").click()
     # the map is made anew with the lot in Leaflet.draw's layer
     pg.wait_for_timeout(1500)
-    frame = pg.locator(MAP_FRAME).element_handle().content_frame()
+    frame = map_frame(pg)
     frame.wait_for_function("() => window.drawnItems && window.drawnItems.getLayers().length === 1", timeout=30_000)
     pg.locator(MAP_FRAME).scroll_into_view_if_needed()
     pg.wait_for_timeout(300)
@@ -252,7 +253,7 @@ def test_a_stored_lot_reshaped_on_the_map_keeps_its_id_and_gets_the_new_shape(dr
     assert (saved["geom_quality"], saved["source"]) == ("digitised", f"vẽ trên bản đồ ({USER}, {dt.date.today()})")
     # a new map: the lot is back among the cluster's lots, nothing left in the drawing layer
     pg.wait_for_timeout(1000)
-    frame = pg.locator(MAP_FRAME).element_handle().content_frame()
+    frame = map_frame(pg)
     frame.wait_for_function(READY_JS, timeout=30_000)
     assert frame.evaluate("() => window.drawnItems.getLayers().length") == 0
     assert pg.locator('[data-testid="stException"]').count() == 0

@@ -27,6 +27,7 @@ from tests.e2e.conftest import (
     App,
     Page,
     click_and_wait_saved,
+    map_frame,
     save_screenshot,
     sign_in,
     start_app,
@@ -175,7 +176,7 @@ def _reshape_on_the_map(page: Page, app: App, lot: str) -> None:
     picker.click()
     pg.locator('[role="option"]').filter(has_text=lot).first.click()  # type: ignore[attr-defined]
     pg.wait_for_timeout(1500)  # type: ignore[attr-defined]
-    frame = pg.locator(MAP_FRAME).element_handle().content_frame()  # type: ignore[attr-defined]
+    frame = map_frame(pg)  # type: ignore[attr-defined]
     frame.wait_for_function("() => window.drawnItems && window.drawnItems.getLayers().length === 1", timeout=90_000)
     pg.locator(MAP_FRAME).scroll_into_view_if_needed()  # type: ignore[attr-defined]
     pg.wait_for_timeout(300)  # type: ignore[attr-defined]
