@@ -32,7 +32,9 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
+# the project's own modules too (an editable install is not compiled by uv); only changed files are rewritten
 setup: $(STAMP) assets
+	@$(BIN)/python -m compileall -q app.py cli ui services layers analysis geo reports > /dev/null
 
 assets: $(STAMP)
 	@if [ -f package-lock.json ]; then $(MAKE) --no-print-directory static/vendor/.installed; fi
