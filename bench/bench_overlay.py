@@ -60,6 +60,7 @@ import duckdb, duckdb_ext
 ext = glob.glob(os.path.join(list(duckdb_ext.__path__)[0], "extensions", "*", "*", "spatial.duckdb_extension"))[0]
 con = duckdb.connect()
 con.execute("SET autoinstall_known_extensions = false; SET autoload_known_extensions = false")
+con.execute("SET enable_progress_bar = false")
 con.execute(f"LOAD '{ext}'")
 zf, uf = sys.argv[3], sys.argv[4]
 con.execute(f"CREATE TABLE z AS SELECT {zf} AS zone, geom FROM ST_Read('{sys.argv[1]}')")

@@ -1264,10 +1264,8 @@ class GeoPackageStore(Store):
             + ")"
         )
         geoms = np.asarray(frame.geometry.values, dtype=object)
-        if prepared is None:
-            prepared = prepare_rows(frame, columns)
         blobs = _to_gpb(geoms, self.srs_epsg)
-        values = prepared.values
+        values = prepared.values if prepared is not None else [_to_sql_values(frame[n], k) for n, k in columns]
         placeholders = ", ".join(["?"] * (len(columns) + 1))
         names = ", ".join([_q(GEOM_COLUMN), *(_q(n) for n, _ in columns)])
         con.executemany(
