@@ -1206,7 +1206,8 @@ class GeoPackageStore(Store):
                 geoms = _from_gpb(blobs)
         except (StoreError, shapely.errors.ShapelyError, ValueError) as exc:
             raise refuse(f"a geometry does not decode ({' '.join(str(exc).split())[:120]})") from exc
-        lost = [i + 1 for i, (b, g) in enumerate(zip(blobs, geoms, strict=True)) if b is not None and g is None]
+        stored = np.fromiter((b is not None for b in blobs), dtype=bool, count=len(blobs))
+        lost = (np.flatnonzero(stored & shapely.is_missing(geoms)) + 1).tolist() if len(blobs) else []
         if lost:
             raise refuse(f"the geometry of feature(s) {_first(lost)} does not decode")
         present = geoms[~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)] if len(geoms) else geoms
