@@ -23,14 +23,18 @@ help:
 	@echo "make bench  - benchmarks (print figures and ratios against baselines)"
 	@echo "make lock   - re-pin Python dependencies into requirements.lock"
 
+# bytecode is compiled at install: where Python may not write it at run time (PYTHONDONTWRITEBYTECODE, a read-only
+# install) every start would otherwise recompile pandas/geopandas/streamlit (seconds per `baoyen` run)
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
-	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
+# the project's own modules too (an editable install is not compiled by uv); only changed files are rewritten
 setup: $(STAMP) assets
+	@$(BIN)/python -m compileall -q app.py cli ui services layers analysis geo reports > /dev/null
 
 assets: $(STAMP)
 	@if [ -f package-lock.json ]; then $(MAKE) --no-print-directory static/vendor/.installed; fi

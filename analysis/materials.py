@@ -18,15 +18,17 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
-import networkx as nx
 import numpy as np
 import pandas as pd
 import shapely
 from numpy.typing import NDArray
 from shapely.ops import substring
+
+if TYPE_CHECKING:  # networkx costs a quarter of a second to import: only the road distance needs it
+    import networkx as nx
 
 from analysis.overlay import OverlayResult, id_strings, merge_results, overlay_by_unit, polygonal
 from geo.crs import M2_PER_HA, WORK_CRS, to_work
@@ -645,6 +647,8 @@ def road_network(roads: gpd.GeoDataFrame, *, snap_m: float = 25.0) -> RoadNetwor
     inverse = inverse.ravel()
     seg_u, seg_v = inverse[: len(a_xy)], inverse[len(a_xy) :]
     length = np.hypot(*(b_xy - a_xy).T)
+    import networkx as nx
+
     graph = nx.Graph()
     graph.add_nodes_from(range(len(nodes_xy)))
     for u, v, w in zip(seg_u.tolist(), seg_v.tolist(), length.tolist(), strict=True):
@@ -746,6 +750,8 @@ def _road_supply(
     source = -1
     graph.add_edge(source, int(net.seg_u[ps]), weight=pa)
     graph.add_edge(source, int(net.seg_v[ps]), weight=float(net.length[ps]) - pa)
+    import networkx as nx
+
     for node, d in nx.single_source_dijkstra_path_length(graph, source, cutoff=budget, weight="weight").items():
         if node != source:
             dist[node] = d

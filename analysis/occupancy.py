@@ -11,9 +11,10 @@ such zoning, a leasable area in hectares (argument, else the cluster's ``leasabl
 cluster's gross area (basis "gross"). Every area is measured in EPSG:9208.
 
 Speed: lots that overlap no other lot (nearly all of them, in real data) are measured one by one and summed,
-vectorised; only the few lots involved in an overlap are unioned. The lots involved are found with GEOS'
-coverage validator (a superset: lots with mismatched or overlapping edges) and confirmed by pairwise
-intersection of STRtree candidates, so no per-row Python loop runs.
+vectorised; only the few lots involved in an overlap are unioned. The lots involved are found among STRtree
+candidates: pairs whose envelopes merely touch drop out at once, pairs of which one is a convex lot with the
+other wholly beyond one of its edges drop out by exact-sign orientation tests in numpy (a separating edge), and
+the rest are confirmed by pairwise intersection, so no per-row Python loop runs.
 """
 
 from __future__ import annotations
@@ -550,14 +551,11 @@ def _find_overlaps(geoms: np.ndarray) -> _Overlaps:
     tall = np.minimum(box[a, 3], box[b, 3]) > np.maximum(box[a, 1], box[b, 1])
     a, b = a[wide & tall], b[wide & tall]
     if len(a) > n // 2:
-        # Rotated or irregular lots: most neighbours' envelopes overlap. GEOS' coverage validator flags every
-        # polygon with an edge inside, across or duplicating another's; every overlapping pair has at least
-        # one flagged member (of a lot nested in another only the inner one is flagged). A lot lying in
-        # another's hole is not flagged.
-        edges = shapely.coverage_invalid_edges(geoms)
-        flagged = ~(shapely.is_missing(edges) | shapely.is_empty(edges))
-        sel = flagged[a] | flagged[b]
-        a, b = a[sel], b[sel]
+        # Rotated or irregular lots: most neighbours' envelopes overlap. A pair is dropped when an edge of one
+        # of them, a convex lot, has the other wholly on its outer side (then their interiors cannot meet);
+        # that is decided with exact-sign orientation tests, and every pair it cannot decide is intersected.
+        apart = _proved_apart(geoms, a, b)
+        a, b = a[~apart], b[~apart]
     if len(a) == 0:
         return none
     inter = shapely.intersection(geoms[a], geoms[b])
@@ -566,6 +564,99 @@ def _find_overlaps(geoms: np.ndarray) -> _Overlaps:
     involved[a[real]] = True
     involved[b[real]] = True
     return _Overlaps(involved, a[real], b[real], inter[real])
+
+
+#: the most vertices a lot may have for the separating-edge test (lots with more are intersected)
+_SAT_VERTICES = 16
+#: Shewchuk's error bound of the 2D orientation determinant: a computed sign beyond it is the exact sign
+_EPS = np.finfo(np.float64).eps / 2
+_ORIENT_BOUND = (3.0 + 16.0 * _EPS) * _EPS
+#: pairs per block of the separating-edge test (bounds its memory: about 40 MB a block)
+_SAT_BLOCK = 20_000
+
+
+def _orient(
+    ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray, cx: np.ndarray, cy: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Orientation of c against the line a→b (positive: c on the left), and whether its sign is certain."""
+    left = (ax - cx) * (by - cy)
+    right = (ay - cy) * (bx - cx)
+    det = left - right
+    return det, np.abs(det) >= _ORIENT_BOUND * (np.abs(left) + np.abs(right))
+
+
+def _convex_outlines(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each lot's outer ring padded to :data:`_SAT_VERTICES` vertices, and which lots are certainly convex.
+
+    Returns ``(xy, edges, sign, outlined, convex)``: vertices ``(n, K, 2)`` with K the most vertices of a ring
+    that fits (padding repeats the first), the mask
+    of real edges ``(n, K)`` (edge k runs from vertex k to k+1), the ring's orientation (+1 counter-clockwise),
+    whether ``xy`` holds the lot's outer ring (a single polygon of at most K vertices: the lot lies inside the
+    hull of these vertices) and whether the lot is such a polygon without holes whose every turn is certainly
+    to the same side.
+    """
+    n = len(geoms)
+    idx = np.flatnonzero(shapely.get_type_id(geoms) == 3)
+    rings = shapely.get_exterior_ring(geoms[idx])
+    m = shapely.get_num_coordinates(rings) - 1  # the closing vertex repeats the first
+    fits = (m >= 3) & (m <= _SAT_VERTICES)
+    idx, rings, m = idx[fits], rings[fits], m[fits]
+    k = int(m.max()) if idx.size else 3  # as wide as the largest ring (4 for rectangular lots)
+    xy = np.zeros((n, k + 1, 2))
+    edges = np.zeros((n, k), dtype=bool)
+    sign = np.zeros(n)
+    outlined = np.zeros(n, dtype=bool)
+    convex = np.zeros(n, dtype=bool)
+    if not idx.size:
+        return xy[:, :k], edges, sign, outlined, convex
+    outlined[idx] = True
+    coords, which = shapely.get_coordinates(rings, return_index=True)
+    start = np.concatenate([[0], np.cumsum(m + 1)[:-1]])
+    pos = np.arange(len(coords)) - start[which]
+    xy[idx] = np.repeat(coords[start][:, None, :], k + 1, axis=1)  # padding: the first vertex again
+    xy[idx[which], pos] = coords  # vertices 0..m, vertex m closing the ring
+    edges[idx] = np.arange(k)[None, :] < m[:, None]
+    # the ring's orientation (shoelace) and its turns at every vertex, each certain or not
+    sub = xy[idx]
+    x, y = sub[:, :, 0], sub[:, :, 1]
+    area2 = (x[:, :-1] * y[:, 1:] - x[:, 1:] * y[:, :-1]).sum(axis=1)
+    sign[idx] = np.sign(area2)
+    nxt = np.where(np.arange(k)[None, :] + 1 < m[:, None], np.arange(k)[None, :] + 1, 0)
+    nxt2 = np.take_along_axis(nxt, nxt, axis=1)
+    rows = np.arange(len(idx))[:, None]
+    turn, sure = _orient(x[:, :k], y[:, :k], x[rows, nxt], y[rows, nxt], x[rows, nxt2], y[rows, nxt2])
+    ok = (sure & (turn * sign[idx][:, None] >= 0)) | ~edges[idx]
+    holes = shapely.get_num_interior_rings(geoms[idx]) > 0
+    convex[idx] = ok.all(axis=1) & (sign[idx] != 0) & ~holes
+    return xy[:, :k], edges, sign, outlined, convex
+
+
+def _proved_apart(geoms: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """For each pair (a[i], b[i]): True when their interiors certainly do not meet (a separating edge).
+
+    An edge of a convex lot with every vertex of the other lot on or beyond its line, each orientation of a
+    sign that is certain, proves the two lots share at most that line. Pairs it does not prove are False.
+    """
+    xy, edges, sign, outlined, convex = _convex_outlines(geoms)
+    out = np.zeros(len(a), dtype=bool)
+    for lo in range(0, len(a), _SAT_BLOCK):
+        pa, pb = a[lo : lo + _SAT_BLOCK], b[lo : lo + _SAT_BLOCK]
+        done = np.zeros(len(pa), dtype=bool)
+        for p, q in ((pa, pb), (pb, pa)):
+            test = convex[p] & outlined[q] & ~done
+            if not test.any():
+                continue
+            p, q = p[test], q[test]
+            e0, e1 = xy[p], np.roll(xy[p], -1, axis=1)  # edge k: vertex k → k+1 (padding edges masked below)
+            v = xy[q]  # (pairs, K, 2): every vertex of the other lot (padding repeats one)
+            det, sure = _orient(
+                e0[:, :, None, 0], e0[:, :, None, 1], e1[:, :, None, 0], e1[:, :, None, 1],
+                v[:, None, :, 0], v[:, None, :, 1],
+            )  # fmt: skip
+            outside = (sure & (det * sign[p][:, None, None] <= 0)).all(axis=2) & edges[p]
+            done[np.flatnonzero(test)[outside.any(axis=1)]] = True
+        out[lo : lo + _SAT_BLOCK] = done
+    return out
 
 
 # --- the prepared inputs ----------------------------------------------------------------------------------

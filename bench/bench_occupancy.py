@@ -1,6 +1,10 @@
-"""Benchmark: cluster occupancy of 50,000 lots (target ≤ 1 s) against a naive geopandas overlay + dissolve.
+"""Benchmark: cluster occupancy of 50,000 lots (target ≤ 1 s) against the geopandas overlay + dissolve script.
 
 Run: ``.venv/bin/python bench/bench_occupancy.py [--lots N] [--runs R]``
+
+Both sides are run ``--runs`` times (median), in this process and as whole processes (``baoyen occupancy`` on the
+three files against a geopandas script that reads them and computes the occupied area the plain way). The
+target (≤ 1 s, in process) is judged for lots parallel to the axes and for lots turned 30°.
 
 The lots are generated in code with a fixed seed: a grid of 20 m × 20 m lots in EPSG:9208 near Phố Ràng,
 with 1 % of them shifted so they overlap their neighbours, 0.2 % bow-ties (invalid, repaired with
@@ -13,13 +17,15 @@ the outside area, the repairs and the per-status areas. The two occupied areas m
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
+import sys
+import tempfile
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from measure import baoyen_command, bytecode_note, child_env, in_process, processes, verdict
 
 from analysis.occupancy import OCCUPIED_STATUSES, occupancy
 from geo.crs import M2_PER_HA, WORK_CRS
@@ -81,50 +87,64 @@ def naive(cluster: gpd.GeoDataFrame, lots: gpd.GeoDataFrame, zoning: gpd.GeoData
     return float(pieces.dissolve().area.sum() / M2_PER_HA)
 
 
-def timed(func, runs: int) -> tuple[float, object]:  # type: ignore[no-untyped-def]
-    times, value = [], None
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        value = func()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), value
+#: the plain geopandas way as a whole program: read the three files, then :func:`naive`
+NAIVE_SCRIPT = """
+import sys
+import geopandas as gpd
+cluster, lots, zoning = (gpd.read_file(p) for p in sys.argv[1:4])
+counted = lots[lots["status"].isin(["allocated", "building", "operating", "đang hoạt động"])].copy()
+counted["geometry"] = counted.geometry.make_valid()
+leasable = gpd.overlay(zoning[zoning["use"] == "đất công nghiệp"], cluster[["geometry"]], how="intersection")
+pieces = gpd.overlay(counted[["geometry"]], leasable[["geometry"]], how="intersection", keep_geom_type=True)
+print(float(pieces.dissolve().area.sum() / 10_000))
+"""
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lots", type=int, default=50_000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--baseline-runs", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=5, help="runs of each side (the median is reported)")
     args = parser.parse_args()
+    runs = max(1, args.runs)
+    print(bytecode_note())
 
-    for rotate in (0.0, 30.0):
-        cluster, lots, zoning = make_inputs(args.lots, rotate_deg=rotate)
-        kind = "lots parallel to the axes" if not rotate else f"lots turned {rotate:g}°"
-        print(f"{len(lots):,} lots in one cluster, zoning with roads, EPSG:9208 input, {kind}")
-        t_fast, res = timed(lambda: occupancy(cluster, lots, zoning=zoning), args.runs)  # noqa: B023
-        t_naive, naive_ha = timed(lambda: naive(cluster, lots, zoning), args.baseline_runs)  # noqa: B023
-        r = res.to_dict()  # type: ignore[attr-defined]
-        print(
-            f"  measure:  {t_fast * 1000:7.0f} ms (median of {args.runs})  occupied {r['occupied_ha']:.4f} ha, "
-            f"{r['occupancy_pct']:.3f} %, overlap {r['overlap_ha']:.4f} ha, outside {r['outside_ha']:.4f} ha, "
-            f"repaired {r['repaired']}"
-        )
-        print(
-            f"  baseline: {t_naive * 1000:7.0f} ms (overlay + dissolve, median of {args.baseline_runs})  "
-            f"occupied {naive_ha:.4f} ha"
-        )
-        print(
-            f"  ratio baseline / measure: {t_naive / t_fast:.1f}x;  target ≤ 1000 ms: "
-            f"{'met' if t_fast <= 1.0 else 'NOT met'}"
-        )
-        diff_m2 = abs(res.occupied_ha - naive_ha) * M2_PER_HA  # type: ignore[attr-defined]
-        print(f"  occupied area, measure − baseline: {diff_m2:.4f} m²")
-        if diff_m2 > 1.0:
-            raise SystemExit("the measure and the baseline disagree on the occupied area")
+    with tempfile.TemporaryDirectory(prefix="bench-occupancy-") as tmp:
+        for rotate in (0.0, 30.0):
+            cluster, lots, zoning = make_inputs(args.lots, rotate_deg=rotate)
+            kind = "lots parallel to the axes" if not rotate else f"lots turned {rotate:g}°"
+            print(f"{len(lots):,} lots in one cluster, zoning with roads, EPSG:9208 input, {kind}")
+            t_fast, res = in_process(lambda: occupancy(cluster, lots, zoning=zoning), runs)  # noqa: B023
+            t_naive, naive_ha = in_process(lambda: naive(cluster, lots, zoning), runs)  # noqa: B023
+            r = res.to_dict()  # type: ignore[attr-defined]
+            print(
+                f"  in process, measure:   {t_fast.text()}\n"
+                f"    occupied {r['occupied_ha']:.4f} ha, {r['occupancy_pct']:.3f} %, "
+                f"overlap {r['overlap_ha']:.4f} ha, outside {r['outside_ha']:.4f} ha, repaired {r['repaired']}"
+            )
+            print(f"  in process, geopandas: {t_naive.text()}  occupied {naive_ha:.4f} ha (overlay + dissolve)")
+            diff_m2 = abs(res.occupied_ha - naive_ha) * M2_PER_HA  # type: ignore[attr-defined]
+            print(f"  occupied area, measure − geopandas: {diff_m2:.4f} m²")
+            if diff_m2 > 1.0:
+                raise SystemExit("the measure and the baseline disagree on the occupied area")
+
+            paths = [Path(tmp) / f"{name}-{rotate:g}.gpkg" for name in ("cluster", "lots", "zoning")]
+            for frame, path in zip((cluster, lots, zoning), paths, strict=True):
+                frame.to_file(path, driver="GPKG")
+            files = ["--cluster", str(paths[0]), "--lots", str(paths[1]), "--zoning", str(paths[2]), "--json"]
+            env = child_env(BAOYEN_LANG="en", BAOYEN_STORE=str(Path(tmp) / "no-store.gpkg"))
+            whole = processes(lambda i: [*baoyen_command(), "occupancy", *files], runs, env=env)  # noqa: B023
+            script = processes(lambda i: [sys.executable, "-c", NAIVE_SCRIPT, *map(str, paths)], runs)  # noqa: B023
+            print(f"  whole process, baoyen occupancy:   {whole.text()}")
+            print(f"  whole process, geopandas script:   {script.text()}")
+            print(
+                f"  ratio geopandas / measure: in process {t_naive.median / t_fast.median:.1f}×, "
+                f"whole process {script.median / whole.median:.1f}×"
+            )
+            print(f"  target ≤ 1000 ms in process ({kind}): {verdict(t_fast.median <= 1.0)}")
 
     lots_4326 = lots.to_crs("EPSG:4326")
-    t_geo, _ = timed(lambda: occupancy(cluster, lots_4326, zoning=zoning), args.runs)
-    print(f"measure with lots in EPSG:4326 (reprojected inside): {t_geo * 1000:.0f} ms (median of {args.runs})")
+    t_geo, _ = in_process(lambda: occupancy(cluster, lots_4326, zoning=zoning), runs)
+    print(f"measure with lots in EPSG:4326 (reprojected inside): {t_geo.text()}")
 
 
 if __name__ == "__main__":

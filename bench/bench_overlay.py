@@ -1,35 +1,78 @@
-"""Benchmark of analysis.overlay.overlay_by_unit (issue 6); prints its figures.
+"""Benchmark of ``baoyen overlay`` / analysis.overlay.overlay_by_unit (issues 6 and 15); prints its figures.
 
-    python bench/bench_overlay.py            # full sizes (targets: a ≤ 4 s, b ≤ 4 s and < geopandas, c ≤ 10 s)
-    python bench/bench_overlay.py --small    # a quick run at a tenth of the sizes
+    python bench/bench_overlay.py                   # full sizes, 3 runs of each side
+    python bench/bench_overlay.py --scale 0.01 --runs 1 --only a   # a quick check
+
+Every baseline is what a user would run instead, measured in full (nothing timed on a sample and scaled up):
+the plain geopandas script in its best order (``geopandas.overlay`` first, ``dissolve`` by unit and class after,
+then the area: dissolving first builds huge shapes and is slower), DuckDB's spatial extension (the same query in
+SQL: intersect, union per unit and class, area) where it is installed, QGIS's ``qgis_process`` where it is
+installed. A tool that is missing is skipped with a line saying so. Each side is run ``--runs`` times (median).
 
 (a) 100,000 zone polygons × the 17 communes (the real communes from ../shared/data when present, else 17
-    generated cells); (b) 100,000 × 25,000 polygons, against ``geopandas.overlay(how="intersection")`` in the
-    same run; (c) one zone polygon of 60,000 vertices against 20,000 small polygons, against the same overlay
-    without subdividing large polygons (the naive way), timed on a subset of the small polygons and scaled.
+    generated cells): ``baoyen overlay`` as a whole process against whole-process scripts (target: ≥ 2 × faster
+    than the geopandas script), and in process; (b) 100,000 zones × 25,000 generated units, in process;
+    (c) one zone polygon of 60,000 vertices × 20,000 small units, in process.
 
 The inputs are generated (seeded): zone lots and units are jittered-grid tessellations (8 vertices per
 polygon, neighbours share edges like real parcel maps), with 2 % of the lots duplicated with a shift (the
 same class overlapping itself, which must count once), 1 % of the units grown by 5 m (overlapping their
-neighbours) and 1 % removed (gaps).
+neighbours) and 1 % removed (gaps). The geopandas and DuckDB scripts count an area where two units overlap in
+both units (they do not resolve unit overlaps), so their totals may differ slightly; the difference is printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import subprocess
 import sys
-import time
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
+from measure import Timing, baoyen_command, bytecode_note, child_env, in_process, processes, tool, verdict
 
 from analysis.overlay import overlay_by_unit
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 CRS = "EPSG:9208"
 SPECIES = np.array(["que", "mo", "bo_de", "tre_vau", "che"], dtype=object)
+
+#: the geopandas script, best order: overlay first, dissolve by unit and class after (a user's whole program)
+GPD_SCRIPT = """
+import sys
+import geopandas as gpd
+zones = gpd.read_file(sys.argv[1])[[sys.argv[3], "geometry"]]
+units = gpd.read_file(sys.argv[2])[[sys.argv[4], "geometry"]]
+pieces = gpd.overlay(zones, units, how="intersection", keep_geom_type=True)
+areas = pieces.dissolve(by=[sys.argv[4], sys.argv[3]]).area / 10_000
+areas.rename("area_ha").to_csv(sys.stdout)
+"""
+
+#: the same in DuckDB's spatial extension (loaded from the duckdb-ext-spatial package: nothing is downloaded)
+DUCKDB_SCRIPT = """
+import glob, os, sys
+import duckdb, duckdb_ext
+ext = glob.glob(os.path.join(list(duckdb_ext.__path__)[0], "extensions", "*", "*", "spatial.duckdb_extension"))[0]
+con = duckdb.connect()
+con.execute("SET autoinstall_known_extensions = false; SET autoload_known_extensions = false")
+con.execute("SET enable_progress_bar = false")
+con.execute(f"LOAD '{ext}'")
+zf, uf = sys.argv[3], sys.argv[4]
+con.execute(f"CREATE TABLE z AS SELECT {zf} AS zone, geom FROM ST_Read('{sys.argv[1]}')")
+con.execute(f"CREATE TABLE u AS SELECT {uf} AS unit, geom FROM ST_Read('{sys.argv[2]}')")
+rows = con.execute(
+    "SELECT unit, zone, ST_Area(ST_Union_Agg(ST_Intersection(z.geom, u.geom))) / 10000 AS area_ha "
+    "FROM z JOIN u ON ST_Intersects(z.geom, u.geom) GROUP BY unit, zone ORDER BY unit, zone"
+).fetchall()
+print(f"{uf},{zf},area_ha")
+for unit, zone, ha in rows:
+    print(f"{unit},{zone},{ha!r}")
+"""
 
 
 def jittered_grid(nx: int, ny: int, bounds: tuple[float, float, float, float], rng: np.random.Generator) -> np.ndarray:
@@ -84,14 +127,6 @@ def make_units(n_target: int, bounds: tuple[float, float, float, float], rng: np
     return gpd.GeoDataFrame({"unit_id": ids[keep]}, geometry=cells[keep], crs=CRS)
 
 
-def timed(label: str, func, *args, **kwargs):  # type: ignore[no-untyped-def]
-    t0 = time.perf_counter()
-    out = func(*args, **kwargs)
-    dt = time.perf_counter() - t0
-    print(f"  {label:<58s} {dt:8.2f} s")
-    return out, dt
-
-
 def check(result, zones_frame) -> None:  # type: ignore[no-untyped-def]
     rows = float(result.rows["area_ha"].sum())
     total = result.total_ha
@@ -101,7 +136,59 @@ def check(result, zones_frame) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def bench_a(n_zones: int, rng: np.random.Generator) -> float:
+def gpd_overlay_dissolve(zones: gpd.GeoDataFrame, units: gpd.GeoDataFrame, zf: str, uf: str) -> pd.Series:
+    """The geopandas script's computation, in process: hectares by (unit, class)."""
+    pieces = gpd.overlay(zones[[zf, "geometry"]], units[[uf, "geometry"]], how="intersection", keep_geom_type=True)
+    return pieces.dissolve(by=[uf, zf]).area / 10_000
+
+
+def ours_by_pair(result) -> pd.Series:  # type: ignore[no-untyped-def]
+    rows = result.rows
+    return rows.set_index(["unit", "zone"])["area_ha"]
+
+
+def compare(ours: pd.Series, theirs: pd.Series, name: str) -> None:
+    """How far a baseline's hectares are from ours, per (unit, class) and in total."""
+    a = ours.copy()
+    b = theirs.copy()
+    a.index = pd.MultiIndex.from_arrays([a.index.get_level_values(0).astype(str), a.index.get_level_values(1)])
+    b.index = pd.MultiIndex.from_arrays([b.index.get_level_values(0).astype(str), b.index.get_level_values(1)])
+    both = pd.concat([a.rename("ours"), b.rename("theirs")], axis=1).fillna(0.0)
+    worst = float((both["ours"] - both["theirs"]).abs().max()) if len(both) else 0.0
+    print(
+        f"    {name}: {len(b):,} (unit, class) rows, {b.sum():,.2f} ha (ours {a.sum():,.2f} ha in units); "
+        f"largest difference {worst:,.4f} ha"
+    )
+
+
+def csv_areas(text: str) -> pd.Series:
+    frame = pd.read_csv(io.StringIO(text), dtype={0: str})
+    return frame.set_index(list(frame.columns[:2])).iloc[:, 0]
+
+
+def duckdb_python() -> str | None:
+    """An interpreter with DuckDB and its spatial extension (this one, or $BENCH_DUCKDB_PYTHON), else None."""
+    import os
+
+    for py in (sys.executable, os.environ.get("BENCH_DUCKDB_PYTHON")):
+        if py and subprocess.run([py, "-c", "import duckdb, duckdb_ext"], capture_output=True).returncode == 0:
+            return py
+    print(
+        "  skip: DuckDB with its spatial extension is not installed here (pip install duckdb duckdb-ext-spatial, "
+        "in this environment or one named by BENCH_DUCKDB_PYTHON), so no figure is given for it"
+    )
+    return None
+
+
+def target_ratio(what: str, base: Timing, ours: Timing, need: float) -> None:
+    r = base.median / ours.median
+    print(
+        f"  {what}: {base.median:.2f} s / {ours.median:.2f} s = {r:.2f}× faster; "
+        f"target ≥ {need:g}×: {verdict(r >= need)}"
+    )
+
+
+def bench_a(n_zones: int, rng: np.random.Generator, runs: int, tmp: Path) -> None:
     communes_file = SHARED / "bao_yen_communes_2020.geojson"
     if communes_file.is_file():
         units = gpd.read_file(communes_file).to_crs(CRS)[["ma_xa", "geometry"]]
@@ -113,44 +200,63 @@ def bench_a(n_zones: int, rng: np.random.Generator) -> float:
     pad = 2_000.0  # some lots fall outside the district: unassigned
     zones = make_zones(n_zones, (b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad), rng)
     print(f"(a) {len(zones):,} zone polygons × {len(units)} units — {which}")
-    result, dt = timed("overlay_by_unit", overlay_by_unit, zones, units, zone_field="species", unit_field="ma_xa")
+    zpath, upath = tmp / "zones.gpkg", tmp / "units.gpkg"
+    zones.to_file(zpath, driver="GPKG")
+    units.to_file(upath, driver="GPKG")
+    args = [str(zpath), str(upath), "species", "ma_xa"]
+
+    print("  whole processes (read both files, overlay, print the hectares):")
+    cmd = [*baoyen_command(), "overlay", "--zones", str(zpath), "--units", str(upath), "--csv"]
+    env = child_env(BAOYEN_LANG="en", BAOYEN_STORE=str(tmp / "no-store.gpkg"))
+    ours = processes(lambda i: cmd, runs, env=env)
+    print(f"    baoyen overlay --csv                        {ours.text()}")
+    gpd_run = processes(lambda i: [sys.executable, "-c", GPD_SCRIPT, *args], runs)
+    print(f"    geopandas script (overlay, then dissolve)   {gpd_run.text()}")
+    duck = duckdb_python()
+    duck_run = processes(lambda i: [duck, "-c", DUCKDB_SCRIPT, *args], runs) if duck else None
+    if duck_run:
+        print(f"    DuckDB spatial (the same in SQL)            {duck_run.text()}")
+    if tool("qgis_process"):
+        print("    qgis_process is installed but its overlay model is not scripted here; no figure")
+
+    print("  in process (files read already):")
+    t_ours, result = in_process(lambda: overlay_by_unit(zones, units, zone_field="species", unit_field="ma_xa"), runs)
+    print(f"    overlay_by_unit                             {t_ours.text()}")
+    t_gpd, gres = in_process(lambda: gpd_overlay_dissolve(zones, units, "species", "ma_xa"), runs)
+    print(f"    geopandas overlay, then dissolve            {t_gpd.text()}")
     check(result, zones)
-    print(f"  target ≤ 4 s: {'met' if dt <= 4 else 'NOT met'}")
-    return dt
+    ours_rows = ours_by_pair(result)
+    compare(ours_rows, gres, "geopandas")  # type: ignore[arg-type]
+    if duck:
+        out = subprocess.run([duck, "-c", DUCKDB_SCRIPT, *args], capture_output=True, text=True, check=True).stdout
+        compare(ours_rows, csv_areas(out), "DuckDB")
+    print("  targets:")
+    target_ratio("whole process against the geopandas script", gpd_run, ours, 2.0)
+    if duck_run:
+        print(f"  (DuckDB / baoyen, whole process: {duck_run.median / ours.median:.2f}×)")
+    print(f"  in process: geopandas / ours = {t_gpd.median / t_ours.median:.2f}×")
+    print(f"  overlay_by_unit in process, target ≤ 4 s (issue 6): {verdict(t_ours.median <= 4)}")
 
 
-def bench_b(n_zones: int, n_units: int, rng: np.random.Generator, *, gpd_subset: int | None) -> float:
+def bench_b(n_zones: int, n_units: int, rng: np.random.Generator, runs: int) -> None:
     bounds = (0.0, 0.0, 40_000.0, 30_000.0)
     units = make_units(n_units, bounds, rng)
     zones = make_zones(n_zones, (-500.0, -500.0, 40_500.0, 30_500.0), rng)
-    print(f"(b) {len(zones):,} zone polygons × {len(units):,} units (generated)")
-    result, dt = timed("overlay_by_unit", overlay_by_unit, zones, units, zone_field="species", unit_field="unit_id")
+    print(f"(b) {len(zones):,} zone polygons × {len(units):,} units (generated), in process")
+    t_ours, result = in_process(lambda: overlay_by_unit(zones, units, zone_field="species", unit_field="unit_id"), runs)
+    print(f"    overlay_by_unit                             {t_ours.text()}")
+    t_one, _ = in_process(
+        lambda: overlay_by_unit(zones, units, zone_field="species", unit_field="unit_id", workers=1), runs
+    )
+    print(f"    overlay_by_unit, one thread (workers=1)     {t_one.text()}")
+    t_gpd, gres = in_process(lambda: gpd_overlay_dissolve(zones, units, "species", "unit_id"), runs)
+    print(f"    geopandas overlay, then dissolve            {t_gpd.text()}")
     check(result, zones)
-    _, dt1 = timed(
-        "overlay_by_unit, one thread (workers=1)",
-        overlay_by_unit, zones, units, zone_field="species", unit_field="unit_id", workers=1,
-    )  # fmt: skip
-    # geopandas.overlay: the plain intersection (it neither dissolves a class nor resolves unit overlaps)
-    if gpd_subset is None or gpd_subset >= len(zones):
-        sub, scale = zones, 1.0
-        label = "geopandas.overlay(how='intersection'), all zones"
-    else:
-        sub = zones.iloc[rng.choice(len(zones), gpd_subset, replace=False)]
-        scale = len(zones) / gpd_subset
-        label = f"geopandas.overlay, {gpd_subset:,} random zones (× {scale:.1f} below)"
-    gres, gdt = timed(label, gpd.overlay, sub, units, how="intersection", keep_geom_type=True)
-    gdt_full = gdt * scale
-    if scale != 1.0:
-        print(f"  geopandas.overlay scaled to all zones ≈ {gdt_full:.2f} s")
+    compare(ours_by_pair(result), gres, "geopandas")  # type: ignore[arg-type]
     print(
-        f"  geopandas.overlay pieces: {len(gres):,}, {gres.area.sum() / 1e4 * scale:,.2f} ha (overlaps counted twice)"
+        f"  geopandas / ours = {t_gpd.median / t_ours.median:.2f}× (one thread: {t_gpd.median / t_one.median:.2f}×); "
+        f"target ≤ 4 s and faster (issue 6): {verdict(t_ours.median <= 4 and t_ours.median < t_gpd.median)}"
     )
-    print(
-        f"  ratio geopandas / ours = {gdt_full / dt:.2f}× (one thread: {gdt_full / dt1:.2f}×); "
-        "target ≤ 4 s and faster: "
-        f"{'met' if dt <= 4 and dt < gdt_full else 'NOT met'}"
-    )
-    return dt
 
 
 def wiggly_polygon(n_vertices: int, centre: tuple[float, float], radius: float, rng: np.random.Generator):  # type: ignore[no-untyped-def]
@@ -162,58 +268,41 @@ def wiggly_polygon(n_vertices: int, centre: tuple[float, float], radius: float, 
     return shapely.Polygon(np.column_stack([centre[0] + r * np.cos(t), centre[1] + r * np.sin(t)]))
 
 
-def bench_c(n_vertices: int, n_units: int, rng: np.random.Generator, *, naive_subset: int) -> float:
+def bench_c(n_vertices: int, n_units: int, rng: np.random.Generator, runs: int) -> None:
     big = wiggly_polygon(n_vertices, (10_000.0, 10_000.0), 8_000.0, rng)
     zones = gpd.GeoDataFrame({"species": ["que"]}, geometry=[big], crs=CRS)
     units = make_units(n_units, (0.0, 0.0, 20_000.0, 20_000.0), rng)
-    print(f"(c) one zone polygon of {shapely.get_num_coordinates(big):,} vertices × {len(units):,} small units")
-    result, dt = timed(
-        "overlay_by_unit (subdivides large polygons)",
-        overlay_by_unit,
-        zones,
-        units,
-        zone_field="species",
-        unit_field="unit_id",
-    )
-    check(result, zones)
-    # naive: the same overlay without cutting the big polygon, on units that touch it, scaled
-    # (here GeoSeries.intersects(big) grew past 8 GB of memory within 30 s; the spatial index answers at once)
-    touching = units.iloc[np.sort(units.sindex.query(big, predicate="intersects"))]
-    k = min(naive_subset, len(touching))
-    sub = touching.iloc[rng.choice(len(touching), k, replace=False)]
-    _, ndt = timed(
-        f"naive (no subdivision), {k:,} of {len(touching):,} touching units",
-        overlay_by_unit,
-        zones,
-        sub,
-        zone_field="species",
-        unit_field="unit_id",
-        max_vertices=10**9,
-        workers=1,
-    )
-    naive_full = ndt * len(touching) / k
     print(
-        f"  naive scaled to all {len(touching):,} touching units ≈ {naive_full:.1f} s; "
-        f"ratio naive / ours = {naive_full / dt:.1f}×; target ≤ 10 s: {'met' if dt <= 10 else 'NOT met'}"
+        f"(c) one zone polygon of {shapely.get_num_coordinates(big):,} vertices × {len(units):,} small units, "
+        "in process"
     )
-    return dt
+    t_ours, result = in_process(lambda: overlay_by_unit(zones, units, zone_field="species", unit_field="unit_id"), runs)
+    print(f"    overlay_by_unit (subdivides large polygons) {t_ours.text()}")
+    t_gpd, gres = in_process(lambda: gpd_overlay_dissolve(zones, units, "species", "unit_id"), runs)
+    print(f"    geopandas overlay, then dissolve (in full)  {t_gpd.text()}")
+    check(result, zones)
+    compare(ours_by_pair(result), gres, "geopandas")  # type: ignore[arg-type]
+    print(f"  geopandas / ours = {t_gpd.median / t_ours.median:.1f}×; target ≤ 10 s (issue 6): "
+          f"{verdict(t_ours.median <= 10)}")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--small", action="store_true", help="a tenth of the sizes (for a quick check)")
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full sizes (for a quick check)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each side (the median is reported)")
     parser.add_argument("--only", choices=["a", "b", "c"], help="run one case")
-    parser.add_argument("--gpd-subset", type=int, default=None, help="zones given to geopandas.overlay in (b)")
     args = parser.parse_args(argv)
-    f = 10 if args.small else 1
+    f, runs = args.scale, args.runs
     rng = np.random.default_rng(20250701)
     print(f"shapely {shapely.__version__} (GEOS {shapely.geos_version_string}), geopandas {gpd.__version__}")
-    if args.only in (None, "a"):
-        bench_a(100_000 // f, rng)
-    if args.only in (None, "b"):
-        bench_b(100_000 // f, 25_000 // f, rng, gpd_subset=args.gpd_subset)
-    if args.only in (None, "c"):
-        bench_c(60_000, 20_000 // f, rng, naive_subset=200 // f)
+    print(bytecode_note())
+    with tempfile.TemporaryDirectory(prefix="bench-overlay-") as tmp:
+        if args.only in (None, "a"):
+            bench_a(max(20, int(100_000 * f)), rng, runs, Path(tmp))
+        if args.only in (None, "b"):
+            bench_b(max(20, int(100_000 * f)), max(4, int(25_000 * f)), rng, runs)
+        if args.only in (None, "c"):
+            bench_c(max(100, int(60_000 * f)), max(4, int(20_000 * f)), rng, runs)
     return 0
 
 

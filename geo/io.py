@@ -80,6 +80,7 @@ from geo.validate import (
     duplicate_ids,
     guess_crs,
     id_field_of,
+    nfc_texts,
     outside_vietnam,
     outside_vietnam_error,
     region_warning,
@@ -459,7 +460,7 @@ def _read_any(
         report.errors.extend(info.errors)
         ctx.check(name)
         check_text_lengths(frame, limits, label=name)
-        frame, repair = repair_legacy_text(frame, label=name)
+        frame, repair = _repair_legacy_text(frame, label=name)
         return _finish(frame, report, repair=repair, given=None, name=name, ctx=ctx, table=True)
 
     if kind == "shp":
@@ -547,9 +548,38 @@ def _read_any(
     if kind == "kml":
         frame = _tidy_kml(frame)
     frame = _flatten_objects(frame, report)
-    frame, repair = repair_legacy_text(frame, label=name)
+    frame, repair = _repair_legacy_text(frame, label=name)
     report.warnings.extend(repair.warnings)
     return _finish(frame, report, repair=repair, given=given, name=name, ctx=ctx)
+
+
+def _repair_legacy_text(frame: gpd.GeoDataFrame, *, label: str) -> tuple[gpd.GeoDataFrame, TextRepair]:
+    """:func:`geo.encoding.repair_legacy_text` on the columns that can hold legacy text, the frame put back.
+
+    Only text that is not ASCII can be legacy Vietnamese, so pandas text columns that are all ASCII (Arrow tells
+    at once; ids, codes) are not handed over: the repair decides and converts exactly as on the whole frame.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    geom = getattr(frame, "_geometry_column_name", None)
+    skip = [
+        c
+        for c in frame.columns
+        if c != geom
+        and isinstance(frame[c].dtype, pd.StringDtype)
+        and bool(pc.all(pc.string_is_ascii(pa.array(frame[c].array))).as_py() is not False)
+    ]
+    if not skip:
+        return repair_legacy_text(frame, label=label)
+    keep = [c for c in frame.columns if c not in skip]
+    part, repair = repair_legacy_text(frame[keep], label=label)
+    if not repair.fields_converted:
+        return frame, repair
+    out = frame.copy()
+    for c in repair.fields_converted:
+        out[c] = part[c]
+    return out, repair
 
 
 def _without_views(
@@ -671,7 +701,9 @@ def _gdal_read(
     invalid: list[str] = []
     try:
         with _capture_gdal(report, invalid=invalid, name=name):
-            frame = pyogrio.read_dataframe(p, layer=layer, encoding=encoding, on_invalid="warn", max_features=cap + 1)
+            frame = pyogrio.read_dataframe(
+                p, layer=layer, encoding=encoding, on_invalid="warn", max_features=cap + 1, use_arrow=True
+            )
     except _PYOGRIO_ERRORS as exc:
         raise DataSourceError(
             f"{name} cannot be read as {report.driver} ({_one_line(exc)}); check the file or export it again"
@@ -787,12 +819,17 @@ def _nfc_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         if c == frame.geometry.name:
             continue
         s = frame[c]
-        if pd.api.types.is_string_dtype(s.dtype) or s.dtype == object:
+        if isinstance(s.dtype, pd.StringDtype):
+            normal, changed = nfc_texts(s)
+            vals = pd.Series(normal, index=s.index, dtype=s.dtype) if changed else s
+        elif pd.api.types.is_string_dtype(s.dtype) or s.dtype == object:
             vals = s.map(lambda v: nfc(v) if isinstance(v, str) else v)
-            if not vals.equals(s):
-                if out is frame:
-                    out = frame.copy()
-                out[c] = vals
+        else:
+            continue
+        if vals is not s and not vals.equals(s):
+            if out is frame:
+                out = frame.copy()
+            out[c] = vals
     renamed = {c: nfc(c) for c in out.columns if isinstance(c, str) and nfc(c) != c}
     return out.rename(columns=renamed) if renamed else out
 
@@ -823,9 +860,13 @@ def _finish(
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     coords, rows = shapely.get_coordinates(geoms[present], return_index=True)
     row_ids = np.flatnonzero(present)[rows] if rows.size else rows
-    problems = coordinate_problems(coords, row_ids, limits)
+    # the usual case (every coordinate finite and in range) is known from two reductions; the message only else
+    sane_range = coords.size == 0 or (
+        bool(np.isfinite(coords).all()) and float(np.abs(coords).max()) <= limits.coordinate_magnitude
+    )
+    problems = [] if sane_range else coordinate_problems(coords, row_ids, limits)
     report.errors.extend(f"{name}: {p}" for p in problems)
-    sane = coords[np.isfinite(coords).all(axis=1)] if coords.size else coords
+    sane = coords if sane_range else coords[np.isfinite(coords).all(axis=1)]
     bounds = [float(v) for v in (*sane.min(axis=0), *sane.max(axis=0))] if sane.size else None
     report.bounds = bounds
 

@@ -27,6 +27,33 @@ from geo.numbers import ColumnNumbers, decimal_mark, format_number, parse_column
 from geo.numbers import parse_number as _parse_number
 from geo.text import fold, header_key, nfc
 
+# --- text -------------------------------------------------------------------------------------------------
+
+
+def nfc_texts(column: pd.Series) -> tuple[np.ndarray, bool]:
+    """The values of a pandas text column in Unicode NFC (None where missing), and whether any value changed.
+
+    Only the values that are not ASCII are normalised (ASCII text is NFC already; Arrow finds them at once).
+    """
+    values = column.to_numpy(dtype=object)
+    if not len(values):
+        return values, False
+    values[column.isna().to_numpy(dtype=bool)] = None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ascii_ = pc.string_is_ascii(pa.array(column.array)).fill_null(True).to_numpy(zero_copy_only=False)
+    idx = np.flatnonzero(~ascii_)
+    if not idx.size:
+        return values, False
+    given = values[idx].tolist()
+    normal = [nfc(v) for v in given]
+    changed = normal != given
+    if changed:
+        values[idx] = normal
+    return values, changed
+
+
 # --- Lào Cai's extent -----------------------------------------------------------------------------------
 
 #: Lào Cai province as merged on 1 July 2025 (with the former Yên Bái), in degrees (lon/lat), with a
@@ -110,11 +137,15 @@ def km_outside_region(bounds_lonlat: Sequence[float]) -> float:
 
 def region_warning(frame: gpd.GeoDataFrame, *, label: str) -> str | None:
     """A warning when the data lies far outside Lào Cai (the CRS is then probably wrong); else None."""
-    geoms = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
-    if geoms.empty or frame.crs is None:
+    if frame.crs is None:
         return None
-    b = geoms.to_crs("EPSG:4326").total_bounds if frame.crs.to_epsg() != 4326 else geoms.total_bounds
-    if not np.all(np.isfinite(b)):
+    arr = np.asarray(frame.geometry.values, dtype=object)
+    present = arr[~(shapely.is_missing(arr) | shapely.is_empty(arr))] if len(arr) else arr
+    if not len(present):
+        return None
+    with np.errstate(all="ignore"):
+        b = lonlat_envelope(shapely.total_bounds(present), frame.crs)
+    if b is None:
         return None
     km = km_outside_region(b)
     if km > FAR_OUTSIDE_KM:
@@ -152,6 +183,31 @@ class OutsideVietnam:
     swapped: bool
     #: False when the CRS cannot be converted to longitude/latitude at all (a local engineering CRS)
     convertible: bool = True
+
+
+#: how many points each edge of an envelope is densified with before it is transformed
+DENSIFY_PTS = 21
+
+
+def lonlat_envelope(bounds: Sequence[float] | np.ndarray, crs: object) -> tuple[float, float, float, float] | None:
+    """The lon/lat box of an envelope given in ``crs`` (its densified edges transformed); None when not finite.
+
+    Transforming the envelope instead of every geometry costs a few points whatever the number of features;
+    the box contains every feature's position (up to the densification, metres over a district).
+    """
+    b = tuple(float(v) for v in bounds)
+    if len(b) != 4 or not all(np.isfinite(b)):
+        return None
+    if crs_label(crs) == "EPSG:4326":
+        out = b
+    else:
+        try:
+            out = transformer(crs, "EPSG:4326").transform_bounds(*b, densify_pts=DENSIFY_PTS, errcheck=True)
+        except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError):
+            return None
+    if not all(np.isfinite(v) for v in out):
+        return None
+    return (float(out[0]), float(out[1]), float(out[2]), float(out[3]))
 
 
 def _lonlat_boxes(bounds: np.ndarray, crs: object, *, swap: bool = False) -> np.ndarray:
@@ -212,6 +268,8 @@ def outside_vietnam(frame: gpd.GeoDataFrame, *, max_listed: int = 10) -> Outside
     if not present.any():
         return None
     idx = np.flatnonzero(present)
+    if _all_in_vietnam(shapely.total_bounds(arr[idx]), frame.crs):
+        return None
     bounds = shapely.bounds(arr[idx])
     try:
         boxes = _lonlat_boxes(bounds, frame.crs)
@@ -241,6 +299,25 @@ def outside_vietnam(frame: gpd.GeoDataFrame, *, max_listed: int = 10) -> Outside
         bounds_lonlat=ext,
         swapped=swapped,
     )
+
+
+#: how far inside Vietnam's box (with its margin) the whole layer's box must lie to skip the per-feature check (°)
+_SAFE_DEG = 0.01
+
+
+def _all_in_vietnam(total: np.ndarray, crs: object) -> bool:
+    """True when the envelope of every feature lies well inside Vietnam's box: then no feature lies outside.
+
+    The common case, decided from the transformed envelope alone; anything else (an envelope that crosses the
+    box's edge or cannot be placed) is left to the per-feature check.
+    """
+    with np.errstate(all="ignore"):
+        box = lonlat_envelope(total, crs)
+    if box is None:
+        return False
+    lon0, lat0, lon1, lat1 = VIETNAM_LONLAT
+    m = VIETNAM_MARGIN_DEG - _SAFE_DEG
+    return box[0] >= lon0 - m and box[1] >= lat0 - m and box[2] <= lon1 + m and box[3] <= lat1 + m
 
 
 def outside_vietnam_error(found: OutsideVietnam, *, label: str, crs: object) -> CRSError:
@@ -334,12 +411,16 @@ def check_geometries(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, Geometr
         out = out.set_geometry(frame.geometry.name)
         arr = fixed
         empty_mask = shapely.is_missing(arr) | shapely.is_empty(arr)
-    types: dict[str, int] = {}
     kinds = shapely.get_type_id(arr[~empty_mask]) if (~empty_mask).any() else np.array([], dtype=int)
     names = {0: "Point", 1: "LineString", 2: "LineString", 3: "Polygon", 4: "Point", 5: "LineString", 6: "Polygon"}
-    for k in kinds:
+    # counted per type id, then per family in the order the families first occur
+    ids, first, counts = np.unique(kinds, return_index=True, return_counts=True)
+    seen: dict[str, tuple[int, int]] = {}
+    for k, at, n in zip(ids.tolist(), first.tolist(), counts.tolist(), strict=True):
         fam = names.get(int(k), "GeometryCollection")
-        types[fam] = types.get(fam, 0) + 1
+        was = seen.get(fam, (at, 0))
+        seen[fam] = (min(was[0], at), was[1] + n)
+    types = {fam: n for fam, (_, n) in sorted(seen.items(), key=lambda kv: kv[1][0])}
     empty_rows = np.flatnonzero(empty_mask)
     return out, GeometryCheck(
         repaired=int(bad.size),
@@ -628,6 +709,13 @@ def apply_schema(
         if src is None:
             data[f.name] = _empty_series(f.dtype, len(frame), frame.index)
             continue
+        fast = _convert_column(frame[src], f, normalise_choice)
+        if fast is not None:
+            series, col_failures, col_missing = fast
+            data[f.name] = series
+            failures.extend(col_failures)
+            missing_values.extend(col_missing)
+            continue
         raw = frame[src].tolist()
         numbers = parse_column(raw, lang=lang) if f.dtype in ("float", "int") else None
         conflicts = _conflicting_rows(numbers)
@@ -700,6 +788,83 @@ def apply_schema(
     return out, check
 
 
+def _numeric_dtype(dtype: Any) -> bool:
+    """A column of numbers (not booleans, not text, not Python objects)."""
+    return bool(pd.api.types.is_numeric_dtype(dtype)) and not pd.api.types.is_bool_dtype(dtype)
+
+
+def _convert_column(
+    column: pd.Series, f: FieldLike, normalise_choice: Callable[[Any, str], str | None] | None
+) -> tuple[pd.Series, list[RowFailure], list[tuple[int, str]]] | None:
+    """Convert one source column a whole column at a time; None when only the value-by-value way applies.
+
+    Gives what :func:`apply_schema`'s value-by-value conversion gives, from arrays: numbers into a number field
+    (finite numbers kept, whole numbers checked for ``int``), and text (or numbers into a text field) through
+    the value-by-value conversion applied once per distinct value. Text into a number field is never here:
+    its decimal mark is decided by the column's cells (:func:`geo.numbers.parse_column`).
+    """
+    dtype = column.dtype
+    n = len(column)
+    rows = np.arange(1, n + 1)
+    if f.dtype in ("float", "int") and not f.choices and _numeric_dtype(dtype):
+        x = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        blank = np.isnan(x)
+        ok = np.isfinite(x)
+        if f.dtype == "int":
+            with np.errstate(invalid="ignore"):
+                ok &= np.floor(x) == x
+            if (np.abs(x[ok]) >= 2.0**63).any():
+                return None  # beyond int64: the value-by-value way says what the store makes of it
+        bad = ~blank & ~ok
+        raw = column.to_numpy(dtype=object)
+        failures = [RowFailure(int(i) + 1, f.name, str(raw[i]), _EXPECTED[f.dtype]) for i in np.flatnonzero(bad)]
+        missing = [(int(r), f.name) for r in rows[blank]] if f.required else []
+        if f.dtype == "int":
+            series = pd.Series(pd.arrays.IntegerArray(np.where(ok, x, 0).astype(np.int64), ~ok), index=column.index)
+        else:
+            series = pd.Series(np.where(ok, x, np.nan), index=column.index, dtype="float64")
+        return series, failures, missing
+    text = isinstance(dtype, pd.StringDtype) or (
+        pd.api.types.is_object_dtype(dtype) and pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty")
+    )
+    if not (text or (f.dtype == "str" and _numeric_dtype(dtype))) or f.dtype in ("float", "int"):
+        return None
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    # each distinct value once: (blank, converted or None, what was expected when it does not convert)
+    results: list[tuple[bool, object, str | None]] = []
+    distinct = uniques.tolist()
+    if text and f.dtype == "str" and not f.choices:
+        # what _is_blank and _convert_value make of text, without their checks of the value's type
+        stripped = [u.strip() for u in distinct]
+        blank_t = [not t for t in stripped]
+        conv_t = [None if not t else t if t.isascii() else nfc(t) for t in stripped]  # ASCII text is NFC
+        results = list(zip(blank_t, conv_t, [None] * len(conv_t), strict=True))
+    for u in distinct if not results else ():
+        if _is_blank(u):
+            results.append((True, None, None))
+            continue
+        good, conv = _convert_value(u, f.dtype)
+        if good and f.choices and conv is not None:
+            canon = normalise_choice(f, str(conv)) if normalise_choice else (str(conv) if conv in f.choices else None)
+            if canon is None:
+                results.append((False, None, "one of " + ", ".join(f.choices)))
+                continue
+            conv = canon
+        results.append((False, conv, None) if good else (False, None, _EXPECTED.get(f.dtype, f.dtype)))
+    blank_u = np.array([b for b, _, _ in results] + [True], dtype=bool)
+    fail_u = np.array([e is not None for _, _, e in results] + [False], dtype=bool)
+    conv_u = np.empty(len(results) + 1, dtype=object)
+    conv_u[:-1] = [c for _, c, _ in results]
+    conv_u[-1] = None
+    at = np.where(codes < 0, len(results), codes)  # a missing value (None, NaN) is blank
+    failed = np.flatnonzero(fail_u[at])
+    failures = [
+        RowFailure(int(i) + 1, f.name, str(distinct[codes[i]]), str(results[codes[i]][2])) for i in failed.tolist()
+    ]
+    missing = [(int(r), f.name) for r in rows[blank_u[at]]] if f.required else []
+    return _typed_series(conv_u[at], f.dtype, column.index), failures, missing
+
+
 def _as_float(x: float | None) -> float:
     assert x is not None  # only values that converted are listed
     return x
@@ -722,7 +887,7 @@ def _empty_series(dtype: str, n: int, index: pd.Index) -> pd.Series:
     return _typed_series([None] * n, dtype, index)
 
 
-def _typed_series(values: list[object], dtype: str, index: pd.Index) -> pd.Series:
+def _typed_series(values: list[object] | np.ndarray, dtype: str, index: pd.Index) -> pd.Series:
     if dtype == "int":
         return pd.Series(pd.array(values, dtype="Int64"), index=index)  # type: ignore[call-overload]
     if dtype == "float":

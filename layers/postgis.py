@@ -164,9 +164,14 @@ def _to_ewkb(geoms: np.ndarray, srid: int) -> list[str | None]:
     return out
 
 
-def _refuse_unstorable(what: str, frame: pd.DataFrame, columns: list[list[str]]) -> None:
-    """Refuse what PostgreSQL cannot hold and SQLite can: a system column name, a NUL character in text."""
-    for name, kind in columns:
+def _refuse_unstorable(
+    what: str, frame: pd.DataFrame, columns: list[list[str]], values: list[list[Any]] | None = None
+) -> None:
+    """Refuse what PostgreSQL cannot hold and SQLite can: a system column name, a NUL character in text.
+
+    ``values`` are the columns' stored values when the caller converted them already (:func:`prepare_rows`).
+    """
+    for k, (name, kind) in enumerate(columns):
         if name in SYSTEM_COLUMNS:
             raise InputDataError(
                 f"'{what}' has a field named {name}, which PostgreSQL keeps for its own (tableoid, xmin, cmin, "
@@ -177,7 +182,8 @@ def _refuse_unstorable(what: str, frame: pd.DataFrame, columns: list[list[str]])
             )
         if kind.partition(":")[0] not in ("str", "json"):
             continue
-        rows = [i + 1 for i, v in enumerate(_to_sql_values(frame[name], kind)) if v is not None and "\x00" in v]
+        stored = values[k] if values is not None else _to_sql_values(frame[name], kind)
+        rows = [i + 1 for i, v in enumerate(stored) if v is not None and "\x00" in v]
         if rows:
             raise InputDataError(
                 f"'{what}' cannot be stored in the PostGIS store: field {name} of row(s) {_first(rows)} holds a NUL "
@@ -712,11 +718,12 @@ class PostGISStore(Store):
             raise InputDataError("a layer can be written only once in one transaction")
         # the checks and conversion every backend shares (Store._prepare_write): both refuse the same frames
         prepared = [self._prepare_write(w) for w in writes]
-        for w, (frame, columns, _, _) in zip(writes, prepared, strict=True):
-            _refuse_unstorable(w.layer_id, frame, columns)
+        for w, p in zip(writes, prepared, strict=True):
+            _refuse_unstorable(w.layer_id, p.frame, p.columns, p.values)
         versions: list[int] = []
         with self._write() as con:
-            for w, (frame, columns, geom_type, digest) in zip(writes, prepared, strict=True):
+            for w, p in zip(writes, prepared, strict=True):
+                frame, columns, geom_type, digest = p.frame, p.columns, p.geometry_type, p.content_hash
                 found = self._current_or_none(con, w.layer_id)
                 current = 0 if found is None else found
                 if w.base_version is not None and w.base_version != current:
@@ -744,6 +751,7 @@ class PostGISStore(Store):
                         tuple((n, k) for n, k in columns),
                     ),
                     frame,
+                    p.values,
                 )
                 summary = layer_summary(w.message, len(frame))
                 self._log(
@@ -766,8 +774,17 @@ class PostGISStore(Store):
         ).fetchone()
         return None if row is None or row[0] is None else int(row[0])
 
-    def _insert_version(self, con: psycopg.Connection[Any], record: VersionRecord, frame: gpd.GeoDataFrame) -> None:
-        """Write one version's table, record it and make it current (inside the caller's transaction)."""
+    def _insert_version(
+        self,
+        con: psycopg.Connection[Any],
+        record: VersionRecord,
+        frame: gpd.GeoDataFrame,
+        values: list[list[Any]] | None = None,
+    ) -> None:
+        """Write one version's table, record it and make it current (inside the caller's transaction).
+
+        ``values`` are the fields' stored values when the caller converted them already.
+        """
         layer_id = record.layer_id
         table = version_table(layer_id, record.version)
         columns = [[n, k] for n, k in record.columns]
@@ -781,7 +798,7 @@ class PostGISStore(Store):
         )
         geoms = np.asarray(frame.geometry.values, dtype=object)
         names = [GEOM_COLUMN, *(n for n, _ in columns)]
-        self._copy_rows(con, table, names, [_to_ewkb(geoms, self.srs_epsg)], frame, columns)
+        self._copy_rows(con, table, names, [_to_ewkb(geoms, self.srs_epsg)], frame, columns, values)
         con.execute(sql.SQL("CREATE INDEX ON {} USING gist ({})").format(self._t(table), sql.Identifier(GEOM_COLUMN)))
         # read the new table back inside the transaction: what is not all there is never committed
         stored = con.execute(sql.SQL("SELECT count(*) FROM {}").format(self._t(table))).fetchone()
@@ -830,9 +847,14 @@ class PostGISStore(Store):
         leading: list[list[Any]],
         frame: pd.DataFrame,
         columns: list[list[str]],
+        converted: list[list[Any]] | None = None,
     ) -> None:
-        """COPY the rows of ``frame`` (``leading`` value lists first, e.g. the geometries) into ``table``."""
-        values = [*leading, *(_to_sql_values(frame[n], k) for n, k in columns)]
+        """COPY the rows of ``frame`` (``leading`` value lists first, e.g. the geometries) into ``table``.
+
+        ``converted`` are the columns' stored values when the caller has them already.
+        """
+        fields = converted if converted is not None else [_to_sql_values(frame[n], k) for n, k in columns]
+        values = [*leading, *fields]
         if not names or not values or not len(values[0]):
             return
         query = sql.SQL("COPY {} ({}) FROM STDIN").format(

@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import geopandas as gpd
 import numpy as np
@@ -47,6 +47,7 @@ from pyproj import CRS
 from geo.crs import WORK_EPSG, get_crs, require_crs, transformer
 from geo.errors import InputDataError, LayerNotFoundError, StoreError
 from geo.text import nfc
+from geo.validate import nfc_texts
 from layers.settings import is_store_url
 
 if TYPE_CHECKING:
@@ -336,8 +337,8 @@ class Store(ABC):
 
     # --- checks every backend shares (they use only the store CRS) ---
 
-    def _prepare_write(self, w: LayerWrite) -> tuple[gpd.GeoDataFrame, list[list[str]], str, str]:
-        """Check one layer write before the transaction: (frame in the store CRS, columns, geometry type, hash)."""
+    def _prepare_write(self, w: LayerWrite) -> PreparedWrite:
+        """Check one layer write before the transaction and convert its values once (for the hash and the rows)."""
         layer_id, frame = w.layer_id, w.frame
         check_layer_id(layer_id)
         if not isinstance(frame, gpd.GeoDataFrame):
@@ -356,7 +357,7 @@ class Store(ABC):
         if len({c.lower() for c, _ in columns}) != len(columns):
             raise InputDataError(f"layer '{layer_id}' has two fields whose names differ only by case; rename one")
         _refuse_non_finite(layer_id, frame)
-        return frame, columns, _geometry_type(frame), content_hash(frame)
+        return prepare_rows(frame, columns)
 
     def _columns_of(self, name: str, frame: pd.DataFrame) -> list[list[str]]:
         cols = []
@@ -514,42 +515,41 @@ _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 
 
 def _to_gpb(geoms: np.ndarray, srs_id: int) -> list[bytes | None]:
-    """Encode shapely geometries as GeoPackage binary blobs (little-endian, xy envelope)."""
+    """Encode shapely geometries as GeoPackage binary blobs (little-endian, xy envelope).
+
+    The WKB and the envelopes are made for the whole array at once (shapely, numpy); only the joining of each
+    blob's three parts is per row.
+    """
     out: list[bytes | None] = [None] * len(geoms)
     present = ~shapely.is_missing(geoms)
     if not present.any():
         return out
     idx = np.flatnonzero(present)
     sub = geoms[idx]
-    wkbs = shapely.to_wkb(sub, byte_order=1, output_dimension=2, flavor="iso")
-    empty = shapely.is_empty(sub)
-    bounds = shapely.bounds(sub)
+    wkbs = shapely.to_wkb(sub, byte_order=1, output_dimension=2, flavor="iso").tolist()
+    empty = shapely.is_empty(sub).tolist()
+    # the GeoPackage envelope is (minx, maxx, miny, maxy); an empty geometry has none
+    env = np.ascontiguousarray(shapely.bounds(sub)[:, [0, 2, 1, 3]], dtype="<f8").tobytes()
     head_env = b"GP\x00" + bytes([0b0000_0011]) + struct.pack("<i", srs_id)
     head_empty = b"GP\x00" + bytes([0b0001_0001]) + struct.pack("<i", srs_id)
-    for k, i in enumerate(idx):
-        if empty[k]:
-            out[i] = head_empty + wkbs[k]
-        else:
-            minx, miny, maxx, maxy = bounds[k]
-            out[i] = head_env + struct.pack("<4d", minx, maxx, miny, maxy) + wkbs[k]
+    for k, i in enumerate(idx.tolist()):
+        out[i] = head_empty + wkbs[k] if empty[k] else head_env + env[32 * k : 32 * k + 32] + wkbs[k]
     return out
 
 
 def _from_gpb(blobs: list[bytes | None]) -> np.ndarray:
     """Decode GeoPackage binary blobs to shapely geometries (None stays missing)."""
-    wkbs: list[bytes | None] = []
-    for blob in blobs:
+    wkbs: list[bytes | None] = [None] * len(blobs)
+    for i, blob in enumerate(blobs):
         if blob is None:
-            wkbs.append(None)
             continue
-        b = bytes(blob)
+        b = blob if isinstance(blob, bytes) else bytes(blob)
         if b[:2] != b"GP":
             raise StoreError("the store holds a geometry that is not GeoPackage binary; the file may be damaged")
-        flags = b[3]
-        env = _ENVELOPE_BYTES.get((flags >> 1) & 0b111)
+        env = _ENVELOPE_BYTES.get((b[3] >> 1) & 0b111)
         if env is None:
             raise StoreError("the store holds a geometry with an unknown envelope; the file may be damaged")
-        wkbs.append(b[8 + env :])
+        wkbs[i] = b[8 + env :]
     return shapely.from_wkb(np.array(wkbs, dtype=object))
 
 
@@ -592,8 +592,30 @@ _SQL_TYPE = {
 
 
 def _to_sql_values(series: pd.Series, kind: str) -> list[Any]:
-    kind = kind.partition(":")[0]
+    """Each value of a column as the store keeps it: None when missing, else a Python int, float or str.
 
+    Typed columns (numbers, booleans, pandas text) are converted with numpy and Arrow in one pass; columns of
+    Python objects value by value. Both give the same values.
+    """
+    base = kind.partition(":")[0]
+    dtype = series.dtype
+    typed = not pd.api.types.is_object_dtype(dtype) and not pd.api.types.is_string_dtype(dtype)
+    if base in ("bool", "int", "float") and typed:
+        missing = series.isna().to_numpy(dtype=bool)
+        if base == "bool":
+            arr = series.to_numpy(dtype=bool, na_value=False).astype(np.int64).astype(object)
+        elif base == "int":
+            arr = series.to_numpy(dtype=object)  # Python ints, whatever the integer dtype
+        else:
+            arr = series.to_numpy(dtype=np.float64, na_value=np.nan).astype(object)
+        arr[missing] = None
+        return list(arr.tolist())
+    if base == "str" and isinstance(dtype, pd.StringDtype):
+        return list(nfc_texts(series)[0].tolist())  # the project stores text in Unicode NFC, whoever wrote it
+    return _object_sql_values(series, base)
+
+
+def _object_sql_values(series: pd.Series, kind: str) -> list[Any]:
     def conv(v: Any) -> Any:
         if v is None or (not isinstance(v, (list, dict, tuple)) and pd.isna(v)):
             return None
@@ -614,6 +636,24 @@ def _to_sql_values(series: pd.Series, kind: str) -> list[Any]:
     return [conv(v) for v in series.tolist()]
 
 
+class PreparedWrite(NamedTuple):
+    """A layer write checked and converted once, before its transaction (both backends write from this)."""
+
+    frame: gpd.GeoDataFrame
+    columns: list[list[str]]
+    geometry_type: str
+    content_hash: str
+    #: each field's values as stored (:func:`_to_sql_values`), in the order of ``columns``
+    values: list[list[Any]]
+
+
+def prepare_rows(frame: gpd.GeoDataFrame, columns: list[list[str]]) -> PreparedWrite:
+    """Convert a frame's fields and geometries once: the values both the hash and the stored rows are made of."""
+    values = [_to_sql_values(frame[n], k) for n, k in columns]
+    digest = content_hash(frame, _known={n: v for (n, _), v in zip(columns, values, strict=True)})
+    return PreparedWrite(frame, columns, _geometry_type(frame), digest, values)
+
+
 def _restore(values: list[Any], kind: str) -> pd.Series:
     kind, _, dtype = kind.partition(":")
     if kind == "bool":
@@ -632,19 +672,26 @@ def _restore(values: list[Any], kind: str) -> pd.Series:
     return pd.Series(values, dtype="str")
 
 
-def content_hash(frame: pd.DataFrame) -> str:
-    """A stable hash of a frame's columns, values and geometries (to skip rewriting unchanged data)."""
+def content_hash(frame: pd.DataFrame, *, _known: dict[str, Any] | None = None) -> str:
+    """A stable hash of a frame's columns, values and geometries (to skip rewriting unchanged data).
+
+    The bytes hashed are those of each column's stored values as JSON and each geometry's WKB (a zero byte for a
+    missing one), so a hash recorded by an earlier version of the store still matches. ``_known`` holds the
+    stored values the caller converted already (column -> values), so nothing is converted twice.
+    """
+    known = _known or {}
     h = hashlib.sha256()
     h.update(json.dumps([str(c) for c in frame.columns]).encode())
     for col in frame.columns:
         series = frame[col]
         if isinstance(series, gpd.GeoSeries):
-            for g in series.values:
-                h.update(b"\x00" if g is None else shapely.to_wkb(g, byte_order=1))
+            wkb = shapely.to_wkb(np.asarray(series.values, dtype=object), byte_order=1)
+            h.update(b"".join(b"\x00" if w is None else w for w in wkb.tolist()))
         else:
             kind = _kind(series)
             h.update(kind.encode())
-            h.update(json.dumps(_to_sql_values(series, kind), ensure_ascii=False, default=str).encode())
+            values = known[col] if col in known else _to_sql_values(series, kind)
+            h.update(json.dumps(values, ensure_ascii=False, default=str).encode())
     if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None:
         h.update(str(CRS.from_user_input(frame.crs).to_epsg()).encode())
     return h.hexdigest()
@@ -1093,7 +1140,8 @@ class GeoPackageStore(Store):
         prepared = [self._prepare_write(w) for w in writes]
         versions: list[int] = []
         with self._tx() as con:
-            for w, (frame, columns, geom_type, digest) in zip(writes, prepared, strict=True):
+            for w, p in zip(writes, prepared, strict=True):
+                frame, columns, geom_type, digest = p.frame, p.columns, p.geometry_type, p.content_hash
                 row = con.execute("SELECT current_version FROM baoyen_layers WHERE layer_id = ?", (w.layer_id,))
                 found = row.fetchone()
                 current = 0 if found is None else int(found[0])
@@ -1108,7 +1156,7 @@ class GeoPackageStore(Store):
                 version = 1 if top is None else int(top) + 1
                 if found is not None:
                     self._archive_current(con, w.layer_id, current)
-                self._create_feature_table(con, w.layer_id, w.layer_id, columns, geom_type, frame, w.message)
+                self._create_feature_table(con, w.layer_id, w.layer_id, columns, geom_type, frame, w.message, p)
                 # read the new table back inside the transaction: what cannot be read is never committed
                 self._check_written(con, w.layer_id, len(frame))
                 con.execute(
@@ -1158,7 +1206,8 @@ class GeoPackageStore(Store):
                 geoms = _from_gpb(blobs)
         except (StoreError, shapely.errors.ShapelyError, ValueError) as exc:
             raise refuse(f"a geometry does not decode ({' '.join(str(exc).split())[:120]})") from exc
-        lost = [i + 1 for i, (b, g) in enumerate(zip(blobs, geoms, strict=True)) if b is not None and g is None]
+        stored = np.fromiter((b is not None for b in blobs), dtype=bool, count=len(blobs))
+        lost = (np.flatnonzero(stored & shapely.is_missing(geoms)) + 1).tolist() if len(blobs) else []
         if lost:
             raise refuse(f"the geometry of feature(s) {_first(lost)} does not decode")
         present = geoms[~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)] if len(geoms) else geoms
@@ -1207,6 +1256,7 @@ class GeoPackageStore(Store):
         geom_type: str,
         frame: gpd.GeoDataFrame,
         description: str,
+        prepared: PreparedWrite | None = None,
     ) -> None:
         defs = ", ".join(f"{_q(n)} {_SQL_TYPE[k.partition(':')[0]]}" for n, k in columns)
         con.execute(
@@ -1216,7 +1266,7 @@ class GeoPackageStore(Store):
         )
         geoms = np.asarray(frame.geometry.values, dtype=object)
         blobs = _to_gpb(geoms, self.srs_epsg)
-        values = [_to_sql_values(frame[n], k) for n, k in columns]
+        values = prepared.values if prepared is not None else [_to_sql_values(frame[n], k) for n, k in columns]
         placeholders = ", ".join(["?"] * (len(columns) + 1))
         names = ", ".join([_q(GEOM_COLUMN), *(_q(n) for n, _ in columns)])
         con.executemany(

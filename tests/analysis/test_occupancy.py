@@ -734,3 +734,60 @@ def test_lot_whose_ring_runs_back_on_itself_is_repaired_to_a_valid_area() -> Non
     r = occupancy(cluster, lots)
     assert r.repaired == 1
     assert r.occupied_ha == pytest.approx(1.5)
+
+
+# --- issue 15: the separating-edge test that replaced GEOS' coverage validator -------------------------------
+
+
+def _random_lots(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Rotated rectangles, L-shapes, triangles, lots with a hole and two-part lots, many overlapping."""
+    from geo.geometry import repair
+
+    c = rng.uniform(0, 600, (n, 2))
+    w, h = rng.uniform(5, 60, n), rng.uniform(5, 60, n)
+    boxes = shapely.box(c[:, 0], c[:, 1], c[:, 0] + w, c[:, 1] + h)
+    geoms = np.array([affinity.rotate(g, a) for g, a in zip(boxes, rng.uniform(0, 90, n), strict=True)], dtype=object)
+    for kind, idx in enumerate(np.array_split(rng.permutation(n)[: n // 2], 4)):
+        for i in idx:
+            x, y = c[i]
+            geoms[i] = (
+                shapely.Polygon(
+                    [(x, y), (x + 40, y), (x + 40, y + 10), (x + 10, y + 10), (x + 10, y + 40), (x, y + 40)]
+                ),
+                shapely.Polygon([(x, y), (x + 30, y + 3), (x + 5, y + 30)]),
+                shapely.box(x, y, x + 50, y + 50).difference(shapely.box(x + 10, y + 10, x + 20, y + 20)),
+                shapely.MultiPolygon([shapely.box(x, y, x + 9, y + 9), shapely.box(x + 20, y, x + 29, y + 9)]),
+            )[kind]
+    # a tessellation whose neighbours share edges exactly, turned: touching, never overlapping
+    grid = [shapely.box(700 + 20 * i, 20 * j, 720 + 20 * i, 20 * j + 20) for i in range(10) for j in range(10)]
+    turned = shapely.get_parts(affinity.rotate(shapely.GeometryCollection(grid), 30, origin=(700, 0)))
+    return repair(np.concatenate([geoms, turned]))[0]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_lots_proved_apart_never_overlap(seed: int) -> None:
+    from analysis.occupancy import _proved_apart
+
+    geoms = _random_lots(np.random.default_rng(seed), 400)
+    a, b = shapely.STRtree(geoms).query(geoms)
+    a, b = a[a < b], b[a < b]
+    apart = _proved_apart(geoms, a, b)
+    assert apart.sum() > len(a) // 4  # it decides many pairs, touching neighbours of the turned grid among them
+    assert (shapely.area(shapely.intersection(geoms[a[apart]], geoms[b[apart]])) == 0.0).all()
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_overlapping_lots_are_the_pairs_whose_intersection_has_area(seed: int) -> None:
+    from analysis.occupancy import _find_overlaps
+
+    geoms = _random_lots(np.random.default_rng(seed), 400)
+    found = _find_overlaps(geoms)
+    a, b = shapely.STRtree(geoms).query(geoms)
+    a, b = a[a < b], b[a < b]
+    real = shapely.area(shapely.intersection(geoms[a], geoms[b])) > 0.0
+    assert set(zip(found.first.tolist(), found.second.tolist(), strict=True)) == set(
+        zip(a[real].tolist(), b[real].tolist(), strict=True)
+    )
+    involved = np.zeros(len(geoms), dtype=bool)
+    involved[a[real]] = involved[b[real]] = True
+    assert (found.involved == involved).all()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyogrio
 import pytest
 import shapely
@@ -302,3 +303,44 @@ def test_geopackage_views_are_skipped_beside_tables(tmp_path: Path) -> None:
     with pytest.raises(InputDataError, match="'lots_view' is a view") as info:
         read_vector(p, layer="lots_view")
     assert info.value.code == "gpkg.view"
+
+
+# --- issue 15: the legacy-text repair skips all-ASCII columns and decides as on the whole frame -----------------
+
+
+def test_legacy_text_repair_over_the_columns_that_can_hold_it(tmp_path: Path) -> None:
+    from geo.encoding import encode_tcvn3, repair_legacy_text
+    from geo.io import _repair_legacy_text
+
+    names = ["Phố Ràng", "Xuân Hòa", "Vĩnh Yên", "Lương Sơn"]
+    frame = gpd.GeoDataFrame(
+        {
+            "id": pd.Series([f"X{i}" for i in range(4)], dtype="str"),
+            "ten": pd.Series([encode_tcvn3(n).decode("cp1252") for n in names], dtype="str"),
+            "plain": pd.Series(["a", "b", None, "c"], dtype="str"),
+        },
+        geometry=[shapely.Point(i, i) for i in range(4)],
+        crs=9208,
+    )
+    whole, whole_repair = repair_legacy_text(frame, label="f")
+    part, part_repair = _repair_legacy_text(frame, label="f")
+    assert list(part["ten"]) == names and part_repair == whole_repair
+    assert_geodataframe_equal(part, whole)
+    # a frame with nothing to repair comes back as it was
+    same, nothing = _repair_legacy_text(frame[["id", "plain", "geometry"]], label="f")
+    assert nothing.fields_converted == () and same.equals(frame[["id", "plain", "geometry"]])
+
+
+def test_files_are_read_through_arrow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[object] = []
+    real = pyogrio.read_dataframe
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(kwargs.get("use_arrow"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pyogrio, "read_dataframe", spy)
+    path = tmp_path / "a.gpkg"
+    gpd.GeoDataFrame({"id": ["1"]}, geometry=[shapely.Point(472000, 2460000)], crs=9208).to_file(path)
+    frame, _ = read_vector(path)
+    assert seen == [True] and list(frame["id"]) == ["1"]

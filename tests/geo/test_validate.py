@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 import shapely
 from hypothesis import given
@@ -182,3 +183,88 @@ def test_outside_vietnam_by_feature() -> None:
         far is not None and not far.swapped and far.distance_km == pytest.approx(km_outside_vietnam((100.5, 13.75) * 2))
     )
     assert 150 < (far.distance_km or 0) < 200
+
+
+# --- issue 15: whole columns at a time give what value by value gives ---------------------------------------------
+
+_SCHEMA_COLUMNS = {
+    "text": pd.Series(["  A ", "Ho\u0300a", None, "", "   ", "b", "A"], dtype="str"),
+    "text_object": pd.Series(["x", None, " y", "Ho\u0300a", "", "z", "x"], dtype=object),
+    "ints": pd.Series([1, 2, 3, 4, 5, 6, 7]),
+    "floats": pd.Series([1.0, 2.5, float("nan"), float("inf"), -0.0, 3.0, 1e15]),
+    "nullable": pd.Series([1, None, 3, 4, None, 6, 7], dtype="Int64"),
+    "choices": pd.Series(["leased", "Vacant", "sold", None, "leased ", "vacant", "x"], dtype="str"),
+    "yesno": pd.Series(["có", "khong", "x", None, "yes", "1", "0"], dtype="str"),
+    "days": pd.Series(["2024-01-02", "31/12/2025", "bad", None, "2020", "", "01.02.2021"], dtype="str"),
+    "mixed": pd.Series([1, "a", None, 2.5, True, "b", 1], dtype=object),
+}
+_SCHEMA_FIELDS = (
+    F("t_str", "str", True),
+    F("t_obj", "str"),
+    F("i_str", "str"),
+    F("i_int", "int", True),
+    F("f_float", "float"),
+    F("f_int", "int"),
+    F("f_str", "str"),
+    F("n_int", "int"),
+    F("status", "str", True, ("leased", "vacant")),
+    F("flag", "bool"),
+    F("day", "date"),
+    F("m_str", "str"),
+)
+_SCHEMA_MAPPING = {
+    "t_str": "text",
+    "t_obj": "text_object",
+    "i_str": "ints",
+    "i_int": "ints",
+    "f_float": "floats",
+    "f_int": "floats",
+    "f_str": "floats",
+    "n_int": "nullable",
+    "status": "choices",
+    "flag": "yesno",
+    "day": "days",
+    "m_str": "mixed",
+}
+
+
+def test_whole_column_schema_mapping_is_the_value_by_value_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    import geo.validate as validate
+
+    frame = gpd.GeoDataFrame(_SCHEMA_COLUMNS, geometry=[shapely.Point(i, i) for i in range(7)], crs=9208)
+    fast, fast_check = apply_schema(frame, _SCHEMA_FIELDS, mapping=_SCHEMA_MAPPING)
+    monkeypatch.setattr(validate, "_convert_column", lambda *args: None)
+    slow, slow_check = apply_schema(frame, _SCHEMA_FIELDS, mapping=_SCHEMA_MAPPING)
+    assert fast_check == slow_check
+    assert fast_check.failures and fast_check.rows_without_required  # the columns do exercise both lists
+    for name in fast.columns:
+        assert fast[name].dtype == slow[name].dtype, name
+        assert [repr(v) for v in fast[name]] == [repr(v) for v in slow[name]], name
+
+
+def test_geometry_families_are_counted_in_the_order_they_first_occur() -> None:
+    line = shapely.LineString([(0, 0), (1, 1)])
+    frame = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1), shapely.Point(0, 0), line, shapely.Point(1, 1)])
+    assert list(check_geometries(frame)[1].types.items()) == [("Polygon", 1), ("Point", 2), ("LineString", 1)]
+    assert list(check_geometries(frame.iloc[::-1])[1].types.items()) == [
+        ("Point", 2),
+        ("LineString", 1),
+        ("Polygon", 1),
+    ]
+
+
+@pytest.mark.parametrize("epsg", [9208, 3405, 4326])
+def test_the_envelope_check_agrees_with_the_per_feature_check(epsg: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inside Vietnam the transformed envelope decides at once; across its edge every feature is checked."""
+    import geo.validate as validate
+    from geo.validate import outside_vietnam
+
+    inside = gpd.GeoDataFrame(geometry=[shapely.box(104.4, 22.1, 104.5, 22.2), shapely.Point(105.0, 21.5)], crs=4326)
+    across = gpd.GeoDataFrame(geometry=[shapely.box(104.4, 22.1, 104.5, 22.2), shapely.Point(100.0, 15.0)], crs=4326)
+    for frame, expect in ((inside.to_crs(epsg), None), (across.to_crs(epsg), (2,))):
+        fast = outside_vietnam(frame)
+        monkeypatch.setattr(validate, "_all_in_vietnam", lambda *args: False)
+        slow = outside_vietnam(frame)
+        monkeypatch.undo()
+        assert fast == slow
+        assert (fast.rows if fast else None) == expect

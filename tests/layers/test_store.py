@@ -508,3 +508,71 @@ def test_a_read_is_one_snapshot(tmp_path: Path) -> None:
         rows = con.execute('SELECT count(*) FROM "snap"').fetchone()[0]
     assert (first, again, rows) == (1, 1, 1)
     assert store.current_version("snap") == 2 and len(store.read_layer("snap")) == 2
+
+
+# --- issue 15: values converted once, whole columns at a time ---------------------------------------------------
+
+
+def _hash_frame() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "id": ["a", "b", None],
+            "n": pd.array([1, None, 3], dtype="Int64"),
+            "x": [0.5, float("nan"), 2.0],
+            "ok": pd.array([True, None, False], dtype="boolean"),
+            "name": ["Phố Ràng", "Xuân Hoà", ""],
+            "day": [dt.date(2024, 1, 2), None, dt.date(2025, 12, 31)],
+        },
+        geometry=[shapely.Point(472000, 2460000), None, shapely.box(472000, 2460000, 472020, 2460020)],
+        crs="EPSG:9208",
+    )
+
+
+def test_the_content_hash_is_the_one_earlier_stores_recorded() -> None:
+    """The bytes hashed did not change with the vectorised conversion, so recorded hashes still match.
+
+    The expected value is what the store's value-by-value hash (before issue 15) gave for this frame.
+    """
+    from layers.store import content_hash
+
+    assert content_hash(_hash_frame()) == "4e6709d118e7e02d520d7b4627608a67f066d914ef7cc428a53d5a4c9ae1f8a1"
+
+
+@pytest.mark.parametrize(
+    "series",
+    [
+        pd.Series([1, -2, 3]),
+        pd.Series([1, None, 3], dtype="Int64"),
+        pd.Series([2**63 + 1, 0], dtype="uint64"),
+        pd.Series([1, 2], dtype="int32"),
+        pd.Series([0.1, float("nan"), -0.0, 1e300]),
+        pd.Series([0.1, 0.2], dtype="float32"),
+        pd.Series([True, False]),
+        pd.Series([True, None, False], dtype="boolean"),
+        pd.Series(["a", None, "Ho\u0300a", "", "Phố"], dtype="str"),
+        pd.Series(["e\u0301", None], dtype="string"),
+    ],
+)
+def test_whole_column_values_are_the_value_by_value_ones(series: pd.Series) -> None:
+    from layers.store import _kind, _object_sql_values, _to_sql_values
+
+    kind = _kind(series)
+    fast, slow = _to_sql_values(series, kind), _object_sql_values(series, kind.partition(":")[0])
+    assert [type(v) for v in fast] == [type(v) for v in slow]
+    assert [repr(v) for v in fast] == [repr(v) for v in slow]
+
+
+def test_a_write_converts_each_column_once(store: GeoPackageStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    import layers.store as store_module
+
+    calls: list[str] = []
+    real = store_module._to_sql_values
+
+    def counting(series, kind):  # type: ignore[no-untyped-def]
+        calls.append(str(series.name))
+        return real(series, kind)
+
+    monkeypatch.setattr(store_module, "_to_sql_values", counting)
+    store.write_layer("things", _hash_frame(), user="test")
+    assert sorted(calls) == sorted(c for c in _hash_frame().columns if c != "geometry")
+    assert store.latest_origin("things")[1] == "4e6709d118e7e02d520d7b4627608a67f066d914ef7cc428a53d5a4c9ae1f8a1"
