@@ -94,6 +94,14 @@ VNI_LETTERS: dict[int, str] = {
 _VOWELS_PLAIN = set("aeiouyAEIOUYơưƠƯ")
 
 
+def _note(text: str, **coded: object) -> str:
+    """A coded notice (geo.safety.CodedNote: the text, with a code and params for the user's language)."""
+    from geo.safety import CodedNote
+
+    code = str(coded.pop("code"))
+    return CodedNote(text, code=code, **coded)
+
+
 def decode_tcvn3(raw: bytes) -> str:
     """Decode TCVN3 (ABC) bytes to Unicode NFC."""
     text = "".join(_TCVN3_TABLE.get(b, chr(b)) for b in raw)
@@ -424,7 +432,12 @@ def decode_columns(
         if declared == "utf-8" and detection.scores.get("utf-8") is None and detection.encoding != "ascii":
             encoding, source = detection.encoding, "detected"
             warnings.append(
-                f"{label}: its .cpg says UTF-8 but the text is not UTF-8; read it as {ENCODING_LABELS[encoding]}"
+                _note(
+                    f"{label}: its .cpg says UTF-8 but the text is not UTF-8; read it as {ENCODING_LABELS[encoding]}",
+                    code="encoding.not_unicode",
+                    source=label,
+                    encoding=ENCODING_LABELS[encoding],
+                )
             )
         elif (
             declared in _WESTERN
@@ -434,8 +447,13 @@ def decode_columns(
         ):
             encoding, source = detection.encoding, "detected"
             warnings.append(
-                f"{label}: its .cpg names a Western code page but the text is {ENCODING_LABELS[encoding]}; "
-                "converted to Unicode"
+                _note(
+                    f"{label}: its .cpg names a Western code page but the text is {ENCODING_LABELS[encoding]}; "
+                    "converted to Unicode",
+                    code="encoding.legacy_vietnamese",
+                    source=label,
+                    encoding=ENCODING_LABELS[encoding],
+                )
             )
     elif detection.encoding == "ascii":
         encoding, source = "ascii", "ascii"

@@ -52,6 +52,7 @@ from geo.encoding import ENCODING_LABELS, TextRepair, codec_from_cpg, decode_col
 from geo.errors import CRSError, DataSourceError, InputDataError, UnsafeInputError
 from geo.limits import Deadline, Limits, text_too_long, too_many_features
 from geo.safety import (
+    CodedNote,
     check_dgn,
     check_dxf,
     check_fgb,
@@ -233,7 +234,7 @@ def _note(report: ReadReport, name: str, msg: str) -> None:
     """A Python warning raised while reading, kept in the report once instead of reaching a terminal."""
     text = f"{name}: while reading: {msg}" if name else f"while reading: {msg}"
     if text not in report.warnings:
-        report.warnings.append(text)
+        report.warnings.append(CodedNote(text, code="read.library_warning", source=name or "", detail=msg))
 
 
 @contextlib.contextmanager
@@ -471,8 +472,13 @@ def _read_any(
             declared = codec_from_cpg(cpg_text)
             if declared is None:
                 report.warnings.append(
-                    f"{name}: its .cpg names an unknown code page ({cpg_text.strip()[:40]!r}); "
-                    "the text encoding was detected instead"
+                    CodedNote(
+                        f"{name}: its .cpg names an unknown code page ({cpg_text.strip()[:40]!r}); "
+                        "the text encoding was detected instead",
+                        code="read.cpg_unknown",
+                        source=name,
+                        cpg=cpg_text.strip()[:40],
+                    )
                 )
         with parts["dbf"].open("rb") as fh:
             ldid = fh.read(32)[29]
@@ -518,8 +524,13 @@ def _read_any(
         layers, skipped_views = _without_views(layers, views, layer=layer, name=name)
         if skipped_views:
             report.warnings.append(
-                f"{name}: {_listed(skipped_views)} {'is a view' if len(skipped_views) == 1 else 'are views'} "
-                "(stored queries), not read as layers"
+                CodedNote(
+                    f"{name}: {_listed(skipped_views)} {'is a view' if len(skipped_views) == 1 else 'are views'} "
+                    "(stored queries), not read as layers",
+                    code="read.views_skipped",
+                    source=name,
+                    views=", ".join(skipped_views),
+                )
             )
     report.layers = [n for n, _ in layers]
     spatial = [n for n, g in layers if g not in (None, "None")]
@@ -660,11 +671,20 @@ def _restore_field_names(frame: gpd.GeoDataFrame, shp: Path, *, name: str, repor
             raise ValueError("too large")
         doc = json.loads(side.read_text(encoding="utf-8"))
     except (OSError, ValueError, UnicodeDecodeError):
-        report.warnings.append(f"{ignored}: it is not readable JSON")
+        report.warnings.append(
+            CodedNote(f"{ignored}: it is not readable JSON", code="read.names_unreadable", source=name, file=side.name)
+        )
         return frame
     fields = doc.get("fields") if isinstance(doc, dict) else None
     if not isinstance(fields, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in fields.items()):
-        report.warnings.append(f"{ignored}: it does not map field names to names")
+        report.warnings.append(
+            CodedNote(
+                f"{ignored}: it does not map field names to names",
+                code="read.names_not_map",
+                source=name,
+                file=side.name,
+            )
+        )
         return frame
     columns = [str(c) for c in frame.columns if c != frame.geometry.name]
     # a dbf field name is case-insensitive; GDAL may give it back in another case
@@ -677,7 +697,14 @@ def _restore_field_names(frame: gpd.GeoDataFrame, shp: Path, *, name: str, repor
         renames[col] = full
     targets = [renames.get(c, c) for c in columns]
     if len(set(targets)) != len(targets):
-        report.warnings.append(f"{ignored}: it would give two fields the same name")
+        report.warnings.append(
+            CodedNote(
+                f"{ignored}: it would give two fields the same name",
+                code="read.names_clash",
+                source=name,
+                file=side.name,
+            )
+        )
         return frame
     return frame.rename(columns=renames) if renames else frame
 
@@ -809,7 +836,11 @@ def _flatten_objects(frame: gpd.GeoDataFrame, report: ReadReport) -> gpd.GeoData
             out[c] = frame[c].map(
                 lambda v: json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (dict, list, tuple)) else v
             )
-            report.warnings.append(f"field {c} holds structured values; they were kept as JSON text")
+            report.warnings.append(
+                CodedNote(
+                    f"field {c} holds structured values; they were kept as JSON text", code="read.json_field", field=c
+                )
+            )
     return out
 
 
@@ -864,8 +895,8 @@ def _finish(
     sane_range = coords.size == 0 or (
         bool(np.isfinite(coords).all()) and float(np.abs(coords).max()) <= limits.coordinate_magnitude
     )
-    problems = [] if sane_range else coordinate_problems(coords, row_ids, limits)
-    report.errors.extend(f"{name}: {p}" for p in problems)
+    problems = [] if sane_range else coordinate_problems(coords, row_ids, limits, label=name)
+    report.errors.extend(problems)
     sane = coords if sane_range else coords[np.isfinite(coords).all(axis=1)]
     bounds = [float(v) for v in (*sane.min(axis=0), *sane.max(axis=0))] if sane.size else None
     report.bounds = bounds
@@ -876,7 +907,13 @@ def _finish(
         if given is not None:
             if file_crs is not None and not CRS.from_user_input(file_crs).equals(given):
                 report.warnings.append(
-                    f"{name} declares {crs_label(file_crs)}; it was read as {crs_label(given)} as asked"
+                    CodedNote(
+                        f"{name} declares {crs_label(file_crs)}; it was read as {crs_label(given)} as asked",
+                        code="read.crs_overridden",
+                        source=name,
+                        declared=crs_label(file_crs),
+                        used=crs_label(given),
+                    )
                 )
             frame = frame.set_crs(given, allow_override=True)
             report.crs_source = "given"
@@ -914,24 +951,57 @@ def _finish(
     report.mixed_types = gcheck.mixed
     if gcheck.repaired:
         report.warnings.append(
-            f"{name}: {gcheck.repaired} invalid geometr{'y was' if gcheck.repaired == 1 else 'ies were'} repaired "
-            f"(features {_rows(gcheck.repaired_rows)})"
+            CodedNote(
+                f"{name}: {gcheck.repaired} invalid geometr{'y was' if gcheck.repaired == 1 else 'ies were'} "
+                f"repaired (features {_rows(gcheck.repaired_rows)})",
+                code="read.repaired",
+                source=name,
+                count=gcheck.repaired,
+                rows=_rows(gcheck.repaired_rows),
+            )
         )
     if gcheck.empty:
         report.warnings.append(
-            f"{name}: {gcheck.empty} feature(s) without geometry (features {_rows(gcheck.empty_rows)})"
+            CodedNote(
+                f"{name}: {gcheck.empty} feature(s) without geometry (features {_rows(gcheck.empty_rows)})",
+                code="read.no_geometry",
+                source=name,
+                count=gcheck.empty,
+                rows=_rows(gcheck.empty_rows),
+            )
         )
     if gcheck.mixed:
         kinds = ", ".join(f"{n} {k}" for k, n in gcheck.types.items())
-        report.warnings.append(f"{name} mixes geometry types ({kinds}); a layer holds one type")
+        report.warnings.append(
+            CodedNote(
+                f"{name} mixes geometry types ({kinds}); a layer holds one type",
+                code="read.mixed_types",
+                source=name,
+                kinds=kinds,
+            )
+        )
     if report.features == 0:
-        report.errors.append(f"{name} holds no features; check that the right layer was exported")
+        report.errors.append(
+            CodedNote(
+                f"{name} holds no features; check that the right layer was exported",
+                code="read.no_features",
+                source=name,
+            )
+        )
 
     idf = id_field_of(frame.columns)
     report.duplicate_ids = duplicate_ids(frame, idf)
     if report.duplicate_ids:
         shown = ", ".join(str(v) for v in report.duplicate_ids[:10])
-        report.warnings.append(f"{name}: field {idf} repeats the id(s) {shown}")
+        report.warnings.append(
+            CodedNote(
+                f"{name}: field {idf} repeats the id(s) {shown}",
+                code="read.repeated_ids",
+                source=name,
+                field=idf,
+                ids=shown,
+            )
+        )
 
     if not problems:
         warn = region_warning(frame, label=name)

@@ -149,10 +149,17 @@ def region_warning(frame: gpd.GeoDataFrame, *, label: str) -> str | None:
         return None
     km = km_outside_region(b)
     if km > FAR_OUTSIDE_KM:
-        return (
+        from geo.safety import CodedNote
+
+        return CodedNote(
             f"{label} lies about {km:,.0f} km outside Lào Cai in {crs_label(frame.crs)} "
             f"(lon {b[0]:.3f}…{b[2]:.3f}, lat {b[1]:.3f}…{b[3]:.3f}): the CRS is probably wrong; "
-            "choose the CRS the data was made in (VN-2000 TM-3 104°45′ is EPSG:9208)"
+            "choose the CRS the data was made in (VN-2000 TM-3 104°45′ is EPSG:9208)",
+            code="read.far_outside",
+            source=label,
+            km=round(km),
+            crs=crs_label(frame.crs),
+            lonlat=f"{b[0]:.3f}…{b[2]:.3f}, {b[1]:.3f}…{b[3]:.3f}",
         )
     return None
 
@@ -547,10 +554,16 @@ class SchemaCheck:
 
     def errors(self, *, max_listed: int = 20) -> list[str]:
         """One-line descriptions of what blocks an import."""
-        out = []
+        out: list[str] = []
         if self.missing_required:
+            from geo.safety import CodedNote
+
             out.append(
-                f"required field(s) {', '.join(self.missing_required)} have no source column; map a column to them"
+                CodedNote(
+                    f"required field(s) {', '.join(self.missing_required)} have no source column; map a column to them",
+                    code="schema.required_unmapped",
+                    fields=", ".join(self.missing_required),
+                )
             )
         for f in self.failures[:max_listed]:
             out.append(str(f))

@@ -28,7 +28,7 @@ from geo.crs import to_work
 from geo.errors import InputDataError
 from geo.io import ReadReport, read_vector
 from geo.limits import Limits
-from geo.safety import file_label
+from geo.safety import CodedNote, file_label
 from geo.text import fold
 from geo.validate import SchemaCheck, apply_schema, geometry_family, suggest_mapping
 from layers.authored import pandas_dtype
@@ -177,7 +177,14 @@ def prepare_import(
         errors.extend(schema.errors())
         warnings.extend(f"{name}: {w}" for w in schema.warnings())
         if schema.unmapped:
-            warnings.append(f"column(s) not imported (not fields of {layer_id}): {', '.join(schema.unmapped)}")
+            warnings.append(
+                CodedNote(
+                    f"column(s) not imported (not fields of {layer_id}): {', '.join(schema.unmapped)}",
+                    code="import.columns_left",
+                    layer=layer_id,
+                    columns=", ".join(schema.unmapped),
+                )
+            )
         errors.extend(_geometry_type_errors(report, layer))
     else:
         chosen = {safe_column_name(c): c for c in columns}
@@ -185,7 +192,13 @@ def prepare_import(
             errors.append(f"{name}: two columns give the same field name once folded to ASCII; rename one")
         renamed = [f"{c} → {t}" for t, c in chosen.items() if t != c]
         if renamed:
-            warnings.append("fields renamed to be storable: " + ", ".join(renamed))
+            warnings.append(
+                CodedNote(
+                    "fields renamed to be storable: " + ", ".join(renamed),
+                    code="import.fields_renamed",
+                    fields=", ".join(renamed),
+                )
+            )
         free = tuple(FieldDef(t, _free_dtype(frame[c]), t, t) for t, c in chosen.items() if t not in COMMON_FIELDS)
         fields = tuple(f for f in COMMON_FIELD_DEFS) + free
         for f in COMMON_FIELD_DEFS:
@@ -209,7 +222,13 @@ def prepare_import(
         out = to_work(out, name)
         errors.extend(_placement_errors(out, name))
     if not errors and report.empty_geometries:
-        warnings.append(f"{report.empty_geometries} feature(s) without geometry are stored as 'unlocated'")
+        warnings.append(
+            CodedNote(
+                f"{report.empty_geometries} feature(s) without geometry are stored as 'unlocated'",
+                code="import.unlocated",
+                count=report.empty_geometries,
+            )
+        )
     return ImportPreview(
         layer_id=layer_id,
         source=name,

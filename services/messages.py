@@ -830,6 +830,89 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{source} lacks its Parquet footer; it is truncated, send the complete file again",
     ),
     # --- coordinates of a file that are no numbers (notices of a read: geo/safety.py) ----------------------------
+    # notices of a read (geo.io, geo.encoding, geo.validate) and of an import (layers.importer)
+    "read.library_warning": (
+        "{source}: khi đọc tệp, thư viện GDAL báo: «{detail}»",
+        "{source}: while reading: {detail}",
+    ),
+    "read.cpg_unknown": (
+        "{source}: tệp .cpg ghi một bảng mã không biết («{cpg}»); bảng mã chữ được tự nhận biết",
+        "{source}: its .cpg names an unknown code page ({cpg}); the text encoding was detected instead",
+    ),
+    "read.views_skipped": (
+        "{source}: {views} là khung nhìn (truy vấn lưu sẵn), không đọc như một lớp",
+        "{source}: {views} are views (stored queries), not read as layers",
+    ),
+    "read.names_unreadable": (
+        "{source}: bỏ qua tệp {file} (tên đầy đủ của các trường) vì không đọc được như JSON",
+        "{source}: its {file} (the full field names) was ignored: it is not readable JSON",
+    ),
+    "read.names_not_map": (
+        "{source}: bỏ qua tệp {file} (tên đầy đủ của các trường) vì không phải bảng đối chiếu tên trường",
+        "{source}: its {file} (the full field names) was ignored: it does not map field names to names",
+    ),
+    "read.names_clash": (
+        "{source}: bỏ qua tệp {file} (tên đầy đủ của các trường) vì sẽ làm hai trường trùng tên",
+        "{source}: its {file} (the full field names) was ignored: it would give two fields the same name",
+    ),
+    "read.json_field": (
+        "trường {field} chứa giá trị có cấu trúc; đã giữ dưới dạng văn bản JSON",
+        "field {field} holds structured values; they were kept as JSON text",
+    ),
+    "read.crs_overridden": (
+        "{source} ghi hệ tọa độ {declared}; đã đọc theo {used} như bạn chọn",
+        "{source} declares {declared}; it was read as {used} as asked",
+    ),
+    "read.repaired": (
+        "{source}: đã sửa {count} hình học không hợp lệ (đối tượng {rows}); hãy kiểm tra lại các đối tượng này",
+        "{source}: {count} invalid geometries were repaired (features {rows})",
+    ),
+    "read.no_geometry": (
+        "{source}: {count} đối tượng không có hình học (đối tượng {rows})",
+        "{source}: {count} feature(s) without geometry (features {rows})",
+    ),
+    "read.mixed_types": (
+        "{source} có nhiều kiểu hình học ({kinds}); mỗi lớp chỉ chứa một kiểu, hãy tách tệp trước",
+        "{source} mixes geometry types ({kinds}); a layer holds one type",
+    ),
+    "read.no_features": (
+        "{source} không có đối tượng nào; hãy kiểm tra đã xuất đúng lớp chưa",
+        "{source} holds no features; check that the right layer was exported",
+    ),
+    "read.repeated_ids": (
+        "{source}: trường {field} có mã lặp lại: {ids}",
+        "{source}: field {field} repeats the id(s) {ids}",
+    ),
+    "read.far_outside": (
+        "{source} nằm cách Lào Cai khoảng {km} km theo {crs} (kinh độ, vĩ độ {lonlat}): có lẽ hệ tọa độ chưa đúng; "
+        "hãy chọn hệ tọa độ mà dữ liệu được lập (VN-2000 múi 3° kinh tuyến trục 104°45′ là EPSG:9208)",
+        "{source} lies about {km} km outside Lào Cai in {crs} (lon, lat {lonlat}): the CRS is probably wrong; "
+        "choose the CRS the data was made in (VN-2000 TM-3 104°45′ is EPSG:9208)",
+    ),
+    "encoding.not_unicode": (
+        "{source}: tệp .cpg ghi UTF-8 nhưng chữ không phải UTF-8; đã đọc theo {encoding}",
+        "{source}: its .cpg says UTF-8 but the text is not UTF-8; read it as {encoding}",
+    ),
+    "encoding.legacy_vietnamese": (
+        "{source}: tệp .cpg ghi bảng mã phương Tây nhưng chữ là {encoding}; đã chuyển sang Unicode",
+        "{source}: its .cpg names a Western code page but the text is {encoding}; converted to Unicode",
+    ),
+    "schema.required_unmapped": (
+        "các trường bắt buộc {fields} chưa có cột nguồn; hãy chọn cột của tệp cho các trường này",
+        "required field(s) {fields} have no source column; map a column to them",
+    ),
+    "import.columns_left": (
+        "các cột không được nhập (không phải trường của lớp {layer}): {columns}",
+        "column(s) not imported (not fields of {layer}): {columns}",
+    ),
+    "import.fields_renamed": (
+        "đổi tên trường để lưu được: {fields}",
+        "fields renamed to be storable: {fields}",
+    ),
+    "import.unlocated": (
+        "{count} đối tượng không có hình học được lưu là «chưa xác định vị trí»",
+        "{count} feature(s) without geometry are stored as 'unlocated'",
+    ),
     "coords.nan": (
         "{source}: tọa độ không phải là số (NaN) ở đối tượng {features}{and_more}; hãy sửa tọa độ của các đối tượng "
         "này",

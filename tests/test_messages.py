@@ -683,3 +683,21 @@ def test_supply_notes_in_the_language_of_the_page() -> None:
     )
     _vietnamese(describe(by_code["supply.road_method"]))
     assert "ô 50 m" in describe(by_code["supply.road_method"])
+
+
+def test_a_reads_notices_are_said_in_both_languages(tmp_path: Path) -> None:
+    """Repaired, empty and repeated features of a real read, in the words of the page's language."""
+    bowtie = shapely.Polygon([(104.0, 22.0), (104.01, 22.01), (104.01, 22.0), (104.0, 22.01)])
+    frame = gpd.GeoDataFrame(
+        {"id": ["a", "a", "b"]}, geometry=[bowtie, shapely.Point(104.0, 22.0), None], crs="EPSG:4326"
+    )
+    path = tmp_path / "diem.geojson"
+    frame.to_file(path, driver="GeoJSON")
+    _, report = read_vector(path)
+    vi = [describe(w, "vi") for w in report.warnings]
+    en = [describe(w, "en") for w in report.warnings]
+    assert any("đã sửa 1 hình học không hợp lệ (đối tượng 1)" in w for w in vi), vi
+    assert any("1 đối tượng không có hình học (đối tượng 3)" in w for w in vi), vi
+    assert any("trường id có mã lặp lại: a" in w for w in vi), vi
+    assert all(w.startswith("`diem.geojson`") for w in vi + en)
+    assert any("repaired (features 1)" in w for w in en) and any("repeats the id(s) a" in w for w in en)
