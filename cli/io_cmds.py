@@ -197,10 +197,12 @@ def _validate(ctx: Ctx) -> int:
     )
     if r.converted_fields:
         write(ctx.t("  đã chuyển sang Unicode: ", "  converted to Unicode: ") + ", ".join(r.converted_fields))
+    from services.messages import describe
+
     for w in preview.warnings:
-        write(f"  {ctx.t('cảnh báo', 'warning')}: {w}")
+        write(f"  {ctx.t('cảnh báo', 'warning')}: {describe(w, ctx.lang)}")
     for e in preview.errors:
-        write(f"  {ctx.t('lỗi', 'problem')}: {e}")
+        write(f"  {ctx.t('lỗi', 'problem')}: {describe(e, ctx.lang)}")
     if not preview.ok:
         say(
             ctx.t(

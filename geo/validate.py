@@ -492,6 +492,14 @@ class RowFailure:
     def __str__(self) -> str:
         return f"row {self.row}: {self.field} = {self.value!r} is not {self.expected}"
 
+    def note(self) -> str:
+        """The failure as a coded note (its English text, composed in the user's language by the edges)."""
+        from geo.safety import CodedNote
+
+        return CodedNote(
+            str(self), code="schema.bad_value", row=self.row, field=self.field, value=self.value, expected=self.expected
+        )
+
 
 @dataclass(frozen=True)
 class AmbiguousValues:
@@ -565,15 +573,28 @@ class SchemaCheck:
                     fields=", ".join(self.missing_required),
                 )
             )
+        from geo.safety import CodedNote
+
         for f in self.failures[:max_listed]:
-            out.append(str(f))
+            out.append(f.note())
         if len(self.failures) > max_listed:
-            out.append(f"… and {len(self.failures) - max_listed} more values that do not convert")
+            left = len(self.failures) - max_listed
+            out.append(CodedNote(f"… and {left} more values that do not convert", code="schema.more_bad", count=left))
         missing_rows = self.rows_without_required
         if missing_rows:
-            listed = ", ".join(f"row {r} ({f})" for r, f in missing_rows[:max_listed])
-            more = f" and {len(missing_rows) - max_listed} more" if len(missing_rows) > max_listed else ""
-            out.append(f"required value missing in {listed}{more}")
+            cells = [
+                CodedNote(f"row {r} ({f})", code="schema.cell", row=r, field=f) for r, f in missing_rows[:max_listed]
+            ]
+            left = len(missing_rows) - max_listed if len(missing_rows) > max_listed else 0
+            more = f" and {left} more" if left else ""
+            out.append(
+                CodedNote(
+                    f"required value missing in {', '.join(cells)}{more}",
+                    code="schema.required_missing",
+                    cells=cells,
+                    more=left,
+                )
+            )
         return out
 
     def warnings(self) -> list[str]:

@@ -189,7 +189,13 @@ def prepare_import(
     else:
         chosen = {safe_column_name(c): c for c in columns}
         if len(set(chosen)) != len(columns):
-            errors.append(f"{name}: two columns give the same field name once folded to ASCII; rename one")
+            errors.append(
+                CodedNote(
+                    f"{name}: two columns give the same field name once folded to ASCII; rename one",
+                    code="import.fold_clash",
+                    source=name,
+                )
+            )
         renamed = [f"{c} → {t}" for t, c in chosen.items() if t != c]
         if renamed:
             warnings.append(
@@ -209,13 +215,26 @@ def prepare_import(
         errors.extend(schema.errors())
         warnings.extend(f"{name}: {w}" for w in schema.warnings())
         if report.mixed_types:
-            errors.append(f"{name} mixes geometry types; a layer holds one type, split the file first")
+            errors.append(
+                CodedNote(
+                    f"{name} mixes geometry types; a layer holds one type, split the file first",
+                    code="import.mixed_types",
+                    source=name,
+                )
+            )
 
     out = _fill_common(out, source=name, geom_quality=geom_quality)
     dup = out["id"][out["id"].duplicated(keep=False)]
     if not dup.empty:
         shown = ", ".join(sorted({str(v) for v in dup})[:10])
-        errors.append(f"{name}: the id(s) {shown} occur more than once; ids must be unique in a layer")
+        errors.append(
+            CodedNote(
+                f"{name}: the id(s) {shown} occur more than once; ids must be unique in a layer",
+                code="import.duplicate_ids",
+                source=name,
+                ids=shown,
+            )
+        )
     if layer is not None:
         out = _cast(out, fields)
     if out.crs is not None:
@@ -254,8 +273,11 @@ def _placement_errors(frame: gpd.GeoDataFrame, name: str) -> list[str]:
     bad = np.unique(present[idx[~np.isfinite(coords).all(axis=1)]]) + 1
     if not bad.size:
         return []
-    listed = ", ".join(str(int(r)) for r in bad[:10]) + (f" and {bad.size - 10} more" if bad.size > 10 else "")
-    return [f"{name}: feature(s) {listed} cannot be placed in EPSG:9208 (their coordinates become infinite)"]
+    shown = ", ".join(str(int(r)) for r in bad[:10])
+    left = int(bad.size - 10) if bad.size > 10 else 0
+    listed = shown + (f" and {left} more" if left else "")
+    text = f"{name}: feature(s) {listed} cannot be placed in EPSG:9208 (their coordinates become infinite)"
+    return [CodedNote(text, code="import.unplaceable", source=name, features=shown, more=left)]
 
 
 def _geometry_type_errors(report: ReadReport, layer: LayerDef) -> list[str]:
@@ -266,10 +288,11 @@ def _geometry_type_errors(report: ReadReport, layer: LayerDef) -> list[str]:
     wrong = sorted(have - {want})
     if not wrong:
         return []
-    return [
+    text = (
         f"layer {layer.id} holds {want} geometries but the file has {', '.join(wrong)}; "
         "choose another layer or convert the file"
-    ]
+    )
+    return [CodedNote(text, code="import.wrong_geometry", layer=layer.id, want=want, have=", ".join(wrong))]
 
 
 def _plain_choice(fdef: Any, value: str) -> str | None:

@@ -701,3 +701,27 @@ def test_a_reads_notices_are_said_in_both_languages(tmp_path: Path) -> None:
     assert any("trường id có mã lặp lại: a" in w for w in vi), vi
     assert all(w.startswith("`diem.geojson`") for w in vi + en)
     assert any("repaired (features 1)" in w for w in en) and any("repeats the id(s) a" in w for w in en)
+
+
+def test_values_that_do_not_convert_are_said_in_both_languages() -> None:
+    from geo.validate import RowFailure, SchemaCheck
+
+    check = SchemaCheck(
+        mapping={},
+        missing_optional=(),
+        unmapped=(),
+        failures=(
+            RowFailure(4, "area_ha", "hai", "a number"),
+            RowFailure(5, "status", "x", "one of vacant, allocated"),
+        ),
+        rows_without_required=((7, "name"),),
+        missing_required=("lot_no",),
+    )
+    vi = [describe(e, "vi") for e in check.errors()]
+    assert vi == [
+        "các trường bắt buộc lot_no chưa có cột nguồn; hãy chọn cột của tệp cho các trường này",
+        "dòng 4: area_ha = «hai» không phải một số; hãy sửa giá trị trong tệp hoặc chọn cột khác",
+        "dòng 5: status = «x» không phải một trong vacant, allocated; hãy sửa giá trị trong tệp hoặc chọn cột khác",
+        "thiếu giá trị bắt buộc ở dòng 7 (name); hãy điền các ô này trong tệp",
+    ]
+    assert [describe(e, "en") for e in check.errors()][1] == "row 4: area_ha = 'hai' is not a number"
