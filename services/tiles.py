@@ -106,6 +106,15 @@ class TileBuilds:
                 return self._status(job, status.name)
         return status
 
+    def wait_all(self, *, timeout_s: float) -> bool:
+        """Wait until every build started so far has ended (or ``timeout_s``); True when none runs any more."""
+        deadline = time.monotonic() + timeout_s
+        with self._lock:
+            jobs = list(self._jobs.values())
+        for job in jobs:
+            job.done.wait(max(0.0, deadline - time.monotonic()))
+        return all(job.done.is_set() for job in jobs)
+
     def _status(self, job: _Job, name: str) -> TileStatus:
         elapsed = time.monotonic() - job.started
         if job.done.is_set():

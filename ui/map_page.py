@@ -655,6 +655,8 @@ def _page(layers: dict[str, mapkit.PreparedLayer]) -> None:
             common.store_key(), flt.layer_id, store.current_version(flt.layer_id), flt.field.name, flt.values
         )
     with st.container():  # always there, so the map's place in the page (and so the browser's map) never moves
+        statuses = tile_statuses([layer for layer in visible if drawn[layer.id].n_located], drawn)
+        _tile_messages(statuses)
         hit = _search_box(layers)
         if flt is not None and CATALOGUE.get(flt.layer_id) in visible:
             shown, total = drawn[flt.layer_id].n_located, layers[flt.layer_id].n_located
@@ -671,8 +673,6 @@ def _page(layers: dict[str, mapkit.PreparedLayer]) -> None:
     if hit is not None and hit.geometry is None and hit.at is not None:  # a large layer's: outline from the store
         hit = dataclasses.replace(hit, geometry=mapkit.feature_geojson(feature_rows(hit.layer_id, hit.feature_id)))
     visible = [layer for layer in visible if drawn[layer.id].n_located]
-    statuses = tile_statuses(visible, drawn)
-    _tile_messages(statuses)
     ready = {lid: status.name for lid, status in statuses.items() if status.ready}
 
     # the click the map sent (st_folium keeps its last value under its key before this run): a large layer's

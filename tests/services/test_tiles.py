@@ -54,6 +54,15 @@ def test_the_build_reads_the_version_it_was_asked_for(store, tmp_path: Path) -> 
     assert v1.ready and len(tiles.ids_at(builds.path(v1.name), zoom=tiles.MAX_ZOOM)) == 1500
 
 
+def test_wait_all_waits_for_every_build(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    builds = TileBuilds(tmp_path / "tiles")
+    assert builds.wait_all(timeout_s=0)  # nothing started
+    status = builds.ensure(store, PLOTS_LAYER, 1, columns=COLUMNS, features=1500)
+    assert builds.wait_all(timeout_s=120)
+    assert builds.ensure(store, PLOTS_LAYER, 1, columns=COLUMNS, features=1500).name == status.name
+    assert builds.path(status.name).is_file()
+
+
 def test_a_failed_build_says_why(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     builds = TileBuilds(tmp_path / "tiles")
     failed = builds.wait(builds.ensure(store, PLOTS_LAYER, 9, columns=COLUMNS, features=10), timeout_s=60)
