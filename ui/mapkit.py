@@ -478,24 +478,38 @@ _RUNTIME_JS = r"""
     map.on("zoomend", function () { map.byZoomNote.refresh(); });
     return map.byZoomNote;
   }
+  // one protomaps layer per tile file and page, kept across the page's reruns: a layer switched off and on again,
+  // or a new language, reuses its decoded tiles instead of fetching and decoding them again
+  var tileLayers = {};
   function tiled(spec, url, parent) {
-    var layer = protomapsL.leafletLayer({
-      url: url, maxDataZoom: spec.maxzoom, attribution: "", labelRules: [], zIndex: 5,
-      paintRules: [{dataLayer: spec.tile_layer, symbolizer: tileSymbolizer(spec)}]
-    });
-    layer.byLayer = spec.id; layer.bySpec = spec; layer.byUrl = url;
-    layer.on("add", function () {
-      var map = layer.byMap = layer._map;
-      tileClick(map);
-      map.byTiled.push(layer);
-      zoomNote(map).refresh();
-    });
-    layer.on("remove", function () {
-      var map = layer.byMap, list = (map && map.byTiled) || [];
-      if (list.indexOf(layer) >= 0) { list.splice(list.indexOf(layer), 1); }
-      if (map && map.byZoomNote) { map.byZoomNote.refresh(); }
-    });
-    return layer.addTo(parent);
+    var layer = tileLayers[url];
+    if (!layer) {
+      Object.keys(tileLayers).forEach(function (u) {  // an older version's file: forget it
+        if (tileLayers[u].byLayer === spec.id) { delete tileLayers[u]; }
+      });
+      layer = tileLayers[url] = protomapsL.leafletLayer({
+        url: url, maxDataZoom: spec.maxzoom, attribution: "", labelRules: [], zIndex: 5, paintRules: []
+      });
+      layer.byLayer = spec.id; layer.byUrl = url;
+      layer.on("add", function () {
+        var map = layer.byMap = layer._map;
+        tileClick(map);
+        if (map.byTiled.indexOf(layer) < 0) { map.byTiled.push(layer); }
+        zoomNote(map).refresh();
+      });
+      layer.on("remove", function () {
+        var map = layer.byMap, list = (map && map.byTiled) || [];
+        if (list.indexOf(layer) >= 0) { list.splice(list.indexOf(layer), 1); }
+        if (map && map.byZoomNote) { map.byZoomNote.refresh(); }
+      });
+    }
+    layer.bySpec = spec;
+    layer.paintRules = [{dataLayer: spec.tile_layer, symbolizer: tileSymbolizer(spec)}];
+    // out of the group the page replaces, or that group's removal would take it off the map
+    if (layer.byParent && layer.byParent !== parent) { layer.byParent.removeLayer(layer); }
+    layer.byParent = parent;
+    parent.addLayer(layer);
+    return layer;
   }
   // a tiled feature the page read from the store: outlined, with its popup (built by popup() from the store's row)
   function selected(spec, data, at, parent) {
