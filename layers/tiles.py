@@ -15,7 +15,9 @@ the feature from the store by its id).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import sys
 import time
 import warnings
 from collections.abc import Iterable, Sequence
@@ -193,3 +195,23 @@ def read_tiles(path: Path, *, zoom: int) -> gpd.GeoDataFrame:
 def ids_at(path: Path, *, zoom: int) -> set[str]:
     """The distinct feature ids a tile file holds at ``zoom``."""
     return set(np.unique(read_tiles(path, zoom=zoom)["id"].astype(str)))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m layers.tiles FRAME.parquet DEST.pmtiles COLUMN...``: build tiles in a process of their own.
+
+    :mod:`services.tiles` runs its builds this way: GDAL's writer holds Python's GIL, and inside the app's process
+    it would stall every page for the length of a build. Prints the written :class:`TileFile` as JSON.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) < 2:
+        print("usage: python -m layers.tiles FRAME.parquet DEST.pmtiles COLUMN...", file=sys.stderr)
+        return 2
+    frame = gpd.read_parquet(args[0])
+    written = build_tiles(frame, Path(args[1]), columns=args[2:])
+    print(json.dumps({"path": str(written.path), "features": written.features, "seconds": written.seconds}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -191,7 +191,12 @@ def tile_statuses(visible: Iterable[LayerDef], layers: Mapping[str, mapkit.Prepa
         if prepared.tiled:
             version = store.current_version(layer.id)
             out[layer.id] = builds.ensure(
-                store, layer.id, version, columns=prepared.tile_columns, features=prepared.n_located
+                store,
+                layer.id,
+                version,
+                columns=prepared.tile_columns,
+                features=prepared.n_located,
+                frame=_large_frame(common.store_key(), layer.id, version),  # held already: not read again
             )
     return out
 
