@@ -79,7 +79,21 @@ PROJ4 = Asset(
     files=(("dist/proj4.js", "proj4/proj4.js"), ("LICENSE.md", "proj4/LICENSE.md")),
     js=(("proj4", "proj4/proj4.js"),),
 )
-ASSETS: tuple[Asset, ...] = (LEAFLET, LEAFLET_DRAW, PROJ4)
+#: protomaps-leaflet draws a large layer's vector tiles (PMTiles, read with HTTP range requests) on Leaflet canvases:
+#: its bundled IIFE build (``protomapsL``), which carries pmtiles and its other dependencies inside it
+PROTOMAPS = Asset(
+    package="protomaps-leaflet",
+    files=(
+        ("dist/protomaps-leaflet.js", "protomaps-leaflet/protomaps-leaflet.js"),
+        ("LICENSE", "protomaps-leaflet/LICENSE"),
+    ),
+    js=(("protomaps_leaflet", "protomaps-leaflet/protomaps-leaflet.js"),),
+)
+ASSETS: tuple[Asset, ...] = (LEAFLET, LEAFLET_DRAW, PROJ4, PROTOMAPS)
+#: where the app writes the large layers' vector tiles (git-ignored; served at /app/static/tiles/)
+TILES_DIR = STATIC_DIR / "tiles"
+#: TILES_DIR as seen from streamlit-folium's iframe
+TILES_URL = "../../app/static/tiles"
 
 
 def locked_versions(lockfile: Path = LOCKFILE) -> dict[str, str]:

@@ -192,6 +192,22 @@ TEXT: dict[str, tuple[str, str]] = {
         "The basemap tiles could not be loaded (no internet?): only the vector layers are drawn. Offline, choose "
         "“None”.",
     ),
+    "map.tiles.zoom_in": (
+        "Phóng to để xem lớp «{layer}» (lớp lớn, vẽ từ ô bản đồ).",
+        "Zoom in to see “{layer}” (a large layer, drawn from map tiles).",
+    ),
+    "map.tiles.building": (
+        "Đang tạo lớp bản đồ «{layer}» ({n} đối tượng) — khoảng {pct} %",
+        "Building the map layer “{layer}” ({n} features) — about {pct} %",
+    ),
+    "map.tiles.building_help": (
+        "Lớp lớn được vẽ từ ô bản đồ (vector tiles) do ứng dụng tự tạo cho mỗi phiên bản; bản đồ dùng chúng khi xong.",
+        "Large layers are drawn from vector tiles the app makes for each version; the map uses them when done.",
+    ),
+    "map.tiles.failed_build": (
+        "Không tạo được ô bản đồ cho lớp «{layer}»: {error}",
+        "The map tiles of “{layer}” could not be built: {error}",
+    ),
     "map.print.button": ("Dùng khung nhìn này để in bản đồ", "Use this view for the printed map"),
     "map.print.short": ("In", "Print"),
     "map.spread.moved": (

@@ -8,24 +8,30 @@ rerun this script. Layers are prepared once per store version (:func:`ui.mapkit.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import folium
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from folium.plugins import Draw
 from streamlit_folium import st_folium
 
+from geo.crs import DISPLAY_CRS
 from geo.errors import PlanError
 from geo.numbers import format_number
 from geo.text import fold
+from layers import tiles
 from layers.catalogue import CATALOGUE
 from layers.model import COMMON_FIELDS, GROUPS, FieldDef, LayerDef
+from services.tiles import TileBuilds, TileStatus
 from ui import assets, common, mapkit, measure, print_map, state
 from ui.common import lang, show_error, tr
 from ui.escape import html_text
@@ -113,14 +119,124 @@ def _prepared_filtered(
     return mapkit.prepare_layer(CATALOGUE.get(layer_id), frame)
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _use_tiles(store_path: str, layer_id: str, version: int) -> bool:
+    """Whether a layer version is drawn from vector tiles (by its size: :func:`layers.tiles.needs_tiles`)."""
+    layer = CATALOGUE.get(layer_id)
+    if layer.geometry_type not in tiles.TILED_TYPES:
+        return False
+    features = next(i.features for i in common.store().layer_info() if i.layer_id == layer_id)
+    if tiles.needs_tiles(layer.geometry_type, features=features):
+        return True
+    # below the count: a layer of few but detailed features (a CAD import) is decided by its coordinates
+    frame = common.layer_frame(layer_id)
+    return tiles.needs_tiles(layer.geometry_type, features=features, coordinates=tiles.coordinates(frame))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _large_frame(store_path: str, layer_id: str, version: int) -> gpd.GeoDataFrame:
+    """A large layer's version (EPSG:4326), shared read-only by every session: no copy per rerun (cache_data's)."""
+    return common.store().read_version(layer_id, version, crs=DISPLAY_CRS)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _tiled(store_path: str, layer_id: str, version: int) -> mapkit.PreparedLayer:
+    """A large layer ready to draw from its tiles, computed once per store, layer and version (shared)."""
+    return mapkit.prepare_tiled_layer(CATALOGUE.get(layer_id), _large_frame(store_path, layer_id, version))
+
+
+@st.cache_resource(show_spinner=False)
+def _tile_builds(tiles_dir: str) -> TileBuilds:
+    """The tile builds of this server process (their threads outlive a session's run)."""
+    return TileBuilds(Path(tiles_dir))
+
+
+def tile_builds() -> TileBuilds:
+    """The process's tile builds over the app's tiles folder (static/tiles, served at /app/static/tiles)."""
+    return _tile_builds(str(assets.TILES_DIR))
+
+
 def prepared_layers() -> dict[str, mapkit.PreparedLayer]:
-    """Every catalogue layer the store holds, prepared for the map (cached per layer version)."""
+    """Every catalogue layer the store holds, prepared for the map (cached per layer version).
+
+    Large layers (:func:`layers.tiles.needs_tiles`) are prepared for their vector tiles, the others as GeoJSON.
+    """
     store = common.store()
     held = set(store.layer_ids())
     path = common.store_key()
-    return {
-        layer.id: _prepared(path, layer.id, store.current_version(layer.id)) for layer in CATALOGUE if layer.id in held
-    }
+    out = {}
+    for layer in CATALOGUE:
+        if layer.id in held:
+            version = store.current_version(layer.id)
+            out[layer.id] = (_tiled if _use_tiles(path, layer.id, version) else _prepared)(path, layer.id, version)
+    return out
+
+
+def _frame(layer_id: str) -> gpd.GeoDataFrame:
+    """A layer's current version (EPSG:4326): the shared frame for a large layer, else the cached copy."""
+    store = common.store()
+    version = store.current_version(layer_id)
+    path = common.store_key()
+    if CATALOGUE.get(layer_id).geometry_type in tiles.TILED_TYPES and _use_tiles(path, layer_id, version):
+        return _large_frame(path, layer_id, version)
+    return common.layer_frame(layer_id)
+
+
+def tile_statuses(visible: Iterable[LayerDef], layers: Mapping[str, mapkit.PreparedLayer]) -> dict[str, TileStatus]:
+    """The tiles of the visible large layers: ready, or being built (a build starts when none exists yet)."""
+    store, builds = common.store(), tile_builds()
+    out = {}
+    for layer in visible:
+        prepared = layers[layer.id]
+        if prepared.tiled:
+            version = store.current_version(layer.id)
+            out[layer.id] = builds.ensure(
+                store,
+                layer.id,
+                version,
+                columns=prepared.tile_columns,
+                features=prepared.n_located,
+                frame=_large_frame(common.store_key(), layer.id, version),  # held already: not read again
+            )
+    return out
+
+
+def _building_text(status: TileStatus) -> str:
+    return tr("map.tiles.building").format(
+        layer=CATALOGUE.get(status.layer_id).title(lang()),
+        n=format_number(status.features, lang()),
+        pct=format_number(round(100 * status.progress), lang()),
+    )
+
+
+@st.fragment(run_every=1.0)
+def _tile_progress(statuses: Mapping[str, TileStatus]) -> None:
+    """A progress bar per tile build under way; the page reruns when they have all ended."""
+    store, builds = common.store(), tile_builds()
+    running = False
+    for layer_id, status in statuses.items():
+        if status.state != "building":
+            continue
+        prepared = _tiled(common.store_key(), layer_id, status.version)
+        now = builds.ensure(store, layer_id, status.version, columns=prepared.tile_columns, features=status.features)
+        if now.state == "building":
+            running = True
+            st.progress(now.progress, text=_building_text(now))
+    if not running:
+        st.rerun()
+    st.caption(tr("map.tiles.building_help"))
+
+
+def _tile_messages(statuses: Mapping[str, TileStatus]) -> None:
+    for status in statuses.values():
+        if status.state == "failed":
+            st.error(
+                tr("map.tiles.failed_build").format(
+                    layer=CATALOGUE.get(status.layer_id).title(lang()), error=status.error
+                )
+            )
+    if any(status.state == "building" for status in statuses.values()):
+        _tile_progress(statuses)
 
 
 def _kept(key: str, default: object) -> str:
@@ -272,7 +388,7 @@ def measure_labels(language: str) -> dict[str, str]:
 
 def measure_map() -> folium.Map:
     """The planning map: the base map with the print button and Leaflet.draw's line and polygon (the measure tool)."""
-    m = mapkit.base_map(lang=None, print_button=True)
+    m = mapkit.use_tiles(mapkit.base_map(lang=None, print_button=True))
     Draw(position="topleft", show_geometry_on_click=False, draw_options=MEASURE_DRAW).add_to(m)
     return mapkit.use_local_assets(m)
 
@@ -296,12 +412,24 @@ def _plan_group(
     hit: mapkit.SearchEntry | None,
     *,
     names: bool = True,
+    tiled: Mapping[str, str] | None = None,
+    selected: tuple[str, str] | None = None,
 ) -> folium.FeatureGroup:
-    """Everything that changes between reruns, in one group (streamlit-folium swaps groups as a whole anyway)."""
+    """Everything that changes between reruns, in one group (streamlit-folium swaps groups as a whole anyway).
+
+    ``tiled`` names the tile file of each large layer whose tiles are ready (the others are not drawn yet);
+    ``selected`` is the feature of a large layer clicked or picked: outlined, with its popup, read from the store.
+    """
     group = mapkit.context_group(basemap=basemap, lang=lang())
     titles = common.target_titles(lang())
     shown = sorted(visible, key=lambda layer: _DRAW_ORDER.get(layer.geometry_type, 3))
+    tiled = tiled or {}
     for layer in shown:
+        if layers[layer.id].tiled:
+            if layer.id in tiled:
+                url = mapkit.tile_url(tiled[layer.id])
+                mapkit.add_tiled_layer(group, layer, layers[layer.id], url, lang=lang(), target_titles=titles)
+            continue
         mapkit.add_layer(group, layer, layers[layer.id], lang=lang(), target_titles=titles)
     mapkit.add_spread(group, spread_moves(shown, layers))
     if names:
@@ -311,8 +439,19 @@ def _plan_group(
                 mapkit.add_names(group, items, kind="commune")
     if hit is not None:
         mapkit.add_highlight(group, hit)
+    if selected is not None and selected[0] in tiled:
+        layer = CATALOGUE.get(selected[0])
+        rows = feature_rows(selected[0], selected[1])
+        if not rows.empty:
+            mapkit.add_selected(group, layer, layers[layer.id], rows.iloc[:1], lang=lang(), target_titles=titles)
     mapkit.DrawLabels(measure_labels(lang())).add_to(group)
     return group
+
+
+def feature_rows(layer_id: str, feature_id: str) -> gpd.GeoDataFrame:
+    """The store's rows of a feature (EPSG:4326) by its id: what a popup and the side panel show."""
+    frame = _frame(layer_id)
+    return frame[frame["id"].astype(str) == feature_id]
 
 
 def _select(key: str, ref: tuple[str, str] | None) -> None:
@@ -333,8 +472,8 @@ def _details(ref: tuple[str, str] | None) -> None:
         st.caption(tr("map.details.empty"))
         return
     layer = CATALOGUE.get(ref[0])
-    frame = common.layer_frame(layer.id)
-    rows = frame[frame["id"].astype(str) == ref[1]]
+    rows = feature_rows(layer.id, ref[1])
+    frame = rows
     if rows.empty:
         st.caption(tr("map.details.gone"))
         return
@@ -429,7 +568,7 @@ def print_layers(visible: Iterable[LayerDef], flt: AttributeFilter | None) -> li
     """The visible layers' features for the printed map, with the attribute filter applied as on screen."""
     out = []
     for layer in visible:
-        frame = common.layer_frame(layer.id)
+        frame = _frame(layer.id)
         if flt is not None and flt.layer_id == layer.id:
             frame = mapkit.filter_features(frame, flt.field.name, flt.values)
         out.append(print_map.PrintLayer(layer, frame))
@@ -521,6 +660,8 @@ def _page(layers: dict[str, mapkit.PreparedLayer]) -> None:
             common.store_key(), flt.layer_id, store.current_version(flt.layer_id), flt.field.name, flt.values
         )
     with st.container():  # always there, so the map's place in the page (and so the browser's map) never moves
+        statuses = tile_statuses([layer for layer in visible if drawn[layer.id].n_located], drawn)
+        _tile_messages(statuses)
         hit = _search_box(layers)
         if flt is not None and CATALOGUE.get(flt.layer_id) in visible:
             shown, total = drawn[flt.layer_id].n_located, layers[flt.layer_id].n_located
@@ -534,8 +675,15 @@ def _page(layers: dict[str, mapkit.PreparedLayer]) -> None:
                 )
             )
     _select(state.MAP_LAST_PICK, (hit.layer_id, hit.feature_id) if hit else None)
+    if hit is not None and hit.geometry is None and hit.at is not None:  # a large layer's: outline from the store
+        hit = dataclasses.replace(hit, geometry=mapkit.feature_geojson(feature_rows(hit.layer_id, hit.feature_id)))
     visible = [layer for layer in visible if drawn[layer.id].n_located]
+    ready = {lid: status.name for lid, status in statuses.items() if status.ready}
 
+    # the click the map sent (st_folium keeps its last value under its key before this run): a large layer's
+    # selected feature is drawn by this run's map, not the next one's
+    last = st.session_state.get(state.MAP_COMPONENT)
+    _select(state.MAP_LAST_CLICK, mapkit.parse_ref(last.get("last_object_clicked_tooltip") if last else None))
     map_col, side_col = st.columns([3, 1], gap="medium")
     with map_col:
         result = st_folium(
@@ -545,7 +693,13 @@ def _page(layers: dict[str, mapkit.PreparedLayer]) -> None:
             use_container_width=True,
             returned_objects=list(RETURNED_OBJECTS),
             feature_group_to_add=_plan_group(
-                visible, drawn, basemap, hit, names=bool(st.session_state.get(state.MAP_NAMES, True))
+                visible,
+                drawn,
+                basemap,
+                hit,
+                names=bool(st.session_state.get(state.MAP_NAMES, True)),
+                tiled=ready,
+                selected=st.session_state.get(state.MAP_SELECTED),
             ),
             center=hit.at if hit is not None and hit.at is not None else None,
             zoom=hit.zoom if hit is not None and hit.at is not None else None,

@@ -62,6 +62,7 @@ def test_default_view_draws_the_visible_layers_within_budget(store_path: Path) -
     assert args["js_links"] == [
         "../../app/static/vendor/leaflet/leaflet.js",
         "../../app/static/vendor/proj4/proj4.js",  # the cursor's VN-2000 position
+        "../../app/static/vendor/protomaps-leaflet/protomaps-leaflet.js",  # large layers' vector tiles
         "../../app/static/vendor/leaflet-draw/leaflet.draw.js",  # the measure tool
     ]
     assert args["css_links"] == [

@@ -1,0 +1,312 @@
+"""Benchmark of the map's large layers from vector tiles: 100,000 plots + 20,000 lots, against the GeoJSON path.
+
+The store holds the project's data, 100,000 synthetic plantation plots (``material_zones_mapped``, EPSG:9208) and
+20,000 synthetic cluster lots (``cluster_lots``, 48-vertex polygons as bench_map.py makes them). It prints:
+
+- bytes for the default view: the map's component payload plus the tile bytes the browser fetched (Chromium),
+  against the GeoJSON path of the same layers in the same run (the tile threshold switched off: every layer sent
+  as GeoJSON, as before issue 15; measured once, its bytes do not vary) -> ratio;
+- the tile build time of the 100k layer (median of runs; GDAL through ``services.tiles.build_now``);
+- first map drawn after the page opens (warm server, tiles built), and after a store change (the lots layer
+  rewritten: its tiles rebuilt in the background; and the plots layer rewritten, 100k rebuilt), in Chromium;
+- pan/zoom to a new area until every visible tile is drawn, and a toggle of the plots layer (hidden / drawn
+  again), in Chromium.
+
+Medians of ``--runs`` runs (>= 3); each target is printed as met / NOT met.
+
+Run: ``.venv/bin/python bench/bench_tiles.py [--runs 3] [--skip-geojson]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench_map import build_store  # noqa: E402  (bench/ is this script's folder)
+
+PLOTS = 100_000
+LOTS = 20_000
+TARGETS = {"bytes_mb": 1.5, "build_s": 30.0, "warm_s": 3.0, "changed_s": 5.0, "pan_s": 1.0, "toggle_s": 0.5}
+DRAWN_JS = "() => window.map && Object.values(window.map._layers).some(l => l.byFeature !== undefined)"
+TILED_JS = "(id) => (window.map.byTiled || []).some(l => l.byLayer === id)"
+LOADED_JS = """(ids) => ids.every(id => {
+  const l = (window.map.byTiled || []).find(t => t.byLayer === id);
+  return l && !l._loading && Object.keys(l._tiles).length > 0;
+})"""
+
+
+def verdict(value: float, target: float) -> str:
+    return "met" if value <= target else "NOT met"
+
+
+def make_store(path: Path) -> None:
+    from layers.store import open_store
+    from tests.tiles_data import PLOTS_LAYER, plots
+
+    build_store(path, LOTS)
+    open_store(path).write_layer(PLOTS_LAYER, plots(PLOTS), user="bench", message="synthetic plots")
+
+
+def _page() -> None:
+    from ui import map_page
+
+    map_page.render()
+
+
+def geojson_payload(store: Path) -> tuple[int, float]:
+    """The component payload (bytes) and server time of the map page with every layer as GeoJSON."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from layers import tiles
+    from ui import state
+
+    os.environ["BAOYEN_STORE"] = str(store)
+    saved = tiles.TILE_MIN_FEATURES, tiles.TILE_MIN_COORDINATES
+    tiles.TILE_MIN_FEATURES = tiles.TILE_MIN_COORDINATES = 10**12  # the GeoJSON path: nothing is tiled
+    try:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        at = AppTest.from_function(_page, default_timeout=900)
+        at.session_state[state.LANG] = "vi"
+        t0 = time.perf_counter()
+        at.run()
+        seconds = time.perf_counter() - t0
+        assert not at.exception, at.exception
+        (component,) = at.get("component_instance")
+        return len(component.proto.json_args.encode()), seconds
+    finally:
+        tiles.TILE_MIN_FEATURES, tiles.TILE_MIN_COORDINATES = saved
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
+def build_times(store: Path, runs: int) -> list[float]:
+    from layers import tiles
+    from layers.catalogue import CATALOGUE
+    from layers.store import open_store
+    from services.tiles import build_now
+    from tests.tiles_data import PLOTS_LAYER
+
+    s = open_store(store)
+    columns = tiles.tile_columns(CATALOGUE.get(PLOTS_LAYER), s.read_layer(PLOTS_LAYER).columns)
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(runs):
+            shutil.rmtree(tmp)
+            out.append(build_now(s, PLOTS_LAYER, Path(tmp), columns=columns).seconds)
+    return out
+
+
+def browser_figures(store: Path, runs: int) -> dict[str, object]:
+    from playwright.sync_api import sync_playwright
+
+    from layers.store import open_store
+    from tests.e2e.conftest import CHROMIUM_ARGS, MAP_FRAME, start_app, stop_app
+    from tests.tiles_data import PLOTS_LAYER, plots
+    from ui import assets
+
+    tiled_ids = [PLOTS_LAYER, "cluster_lots"]
+    log = store.with_suffix(".log")
+    app = start_app(store, log)
+    out: dict[str, object] = {}
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+
+            def open_page(timeout_s: float = 300):  # -> (page, frame, seconds until every tiled layer drawn, bytes)
+                """Notes in ``drawn`` the seconds until the map shows its GeoJSON layers (tiles may still build)."""
+                page = browser.new_page(viewport={"width": 1500, "height": 1050}, locale="vi-VN")
+                sizes: list[int] = []
+                page.on(
+                    "response",
+                    lambda r: (
+                        sizes.append(int(r.headers.get("content-length", "0"))) if "/static/tiles/" in r.url else None
+                    ),
+                )
+                t0 = time.monotonic()
+                page.goto(app.url, wait_until="commit")
+                page.wait_for_selector(MAP_FRAME, timeout=timeout_s * 1000)
+                frame = page.locator(MAP_FRAME).element_handle().content_frame()
+                frame.wait_for_function(DRAWN_JS, timeout=timeout_s * 1000, polling=20)
+                drawn.append(time.monotonic() - t0)
+                frame.wait_for_function(LOADED_JS, arg=tiled_ids, timeout=timeout_s * 1000, polling=20)
+                return page, frame, time.monotonic() - t0, sizes
+
+            drawn: list[float] = []
+
+            # first open: the builds run (not timed as "warm"); then warm opens
+            page, frame, first_s, _ = open_page()
+            page.close()
+            out["first_open_with_builds_s"] = first_s
+            warm, tile_bytes = [], 0
+            for _ in range(runs):
+                page, frame, seconds, sizes = open_page()
+                warm.append(seconds)
+                page.wait_for_timeout(500)
+                tile_bytes = sum(sizes)
+                page.close()
+            out["warm_s"] = warm
+            out["tile_bytes_default_view"] = tile_bytes
+
+            # pan/zoom to new areas, and toggles, on one page
+            page, frame, _, _ = open_page()
+            pans = []
+            for k, (lat, lon) in enumerate([(22.20, 104.32), (22.40, 104.52), (22.27, 104.47), (22.36, 104.30)]):
+                t0 = time.monotonic()
+                frame.evaluate("([a, b, z]) => window.map.setView([a, b], z, {animate: false})", [lat, lon, 14 + k % 2])
+                frame.wait_for_function(LOADED_JS, arg=tiled_ids, timeout=60_000, polling=10)
+                pans.append(time.monotonic() - t0)
+            out["pan_s"] = pans
+            switch = page.locator('[data-testid="stSidebar"]').get_by_text(
+                re.compile(rf"^Vùng nguyên liệu đã khoanh vẽ.*\({PLOTS}\)$")
+            )
+            hides, shows = [], []
+            for _ in range(runs):
+                t0 = time.monotonic()
+                switch.click()
+                frame.wait_for_function(f"() => !({TILED_JS})({PLOTS_LAYER!r})", timeout=60_000, polling=10)
+                hides.append(time.monotonic() - t0)
+                t0 = time.monotonic()
+                switch.click()
+                frame.wait_for_function(LOADED_JS, arg=tiled_ids, timeout=60_000, polling=10)
+                shows.append(time.monotonic() - t0)
+            out["toggle_hide_s"], out["toggle_show_s"] = hides, shows
+            page.close()
+
+            # after a store change: the lots rewritten (an edit: 20k rebuilt), then the plots (100k rebuilt)
+            s = open_store(store)
+            changed_lots, changed_plots = [], []
+            for k in range(runs):
+                lots = s.read_layer("cluster_lots")
+                lots.loc[k, "tenant"] = f"Công ty đổi {k}"
+                s.write_layer("cluster_lots", lots, user="bench", message="edit")
+                page, frame, seconds, _ = open_page()
+                changed_lots.append(seconds)
+                page.close()
+            out["changed_lots_s"] = changed_lots
+            out["changed_lots_geojson_s"] = drawn[-runs:]
+            for k in range(runs):
+                s.write_layer(PLOTS_LAYER, plots(PLOTS, tag=f" r{k}"), user="bench", message="plots again")
+                page, frame, seconds, _ = open_page()
+                changed_plots.append(seconds)
+                page.close()
+            out["changed_plots_s"] = changed_plots
+            out["changed_plots_geojson_s"] = drawn[-runs:]
+            browser.close()
+    finally:
+        stop_app(app)
+        from layers import tiles
+
+        for layer_id in ("cluster_lots", PLOTS_LAYER):
+            for path in tiles.layer_files(assets.TILES_DIR, str(store), layer_id):
+                path.unlink()
+    return out
+
+
+def tiled_payload(store: Path) -> int:
+    """The component payload of the map page with the large layers tiled (tiles ready: built by the browser run)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from layers import tiles
+    from layers.catalogue import CATALOGUE
+    from layers.store import open_store
+    from services.tiles import build_now
+    from ui import assets, state
+
+    os.environ["BAOYEN_STORE"] = str(store)
+    s = open_store(store)
+    for layer_id in ("cluster_lots", "material_zones_mapped"):
+        build_now(
+            s,
+            layer_id,
+            assets.TILES_DIR,
+            columns=tiles.tile_columns(CATALOGUE.get(layer_id), s.read_layer(layer_id).columns),
+        )
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_function(_page, default_timeout=300)
+    at.session_state[state.LANG] = "vi"
+    at.run()
+    assert not at.exception, at.exception
+    (component,) = at.get("component_instance")
+    size = len(component.proto.json_args.encode())
+    for layer_id in ("cluster_lots", "material_zones_mapped"):
+        for path in tiles.layer_files(assets.TILES_DIR, str(store), layer_id):
+            path.unlink()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    return size
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--skip-geojson", action="store_true", help="do not measure the GeoJSON baseline (slow)")
+    args = parser.parse_args()
+    runs = max(3, args.runs)
+    med = statistics.median
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Path(tmp) / "bench.gpkg"
+        t0 = time.perf_counter()
+        make_store(store)
+        print(f"store: project data + {PLOTS} plots + {LOTS} lots, written in {time.perf_counter() - t0:.1f} s")
+        builds = build_times(store, runs)
+        print(
+            f"tile build, {PLOTS} plots: {', '.join(f'{b:.1f}' for b in builds)} s; median {med(builds):.1f} s "
+            f"(target <= {TARGETS['build_s']:.0f} s: {verdict(med(builds), TARGETS['build_s'])})"
+        )
+        ours_payload = tiled_payload(store)
+        figures = browser_figures(store, runs)
+        tile_bytes = int(figures["tile_bytes_default_view"])  # type: ignore[arg-type]
+        ours = ours_payload + tile_bytes
+        met = verdict(ours / 1e6, TARGETS["bytes_mb"])
+        print(
+            f"default view, tiles: {ours / 1e6:.2f} MB = payload {ours_payload / 1e6:.2f} MB + tiles "
+            f"{tile_bytes / 1e6:.2f} MB (target <= {TARGETS['bytes_mb']} MB: {met})"
+        )
+        if not args.skip_geojson:
+            naive, naive_s = geojson_payload(store)
+            print(
+                f"default view, GeoJSON path (same layers, nothing tiled): {naive / 1e6:.2f} MB, server run "
+                f"{naive_s:.1f} s -> ratio GeoJSON/tiles {naive / ours:.1f}x"
+            )
+        for key, label, target in (
+            ("warm_s", "first map drawn after page open (warm)", "warm_s"),
+            ("changed_lots_geojson_s", "after a store change (lots edited): map with its small layers", "changed_s"),
+            ("changed_lots_s", "after a store change (lots edited): every layer drawn, 20k rebuilt", "changed_s"),
+            (
+                "changed_plots_geojson_s",
+                "after a store change (plots rewritten): map with its small layers",
+                "changed_s",
+            ),
+            ("changed_plots_s", "after a store change (plots rewritten): every layer drawn, 100k rebuilt", "changed_s"),
+            ("pan_s", "pan/zoom to a new area, every tile drawn", "pan_s"),
+            ("toggle_hide_s", "toggle: plots hidden", "toggle_s"),
+            ("toggle_show_s", "toggle: plots drawn again", "toggle_s"),
+        ):
+            values = figures[key]
+            m = med(values)  # type: ignore[arg-type]
+            print(
+                f"{label}: {', '.join(f'{v:.2f}' for v in values)} s; median {m:.2f} s "  # type: ignore[union-attr]
+                f"(target <= {TARGETS[target]} s: {verdict(m, TARGETS[target])})"
+            )
+        print(f"first open, builds running: {figures['first_open_with_builds_s']:.1f} s")
+    print(json.dumps({"ok": True}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,217 @@
+"""Vector tiles of one layer version: a PMTiles file written by GDAL's PMTiles driver (pyogrio's bundled GDAL).
+
+A large layer reaches the browser as Mapbox Vector Tiles in one PMTiles archive instead of one GeoJSON text
+(docs/DECISIONS.md, "Large layers are drawn from vector tiles"). This module is the pure part: a frame and the
+version it is in go in, a file comes out; which layers need tiles (:func:`needs_tiles`), what a file is called
+(:func:`tile_name`: store, layer, version and what the tiles carry), reading a file back (:func:`read_tiles`) and
+removing the files a newer version superseded (:func:`remove_superseded`). Scheduling the builds in the background
+is :mod:`services.tiles`'s work.
+
+The tiles carry each feature's ``id`` and the few attributes its style depends on (``geom_quality``, the style's
+``color_field`` and ``outline_when`` fields), as text: nothing a popup shows comes from a tile (the map page reads
+the feature from the store by its id).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import shapely
+
+from geo.crs import to_display
+from layers.model import LayerDef
+
+#: bump when what a tile file holds or how it is cut changes: every file is then rebuilt under a new name
+TILE_FORMAT = 1
+#: the vector layer inside every tile file
+TILE_LAYER = "features"
+#: data zooms written. The map draws data zoom z at display zoom z + 1 (protomaps-leaflet's 512 px tiles), so the
+#: district's first view (display zoom ~11) reads zoom 10; zooms below it hold every plot in a few huge tiles and
+#: cost GDAL more than the rest together (43 s instead of 19 s for 100,000 plots), so the map asks to zoom in there
+MIN_ZOOM = 10
+MAX_ZOOM = 14
+#: a tile may hold up to this many bytes (GDAL's default, 500 kB, makes it re-encode the first view's dense tiles)
+MAX_TILE_BYTES = 3_000_000
+#: a layer is drawn from tiles from this many located features on ...
+TILE_MIN_FEATURES = 5_000
+#: ... or from this many coordinates (about 20 bytes each as the map's rounded GeoJSON: ~4 MB)
+TILE_MIN_COORDINATES = 200_000
+#: geometry types drawn from tiles; point layers stay GeoJSON (circle markers sized by a field)
+TILED_TYPES: tuple[str, ...] = ("Polygon", "LineString")
+SUFFIX = ".pmtiles"
+
+
+@dataclass(frozen=True)
+class TileFile:
+    """A written tile file: where it is, how many features it holds, how long GDAL took and its size."""
+
+    path: Path
+    features: int
+    seconds: float
+    bytes: int
+
+
+def needs_tiles(geometry_type: str, *, features: int, coordinates: int | None = None) -> bool:
+    """True when a layer is large enough to be drawn from vector tiles rather than sent whole as GeoJSON.
+
+    Polygon and line layers with at least :data:`TILE_MIN_FEATURES` located features or
+    :data:`TILE_MIN_COORDINATES` coordinates; ``coordinates`` may be omitted when the count already decides.
+    """
+    if geometry_type not in TILED_TYPES:
+        return False
+    return features >= TILE_MIN_FEATURES or (coordinates or 0) >= TILE_MIN_COORDINATES
+
+
+def coordinates(frame: gpd.GeoDataFrame) -> int:
+    """The number of coordinates of a frame's geometries (what the GeoJSON's size grows with)."""
+    return int(shapely.get_num_coordinates(frame.geometry.array).sum())
+
+
+def tile_columns(layer: LayerDef, available: Iterable[str]) -> tuple[str, ...]:
+    """The attributes a layer's tiles carry: ``id`` and those its style depends on, present in ``available``."""
+    have = set(available)
+    wanted = ["id", "geom_quality"]
+    if layer.style.color_field:
+        wanted.append(layer.style.color_field)
+    wanted += [f for f, _v in layer.style.outline_when]
+    return tuple(dict.fromkeys(c for c in wanted if c in have))
+
+
+def store_tag(store_location: str) -> str:
+    """A short name for a store in file names (a hash: a PostGIS URL's credentials never reach a file name)."""
+    return hashlib.sha256(store_location.encode("utf-8")).hexdigest()[:12]
+
+
+def tile_name(store_location: str, layer_id: str, version: int, columns: Sequence[str]) -> str:
+    """The file name of a layer version's tiles: ``<store>-<layer>-v<version>-<digest>.pmtiles``.
+
+    The digest covers the store, layer, version, the attributes carried and :data:`TILE_FORMAT`, so a new version,
+    another store or a new tile format never finds an old file.
+    """
+    key = "\0".join([store_location, layer_id, str(version), ",".join(columns), str(TILE_FORMAT)])
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+    return f"{store_tag(store_location)}-{layer_id}-v{version}-{digest}{SUFFIX}"
+
+
+def _prefix(store_location: str, layer_id: str) -> str:
+    return f"{store_tag(store_location)}-{layer_id}-v"
+
+
+def layer_files(tiles_dir: Path, store_location: str, layer_id: str) -> list[Path]:
+    """Every tile file of ``layer_id`` of that store in ``tiles_dir``, oldest name first."""
+    if not tiles_dir.is_dir():
+        return []
+    prefix = _prefix(store_location, layer_id)
+    return sorted(p for p in tiles_dir.iterdir() if p.name.startswith(prefix) and p.name.endswith(SUFFIX))
+
+
+def remove_superseded(tiles_dir: Path, store_location: str, layer_id: str, keep: Path) -> list[Path]:
+    """Delete the layer's other tile files (earlier versions, other formats); returns what was deleted."""
+    gone = []
+    for path in layer_files(tiles_dir, store_location, layer_id):
+        if path.name != keep.name:
+            path.unlink(missing_ok=True)
+            gone.append(path)
+    return gone
+
+
+def tile_frame(frame: gpd.GeoDataFrame, columns: Sequence[str]) -> gpd.GeoDataFrame:
+    """What goes into the tiles: located features in EPSG:4326 (2D), ``columns`` as text ("" for missing)."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"the frame has no column {', '.join(missing)} for its tiles")
+    shown = to_display(frame, "the layer")
+    geoms = shown.geometry.array
+    keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    out = gpd.GeoDataFrame(
+        {c: shown[c][keep].astype("string").fillna("").to_numpy(dtype=object) for c in columns},
+        geometry=gpd.GeoSeries(shapely.force_2d(geoms[keep]), crs=shown.crs),
+    )
+    return out
+
+
+def build_tiles(
+    frame: gpd.GeoDataFrame,
+    dest: Path,
+    *,
+    columns: Sequence[str],
+    min_zoom: int = MIN_ZOOM,
+    max_zoom: int = MAX_ZOOM,
+) -> TileFile:
+    """Write the tiles of ``frame`` (any CRS) to ``dest`` (a ``.pmtiles`` path), atomically.
+
+    GDAL writes a temporary sibling that is renamed into place when complete, so a reader (the app's static
+    server) never sees half a file. Features without a geometry are left out; ``columns`` are carried as text.
+    """
+    if not dest.name.endswith(SUFFIX):
+        raise ValueError(f"{dest} is not a {SUFFIX} file")
+    shown = tile_frame(frame, columns)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    part = dest.with_name(f".{dest.name}.{os.getpid()}.part")
+    part.unlink(missing_ok=True)
+    started = time.perf_counter()
+    try:
+        with warnings.catch_warnings():
+            # GDAL says when a tile had to be encoded at a lower resolution: a drawing detail, not a data problem
+            warnings.filterwarnings("ignore", message="At least one tile exceeded", category=RuntimeWarning)
+            pyogrio.write_dataframe(
+                shown,
+                part,
+                driver="PMTiles",
+                layer=TILE_LAYER,
+                use_arrow=True,
+                dataset_options={
+                    "MINZOOM": str(min_zoom),
+                    "MAXZOOM": str(max_zoom),
+                    "MAX_SIZE": str(MAX_TILE_BYTES),
+                    "NAME": dest.stem,
+                },
+            )
+        os.replace(part, dest)
+    finally:
+        part.unlink(missing_ok=True)
+    return TileFile(dest, len(shown), time.perf_counter() - started, dest.stat().st_size)
+
+
+def read_tiles(path: Path, *, zoom: int) -> gpd.GeoDataFrame:
+    """The features of a tile file at one zoom level (EPSG:3857, clipped to tiles: a feature may repeat).
+
+    For checks and tests; the map reads the tiles in the browser.
+    """
+    return pyogrio.read_dataframe(path, layer=TILE_LAYER, ZOOM_LEVEL=str(zoom))
+
+
+def ids_at(path: Path, *, zoom: int) -> set[str]:
+    """The distinct feature ids a tile file holds at ``zoom``."""
+    return set(np.unique(read_tiles(path, zoom=zoom)["id"].astype(str)))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m layers.tiles FRAME.parquet DEST.pmtiles COLUMN...``: build tiles in a process of their own.
+
+    :mod:`services.tiles` runs its builds this way: GDAL's writer holds Python's GIL, and inside the app's process
+    it would stall every page for the length of a build. Prints the written :class:`TileFile` as JSON.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) < 2:
+        print("usage: python -m layers.tiles FRAME.parquet DEST.pmtiles COLUMN...", file=sys.stderr)
+        return 2
+    frame = gpd.read_parquet(args[0])
+    written = build_tiles(frame, Path(args[1]), columns=args[2:])
+    print(json.dumps({"path": str(written.path), "features": written.features, "seconds": written.seconds}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

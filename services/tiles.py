@@ -1,0 +1,223 @@
+"""Vector tiles built in the background: which layer versions have tiles, which are being built, and how far.
+
+A layer version's tiles are built the first time the map needs them and no file exists for that version
+(:meth:`TileBuilds.ensure`): after an import, an edit, a restore, or another process writing the store, the next
+page that draws the layer finds a new version and starts its build. The build runs in a thread of the app process
+that reads exactly the version it was asked for (not "the current one", which may move meanwhile), has
+:func:`layers.tiles.build_tiles` write the file in a child process (GDAL's writer holds the GIL: in the app's own
+process a 30,000-plot build stalled every other thread for 5.5 of its 5.8 s) and then deletes the files that version
+superseded. One :class:`TileBuilds` serves a whole process (the page keeps one per tiles folder); two processes
+over one store may both build a version, each into its own temporary file, and the second rename wins with the
+same content.
+
+GDAL reports no progress through pyogrio, so a build's progress is an estimate from its elapsed time and the
+layer's size (:data:`SECONDS_PER_FEATURE`, measured on the project's two-core machine), never more than 95 %
+until the file is there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import geopandas as gpd
+
+from layers import tiles
+from layers.store import Store
+
+#: the project's root: the build's child process imports this checkout's packages
+REPO = Path(__file__).resolve().parents[1]
+#: measured: 100,000 plots in 19-24 s on the two shared cores (bench/bench_tiles.py)
+SECONDS_PER_FEATURE = 2.2e-4
+#: the estimate never says "done" before the file is there
+MAX_ESTIMATE = 0.95
+
+State = Literal["ready", "building", "failed"]
+
+
+@dataclass(frozen=True)
+class TileStatus:
+    """Where a layer version's tiles are: ``ready`` (the file ``name`` exists), ``building`` or ``failed``."""
+
+    state: State
+    layer_id: str
+    version: int
+    #: the file's name in the tiles folder (it exists when ``state`` is "ready")
+    name: str
+    features: int
+    #: 0..1; an estimate from the elapsed time while building
+    progress: float
+    elapsed_s: float
+    #: why a build failed (the exception's text)
+    error: str = ""
+
+    @property
+    def ready(self) -> bool:
+        return self.state == "ready"
+
+
+@dataclass
+class _Job:
+    layer_id: str
+    version: int
+    features: int
+    started: float
+    thread: threading.Thread
+    done: threading.Event
+    error: str = ""
+    seconds: float = 0.0
+
+
+class TileBuilds:
+    """The tile builds of one app process over one tiles folder (thread-safe)."""
+
+    def __init__(self, tiles_dir: Path, *, seconds_per_feature: float = SECONDS_PER_FEATURE) -> None:
+        self.tiles_dir = tiles_dir
+        self.seconds_per_feature = seconds_per_feature
+        self._lock = threading.Lock()
+        self._jobs: dict[str, _Job] = {}
+
+    def path(self, name: str) -> Path:
+        """The file of a status's ``name``."""
+        return self.tiles_dir / name
+
+    def ensure(
+        self,
+        store: Store,
+        layer_id: str,
+        version: int,
+        *,
+        columns: Sequence[str],
+        features: int,
+        frame: gpd.GeoDataFrame | None = None,
+    ) -> TileStatus:
+        """The status of a layer version's tiles, starting their build when no file exists and none runs.
+
+        ``columns`` are the attributes the tiles carry (:func:`layers.tiles.tile_columns`), ``features`` the number
+        of located features (for the progress estimate). ``frame`` is that version when the caller holds it
+        already (any CRS; it is not modified): the build then does not read it again. A failed build is not
+        retried by this process until the layer has a new version: the page shows the error instead.
+        """
+        name = tiles.tile_name(store.location, layer_id, version, columns)
+        with self._lock:
+            job = self._jobs.get(name)
+            if job is None and self.path(name).is_file():
+                return TileStatus("ready", layer_id, version, name, features, 1.0, 0.0)
+            if job is None:
+                job = self._start(store, layer_id, version, name, tuple(columns), features, frame)
+            return self._status(job, name)
+
+    def wait(self, status: TileStatus, *, timeout_s: float) -> TileStatus:
+        """Wait for the build behind ``status`` to end (or ``timeout_s``); its status then."""
+        with self._lock:
+            job = self._jobs.get(status.name)
+        if job is not None:
+            job.done.wait(timeout_s)
+            with self._lock:
+                return self._status(job, status.name)
+        return status
+
+    def wait_all(self, *, timeout_s: float) -> bool:
+        """Wait until every build started so far has ended (or ``timeout_s``); True when none runs any more."""
+        deadline = time.monotonic() + timeout_s
+        with self._lock:
+            jobs = list(self._jobs.values())
+        for job in jobs:
+            job.done.wait(max(0.0, deadline - time.monotonic()))
+        return all(job.done.is_set() for job in jobs)
+
+    def _status(self, job: _Job, name: str) -> TileStatus:
+        elapsed = time.monotonic() - job.started
+        if job.done.is_set():
+            if job.error:
+                return TileStatus("failed", job.layer_id, job.version, name, job.features, 0.0, elapsed, job.error)
+            return TileStatus("ready", job.layer_id, job.version, name, job.features, 1.0, job.seconds)
+        expected = max(1.0, job.features * self.seconds_per_feature)
+        progress = min(MAX_ESTIMATE, elapsed / expected)
+        return TileStatus("building", job.layer_id, job.version, name, job.features, progress, elapsed)
+
+    def _start(
+        self,
+        store: Store,
+        layer_id: str,
+        version: int,
+        name: str,
+        columns: tuple[str, ...],
+        features: int,
+        frame: gpd.GeoDataFrame | None,
+    ) -> _Job:
+        done = threading.Event()
+        thread = threading.Thread(
+            target=self._run,
+            args=(store, layer_id, version, name, columns, frame),
+            name=f"tiles-{layer_id}-v{version}",
+            daemon=True,  # a build left behind at shutdown leaves only a temporary file, never a partial .pmtiles
+        )
+        job = _Job(layer_id, version, features, time.monotonic(), thread, done)
+        self._jobs[name] = job
+        thread.start()
+        return job
+
+    def _run(
+        self,
+        store: Store,
+        layer_id: str,
+        version: int,
+        name: str,
+        columns: tuple[str, ...],
+        frame: gpd.GeoDataFrame | None,
+    ) -> None:
+        with self._lock:
+            job = self._jobs[name]
+        try:
+            if frame is None:
+                frame = store.read_version(layer_id, version)
+            job.seconds = build_in_process(frame, self.path(name), columns=columns)
+            tiles.remove_superseded(self.tiles_dir, store.location, layer_id, self.path(name))
+        except Exception as exc:  # a thread's exception would vanish: the page shows it instead
+            job.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            job.done.set()
+
+
+def build_in_process(frame: gpd.GeoDataFrame, dest: Path, *, columns: Sequence[str]) -> float:
+    """Build ``frame``'s tiles into ``dest`` in a Python process of its own (``python -m layers.tiles``).
+
+    GDAL's writer holds the GIL through pyogrio: in a thread of the app it stalls every page (the progress bar too)
+    for the whole build. The frame goes to the child as GeoParquet, already in EPSG:4326 with its tile columns.
+    Returns GDAL's seconds; raises ``RuntimeError`` with the child's error when it fails.
+    """
+    with tempfile.TemporaryDirectory(prefix="baoyen-tiles-") as tmp:
+        src = Path(tmp) / "frame.parquet"
+        tiles.tile_frame(frame, columns).to_parquet(src)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+        done = subprocess.run(
+            [sys.executable, "-m", "layers.tiles", str(src), str(dest), *columns],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    if done.returncode != 0:
+        raise RuntimeError(f"the tile build failed: {done.stderr.strip().splitlines()[-1:] or done.returncode}")
+    return float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
+
+
+def build_now(store: Store, layer_id: str, tiles_dir: Path, *, columns: Sequence[str]) -> tiles.TileFile:
+    """Build the current version's tiles in this thread (benchmarks, tests, scripts) and remove superseded files."""
+    version = store.current_version(layer_id)
+    frame = store.read_version(layer_id, version)
+    dest = tiles_dir / tiles.tile_name(store.location, layer_id, version, columns)
+    written = tiles.build_tiles(frame, dest, columns=columns)
+    tiles.remove_superseded(tiles_dir, store.location, layer_id, written.path)
+    return written

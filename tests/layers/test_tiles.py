@@ -1,0 +1,144 @@
+"""The PMTiles a layer version becomes: what the file holds, what it is called, which files a new version removes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from layers import tiles
+from layers.catalogue import CATALOGUE
+from tests.tiles_data import PLOTS_LAYER, plots
+
+STORE = "/srv/baoyen/baoyen.gpkg"
+COLUMNS = ("id", "geom_quality", "species")
+
+
+@pytest.fixture(scope="module")
+def frame() -> gpd.GeoDataFrame:
+    return plots(3000)
+
+
+@pytest.fixture(scope="module")
+def built(frame: gpd.GeoDataFrame, tmp_path_factory: pytest.TempPathFactory) -> tiles.TileFile:
+    dest = tmp_path_factory.mktemp("tiles") / tiles.tile_name(STORE, PLOTS_LAYER, 1, COLUMNS)
+    return tiles.build_tiles(frame, dest, columns=COLUMNS, min_zoom=10, max_zoom=13)
+
+
+def test_the_file_holds_every_feature_at_the_deepest_zoom(frame: gpd.GeoDataFrame, built: tiles.TileFile) -> None:
+    assert built.path.is_file() and built.bytes == built.path.stat().st_size > 0
+    assert built.features == len(frame)
+    assert tiles.ids_at(built.path, zoom=13) == set(frame["id"])
+
+
+def test_the_first_zoom_holds_the_features_too_and_carries_their_style_fields(
+    frame: gpd.GeoDataFrame, built: tiles.TileFile
+) -> None:
+    back = tiles.read_tiles(built.path, zoom=10)
+    assert set(back["id"]) == set(frame["id"])
+    assert set(COLUMNS) <= set(back.columns)
+    one = back.drop_duplicates("id").set_index("id").loc["plot_7"]
+    src = frame.set_index("id").loc["plot_7"]
+    assert (one["species"], one["geom_quality"]) == (src["species"], src["geom_quality"])
+    assert "name" not in back.columns and "owner" not in back.columns  # popups read the store, not the tiles
+
+
+def test_features_land_where_they_are(frame: gpd.GeoDataFrame, built: tiles.TileFile) -> None:
+    back = tiles.read_tiles(built.path, zoom=13).to_crs("EPSG:4326")
+    plot = back[back["id"] == "plot_100"].geometry.union_all()
+    truth = frame[frame["id"] == "plot_100"].to_crs("EPSG:4326").geometry.iloc[0]
+    # a zoom-13 tile's grid is ~1.2 m here: the shape comes back within a few metres (1e-4° ~ 11 m)
+    assert shapely.hausdorff_distance(plot, truth) < 1e-4
+
+
+def test_features_without_a_place_are_left_out(tmp_path: Path) -> None:
+    frame = plots(10)
+    frame.loc[3, "geometry"] = None
+    frame.loc[4, "geometry"] = shapely.Polygon()
+    written = tiles.build_tiles(frame, tmp_path / "a.pmtiles", columns=("id",), min_zoom=12, max_zoom=12)
+    assert written.features == 8
+    assert tiles.ids_at(written.path, zoom=12) == set(frame["id"]) - {"plot_3", "plot_4"}
+
+
+def test_a_missing_value_is_carried_as_empty_text(tmp_path: Path) -> None:
+    frame = plots(5)
+    frame["species"] = frame["species"].astype(object)
+    frame.loc[0, "species"] = None
+    written = tiles.build_tiles(frame, tmp_path / "a.pmtiles", columns=COLUMNS, min_zoom=12, max_zoom=12)
+    back = tiles.read_tiles(written.path, zoom=12).drop_duplicates("id").set_index("id")
+    assert back.loc["plot_0", "species"] == ""
+    assert back.loc["plot_1", "species"] == frame.loc[1, "species"]
+
+
+def test_no_partial_file_is_left_when_the_build_fails(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="no column"):
+        tiles.build_tiles(plots(5), tmp_path / "a.pmtiles", columns=("id", "nope"))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_names_key_store_layer_version_and_contents() -> None:
+    name = tiles.tile_name(STORE, PLOTS_LAYER, 3, COLUMNS)
+    assert name == tiles.tile_name(STORE, PLOTS_LAYER, 3, COLUMNS)
+    assert name.startswith(f"{tiles.store_tag(STORE)}-{PLOTS_LAYER}-v3-") and name.endswith(".pmtiles")
+    others = {
+        tiles.tile_name(STORE, PLOTS_LAYER, 4, COLUMNS),
+        tiles.tile_name("/other/store.gpkg", PLOTS_LAYER, 3, COLUMNS),
+        tiles.tile_name(STORE, "cluster_lots", 3, COLUMNS),
+        tiles.tile_name(STORE, PLOTS_LAYER, 3, ("id",)),
+    }
+    assert name not in others and len(others) == 4
+
+
+def test_a_database_url_never_reaches_a_file_name() -> None:
+    url = "postgresql://planner:secret@db/baoyen"
+    name = tiles.tile_name(url, PLOTS_LAYER, 1, COLUMNS)
+    assert "secret" not in name and "planner" not in name
+
+
+def test_superseded_files_are_removed_and_others_kept(tmp_path: Path) -> None:
+    old = tmp_path / tiles.tile_name(STORE, PLOTS_LAYER, 1, COLUMNS)
+    new = tmp_path / tiles.tile_name(STORE, PLOTS_LAYER, 2, COLUMNS)
+    other_layer = tmp_path / tiles.tile_name(STORE, "cluster_lots", 1, ("id",))
+    other_store = tmp_path / tiles.tile_name("/elsewhere.gpkg", PLOTS_LAYER, 1, COLUMNS)
+    for p in (old, new, other_layer, other_store):
+        p.write_bytes(b"x")
+    assert tiles.layer_files(tmp_path, STORE, PLOTS_LAYER) == sorted([old, new])
+    assert tiles.remove_superseded(tmp_path, STORE, PLOTS_LAYER, new) == [old]
+    assert sorted(tmp_path.iterdir()) == sorted([new, other_layer, other_store])
+
+
+def test_a_layer_whose_id_starts_like_another_is_not_touched(tmp_path: Path) -> None:
+    mine = tmp_path / tiles.tile_name(STORE, "lots", 1, ("id",))
+    longer = tmp_path / tiles.tile_name(STORE, "lots_old", 1, ("id",))
+    for p in (mine, longer):
+        p.write_bytes(b"x")
+    keep = tmp_path / tiles.tile_name(STORE, "lots", 2, ("id",))
+    assert tiles.remove_superseded(tmp_path, STORE, "lots", keep) == [mine]
+    assert longer.exists()
+
+
+@pytest.mark.parametrize(
+    "gtype, features, coordinates, expected",
+    [
+        ("Polygon", 100, 500, False),
+        ("Polygon", tiles.TILE_MIN_FEATURES, None, True),
+        ("Polygon", 2000, tiles.TILE_MIN_COORDINATES, True),
+        ("LineString", 20_000, None, True),
+        ("Point", 100_000, 100_000, False),
+    ],
+)
+def test_which_layers_are_drawn_from_tiles(gtype: str, features: int, coordinates: int | None, expected: bool) -> None:
+    assert tiles.needs_tiles(gtype, features=features, coordinates=coordinates) is expected
+
+
+def test_tiles_carry_the_id_and_the_fields_the_style_reads() -> None:
+    lots = CATALOGUE.get("cluster_lots")
+    assert tiles.tile_columns(lots, ["id", "name", "status", "tenant", "geom_quality"]) == (
+        "id",
+        "geom_quality",
+        "status",
+    )
+    zones = CATALOGUE.get("material_zones_plan")
+    assert tiles.tile_columns(zones, ["id", "species", "scope"]) == ("id", "species", "scope")

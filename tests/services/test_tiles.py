@@ -1,0 +1,102 @@
+"""Tile builds in the background: started when a version has no tiles, ready when written, old versions removed."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from layers import tiles
+from layers.store import create_store
+from services.tiles import TileBuilds, build_now
+from tests.tiles_data import PLOTS_LAYER, plots
+
+COLUMNS = ("id", "geom_quality", "species")
+
+
+@pytest.fixture
+def store(tmp_path: Path):  # type: ignore[no-untyped-def]
+    s = create_store(tmp_path / "s.gpkg")
+    s.write_layer(PLOTS_LAYER, plots(1500), user="test", message="v1")
+    return s
+
+
+def test_a_version_without_tiles_is_built_in_the_background(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    builds = TileBuilds(tmp_path / "tiles")
+    first = builds.ensure(store, PLOTS_LAYER, 1, columns=COLUMNS, features=1500)
+    assert first.state == "building" and 0 <= first.progress < 1
+    assert not builds.path(first.name).exists()
+    done = builds.wait(first, timeout_s=120)
+    assert done.state == "ready", done.error
+    assert tiles.ids_at(builds.path(done.name), zoom=tiles.MAX_ZOOM) == {f"plot_{i}" for i in range(1500)}
+    again = builds.ensure(store, PLOTS_LAYER, 1, columns=COLUMNS, features=1500)
+    assert again.state == "ready" and again.name == first.name
+
+
+def test_a_new_version_gets_new_tiles_and_the_old_file_goes(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    builds = TileBuilds(tmp_path / "tiles")
+    v1 = builds.wait(builds.ensure(store, PLOTS_LAYER, 1, columns=COLUMNS, features=1500), timeout_s=120)
+    assert v1.ready
+    version = store.write_layer(PLOTS_LAYER, plots(700), user="test", message="v2")
+    # another process wrote the store: this one learns the version when the map next needs the layer
+    v2 = builds.ensure(store, PLOTS_LAYER, version, columns=COLUMNS, features=700)
+    assert v2.state == "building" and v2.name != v1.name
+    v2 = builds.wait(v2, timeout_s=120)
+    assert v2.ready, v2.error
+    assert [p.name for p in (tmp_path / "tiles").iterdir()] == [v2.name]
+    assert len(tiles.ids_at(builds.path(v2.name), zoom=tiles.MAX_ZOOM)) == 700
+
+
+def test_the_build_reads_the_version_it_was_asked_for(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store.write_layer(PLOTS_LAYER, plots(40), user="test", message="v2")
+    builds = TileBuilds(tmp_path / "tiles")
+    v1 = builds.wait(builds.ensure(store, PLOTS_LAYER, 1, columns=COLUMNS, features=1500), timeout_s=120)
+    assert v1.ready and len(tiles.ids_at(builds.path(v1.name), zoom=tiles.MAX_ZOOM)) == 1500
+
+
+def test_wait_all_waits_for_every_build(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    builds = TileBuilds(tmp_path / "tiles")
+    assert builds.wait_all(timeout_s=0)  # nothing started
+    status = builds.ensure(store, PLOTS_LAYER, 1, columns=COLUMNS, features=1500)
+    assert builds.wait_all(timeout_s=120)
+    assert builds.ensure(store, PLOTS_LAYER, 1, columns=COLUMNS, features=1500).name == status.name
+    assert builds.path(status.name).is_file()
+
+
+def test_a_failed_build_says_why(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    builds = TileBuilds(tmp_path / "tiles")
+    failed = builds.wait(builds.ensure(store, PLOTS_LAYER, 9, columns=COLUMNS, features=10), timeout_s=60)
+    assert failed.state == "failed" and "no version 9" in failed.error
+    assert not (tmp_path / "tiles").exists() or not any((tmp_path / "tiles").iterdir())
+
+
+def test_build_now_builds_the_current_version(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    written = build_now(store, PLOTS_LAYER, tmp_path, columns=COLUMNS)
+    assert written.features == 1500
+    assert written.path.name == tiles.tile_name(store.location, PLOTS_LAYER, 1, COLUMNS)
+
+
+def test_a_build_does_not_stall_the_app_s_other_threads(tmp_path: Path) -> None:
+    """GDAL's writer holds the GIL: in a thread of the app it froze every page for the whole build (5.5 s of 5.8)."""
+    s = create_store(tmp_path / "big.gpkg")
+    s.write_layer(PLOTS_LAYER, plots(30_000), user="test", message="30k")
+    builds = TileBuilds(tmp_path / "tiles")
+    status = builds.ensure(s, PLOTS_LAYER, 1, columns=COLUMNS, features=30_000)
+    longest, last = 0.0, time.perf_counter()
+    while builds.ensure(s, PLOTS_LAYER, 1, columns=COLUMNS, features=30_000).state == "building":
+        time.sleep(0.01)
+        now = time.perf_counter()
+        longest, last = max(longest, now - last), now
+    assert builds.wait(status, timeout_s=1).ready
+    assert longest < 1.0, f"this thread stalled {longest:.2f} s while the tiles were built"
+
+
+def test_a_frame_the_caller_holds_is_built_as_given(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    builds = TileBuilds(tmp_path / "tiles")
+    held = plots(1500).to_crs("EPSG:4326")
+    columns = list(held.columns)
+    status = builds.ensure(store, PLOTS_LAYER, 1, columns=COLUMNS, features=1500, frame=held)
+    done = builds.wait(status, timeout_s=120)
+    assert done.ready and tiles.ids_at(builds.path(done.name), zoom=tiles.MAX_ZOOM) == set(held["id"])
+    assert held.crs.to_epsg() == 4326 and list(held.columns) == columns  # not modified

@@ -1,0 +1,82 @@
+"""The map page with a large layer (AppTest): built in the background with a progress bar, then drawn from tiles;
+a click or a search reads the feature from the store."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from layers import tiles
+from layers.store import open_store
+from tests.tiles_data import PLOTS_LAYER, plots
+from tests.ui import helpers
+from tests.ui.helpers import store_at
+from ui import assets, map_page, state
+
+N = 6_000  # above the tile threshold (5,000 features)
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    with store_at(tmp_path_factory.mktemp("store") / "baoyen.gpkg") as path:
+        open_store(path).write_layer(PLOTS_LAYER, plots(N), user="test", message="plots")
+        yield path
+        for path_ in tiles.layer_files(assets.TILES_DIR, str(path), PLOTS_LAYER):
+            path_.unlink()
+
+
+def run_page(**session: object) -> AppTest:
+    return helpers.run_page("map_page", "vi", timeout=120, **session)
+
+
+def group_js(at: AppTest) -> str:
+    (component,) = at.get("component_instance")
+    return str(json.loads(component.proto.json_args)["feature_group"])
+
+
+def wait_built(store_path: Path) -> None:
+    assert map_page.tile_builds().wait_all(timeout_s=120), "a tile build still runs after 120 s"
+    assert tiles.layer_files(assets.TILES_DIR, str(store_path), PLOTS_LAYER)
+
+
+def test_a_large_layer_is_built_with_a_progress_bar_then_drawn_from_its_tiles(store_path: Path) -> None:
+    assert tiles.layer_files(assets.TILES_DIR, str(store_path), PLOTS_LAYER) == []
+    at = run_page()
+    assert not at.exception
+    texts = [p.proto.text for p in at.get("progress")]
+    assert any("Đang tạo lớp bản đồ «Vùng nguyên liệu đã khoanh vẽ» (6.000 đối tượng)" in t for t in texts), texts
+    assert "baoyenMapkit.tiled(" not in group_js(at)  # not drawn until its tiles exist
+    assert "plot_1" not in group_js(at)  # and never sent as GeoJSON
+    wait_built(store_path)
+    at = run_page()
+    assert not at.exception and not at.get("progress")
+    js = group_js(at)
+    (name,) = (p.name for p in tiles.layer_files(assets.TILES_DIR, str(store_path), PLOTS_LAYER))
+    assert f"{assets.TILES_URL}/{name}" in js and "baoyenMapkit.tiled(" in js
+    assert "plot_1" not in js and len(js.encode()) < 1_500_000
+    # the layer switch shows its count; the legend lists the plots' species
+    assert any(f"({N})" in box.label for box in at.checkbox if "Vùng nguyên liệu đã khoanh vẽ" in box.label)
+
+
+def test_a_clicked_plot_is_read_from_the_store(store_path: Path) -> None:
+    wait_built(store_path)
+    at = run_page(**{state.MAP_COMPONENT: {"last_object_clicked_tooltip": f"⟦{PLOTS_LAYER}/plot_4321⟧"}})
+    assert not at.exception
+    (table,) = at.table
+    values = set(table.value.iloc[:, 0].astype(str))
+    assert {"plot_4321", "Lô trồng 4321", f"Hộ {4321 % 997}"} <= values
+    js = group_js(at)
+    assert "baoyenMapkit.selected(" in js and "Lô trồng 4321" in js
+
+
+def test_search_finds_a_plot_and_outlines_it_from_the_store(store_path: Path) -> None:
+    wait_built(store_path)
+    at = run_page(**{state.MAP_SEARCH: "lo trong 4242"})
+    assert not at.exception
+    js = group_js(at)
+    assert "baoyenMapkit.highlight(" in js and "Lô trồng 4242" in js
+    assert json.loads(at.get("component_instance")[0].proto.json_args)["zoom"] >= 14

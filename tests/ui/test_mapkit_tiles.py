@@ -1,0 +1,129 @@
+"""ui.mapkit for large layers: styles per style key, search without geometry, the tiled layer and the selected popup."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import folium
+import numpy as np
+import pytest
+import shapely
+from hypothesis import given
+from hypothesis import strategies as st
+
+from geo.text import fold
+from layers import tiles
+from layers.catalogue import CATALOGUE
+from tests.tiles_data import PLOTS_LAYER, plots
+from ui import assets, mapkit
+
+PLOTS = CATALOGUE.get(PLOTS_LAYER)
+
+
+def _spec_of(script: str, call: str) -> dict:
+    """The JSON spec passed to ``window.baoyenMapkit.<call>(`` in a rendered script."""
+    start = script.index(f"window.baoyenMapkit.{call}(") + len(f"window.baoyenMapkit.{call}(")
+    spec, _end = json.JSONDecoder().raw_decode(script[start:])
+    return spec
+
+
+def test_a_tiled_layer_gets_the_geojson_layers_styles_for_every_style_key() -> None:
+    frame = plots(300)
+    tiled = mapkit.prepare_tiled_layer(PLOTS, frame)
+    geojson = mapkit.prepare_layer(PLOTS, frame)
+    assert tiled.tiled and tiled.geojson == "" and tiled.tile_columns == ("id", "geom_quality", "species")
+    assert set(tiled.styles) == set(geojson.styles)
+    lookup = dict(tiled.style_lookup)
+    features = json.loads(geojson.geojson)["features"]
+    for f in features[:60]:  # each feature's style, found by its style key, is the one the GeoJSON layer gives it
+        row = frame.set_index("id").loc[f["properties"]["id"]]
+        key = mapkit.STYLE_KEY_SEP.join([row["geom_quality"], row["species"]])
+        assert tiled.styles[lookup[key]] == geojson.styles[f["properties"]["_s"]]
+    assert tiled.quality_counts == geojson.quality_counts and set(tiled.color_values) == set(geojson.color_values)
+
+
+def test_search_entries_of_a_tiled_layer_match_the_geojson_ones_but_carry_no_geometry() -> None:
+    frame = plots(200)
+    frame.loc[5, "geometry"] = None
+    tiled = {e.feature_id: e for e in mapkit.prepare_tiled_layer(PLOTS, frame).search}
+    full = {e.feature_id: e for e in mapkit.prepare_layer(PLOTS, frame).search}
+    assert tiled.keys() == full.keys()
+    for fid, e in full.items():
+        t = tiled[fid]
+        assert (t.name, t.folded, t.geometry) == (e.name, e.folded, None)
+        # the GeoJSON layer's zoom comes from the rounded, simplified shape: a plot on an edge may differ by one
+        assert (t.zoom is None) == (e.zoom is None) and abs((t.zoom or 0) - (e.zoom or 0)) <= 1
+        assert t.at == e.at or (t.at is not None and e.at is not None and np.allclose(t.at, e.at, atol=2e-6))
+    assert tiled["plot_5"].at is None
+    assert mapkit.prepare_tiled_layer(PLOTS, frame).unlocated == (("plot_5", "Lô trồng 5", "synthetic test plots"),)
+
+
+@given(st.lists(st.text(max_size=12), max_size=20))
+def test_folding_many_names_is_folding_each(names: list[str]) -> None:
+    assert mapkit.fold_all(names) == [fold(n) for n in names]
+
+
+def test_the_tiled_layer_names_its_file_styles_and_zooms() -> None:
+    prepared = mapkit.prepare_tiled_layer(PLOTS, plots(100))
+    m = mapkit.use_tiles(mapkit.base_map(lang="vi"))
+    group = folium.FeatureGroup(name="plan")
+    url = mapkit.tile_url("abc-material_zones_mapped-v3-0123.pmtiles")
+    mapkit.add_tiled_layer(group, PLOTS, prepared, url, lang="vi")
+    group.add_to(m)
+    html = m.get_root().render()
+    assert f'"{assets.TILES_URL}/abc-material_zones_mapped-v3-0123.pmtiles"' in html
+    assert f"{assets.VENDOR_URL}/protomaps-leaflet/protomaps-leaflet.js" in html
+    assert re.findall(r"https?://[^\s\"'<>)]+", html) == []
+    spec = _spec_of(html, "tiled")
+    assert spec["keys"] == ["geom_quality", "species"] and spec["tile_layer"] == tiles.TILE_LAYER
+    assert spec["maxzoom"] == tiles.MAX_ZOOM and spec["minzoom"] == tiles.MIN_ZOOM + 0.5
+    assert len(spec["styles"]) == len(prepared.styles) and spec["lookup"] == dict(prepared.style_lookup)
+    assert "Phóng to để xem lớp" in spec["zoom_note"]
+    with pytest.raises(ValueError, match="not a tiled layer"):
+        mapkit.add_tiled_layer(group, PLOTS, mapkit.prepare_layer(PLOTS, plots(3)), url, lang="vi")
+
+
+def test_a_style_value_from_a_file_cannot_close_the_script() -> None:
+    frame = plots(10)
+    frame["species"] = frame["species"].astype(object)
+    frame.loc[0, "species"] = "</script><img src=x onerror=alert(1)>"
+    prepared = mapkit.prepare_tiled_layer(PLOTS, frame)
+    group = folium.FeatureGroup(name="plan")
+    mapkit.add_tiled_layer(group, PLOTS, prepared, mapkit.tile_url("x.pmtiles"), lang="vi")
+    m = mapkit.use_tiles(mapkit.base_map())
+    group.add_to(m)
+    html = m.get_root().render()
+    assert "</script><img" not in html and "<img src=x" not in html
+    assert any(k.endswith("</script><img src=x onerror=alert(1)>") for k in _spec_of(html, "tiled")["lookup"])
+
+
+def test_the_selected_feature_s_popup_comes_from_its_row_escaped() -> None:
+    frame = plots(20)
+    frame.loc[3, "name"] = "<b>Lô</b> {{ 7*7 }}"
+    prepared = mapkit.prepare_tiled_layer(PLOTS, frame)
+    m = mapkit.use_tiles(mapkit.base_map())
+    group = folium.FeatureGroup(name="plan")
+    mapkit.add_selected(group, PLOTS, prepared, frame.iloc[3:4], lang="en")
+    group.add_to(m)
+    html = m.get_root().render()
+    assert "<b>Lô</b>" not in html and "\\u007b{ 7*7 }}" in html  # as text: never markup, never a template
+    start = html.index("window.baoyenMapkit.selected(") + len("window.baoyenMapkit.selected(")
+    decoder = json.JSONDecoder()
+    spec, end = decoder.raw_decode(html[start:])
+    data, _ = decoder.raw_decode(html[start + end :].lstrip(", "))
+    props = data["features"][0]["properties"]
+    assert props["name"] == "<b>Lô</b> {{ 7*7 }}" and props["id"] == "plot_3" and props["species"]
+    assert spec["title"].startswith("Plantation") or spec["id"] == PLOTS_LAYER
+    outline = shapely.geometry.shape(data["features"][0]["geometry"])
+    assert outline.area > 0
+
+
+def test_nothing_is_selected_for_a_feature_without_a_place() -> None:
+    frame = plots(5)
+    frame.loc[2, "geometry"] = None
+    group = folium.FeatureGroup(name="plan")
+    mapkit.add_selected(group, PLOTS, mapkit.prepare_tiled_layer(PLOTS, frame), frame.iloc[2:3], lang="vi")
+    assert not group._children
+    assert mapkit.feature_geojson(frame.iloc[2:3]) is None
+    assert json.loads(mapkit.feature_geojson(frame.iloc[1:2]) or "null")["type"] == "Polygon"
