@@ -74,6 +74,12 @@ def _fake_node_modules(root: Path, *, draw_version: str = "1.0.2") -> Path:
         },
     )
     _fake_package(node_modules, "proj4", "2.22.0", {"dist/proj4.js": "/* proj4 */", "LICENSE.md": "MIT"})
+    _fake_package(
+        node_modules,
+        "protomaps-leaflet",
+        "5.1.0",
+        {"dist/protomaps-leaflet.js": "/* protomapsL */", "LICENSE": "BSD-3-Clause"},
+    )
     return node_modules
 
 
@@ -83,6 +89,7 @@ def _lock(root: Path) -> Path:
         "node_modules/leaflet": {"version": "1.9.4"},
         "node_modules/leaflet-draw": {"version": "1.0.2"},
         "node_modules/proj4": {"version": "2.22.0"},
+        "node_modules/protomaps-leaflet": {"version": "5.1.0"},
     }
     lock.write_text(json.dumps({"lockfileVersion": 3, "packages": packages}))
     return lock
@@ -92,7 +99,12 @@ def test_install_copies_leaflet_draw_with_its_images(tmp_path: Path) -> None:
     node_modules, lock, dest = _fake_node_modules(tmp_path), _lock(tmp_path), tmp_path / "vendor"
     assert "leaflet-draw/leaflet.draw.js" in assets.missing(dest)
     manifest = assets.install(node_modules=node_modules, dest=dest, lockfile=lock)
-    assert manifest["packages"] == {"leaflet": "1.9.4", "leaflet-draw": "1.0.2", "proj4": "2.22.0"}
+    assert manifest["packages"] == {
+        "leaflet": "1.9.4",
+        "leaflet-draw": "1.0.2",
+        "proj4": "2.22.0",
+        "protomaps-leaflet": "5.1.0",
+    }
     assert {
         "leaflet-draw/leaflet.draw.js",
         "leaflet-draw/leaflet.draw.css",
