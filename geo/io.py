@@ -666,26 +666,21 @@ def _restore_field_names(frame: gpd.GeoDataFrame, shp: Path, *, name: str, repor
     if not side.is_file():
         return frame
     ignored = f"{name}: its {side.name} (the full field names) was ignored"
+
+    def ignore(why: str, code: str) -> gpd.GeoDataFrame:
+        """Keep the short names, and say why the names file was not used."""
+        report.warnings.append(CodedNote(f"{ignored}: {why}", code=code, source=name, file=side.name))
+        return frame
+
     try:
         if side.stat().st_size > 1 * 1024 * 1024:
             raise ValueError("too large")
         doc = json.loads(side.read_text(encoding="utf-8"))
     except (OSError, ValueError, UnicodeDecodeError):
-        report.warnings.append(
-            CodedNote(f"{ignored}: it is not readable JSON", code="read.names_unreadable", source=name, file=side.name)
-        )
-        return frame
+        return ignore("it is not readable JSON", "read.names_unreadable")
     fields = doc.get("fields") if isinstance(doc, dict) else None
     if not isinstance(fields, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in fields.items()):
-        report.warnings.append(
-            CodedNote(
-                f"{ignored}: it does not map field names to names",
-                code="read.names_not_map",
-                source=name,
-                file=side.name,
-            )
-        )
-        return frame
+        return ignore("it does not map field names to names", "read.names_not_map")
     columns = [str(c) for c in frame.columns if c != frame.geometry.name]
     # a dbf field name is case-insensitive; GDAL may give it back in another case
     by_fold = {c.lower(): c for c in columns}
@@ -697,15 +692,7 @@ def _restore_field_names(frame: gpd.GeoDataFrame, shp: Path, *, name: str, repor
         renames[col] = full
     targets = [renames.get(c, c) for c in columns]
     if len(set(targets)) != len(targets):
-        report.warnings.append(
-            CodedNote(
-                f"{ignored}: it would give two fields the same name",
-                code="read.names_clash",
-                source=name,
-                file=side.name,
-            )
-        )
-        return frame
+        return ignore("it would give two fields the same name", "read.names_clash")
     return frame.rename(columns=renames) if renames else frame
 
 
