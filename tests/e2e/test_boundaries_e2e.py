@@ -67,7 +67,8 @@ def test_real_boundaries_from_the_data_page_reach_the_map_and_the_report(
         commit = pg.get_by_role("button", name="Nhập ranh giới xã")
         commit.wait_for(timeout=60_000)
         commit.click()
-        pg.get_by_text(re.compile(r"Đã khớp 17/17 đơn vị \(theo mã: 17")).wait_for(timeout=60_000)
+        # three layers rewritten in one transaction, then the page's rerun: 90 s, as every save's wait
+        pg.get_by_text(re.compile(r"Đã khớp 17/17 đơn vị \(theo mã: 17")).wait_for(timeout=90_000)
         store = open_store(app.store)
         assert set(store.read_layer("communes_legacy")["geom_quality"]) == {"digitised"}
         assert set(store.read_layer("material_zones_plan")["geom_quality"]) == {"digitised", "unlocated"}

@@ -139,6 +139,7 @@ def test_a_polygon_drawn_with_the_mouse_is_saved_as_a_lot(draw_page: Page, draw_
     drawn = frame.evaluate("() => window.drawnItems.toGeoJSON().features[0].geometry")
     form = pg.locator('[data-testid="stForm"]')
     form.wait_for(timeout=90_000)  # the drawing reran the page, which now asks for the lot's details
+    pg.get_by_text(re.compile(r"Hình 1: \d+,\d{4} ha")).wait_for(timeout=30_000)  # the form's caption, drawn after it
     assert pg.get_by_text(re.compile(r"Hình 1: \d+,\d{4} ha")).count() == 1
     save_screenshot(draw_page, "clusters_drawn_polygon.png")
     form.get_by_label("Số lô").fill("D1")

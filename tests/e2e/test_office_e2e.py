@@ -231,7 +231,7 @@ def test_the_same_lot_edited_from_two_browsers_loses_nothing(office: Office, new
     binh.page.bring_to_front()  # type: ignore[attr-defined]
     binh.page.get_by_role("button", name="Xóa lô").click()  # type: ignore[attr-defined]
     apply = binh.page.get_by_role("button", name=re.compile("Áp dụng lại trên phiên bản"))  # type: ignore[attr-defined]
-    apply.wait_for(timeout=60_000)  # the panel of the kept change (hidden tabs hold no visible button)
+    apply.wait_for(timeout=90_000)  # the panel of the kept change (hidden tabs hold no visible button)
     # who changed it and when, and theirs beside his, for the lot both changed
     for text in ("Thay đổi chưa lưu của bạn", "đã được an lưu lúc", "Của an (phiên bản", "(đã xóa)"):
         binh.page.locator(f"text={text} >> visible=true").first.wait_for(timeout=90_000)  # type: ignore[attr-defined]
