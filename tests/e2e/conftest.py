@@ -175,6 +175,20 @@ def sign_in(page: Page, app: App, name: str = "admin", password: str | None = No
     side.get_by_label("Mật khẩu", exact=True).fill(password or password_of(name))
     side.get_by_role("button", name="Đăng nhập").click()
     side.get_by_text("Đã đăng nhập").wait_for(timeout=30_000)
+    wait_session_cookie(pg)
+
+
+def wait_session_cookie(pg: object, *, timeout_s: float = 30) -> None:
+    """Wait until the browser holds the session cookie, which a small frame of the page sets after the sign-in has
+    shown: a page opened before it (``goto``, a new tab) would find nobody signed in."""
+    from ui.common import SESSION_COOKIE
+
+    context = pg.context  # type: ignore[attr-defined]
+    deadline = time.monotonic() + timeout_s
+    while not any(c["name"] == SESSION_COOKIE and c["value"] for c in context.cookies()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {SESSION_COOKIE} cookie {timeout_s:.0f} s after the sign-in showed")
+        pg.wait_for_timeout(100)  # type: ignore[attr-defined]
 
 
 def save_screenshot(page: Page, name: str) -> Path:
@@ -184,16 +198,37 @@ def save_screenshot(page: Page, name: str) -> Path:
     return path
 
 
+IDLE_JS = (
+    "() => document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state') === 'notRunning'"
+)
+
+
+def wait_idle(pg: object, *, timeout_ms: float = 90_000) -> None:
+    """Wait until the page's script run has ended (Streamlit's own ``data-test-script-state`` on the app root).
+
+    A planner clicks a page that has finished drawing; a click made while a run is still drawing the page races it.
+    """
+    pg.wait_for_function(IDLE_JS, timeout=timeout_ms)  # type: ignore[attr-defined]
+
+
+def page_messages(pg: object) -> list[str]:
+    """The texts of the page's visible messages (success, info, warning, error, exception), for failure reports."""
+    sel = '[data-testid="stAlert"], [data-testid="stException"]'
+    return [t.strip()[:300] for t in pg.locator(sel).all_inner_texts()]  # type: ignore[attr-defined]
+
+
 def click_and_wait_saved(
     page: Page, button: object, message: re.Pattern[str], *, moved: Callable[[], bool], app: App, shot: str
 ) -> None:
-    """Click a save button and wait (90 s, a loaded two-core machine) for the page's saved message.
+    """Once the page has finished its run, click a save button and wait (90 s, a loaded two-core machine) for the
+    page's saved message.
 
     When it does not come, the failure says whether the store moved (the save happened but its message was not
-    shown, or the click never reached the app), with a screenshot and the end of the app's log.
+    shown, or the click never reached the app), with the page's messages, a screenshot and the end of the app's log.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    wait_idle(page.page)
     button.click()  # type: ignore[attr-defined]
     try:
         page.page.get_by_text(message).wait_for(timeout=90_000)  # type: ignore[attr-defined]
@@ -201,7 +236,8 @@ def click_and_wait_saved(
         path = save_screenshot(page, shot)
         log = app.log.read_text(encoding="utf-8", errors="replace")[-2000:]
         where = "the store moved: the message was lost" if moved() else "the store did not move: the click was lost"
-        text = f"no {message.pattern!r} after 90 s; {where}; screenshot {path}; app log:\n{log}"
+        shown = page_messages(page.page)
+        text = f"no {message.pattern!r} after 90 s; {where}; the page shows {shown}; screenshot {path}; app log:\n{log}"
         raise AssertionError(text) from None
 
 

@@ -15,7 +15,7 @@ from docx import Document
 
 from layers.store import open_store
 from tests.conftest import signed
-from tests.e2e.conftest import MAP_FRAME, App, Page, map_frame, save_screenshot, sign_in, start_app, stop_app
+from tests.e2e.conftest import MAP_FRAME, App, Page, map_frame, save_screenshot, sign_in, start_app, stop_app, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -66,6 +66,7 @@ def test_real_boundaries_from_the_data_page_reach_the_map_and_the_report(
         pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(shared_data / REAL))
         commit = pg.get_by_role("button", name="Nhập ranh giới xã")
         commit.wait_for(timeout=60_000)
+        wait_idle(pg)
         commit.click()
         # three layers rewritten in one transaction, then the page's rerun: 90 s, as every save's wait
         pg.get_by_text(re.compile(r"Đã khớp 17/17 đơn vị \(theo mã: 17")).wait_for(timeout=90_000)

@@ -32,6 +32,7 @@ from tests.e2e.conftest import (
     sign_in,
     start_app,
     stop_app,
+    wait_idle,
 )
 from tests.layers.test_store_backends import fresh_schema
 
@@ -139,6 +140,7 @@ def test_signed_in_on_one_process_the_browser_changes_data_on_the_other(
     _sidebar(second).get_by_text("Đã đăng nhập").wait_for(timeout=60_000)
     assert "an" in _sidebar(second).inner_text()
     form = second.page.locator('[data-testid="stForm"]').filter(has_text="Lưu số liệu")
+    wait_idle(second.page)
     form.get_by_label("Giá trị").fill("85")
     form.get_by_label("Nguồn số liệu").fill("UBND xã Nghĩa Đô")
     form.get_by_role("button", name="Lưu số liệu").click()
@@ -161,9 +163,8 @@ def test_signed_in_on_one_process_the_browser_changes_data_on_the_other(
 def settle(page: Page) -> None:
     """Wait until the page's script run (a rerun after an edit) has finished: no "running" icon for a while."""
     pg = page.page
-    pg.wait_for_timeout(500)  # type: ignore[attr-defined]
-    running = '[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]'
-    pg.wait_for_function(f"() => !document.querySelector('{running}')", timeout=60_000)  # type: ignore[attr-defined]
+    pg.wait_for_timeout(500)  # type: ignore[attr-defined]  # the edit's rerun has been asked for
+    wait_idle(pg)
     pg.wait_for_timeout(500)  # type: ignore[attr-defined]
 
 
@@ -229,6 +230,7 @@ def test_the_same_lot_edited_from_two_browsers_loses_nothing(office: Office, new
     assert open_store(office.url).current_version("cluster_lots") == before + 1
     # Bình's delete, made on the version before An's save, is refused and kept
     binh.page.bring_to_front()  # type: ignore[attr-defined]
+    wait_idle(binh.page)
     binh.page.get_by_role("button", name="Xóa lô").click()  # type: ignore[attr-defined]
     apply = binh.page.get_by_role("button", name=re.compile("Áp dụng lại trên phiên bản"))  # type: ignore[attr-defined]
     apply.wait_for(timeout=90_000)  # the panel of the kept change (hidden tabs hold no visible button)
