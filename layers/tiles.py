@@ -126,6 +126,37 @@ def remove_superseded(tiles_dir: Path, store_location: str, layer_id: str, keep:
     return gone
 
 
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` runs on this machine (one we may not signal runs too)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_parts(tiles_dir: Path) -> list[Path]:
+    """Delete the temporary files of builds whose process has gone (killed, or the machine stopped mid-build).
+
+    A build writes ``.<name>.<pid>.part`` and renames it when complete; a killed one leaves it behind. A part whose
+    process still runs is another build under way and is kept. Returns what was deleted.
+    """
+    if not tiles_dir.is_dir():
+        return []
+    gone = []
+    for path in tiles_dir.iterdir():
+        name = path.name
+        if not (name.startswith(".") and name.endswith(".part") and SUFFIX in name):
+            continue
+        pid = name.removesuffix(".part").rsplit(".", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+            gone.append(path)
+    return sorted(gone)
+
+
 def tile_frame(frame: gpd.GeoDataFrame, columns: Sequence[str]) -> gpd.GeoDataFrame:
     """What goes into the tiles: located features in EPSG:4326 (2D), ``columns`` as text ("" for missing)."""
     missing = [c for c in columns if c not in frame.columns]
@@ -152,12 +183,14 @@ def build_tiles(
     """Write the tiles of ``frame`` (any CRS) to ``dest`` (a ``.pmtiles`` path), atomically.
 
     GDAL writes a temporary sibling that is renamed into place when complete, so a reader (the app's static
-    server) never sees half a file. Features without a geometry are left out; ``columns`` are carried as text.
+    server) never sees half a file; what killed builds left behind is deleted first. Features without a geometry
+    are left out; ``columns`` are carried as text.
     """
     if not dest.name.endswith(SUFFIX):
         raise ValueError(f"{dest} is not a {SUFFIX} file")
     shown = tile_frame(frame, columns)
     dest.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_parts(dest.parent)
     part = dest.with_name(f".{dest.name}.{os.getpid()}.part")
     part.unlink(missing_ok=True)
     started = time.perf_counter()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -76,6 +79,19 @@ def test_no_partial_file_is_left_when_the_build_fails(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="no column"):
         tiles.build_tiles(plots(5), tmp_path / "a.pmtiles", columns=("id", "nope"))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_killed_build_s_temporary_file_is_deleted_by_the_next_build(tmp_path: Path) -> None:
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(gone.stdout)  # a process that has ended: its part file is what a kill -9 leaves
+    name = tiles.tile_name(STORE, PLOTS_LAYER, 1, COLUMNS)
+    dead = tmp_path / f".{name}.{dead_pid}.part"
+    running = tmp_path / f".{name}.{os.getpid()}.part"  # this process: alive, as a build under way is
+    other = tmp_path / "notes.part"  # not a build's
+    for p in (dead, running, other):
+        p.write_bytes(b"half a file")
+    written = tiles.build_tiles(plots(5), tmp_path / tiles.tile_name(STORE, PLOTS_LAYER, 2, COLUMNS), columns=COLUMNS)
+    assert sorted(tmp_path.iterdir()) == sorted([written.path, running, other])  # a build under way is kept
 
 
 def test_names_key_store_layer_version_and_contents() -> None:
