@@ -10,7 +10,8 @@ Parameters are formatted here: a list is joined with ", ", a float is written wi
 mark (``geo.numbers.format_number``), ``bounds`` (minx, miny, maxx, maxy) also gives
 ``range`` ("x 401.000…402.000, y 2.450.000…2.451.000" in Vietnamese), and ``guess`` is an EPSG code written
 as digits. A param that is itself coded (an error, or a :class:`~geo.safety.CodedNote` such as a row of a
-table that could not be read) is composed in the same language; a list of them is joined with "; ".
+table that could not be read) is composed in the same language; a list of them is joined with "; ", and coded
+items among plain ones (a list cut short by "… and 2 more") are composed where they stand.
 
 Notices (warnings and problems of a read, notes of a measure) that carry a code are composed the same way:
 ``describe(note, lang)`` takes any text, and gives back a text without a code as it is.
@@ -1362,6 +1363,9 @@ _WORDS_VI: dict[str, str] = {
     "Point": "điểm",
     "LineString": "đường",
     "Polygon": "vùng",
+    "MultiPoint": "nhiều điểm",
+    "MultiLineString": "nhiều đường",
+    "MultiPolygon": "nhiều vùng",
     "GeometryCollection": "tập hình học",
 }
 
@@ -1386,8 +1390,8 @@ def _values(params: Mapping[str, object], lang: str) -> dict[str, str]:
             out[key] = _words_vi(value) if lang != "en" and key in ("expected", "want", "have") else value
         elif isinstance(value, Sequence) and value and all(_coded(v) for v in value):
             out[key] = "; ".join(describe(v, lang) for v in value)
-        elif isinstance(value, Sequence):
-            out[key] = ", ".join(_text(v, lang, group=group) for v in value)
+        elif isinstance(value, Sequence):  # coded items among plain ones (a list cut short by "… and 5 more")
+            out[key] = ", ".join(describe(v, lang) if _coded(v) else _text(v, lang, group=group) for v in value)
         else:
             out[key] = _text(value, lang, group=group)
     if "by" in params and "at" in params:  # who changed a layer, and when (ISO UTC) in the language's writing
