@@ -201,7 +201,7 @@ def successor_mapping(
     for name in (code_field, successor_field):
         if name not in legacy.columns:
             raise InputDataError(
-                f"the legacy units have no field '{name}'; rebuild the store (baoyen init)",
+                f"the legacy units have no field '{name}'; update the project store from the project data",
                 code="materials.legacy_no_field",
                 field=name,
             )
@@ -339,7 +339,8 @@ def plan_vs_overlay(
     """
     if "species" not in plan.columns:
         raise InputDataError(
-            "the plan zones have no field 'species'; rebuild the store (baoyen init)", code="materials.plan_no_species"
+            "the plan zones have no field 'species'; update the project store from the project data",
+            code="materials.plan_no_species",
         )
     rows = overlay.rows
     all_units = id_strings(units[unit_field])

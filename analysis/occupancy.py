@@ -34,6 +34,7 @@ from geo.crs import M2_PER_HA, require_crs, to_work
 from geo.errors import InputDataError
 from geo.geometry import repair
 from geo.numbers import format_number
+from geo.safety import CodedNote
 from geo.text import fold, nfc
 from layers.catalogue import CLUSTER_USE_CHOICES, LOT_STATUS_CHOICES
 
@@ -214,6 +215,28 @@ def _some(labels: Sequence[str], limit: int = 10) -> str:
     return shown + (f" … (+{len(labels) - limit})" if len(labels) > limit else "")
 
 
+#: how many features an error names (the rest are counted)
+_NAMED = 10
+
+
+def _named(items: Sequence[str]) -> dict[str, object]:
+    """The params that name the features of an error: the first few (``features``), how many more (``more``)."""
+    return {"count": len(items), "features": list(items[:_NAMED]), "more": max(0, len(items) - _NAMED)}
+
+
+def _row(n: int) -> CodedNote:
+    """The label of a feature without an id: its 1-based row, said in the message's language."""
+    return CodedNote(f"row {n}", "occupancy.row", row=n)
+
+
+def _valued(label: str, value: object) -> CodedNote:
+    """A feature and the value it gives (``L2 ('đang đàm phán')``, ``L3 (empty)``), for an error's list."""
+    if _blank(value):
+        return CodedNote(f"{label} (empty)", "occupancy.value_empty", feature=label)
+    text = nfc(str(value))
+    return CodedNote(f"{label} ({text!r})", "occupancy.value", feature=label, value=text)
+
+
 # --- results ----------------------------------------------------------------------------------------------
 
 
@@ -307,7 +330,7 @@ def normalise_statuses(values: Iterable[object], *, labels: Sequence[str] | None
     InputDataError
         Naming the lots with an unknown or missing status and listing the allowed values.
     """
-    return _normalise(values, _STATUS_INDEX, STATUSES, _STATUS_WORDS, "status", labels)
+    return _normalise(values, _STATUS_INDEX, STATUSES, _STATUS_WORDS, "status", labels, code="occupancy.unknown_status")
 
 
 def normalise_uses(values: Iterable[object], *, labels: Sequence[str] | None = None) -> list[str]:
@@ -318,7 +341,7 @@ def normalise_uses(values: Iterable[object], *, labels: Sequence[str] | None = N
     InputDataError
         Naming the polygons with an unknown or missing use and listing the allowed values.
     """
-    return _normalise(values, _USE_INDEX, USES, _USE_WORDS, "use", labels)
+    return _normalise(values, _USE_INDEX, USES, _USE_WORDS, "use", labels, code="occupancy.unknown_use")
 
 
 def _normalise(
@@ -328,6 +351,8 @@ def _normalise(
     words: Mapping[str, tuple[str, ...]],
     what: str,
     labels: Sequence[str] | None,
+    *,
+    code: str,
 ) -> list[str]:
     raw = list(values)
     lookup: dict[object, str | None] = {}
@@ -338,13 +363,14 @@ def _normalise(
     if None in lookup.values():
         for n, (v, hit) in enumerate(zip(raw, out, strict=True)):
             if hit is None:
-                where = labels[n] if labels is not None else f"row {n + 1}"
-                bad.append(f"{where} ({'empty' if _blank(v) else repr(nfc(str(v)))})")
+                bad.append(_valued(labels[n] if labels is not None else _row(n + 1), v))
     if bad:
         vi = "; ".join(f"{k} ({words[k][1]})" for k in allowed)
         raise InputDataError(
             f"unknown {what} in {len(bad)} feature(s): {_some(bad)}; allowed values are {vi} "
-            "(Vietnamese terms are accepted too)"
+            "(Vietnamese terms are accepted too)",
+            code=code,
+            **_named(bad),
         )
     return [v or "" for v in out]
 
@@ -362,9 +388,9 @@ def feature_labels(frame: pd.DataFrame) -> list[str]:
             text = frame[col].astype("string").str.strip()
             blank = (text.isna() | (text == "")).to_numpy(dtype=bool)
             out = text.to_numpy(dtype=object, na_value="")
-            out[blank] = [f"row {n + 1}" for n in np.flatnonzero(blank)]
-            return [str(v) for v in out]
-    return [f"row {n + 1}" for n in range(len(frame))]
+            out[blank] = [_row(int(n) + 1) for n in np.flatnonzero(blank)]
+            return [v if isinstance(v, str) else str(v) for v in out]
+    return [_row(n + 1) for n in range(len(frame))]
 
 
 def parse_dates(values: pd.Series, *, labels: Sequence[str] | None = None, what: str = "leased_on") -> pd.Series:
@@ -384,11 +410,14 @@ def parse_dates(values: pd.Series, *, labels: Sequence[str] | None = None, what:
     out = iso.fillna(vn)
     bad = out.isna() & text.notna()
     if bad.any():
-        names = labels if labels is not None else [f"row {n + 1}" for n in range(len(s))]
-        shown = [f"{names[int(i)]} ({text.iloc[i]!r})" for i in np.flatnonzero(bad.to_numpy())]
+        names = labels if labels is not None else [_row(n + 1) for n in range(len(s))]
+        shown = [_valued(names[int(i)], text.iloc[i]) for i in np.flatnonzero(bad.to_numpy())]
         raise InputDataError(
             f"`{what}` is not a date in {len(shown)} feature(s): {_some(shown)}; write dates as YYYY-MM-DD "
-            "(or DD/MM/YYYY)"
+            "(or DD/MM/YYYY)",
+            code="occupancy.bad_dates",
+            field=what,
+            **_named(shown),
         )
     return out.astype("datetime64[ns]")
 
@@ -705,7 +734,9 @@ def _prepare(
     shape = _region(cluster, "the cluster boundary")
     cluster_m2 = float(shape.area)
     if cluster_m2 <= 0.0:
-        raise InputDataError("the cluster boundary has no area; give the cluster's boundary as a polygon")
+        raise InputDataError(
+            "the cluster boundary has no area; give the cluster's boundary as a polygon", code="occupancy.no_area"
+        )
     shapely.prepare(shape)
 
     given = _given_leasable_ha(cluster, leasable_ha)
@@ -714,7 +745,8 @@ def _prepare(
         if "use" not in zoning.columns:
             raise InputDataError(
                 "the zoning layer has no `use` field; give each polygon a use: industrial, road, green, "
-                "technical or other (or the Vietnamese term, e.g. đất công nghiệp)"
+                "technical or other (or the Vietnamese term, e.g. đất công nghiệp)",
+                code="occupancy.no_use_field",
             )
         uses = np.array(normalise_uses(zoning["use"].tolist(), labels=feature_labels(zoning)), dtype=object)
         industrial = zoning[uses == "industrial"]
@@ -765,7 +797,8 @@ def _prepare(
     if "status" not in lots.columns:
         raise InputDataError(
             "the lot layer has no `status` field; give each lot a status: vacant, allocated, building or "
-            "operating (or trống, đã cho thuê, đang xây dựng, đang hoạt động)"
+            "operating (or trống, đã cho thuê, đang xây dựng, đang hoạt động)",
+            code="occupancy.no_status_field",
         )
     work = to_work(lots, "the lot layer")
     labels = feature_labels(lots)
@@ -774,10 +807,17 @@ def _prepare(
     kinds = shapely.get_type_id(geoms)
     wrong = ~missing & ~np.isin(kinds, (3, 6))
     if wrong.any():
-        names = [f"{labels[i]} ({geoms[i].geom_type})" for i in np.flatnonzero(wrong)]
+        names = [
+            CodedNote(
+                f"{labels[i]} ({geoms[i].geom_type})", "occupancy.lot_kind", feature=labels[i], have=geoms[i].geom_type
+            )
+            for i in np.flatnonzero(wrong)
+        ]
         raise InputDataError(
             f"{len(names)} lot(s) are not polygons: {_some(names)}; a lot must be a polygon (close the line "
-            "or draw the lot's outline)"
+            "or draw the lot's outline)",
+            code="occupancy.not_polygons",
+            **_named(names),
         )
     status = np.array(normalise_statuses(lots["status"].tolist(), labels=labels), dtype=object)
     if "leased_on" in lots.columns:
@@ -833,7 +873,9 @@ def _given_leasable_ha(cluster: gpd.GeoDataFrame | gpd.GeoSeries, leasable_ha: f
         vals = vals[vals > 0]
         if len(vals) > 1:
             raise InputDataError(
-                f"the cluster's parts give different leasable_ha ({', '.join(map(str, vals))}); keep one value"
+                f"the cluster's parts give different leasable_ha ({', '.join(map(str, vals))}); keep one value",
+                code="occupancy.leasable_differs",
+                values=[float(v) for v in vals],
             )
         if len(vals) == 1:
             return float(vals[0])
@@ -981,7 +1023,11 @@ def occupancy(
         When an input has no CRS.
     """
     if not 0.0 < float(target_pct) <= 100.0:
-        raise InputDataError(f"target_pct must be between 0 and 100, not {target_pct!r}")
+        raise InputDataError(
+            f"the occupancy target must be above 0 and at most 100 %, not {target_pct!r}",
+            code="occupancy.bad_target",
+            value=float(target_pct),
+        )
     if isinstance(as_of, dt.datetime):  # a day, not an instant: the whole day counts
         as_of = as_of.date()
     p = _prepare(cluster_geom_frame, lots, zoning=zoning, leasable_ha=leasable_ha)
@@ -1040,7 +1086,11 @@ def what_if(result: OccupancyResult, *, added_area_ha: float) -> WhatIfResult:
     """
     added = float(added_area_ha)
     if not np.isfinite(added) or added < 0:
-        raise InputDataError(f"the area to relocate must be zero or more hectares, not {added_area_ha!r}")
+        raise InputDataError(
+            f"the area to relocate must be zero or more hectares, not {added_area_ha!r}",
+            code="occupancy.bad_relocation_area",
+            value=added,
+        )
     free = max(0.0, result.leasable_ha - result.occupied_ha)
     placed = min(added, free)
     projected = result.occupied_ha + placed

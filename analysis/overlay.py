@@ -161,11 +161,15 @@ def polygonal(geoms: NDArray[np.object_]) -> NDArray[np.object_]:
     return out
 
 
-def _check_field(frame: gpd.GeoDataFrame, name: str, what: str) -> None:
+def _check_field(frame: gpd.GeoDataFrame, name: str, what: str, holds: str, *, code: str) -> None:
     if name not in frame.columns:
-        fields = ", ".join(str(c) for c in frame.columns if c != frame.geometry.name) or "none"
+        fields = [str(c) for c in frame.columns if c != frame.geometry.name]
         raise InputDataError(
-            f"{what} have no field '{name}' (fields: {fields}); choose the field with --{what[:-1]}-field"
+            f"the {what} have no field '{name}' (fields: {', '.join(fields) or 'none'}); choose the field that "
+            f"holds their {holds}",
+            code=code,
+            field=name,
+            fields=fields,
         )
 
 
@@ -418,8 +422,8 @@ def overlay_by_unit(
     CRSError
         An input has no CRS.
     """
-    _check_field(zones, zone_field, "zones")
-    _check_field(units, unit_field, "units")
+    _check_field(zones, zone_field, "zones", "class", code="overlay.zones_no_field")
+    _check_field(units, unit_field, "units", "id", code="overlay.units_no_field")
     zones_w = to_work(zones, "the zones")
     units_w = to_work(units, "the units")
 
@@ -427,14 +431,21 @@ def overlay_by_unit(
     zone_geom = np.asarray(zones_w.geometry.array, dtype=object)
     has_geom = ~(shapely.is_missing(zone_geom) | shapely.is_empty(zone_geom))
     if (zone_missing & has_geom).any():
+        count = int((zone_missing & has_geom).sum())
         raise InputDataError(
-            f"{int((zone_missing & has_geom).sum())} zone polygon(s) have no value in '{zone_field}'; "
-            "fill the field or remove those polygons"
+            f"{count} zone polygon(s) have no value in '{zone_field}'; fill the field or remove those polygons",
+            code="overlay.zone_no_class",
+            count=count,
+            field=zone_field,
         )
     unit_missing = units_w[unit_field].isna().to_numpy()
     if unit_missing.any():
+        count = int(unit_missing.sum())
         raise InputDataError(
-            f"{int(unit_missing.sum())} unit(s) have no value in '{unit_field}'; fill the id or remove those units"
+            f"{count} unit(s) have no value in '{unit_field}'; fill the id or remove those units",
+            code="overlay.unit_no_id",
+            count=count,
+            field=unit_field,
         )
 
     # zone classes → codes; zones dissolved within a class by priority (row order)
@@ -540,7 +551,10 @@ def merge_results(result: OverlayResult, mapping: dict[str, str]) -> OverlayResu
     if missing:
         raise InputDataError(
             f"no successor unit for {', '.join(missing[:10])}{' …' if len(missing) > 10 else ''}; "
-            "complete the legacy→2025 table (successor_code) for those units"
+            "complete the legacy→2025 table (successor_code) for those units",
+            code="overlay.no_successor",
+            units=missing[:10],
+            more=max(0, len(missing) - 10),
         )
     renamed = result.rows.copy()
     renamed["unit"] = pd.array([mapping[u] for u in renamed["unit"]], dtype=str)

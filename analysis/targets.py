@@ -517,7 +517,8 @@ def targets_from_frames(targets: pd.DataFrame, measures: pd.DataFrame) -> tuple[
         ms = [m for _, m in sorted(by_target.get(tid, []), key=lambda pm: pm[0])]
         if not ms:
             raise InputDataError(
-                f"target {tid} has no measures in table 'target_measures'; rebuild the store",
+                f"target {tid} has no measures in table 'target_measures'; update the project store from the "
+                "project data",
                 code="targets.no_measures",
                 target=tid,
             )

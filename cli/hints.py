@@ -74,6 +74,8 @@ HINTS: dict[str, _Hint] = {
     "source.several_layers": _source_layer,
     "source.several_sheets": _source_layer,
     "source.several_files": _source_layer,
+    "source.no_layer": _source_layer,
+    "source.no_file": _source_layer,
     "boundaries.no_fields": _fixed(
         "dùng --code-field NAME hoặc --name-field NAME", "give --code-field NAME or --name-field NAME"
     ),
@@ -156,6 +158,9 @@ HINTS: dict[str, _Hint] = {
     "cluster.unknown": _CLUSTER,
     "cluster.several": _CLUSTER,
     "occupancy.bad_leasable": _fixed("dùng --leasable-ha N (số héc-ta lớn hơn 0)", "give --leasable-ha N (ha above 0)"),
+    "occupancy.leasable_differs": _fixed("cho một giá trị bằng --leasable-ha N", "give one value with --leasable-ha N"),
+    "overlay.zones_no_field": _fixed("chọn trường bằng --zone-field NAME", "choose the field with --zone-field NAME"),
+    "overlay.units_no_field": _fixed("chọn trường bằng --unit-field NAME", "choose the field with --unit-field NAME"),
     # a notice of analysis.occupancy (not an error): pass its code as "occupancy.<notice code>"
     "occupancy.gross_basis": _fixed("dùng --zoning PATH hoặc --leasable-ha N", "give --zoning PATH or --leasable-ha N"),
 }

@@ -350,6 +350,8 @@ class _Ctx:
 
 
 _DATA_KINDS = ("shp", "gpkg", "geojson", "kml", "dxf", "dgn", "fgb", "parquet", "csv", "xlsx")
+#: what an archive without data should hold
+_ZIP_DATA = "zip a shapefile, GeoPackage, GeoJSON, KML, DXF or CSV"
 
 
 #: suffix of the file beside a shapefile that keeps its full field names (a .dbf cuts them to 10 characters)
@@ -365,8 +367,10 @@ def _listed(names: Sequence[str], n: int = MAX_LISTED) -> str:
 
 def shown_names(names: Sequence[str], n: int = MAX_LISTED) -> list[str]:
     """The first ``n`` of ``names`` (each cut to 40 characters), then "… and N more": what a message lists."""
-    shown = [v if len(v) <= 40 else v[:39] + "…" for v in names[:n]]
-    return shown + ([f"… and {len(names) - n:,} more"] if len(names) > n else [])
+    # a coded name (an archive inside the archive) keeps its code: it is said in the message's language
+    shown = [v if len(v) <= 40 or getattr(v, "code", None) else v[:39] + "…" for v in names[:n]]
+    more = len(names) - n
+    return shown + ([CodedNote(f"… and {more:,} more", code="list.more", count=more)] if more > 0 else [])
 
 
 def _is_fieldnames_sidecar(f: Path) -> bool:
@@ -404,19 +408,28 @@ def _read_archive(
         if kind in _DATA_KINDS:
             found.append((rel, f, kind))
         elif kind == "zip":
-            skipped.append(rel + " (archive inside the archive)")
+            skipped.append(CodedNote(f"{rel} (archive inside the archive)", code="archive.nested", member=rel))
         elif kind not in ("csv",):
             skipped.append(rel)
     # a KMZ keeps its images and a doc.kml; a shapefile's .dbf orphan etc. are reported
     if not found:
         if any(s.lower().endswith(".dbf") for s in skipped):
             raise UnsafeInputError(
-                f"{name} holds a .dbf table without its .shp; zip all parts of the shapefile (.shp .shx .dbf .prj)"
+                f"{name} holds a .dbf table without its .shp; zip all parts of the shapefile (.shp .shx .dbf .prj)",
+                code="archive.dbf_without_shp",
+                source=name,
+            )
+        if not skipped:
+            raise InputDataError(
+                f"{name} holds no data file that can be read (it is empty); {_ZIP_DATA}",
+                code="archive.empty",
+                source=name,
             )
         raise InputDataError(
-            f"{name} holds no data file that can be read"
-            + (f" (found {_listed(skipped)})" if skipped else " (it is empty)")
-            + "; zip a shapefile, GeoPackage, GeoJSON, KML, DXF or CSV"
+            f"{name} holds no data file that can be read (found {_listed(skipped)}); {_ZIP_DATA}",
+            code="archive.no_data",
+            source=name,
+            found=shown_names(skipped),
         )
     report.layers = [rel for rel, _, _ in found]
     if len(found) > 1:
@@ -429,7 +442,13 @@ def _read_archive(
             )
         match = [t for t in found if layer in (t[0], PurePosixPath(t[0]).name, PurePosixPath(t[0]).stem)]
         if not match:
-            raise InputDataError(f"{name} has no data file '{layer}'; it holds {_listed(report.layers)}")
+            raise InputDataError(
+                f"{name} has no data file '{layer}'; it holds {_listed(report.layers)}; choose one of them",
+                code="source.no_file",
+                source=name,
+                layer=layer,
+                layers=shown_names(report.layers),
+            )
         rel, f, kind = match[0]
         inner_layer = None
     else:
@@ -546,7 +565,13 @@ def _read_any(
         # one spatial layer beside attribute tables (QGIS styles, metadata): that is the data
         layer = spatial[0]
     if layer is not None and layer not in report.layers:
-        raise InputDataError(f"{name} has no layer '{layer}'; its layers are {_listed(report.layers)}")
+        raise InputDataError(
+            f"{name} has no layer '{layer}'; its layers are {_listed(report.layers)}; choose one of them",
+            code="source.no_layer",
+            source=name,
+            layer=layer,
+            layers=shown_names(report.layers),
+        )
     report.layer = layer or (report.layers[0] if report.layers else None)
     if kind == "gpkg" and report.layer is not None:
         rows = gpkg_rows(p, report.layer, label=name, deadline=ctx.deadline)
@@ -701,10 +726,19 @@ def _list_layers(p: Path, *, name: str, report: ReadReport) -> list[tuple[str, s
         with _capture_gdal(report, name=name):
             arr = pyogrio.list_layers(p)
     except _PYOGRIO_ERRORS as exc:
-        raise DataSourceError(
-            f"{name} cannot be read as {report.driver} ({_one_line(exc)}); check the file or export it again"
-        ) from exc
+        raise _unreadable(name, report, exc) from exc
     return [(str(n), None if g is None else str(g)) for n, g in arr]
+
+
+def _unreadable(name: str, report: ReadReport, exc: BaseException) -> DataSourceError:
+    """GDAL could not read the file with the driver its content names."""
+    return DataSourceError(
+        f"{name} cannot be read as {report.driver} ({_one_line(exc)}); check the file or export it again",
+        code="file.unreadable",
+        source=name,
+        driver=report.driver,
+        detail=_one_line(exc),
+    )
 
 
 def _gdal_read(
@@ -719,13 +753,13 @@ def _gdal_read(
                 p, layer=layer, encoding=encoding, on_invalid="warn", max_features=cap + 1, use_arrow=True
             )
     except _PYOGRIO_ERRORS as exc:
-        raise DataSourceError(
-            f"{name} cannot be read as {report.driver} ({_one_line(exc)}); check the file or export it again"
-        ) from exc
+        raise _unreadable(name, report, exc) from exc
     if len(frame) > cap:
         raise too_many_features(name, None, cap)
     if not isinstance(frame, gpd.GeoDataFrame):
-        raise InputDataError(f"{name} has no geometry; a layer needs points, lines or polygons")
+        raise InputDataError(
+            f"{name} has no geometry; a layer needs points, lines or polygons", code="read.not_spatial", source=name
+        )
     if invalid:
         rows = _unreadable_rows(p, layer=layer, encoding=encoding, cap=cap, report=report, name=name)
         report.unreadable_geometries = len(rows) or len(invalid)
@@ -767,6 +801,15 @@ def _unreadable_reason(message: str) -> str:
     return detail[:120] or "it is not valid"
 
 
+def _damaged_parquet(name: str, exc: BaseException) -> UnsafeInputError:
+    return UnsafeInputError(
+        f"{name} is a damaged Parquet file ({_one_line(exc)}); export it again",
+        code="parquet.damaged",
+        source=name,
+        detail=_one_line(exc),
+    )
+
+
 def _read_parquet(p: Path, name: str, limits: Limits) -> gpd.GeoDataFrame:
     import pyarrow
     import pyarrow.parquet
@@ -774,17 +817,19 @@ def _read_parquet(p: Path, name: str, limits: Limits) -> gpd.GeoDataFrame:
     try:
         rows = pyarrow.parquet.ParquetFile(p).metadata.num_rows
     except (pyarrow.ArrowException, OSError) as exc:
-        raise UnsafeInputError(f"{name} is a damaged Parquet file ({_one_line(exc)}); export it again") from exc
+        raise _damaged_parquet(name, exc) from exc
     if rows > limits.max_features:
         raise too_many_features(name, int(rows), limits.max_features)
     try:
         return gpd.read_parquet(p)
     except ValueError as exc:
         raise InputDataError(
-            f"{name} is Parquet without geometry metadata (not GeoParquet); export it as GeoParquet"
+            f"{name} is Parquet without geometry metadata (not GeoParquet); export it as GeoParquet",
+            code="parquet.not_geoparquet",
+            source=name,
         ) from exc
     except (pyarrow.ArrowException, OSError) as exc:
-        raise UnsafeInputError(f"{name} is a damaged Parquet file ({_one_line(exc)}); export it again") from exc
+        raise _damaged_parquet(name, exc) from exc
 
 
 def _tidy_kml(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -1038,7 +1083,11 @@ def write_vector(
     out = Path(path)
     long_text = _long_dbf_text(frame) if drv == "ESRI Shapefile" else []
     if frame.crs is None:
-        raise CRSError(f"cannot write `{out.name}`: the data has no CRS; set it first (EPSG:9208 for VN-2000)")
+        raise CRSError(
+            f"cannot write {file_label(out)}: the data has no CRS; set it first (EPSG:9208 for VN-2000)",
+            code="export.no_crs",
+            file=file_label(out),
+        )
     if crs is not None:
         frame = frame.to_crs(get_crs(crs))
     if drv in ("KML", "LIBKML") and CRS.from_user_input(frame.crs).to_epsg() != 4326:
@@ -1062,7 +1111,13 @@ def write_vector(
                     if drv == "ESRI Shapefile":
                         messages = _keep_field_names(frame, tmp, messages, long_text)
         except _PYOGRIO_ERRORS as exc:
-            raise DataSourceError(f"cannot write `{out.name}` as {drv} ({_one_line(exc)})") from exc
+            raise DataSourceError(
+                f"cannot write {file_label(out)} as {drv} ({_one_line(exc)}); nothing was written",
+                code="export.write_failed",
+                file=file_label(out),
+                driver=drv,
+                detail=_one_line(exc),
+            ) from exc
         for f in tmpdir.iterdir():
             os.replace(f, out.parent / f.name)
     finally:

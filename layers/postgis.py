@@ -70,6 +70,7 @@ from layers.store import (
     _restore,
     _to_sql_values,
     audit_entry,
+    check_known_columns,
     check_layer_id,
     conflict_error,
     layer_summary,
@@ -1066,10 +1067,7 @@ class PostGISStore(Store):
         frame["recorded_at"] = _now()
         with self._write() as con:
             columns = self._table_columns(con, name)
-            known = {c for c, _ in columns}
-            extra = [c for c in frame.columns if c not in known]
-            if extra:
-                raise InputDataError(f"table '{name}' has no column(s) {', '.join(extra)}; known: {', '.join(known)}")
+            check_known_columns(name, frame, columns)
             present = [c for c in columns if c[0] in frame.columns]
             _refuse_unstorable(name, frame, present)
             self._copy_rows(con, name, [n for n, _ in present], [], frame, present)

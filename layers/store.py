@@ -351,11 +351,23 @@ class Store(ABC):
             if not isinstance(name, str) or not _COLUMN.fullmatch(name) or name.lower() in ("fid", GEOM_COLUMN):
                 raise InputDataError(
                     f"layer '{layer_id}' has a field named {name!r}, which cannot be stored; rename it to letters, "
-                    "digits and _ (not fid or geom)"
+                    "digits and _ (not fid or geom)",
+                    code="store.bad_field_name",
+                    layer=layer_id,
+                    field=str(name),
                 )
             columns.append([name, _kind(attrs[name])])
-        if len({c.lower() for c, _ in columns}) != len(columns):
-            raise InputDataError(f"layer '{layer_id}' has two fields whose names differ only by case; rename one")
+        by_case: dict[str, list[str]] = {}
+        for c, _ in columns:
+            by_case.setdefault(c.lower(), []).append(c)
+        clash = next((names for names in by_case.values() if len(names) > 1), None)
+        if clash is not None:
+            raise InputDataError(
+                f"layer '{layer_id}' has two fields whose names differ only by case ({', '.join(clash)}); rename one",
+                code="store.field_case_clash",
+                layer=layer_id,
+                fields=clash,
+            )
         _refuse_non_finite(layer_id, frame)
         return prepare_rows(frame, columns)
 
@@ -363,7 +375,12 @@ class Store(ABC):
         cols = []
         for c in frame.columns:
             if not isinstance(c, str) or not _COLUMN.fullmatch(c) or c.lower() == "fid":
-                raise InputDataError(f"table '{name}' has a column named {c!r}; use letters, digits and _ (not fid)")
+                raise InputDataError(
+                    f"table '{name}' has a column named {c!r}; use letters, digits and _ (not fid)",
+                    code="store.bad_column_name",
+                    table=name,
+                    column=str(c),
+                )
             cols.append([c, _kind(frame[c])])
         return cols
 
@@ -545,10 +562,18 @@ def _from_gpb(blobs: list[bytes | None]) -> np.ndarray:
             continue
         b = blob if isinstance(blob, bytes) else bytes(blob)
         if b[:2] != b"GP":
-            raise StoreError("the store holds a geometry that is not GeoPackage binary; the file may be damaged")
+            raise StoreError(
+                "the store holds a geometry that is not GeoPackage binary; the file may be damaged — restore it "
+                "from a backup copy",
+                code="store.geometry_not_gpkg",
+            )
         env = _ENVELOPE_BYTES.get((b[3] >> 1) & 0b111)
         if env is None:
-            raise StoreError("the store holds a geometry with an unknown envelope; the file may be damaged")
+            raise StoreError(
+                "the store holds a geometry with an unknown envelope; the file may be damaged — restore it from a "
+                "backup copy",
+                code="store.geometry_envelope",
+            )
         wkbs[i] = b[8 + env :]
     return shapely.from_wkb(np.array(wkbs, dtype=object))
 
@@ -1537,10 +1562,7 @@ class GeoPackageStore(Store):
         frame["recorded_at"] = _now()
         with self._tx() as con:
             columns = self._table_columns(con, name)
-            known = {c for c, _ in columns}
-            extra = [c for c in frame.columns if c not in known]
-            if extra:
-                raise InputDataError(f"table '{name}' has no column(s) {', '.join(extra)}; known: {', '.join(known)}")
+            check_known_columns(name, frame, columns)
             self._insert_rows(con, name, frame, [c for c in columns if c[0] in frame.columns])
             con.execute(
                 "INSERT INTO baoyen_tables VALUES (?, ?, ?, ?, ?, ?)",
@@ -1571,6 +1593,20 @@ def _audit_row(row: tuple[Any, ...]) -> AuditEntry:
         None if after is None else int(after),
         str(summary),
     )
+
+
+def check_known_columns(name: str, frame: pd.DataFrame, columns: list[list[str]]) -> None:
+    """Refuse rows for table ``name`` with a column the table (of ``columns``, as stored) does not have."""
+    known = [c for c, _ in columns]
+    extra = [str(c) for c in frame.columns if c not in known]
+    if extra:
+        raise InputDataError(
+            f"table '{name}' has no column(s) {', '.join(extra)}; known: {', '.join(known)}; nothing was written",
+            code="store.unknown_columns",
+            table=name,
+            columns=extra,
+            known=known,
+        )
 
 
 def _first(rows: list[int], n: int = 10) -> str:

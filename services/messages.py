@@ -10,7 +10,8 @@ Parameters are formatted here: a list is joined with ", ", a float is written wi
 mark (``geo.numbers.format_number``), ``bounds`` (minx, miny, maxx, maxy) also gives
 ``range`` ("x 401.000…402.000, y 2.450.000…2.451.000" in Vietnamese), and ``guess`` is an EPSG code written
 as digits. A param that is itself coded (an error, or a :class:`~geo.safety.CodedNote` such as a row of a
-table that could not be read) is composed in the same language; a list of them is joined with "; ".
+table that could not be read) is composed in the same language; a list of them is joined with "; ", and coded
+items among plain ones (a list cut short by "… and 2 more") are composed where they stand.
 
 Notices (warnings and problems of a read, notes of a measure) that carry a code are composed the same way:
 ``describe(note, lang)`` takes any text, and gives back a text without a code as it is.
@@ -233,6 +234,52 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{source} has no coordinate columns (headers: {headers}); name them Kinh độ/Vĩ độ (or lon/lat) for degrees, "
         "X/Y for VN-2000 metres (X = northing), or wkt",
     ),
+    # --- reading a file (geo/io.py) ----------------------------------------------------------------------
+    "archive.dbf_without_shp": (
+        "{source} chứa bảng .dbf nhưng thiếu tệp .shp đi kèm; hãy nén đủ các tệp của Shapefile (.shp, .shx, .dbf, "
+        ".prj)",
+        "{source} holds a .dbf table without its .shp; zip all parts of the shapefile (.shp .shx .dbf .prj)",
+    ),
+    "archive.empty": (
+        "{source} không chứa tệp dữ liệu nào đọc được (tệp nén trống); hãy nén một Shapefile, GeoPackage, GeoJSON, "
+        "KML, DXF hoặc CSV",
+        "{source} holds no data file that can be read (it is empty); zip a shapefile, GeoPackage, GeoJSON, KML, DXF "
+        "or CSV",
+    ),
+    "archive.no_data": (
+        "{source} không chứa tệp dữ liệu nào đọc được (chỉ có {found}); hãy nén một Shapefile, GeoPackage, GeoJSON, "
+        "KML, DXF hoặc CSV",
+        "{source} holds no data file that can be read (found {found}); zip a shapefile, GeoPackage, GeoJSON, KML, "
+        "DXF or CSV",
+    ),
+    "archive.nested": ("{member} (tệp nén nằm trong tệp nén)", "{member} (archive inside the archive)"),
+    "list.more": ("… và {count} mục khác", "… and {count} more"),
+    "file.unreadable": (
+        "không đọc được {source} theo định dạng {driver} ({detail}); hãy kiểm tra tệp hoặc xuất lại tệp từ phần "
+        "mềm GIS",
+        "{source} cannot be read as {driver} ({detail}); check the file or export it again",
+    ),
+    "read.not_spatial": (
+        "{source} không có hình học; một lớp dữ liệu cần có điểm, đường hoặc vùng",
+        "{source} has no geometry; a layer needs points, lines or polygons",
+    ),
+    "parquet.damaged": (
+        "{source} là tệp Parquet bị hỏng ({detail}); hãy xuất lại tệp",
+        "{source} is a damaged Parquet file ({detail}); export it again",
+    ),
+    "parquet.not_geoparquet": (
+        "{source} là tệp Parquet nhưng không có thông tin hình học (không phải GeoParquet); hãy xuất lại thành "
+        "GeoParquet",
+        "{source} is Parquet without geometry metadata (not GeoParquet); export it as GeoParquet",
+    ),
+    "export.no_crs": (
+        f"không ghi được {{file}}: dữ liệu chưa có hệ tọa độ; hãy gán hệ tọa độ trước ({_VN2000} là EPSG:9208)",
+        "cannot write {file}: the data has no CRS; set it first (EPSG:9208 for VN-2000)",
+    ),
+    "export.write_failed": (
+        "không ghi được {file} theo định dạng {driver} ({detail}); chưa ghi gì",
+        "cannot write {file} as {driver} ({detail}); nothing was written",
+    ),
     # --- choosing inside a file --------------------------------------------------------------------------
     "source.several_layers": (
         "{source} có nhiều lớp dữ liệu ({layers}); hãy chọn lớp cần đọc",
@@ -245,6 +292,15 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "source.several_files": (
         "{source} chứa nhiều tệp dữ liệu ({layers}); hãy chọn tệp cần đọc",
         "{source} holds several data files ({layers}); choose the one to read",
+    ),
+    "source.no_layer": (
+        "{source} không có lớp dữ liệu '{layer}'; các lớp trong tệp: {layers}; hãy chọn một trong các lớp đó",
+        "{source} has no layer '{layer}'; its layers are {layers}; choose one of them",
+    ),
+    "source.no_file": (
+        "{source} không có tệp dữ liệu '{layer}'; các tệp dữ liệu trong tệp nén: {layers}; hãy chọn một trong các "
+        "tệp đó",
+        "{source} has no data file '{layer}'; it holds {layers}; choose one of them",
     ),
     "boundaries.no_fields": (
         "{source}: không có trường nào chứa mã đơn vị hành chính chính thức (02947–02998) hoặc tên xã; hãy chỉ rõ "
@@ -374,6 +430,36 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "khác",
         "{layer} is not a valid layer id: GeoPackage, GDAL, QGIS or the store itself name their own tables so "
         "(gpkg_…, rtree_…, sqlite_…, ogr_…, qgis_…, baoyen_…, layer_styles, names with __v); choose another layer id",
+    ),
+    "store.bad_field_name": (
+        "lớp '{layer}' có trường tên '{field}', không lưu được vào kho; hãy đổi tên trường chỉ gồm chữ cái không "
+        "dấu, chữ số và dấu _ (không dùng tên fid hay geom)",
+        "layer '{layer}' has a field named '{field}', which cannot be stored; rename it to letters, digits and _ "
+        "(not fid or geom)",
+    ),
+    "store.field_case_clash": (
+        "lớp '{layer}' có hai trường tên chỉ khác nhau ở chữ hoa, chữ thường ({fields}); hãy đổi tên một trường",
+        "layer '{layer}' has two fields whose names differ only by case ({fields}); rename one",
+    ),
+    "store.bad_column_name": (
+        "bảng '{table}' có cột tên '{column}'; tên cột chỉ được gồm chữ cái không dấu, chữ số và dấu _ (không dùng "
+        "tên fid)",
+        "table '{table}' has a column named '{column}'; use letters, digits and _ (not fid)",
+    ),
+    "store.unknown_columns": (
+        "bảng '{table}' của kho dữ liệu không có cột {columns} (các cột của bảng: {known}); chưa ghi gì",
+        "table '{table}' has no column(s) {columns}; known: {known}; nothing was written",
+    ),
+    "store.geometry_not_gpkg": (
+        "kho dữ liệu chứa một hình học không ở dạng nhị phân GeoPackage; tệp kho có thể đã hỏng — hãy khôi phục từ "
+        "bản sao lưu",
+        "the store holds a geometry that is not GeoPackage binary; the file may be damaged — restore it from a "
+        "backup copy",
+    ),
+    "store.geometry_envelope": (
+        "kho dữ liệu chứa một hình học có khung bao (envelope) không đọc được; tệp kho có thể đã hỏng — hãy khôi "
+        "phục từ bản sao lưu",
+        "the store holds a geometry with an unknown envelope; the file may be damaged — restore it from a backup copy",
     ),
     "store.disk_full": (
         "ổ đĩa chứa kho dữ liệu {path} đã đầy; chưa có gì thay đổi — hãy giải phóng bớt dung lượng ổ đĩa rồi thử lại",
@@ -516,6 +602,67 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "diện tích đất công nghiệp cho thuê phải là một số héc-ta lớn hơn 0, không phải {value}",
         "the leasable area must be a positive number of hectares, not {value}",
     ),
+    # --- the occupancy measure's inputs (analysis/occupancy.py) ---------------------------------------------
+    "occupancy.unknown_status": (
+        "{count} lô có trạng thái không hợp lệ: {features}{and_more}; hãy ghi cho mỗi lô một trong các trạng "
+        "thái `trống`, `đã cho thuê`, `đang xây dựng`, `đang hoạt động` (hay mã `vacant`, `allocated`, `building`, "
+        "`operating`)",
+        "unknown status in {count} feature(s): {features}{and_more}; allowed values are vacant (trống); allocated "
+        "(đã cho thuê); building (đang xây dựng); operating (đang hoạt động) (Vietnamese terms are accepted too)",
+    ),
+    "occupancy.unknown_use": (
+        "{count} vùng quy hoạch có loại đất không hợp lệ: {features}{and_more}; hãy ghi cho mỗi vùng một trong "
+        "các loại `đất công nghiệp`, `đất giao thông`, `đất cây xanh`, `đất hạ tầng kỹ thuật`, `đất khác` (hay mã "
+        "`industrial`, `road`, `green`, `technical`, `other`)",
+        "unknown use in {count} feature(s): {features}{and_more}; allowed values are industrial (đất công nghiệp); "
+        "road (đất giao thông); green (đất cây xanh); technical (đất hạ tầng kỹ thuật); other (đất khác) "
+        "(Vietnamese terms are accepted too)",
+    ),
+    "occupancy.bad_dates": (
+        "trường `{field}` của {count} đối tượng không phải là ngày: {features}{and_more}; hãy ghi ngày theo dạng "
+        "YYYY-MM-DD hoặc DD/MM/YYYY (ví dụ 2023-05-31 hoặc 31/05/2023)",
+        "`{field}` is not a date in {count} feature(s): {features}{and_more}; write dates as YYYY-MM-DD (or "
+        "DD/MM/YYYY)",
+    ),
+    "occupancy.value": ("{feature} («{value}»)", "{feature} ('{value}')"),
+    "occupancy.value_empty": ("{feature} (để trống)", "{feature} (empty)"),
+    "occupancy.row": ("dòng {row}", "row {row}"),
+    "occupancy.no_area": (
+        "ranh giới cụm công nghiệp không có diện tích; hãy nhập ranh giới của cụm dạng vùng (đa giác)",
+        "the cluster boundary has no area; give the cluster's boundary as a polygon",
+    ),
+    "occupancy.no_use_field": (
+        "lớp quy hoạch sử dụng đất không có trường `use`; hãy ghi cho mỗi vùng một loại đất: `đất công nghiệp`, "
+        "`đất giao thông`, `đất cây xanh`, `đất hạ tầng kỹ thuật` hoặc `đất khác` (hay mã `industrial`, `road`, "
+        "`green`, `technical`, `other`)",
+        "the zoning layer has no `use` field; give each polygon a use: industrial, road, green, technical or other "
+        "(or the Vietnamese term, e.g. đất công nghiệp)",
+    ),
+    "occupancy.no_status_field": (
+        "lớp lô đất không có trường `status`; hãy ghi cho mỗi lô một trạng thái: `trống`, `đã cho thuê`, "
+        "`đang xây dựng` hoặc `đang hoạt động` (hay mã `vacant`, `allocated`, `building`, `operating`)",
+        "the lot layer has no `status` field; give each lot a status: vacant, allocated, building or operating "
+        "(or trống, đã cho thuê, đang xây dựng, đang hoạt động)",
+    ),
+    "occupancy.not_polygons": (
+        "{count} lô không phải là vùng (đa giác): {features}{and_more}; mỗi lô phải là một vùng — hãy khép kín "
+        "đường bao hoặc vẽ lại đường bao của lô",
+        "{count} lot(s) are not polygons: {features}{and_more}; a lot must be a polygon (close the line or draw "
+        "the lot's outline)",
+    ),
+    "occupancy.lot_kind": ("{feature} (là {have})", "{feature} ({have})"),
+    "occupancy.leasable_differs": (
+        "các phần của cụm ghi diện tích đất cho thuê (leasable_ha) khác nhau ({values} ha); hãy giữ một giá trị",
+        "the cluster's parts give different leasable_ha ({values} ha); keep one value",
+    ),
+    "occupancy.bad_target": (
+        "chỉ tiêu tỷ lệ lấp đầy của cụm phải lớn hơn 0 và không quá 100 %, không phải {value}",
+        "the occupancy target must be above 0 and at most 100 %, not {value}",
+    ),
+    "occupancy.bad_relocation_area": (
+        "diện tích cần cho các cơ sở di dời phải là một số héc-ta từ 0 trở lên, không phải {value}",
+        "the area to relocate must be zero or more hectares, not {value}",
+    ),
     # --- numbers as typed ---------------------------------------------------------------------------------
     "number.empty": ("chưa nhập số; cần một con số", "the text is empty; a number is expected"),
     "number.invalid": ("'{text}' không phải là một con số", "'{text}' is not a number"),
@@ -599,6 +746,27 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "stand polygons first — the plan's schematic zones are not stands and are not used",
     ),
     "overlay.no_units": ("chưa có đơn vị để chồng xếp", "no units to overlay on"),
+    "overlay.zones_no_field": (
+        "các vùng không có trường '{field}'{field_list}; hãy chọn trường chứa phân loại của vùng",
+        "the zones have no field '{field}'{field_list}; choose the field that holds their class",
+    ),
+    "overlay.units_no_field": (
+        "các đơn vị không có trường '{field}'{field_list}; hãy chọn trường chứa mã của đơn vị",
+        "the units have no field '{field}'{field_list}; choose the field that holds their id",
+    ),
+    "overlay.zone_no_class": (
+        "{count} vùng không có giá trị ở trường '{field}'; hãy điền giá trị cho các vùng đó hoặc xóa chúng",
+        "{count} zone polygon(s) have no value in '{field}'; fill the field or remove those polygons",
+    ),
+    "overlay.unit_no_id": (
+        "{count} đơn vị không có giá trị ở trường '{field}'; hãy điền mã cho các đơn vị đó hoặc xóa chúng",
+        "{count} unit(s) have no value in '{field}'; fill the id or remove those units",
+    ),
+    "overlay.no_successor": (
+        "chưa có xã mới (2025) kế thừa cho đơn vị {units}{and_more}; hãy bổ sung bảng đối chiếu xã cũ → xã 2025 "
+        "(successor_code) cho các đơn vị đó",
+        "no successor unit for {units}{and_more}; complete the legacy→2025 table (successor_code) for those units",
+    ),
     "overlay.no_communes": ("kho chưa có lớp xã", "the store holds no communes"),
     "overlay.no_store": (
         "muốn gộp theo xã 2025 cần các xã cũ trong kho",
@@ -1282,6 +1450,13 @@ INLINE_PARTS: dict[str, tuple[tuple[str, str, str, str], ...]] = {
     "table.not_degrees": (("and_more", "more", " và {more} dòng khác", " and {more} more"),),
     "table.hemisphere_mixup": (("and_more", "more", " và {more} dòng khác", " and {more} more"),),
     "table.bad_row": (("why", "reasons", ": {reasons}", ": {reasons}"),),
+    "overlay.zones_no_field": (("field_list", "fields", " (các trường: {fields})", " (fields: {fields})"),),
+    "overlay.units_no_field": (("field_list", "fields", " (các trường: {fields})", " (fields: {fields})"),),
+    "overlay.no_successor": (("and_more", "more", " và {more} đơn vị khác", " and {more} more"),),
+    "occupancy.unknown_status": (("and_more", "more", " và {more} lô khác", " and {more} more"),),
+    "occupancy.unknown_use": (("and_more", "more", " và {more} vùng khác", " and {more} more"),),
+    "occupancy.bad_dates": (("and_more", "more", " và {more} đối tượng khác", " and {more} more"),),
+    "occupancy.not_polygons": (("and_more", "more", " và {more} lô khác", " and {more} more"),),
 }
 
 #: code -> parts appended when a param is given (truthy): (param, Vietnamese, English)
@@ -1362,6 +1537,9 @@ _WORDS_VI: dict[str, str] = {
     "Point": "điểm",
     "LineString": "đường",
     "Polygon": "vùng",
+    "MultiPoint": "nhiều điểm",
+    "MultiLineString": "nhiều đường",
+    "MultiPolygon": "nhiều vùng",
     "GeometryCollection": "tập hình học",
 }
 
@@ -1386,8 +1564,8 @@ def _values(params: Mapping[str, object], lang: str) -> dict[str, str]:
             out[key] = _words_vi(value) if lang != "en" and key in ("expected", "want", "have") else value
         elif isinstance(value, Sequence) and value and all(_coded(v) for v in value):
             out[key] = "; ".join(describe(v, lang) for v in value)
-        elif isinstance(value, Sequence):
-            out[key] = ", ".join(_text(v, lang, group=group) for v in value)
+        elif isinstance(value, Sequence):  # coded items among plain ones (a list cut short by "… and 5 more")
+            out[key] = ", ".join(describe(v, lang) if _coded(v) else _text(v, lang, group=group) for v in value)
         else:
             out[key] = _text(value, lang, group=group)
     if "by" in params and "at" in params:  # who changed a layer, and when (ISO UTC) in the language's writing

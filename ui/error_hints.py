@@ -114,6 +114,14 @@ PAGE_HINTS: dict[str, tuple[str, str]] = {
         "nhập ở ô «Đất công nghiệp cho thuê (ha)» một số lớn hơn 0, hoặc để trống",
         "enter a number above 0 in «Leasable industrial land (ha)», or leave it empty",
     ),
+    "occupancy.leasable_differs": (
+        "nhập một giá trị ở ô «Đất công nghiệp cho thuê (ha)»",
+        "enter one value in «Leasable industrial land (ha)»",
+    ),
+    "occupancy.no_area": (
+        "nhập lại ranh giới cụm ở thẻ «Nhập và sửa» của trang Cụm công nghiệp",
+        "import the cluster boundary again in the «Import and edit» tab of the Industrial clusters page",
+    ),
     # a notice of analysis.occupancy (not an error): pass its code as "occupancy.<notice code>"
     "occupancy.gross_basis": (
         "nhập diện tích đất công nghiệp cho thuê (ha) ở ô bên trên hoặc nhập lớp quy hoạch sử dụng đất",
