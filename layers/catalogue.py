@@ -346,6 +346,7 @@ LAYERS: tuple[LayerDef, ...] = (
         description_en="Areas are the plan's figures; shapes are unions of the communes a zone lies in (schematic "
         "cells, or the real commune boundaries once imported), not real stands.",
         data_file="material_zones.yaml",
+        shape_area_field="communes_area_ha",
     ),
     LayerDef(
         id="material_zones_mapped",

@@ -2,7 +2,8 @@
 
 Formats: GeoPackage (with the catalogue style embedded as a QGIS ``layer_styles`` row, so QGIS opens the
 layer styled), zipped Shapefile (.shp .shx .dbf .prj and a UTF-8 .cpg), GeoJSON, KML, CSV and XLSX
-(attributes, ``area_ha`` measured in EPSG:9208 for polygons, and the coordinates: ``easting``/``northing``
+(attributes, ``area_ha`` measured in EPSG:9208 for polygons — ``communes_area_ha`` for the plan's raw-material
+zones, whose shapes are the communes they lie in — and the coordinates: ``easting``/``northing``
 or ``lon``/``lat`` for points, ``wkt`` for other geometries). Tables keep machine-readable numbers (a dot,
 no thousands separator) rounded to what they measure: ``area_ha`` to 4 decimals (1 m²), metres to 3,
 degrees to 7 (about 1 cm); attribute values from the store are written as stored. The target CRS is EPSG:9208 by default
@@ -132,12 +133,19 @@ def export_frame(
         elif fmt in ("geojson", "kml"):
             warnings += write_vector(data, part, driver=fmt, layer=layer_name)
         else:
-            table = attribute_table(frame, target)
-            unmeasured = int(table[AREA_NOTE_COLUMN].notna().sum()) if AREA_NOTE_COLUMN in table.columns else 0
+            area_column = area_column_of(layer)
+            table = attribute_table(frame, target, area_column=area_column)
+            note_column = f"{area_column}_note"
+            unmeasured = int(table[note_column].notna().sum()) if note_column in table.columns else 0
             if unmeasured:
                 warnings.append(
-                    f"area_ha left empty for {unmeasured} of {len(frame)} features: their geometry is not surveyed "
-                    f"or digitised, so its area is not the feature's (see {AREA_NOTE_COLUMN})"
+                    f"{area_column} left empty for {unmeasured} of {len(frame)} features: their geometry is not "
+                    f"surveyed or digitised, so its area is not the feature's (see {note_column})"
+                )
+            if area_column != AREA_COLUMN and area_column in table.columns and table[area_column].notna().any():
+                warnings.append(
+                    f"{area_column} is the measured area of each shape, and the shapes of {layer_name} are not its "
+                    "features' own outlines (see the layer's description): it is not the features' area"
                 )
             formulas = formula_cells(table)
             if formulas:
@@ -281,6 +289,8 @@ def _shapefile_safe(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 #: geometry qualities whose measured area a table may carry
 MEASURED_QUALITIES: tuple[str, ...] = ("surveyed", "digitised")
+#: the column of a feature's measured area, when its shape is its own outline (else LayerDef.shape_area_field)
+AREA_COLUMN = "area_ha"
 AREA_NOTE_COLUMN = "area_ha_note"
 AREA_NOTE = (
     "không tính diện tích: hình học '{quality}', không phải đo đạc hay số hóa / no area: the geometry is "
@@ -288,11 +298,21 @@ AREA_NOTE = (
 )
 
 
-def attribute_table(frame: gpd.GeoDataFrame, crs: CRS) -> pd.DataFrame:
-    """Attributes, ``area_ha`` (EPSG:9208) for polygons, and coordinates in ``crs`` as plain columns.
+def area_column_of(layer: LayerDef | None) -> str:
+    """The column a table of ``layer`` gives each shape's measured area under (``area_ha`` unless the layer says).
 
-    ``area_ha`` is filled only for surveyed or digitised polygons; the others leave it empty and say why in
-    ``area_ha_note``.
+    A layer whose shapes are not its features' own outlines names another (:attr:`LayerDef.shape_area_field`: the
+    plan zones' ``communes_area_ha``), so that area is never read as the features'.
+    """
+    return (layer.shape_area_field if layer is not None else None) or AREA_COLUMN
+
+
+def attribute_table(frame: gpd.GeoDataFrame, crs: CRS, *, area_column: str = AREA_COLUMN) -> pd.DataFrame:
+    """Attributes, the measured area (EPSG:9208) of polygons, and coordinates in ``crs`` as plain columns.
+
+    The area goes in ``area_column`` (``area_ha``; :func:`area_column_of` names another for shapes that are not the
+    features' outlines). It is filled only for surveyed or digitised polygons; the others leave it empty and say
+    why in ``<area_column>_note``.
     """
     geoms = frame.geometry
     table = pd.DataFrame(frame.drop(columns=geoms.name))
@@ -309,9 +329,9 @@ def attribute_table(frame: gpd.GeoDataFrame, crs: CRS) -> pd.DataFrame:
             measured = present & quality.isin(MEASURED_QUALITIES).fillna(False).astype(bool)
         else:
             quality, measured = None, present
-        table["area_ha"] = pd.Series(areas, index=frame.index, dtype="float64").where(measured)
+        table[area_column] = pd.Series(areas, index=frame.index, dtype="float64").where(measured)
         if quality is not None and not measured[present].all():
-            table[AREA_NOTE_COLUMN] = [
+            table[f"{area_column}_note"] = [
                 AREA_NOTE.format(quality=q if isinstance(q, str) else "?") if p and not m else None
                 for q, p, m in zip(quality.astype(object), present, measured, strict=True)
             ]

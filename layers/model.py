@@ -156,6 +156,11 @@ class LayerDef:
     #: file under data/ that the authored features come from (None for user-data layers)
     data_file: str | None = None
     visible_by_default: bool = True
+    #: the column an exported table gives a shape's measured area under, when the layer's shapes are not its
+    #: features' own outlines: the plan's raw-material zones are drawn as the union of the communes they lie in,
+    #: so that area is "communes_area_ha", beside the plan's own "planned_ha" (docs/DECISIONS.md). None: a shape
+    #: is the feature, and its measured area is the feature's ``area_ha``.
+    shape_area_field: str | None = None
 
     def field(self, name: str) -> FieldDef:
         """Return the field called ``name``; KeyError if the layer has none."""

@@ -15,7 +15,6 @@ from geo.errors import PlanError
 from layers.catalogue import CATALOGUE
 from layers.export import safe_csv
 from layers.model import GEOM_QUALITIES, GROUPS, LayerDef
-from layers.model import quality_mix as count_qualities
 from ui import common, mapkit
 from ui.common import lang, show_error, tr
 from ui.i18n import t
@@ -35,9 +34,7 @@ def quality_mix(frame: gpd.GeoDataFrame, language: str) -> str:
 
 def title(layer: LayerDef, frame: gpd.GeoDataFrame | None, language: str) -> str:
     """The layer's title followed by what its stored features are worth ("… (sơ đồ)", "… (số hóa)")."""
-    if frame is None or "geom_quality" not in frame.columns:
-        return layer.title(language)
-    return layer.title(language, count_qualities(frame["geom_quality"]))
+    return mapkit.frame_title(layer, frame, language)
 
 
 def sources(layer: LayerDef, frame: gpd.GeoDataFrame, language: str) -> str:

@@ -200,20 +200,43 @@ COMMUNE_LAYER = "communes_legacy"
 COMMUNE_COLOR = CATALOGUE.get(COMMUNE_LAYER).style.color
 
 
-def commune_backdrop(group: folium.FeatureGroup) -> bool:
-    """Draw the communes' outlines and names behind the cluster (no mouse events); False when the store has none."""
+def commune_backdrop(group: folium.FeatureGroup) -> gpd.GeoDataFrame | None:
+    """Draw the communes' outlines and names behind the cluster (no mouse events): the communes drawn, or None."""
     if COMMUNE_LAYER not in common.store().layer_ids():
-        return False
+        return None
     layer = CATALOGUE.get(COMMUNE_LAYER)
     frame = common.layer_frame(COMMUNE_LAYER)
     frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
     if frame.empty:
-        return False
-    quality = frame["geom_quality"] if "geom_quality" in frame.columns else pd.Series("approximate", index=frame.index)
-    styles = [{**mapkit.style_for(layer, quality=str(q)), "fill": False} for q in quality]
+        return None
+    styles = [{**mapkit.style_for(layer, quality=str(q)), "fill": False} for q in _qualities(frame)]
     mapkit.add_features(group, frame, style=styles)
     mapkit.add_names(group, mapkit.name_items(frame, "name"), kind="commune")
-    return True
+    return frame
+
+
+def _qualities(frame: gpd.GeoDataFrame) -> pd.Series:
+    """Each commune's geometry quality as it is drawn (approximate when unsaid, as on the planning map)."""
+    if "geom_quality" not in frame.columns:
+        return pd.Series("approximate", index=frame.index)
+    return frame["geom_quality"].astype("string").fillna("approximate")
+
+
+def commune_legend(communes: gpd.GeoDataFrame, language: str) -> str:
+    """The legend entry of the communes drawn behind the cluster, as HTML.
+
+    Titled as the planning map titles the layer (:func:`ui.mapkit.frame_title`: "(sơ đồ)" for the schematic
+    cells, "(số hóa)" after a real boundary import), with the outline its features are mostly drawn with (dotted
+    for schematic, dashed for approximate, solid for better); the title is escaped.
+    """
+    layer = CATALOGUE.get(COMMUNE_LAYER)
+    qualities = _qualities(communes)
+    dominant = str(qualities.mode().iloc[0]) if len(qualities) else None
+    return (
+        f'<span style="display:inline-block;width:14px;height:0;margin:0 4px 3px 12px;border-top:1.5px '
+        f'{mapkit.css_dash(dominant)} {html_text(COMMUNE_COLOR)}"></span>'
+        f"{html_text(mapkit.frame_title(layer, communes, language))}"
+    )
 
 
 # --- the map section --------------------------------------------------------------------------------------------------
@@ -276,11 +299,8 @@ def show_map(
         f'<span style="display:inline-block;width:14px;height:0;margin:0 4px 3px 12px;border-top:2px dashed '
         f'{BOUNDARY_COLOR}"></span>{html_text(tr("clusters.legend.boundary"))}'
     )
-    if communes:
-        items.append(
-            f'<span style="display:inline-block;width:14px;height:0;margin:0 4px 3px 12px;border-top:1.5px dotted '
-            f'{COMMUNE_COLOR}"></span>{html_text(tr("map.cluster.communes"))}'
-        )
+    if communes is not None:
+        items.append(commune_legend(communes, lang()))
     st.html(f'<div style="font-size:0.85rem">{html_text(tr("clusters.legend"))}: {"".join(items)}</div>')
     features = (out or {}).get("all_drawings")
     if features:

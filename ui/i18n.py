@@ -305,7 +305,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "CRS VN-2000 / TM-3 104°45′ (EPSG:9208) · Scale ≈ 1:{scale} on {paper} · Scale bar {bar} · Made on {day}",
     ),
     "map.print.filtered": ("Lọc: {layer} — {field}: {values}", "Filter: {layer} — {field}: {values}"),
-    "map.cluster.communes": ("Ranh giới xã", "Commune boundaries"),
     # --- catalogue page ---
     "catalogue.title": ("Danh mục lớp dữ liệu", "Layer catalogue"),
     "catalogue.intro": (

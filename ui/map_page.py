@@ -201,9 +201,29 @@ def tile_statuses(visible: Iterable[LayerDef], layers: Mapping[str, mapkit.Prepa
     return out
 
 
-def _building_text(status: TileStatus) -> str:
+def layer_title(layer_id: str, layers: Mapping[str, mapkit.PreparedLayer], language: str) -> str:
+    """A layer's title as every part of this page shows it: saying what its stored features are worth.
+
+    From the prepared layer's own ``geom_quality`` values (:func:`ui.mapkit.layer_title`, which is
+    :meth:`layers.model.LayerDef.title`): "(sơ đồ)" for the schematic communes, "(số hóa)" once real boundaries
+    are imported; the bare title for a layer the store does not hold.
+    """
+    return mapkit.layer_title(CATALOGUE.get(layer_id), layers.get(layer_id), language)
+
+
+def switch_label(layer: LayerDef, prepared: mapkit.PreparedLayer | None, language: str) -> str:
+    """A layer switch's label: its quality-aware title and how many features it draws, as markdown-safe text.
+
+    Streamlit reads a widget label as markdown, so the text is escaped (:func:`_md`): it shows as written.
+    """
+    count = prepared.n_located if prepared is not None else 0
+    note = str(count) if count else t("map.layer_empty", language)
+    return _md(f"{mapkit.layer_title(layer, prepared, language)} ({note})")
+
+
+def _building_text(status: TileStatus, prepared: mapkit.PreparedLayer) -> str:
     return tr("map.tiles.building").format(
-        layer=CATALOGUE.get(status.layer_id).title(lang()),
+        layer=mapkit.layer_title(CATALOGUE.get(status.layer_id), prepared, lang()),
         n=format_number(status.features, lang()),
         pct=format_number(round(100 * status.progress), lang()),
     )
@@ -221,18 +241,18 @@ def _tile_progress(statuses: Mapping[str, TileStatus]) -> None:
         now = builds.ensure(store, layer_id, status.version, columns=prepared.tile_columns, features=status.features)
         if now.state == "building":
             running = True
-            st.progress(now.progress, text=_building_text(now))
+            st.progress(now.progress, text=_building_text(now, prepared))
     if not running:
         st.rerun()
     st.caption(tr("map.tiles.building_help"))
 
 
-def _tile_messages(statuses: Mapping[str, TileStatus]) -> None:
+def _tile_messages(statuses: Mapping[str, TileStatus], layers: Mapping[str, mapkit.PreparedLayer]) -> None:
     for status in statuses.values():
         if status.state == "failed":
             st.error(
                 tr("map.tiles.failed_build").format(
-                    layer=CATALOGUE.get(status.layer_id).title(lang()), error=status.error
+                    layer=layer_title(status.layer_id, layers, lang()), error=status.error
                 )
             )
     if any(status.state == "building" for status in statuses.values()):
@@ -260,10 +280,8 @@ def _sidebar(layers: dict[str, mapkit.PreparedLayer]) -> tuple[list[LayerDef], s
                 for layer in members:
                     lkey = state.MAP_VISIBLE + layer.id
                     prepared = layers.get(layer.id)
-                    count = prepared.n_located if prepared else 0
-                    note = f"{count}" if count else tr("map.layer_empty")
                     on = st.checkbox(
-                        f"{layer.title(lang())} ({note})",
+                        switch_label(layer, prepared, lang()),
                         key=_kept(lkey, layer.visible_by_default),
                         disabled=not group_on,
                     )
@@ -285,7 +303,7 @@ def _sidebar(layers: dict[str, mapkit.PreparedLayer]) -> tuple[list[LayerDef], s
 def _filter_box(layers: dict[str, mapkit.PreparedLayer], visible: Sequence[LayerDef]) -> AttributeFilter | None:
     """The sidebar's attribute filter: a layer, one of its fields and the values to show."""
     held = [layer for layer in CATALOGUE if layer.id in layers and layers[layer.id].n_located]
-    titles = {layer.id: layer.title(lang()) for layer in held}
+    titles = {layer.id: layer_title(layer.id, layers, lang()) for layer in held}
     none = tr("map.filter.none")
     with st.sidebar, st.expander(tr("map.filter"), expanded=False):
         layer_id = st.selectbox(
@@ -321,14 +339,14 @@ def _filter_box(layers: dict[str, mapkit.PreparedLayer], visible: Sequence[Layer
             return None
         chosen = AttributeFilter(layer_id, fdef, tuple(values))
         if layer not in visible:
-            st.caption(tr("map.filter.hidden").format(layer=layer.title(lang())))
+            st.caption(tr("map.filter.hidden").format(layer=titles[layer_id]))
         return chosen
 
 
-def _filter_text(flt: AttributeFilter, language: str) -> str:
+def _filter_text(flt: AttributeFilter, layers: Mapping[str, mapkit.PreparedLayer], language: str) -> str:
     fdef = flt.field
     return t("map.print.filtered", language).format(
-        layer=CATALOGUE.get(flt.layer_id).title(language),
+        layer=layer_title(flt.layer_id, layers, language),
         field=(fdef.label_en if language == "en" else fdef.label_vi).lower(),
         values=", ".join(mapkit.filter_label(fdef, v, language) for v in flt.values),
     )
@@ -354,9 +372,9 @@ def search(layers: dict[str, mapkit.PreparedLayer], query: str) -> list[mapkit.S
     return sorted(hits, key=rank)
 
 
-def _result_label(entry: mapkit.SearchEntry) -> str:
+def _result_label(entry: mapkit.SearchEntry, layers: Mapping[str, mapkit.PreparedLayer]) -> str:
     where = "" if entry.at is not None else f" ({tr('map.search.no_place')})"
-    return f"{entry.name} — {CATALOGUE.get(entry.layer_id).title(lang())}{where}"
+    return f"{entry.name} — {layer_title(entry.layer_id, layers, lang())}{where}"
 
 
 def _search_box(layers: dict[str, mapkit.PreparedLayer]) -> mapkit.SearchEntry | None:
@@ -368,7 +386,7 @@ def _search_box(layers: dict[str, mapkit.PreparedLayer]) -> mapkit.SearchEntry |
         st.info(tr("map.search.none"))
         return None
     shown = hits[:MAX_RESULTS]
-    labels = [_result_label(entry) for entry in shown]
+    labels = [_result_label(entry, layers) for entry in shown]
     pick = st.radio(
         tr("map.search.results"),
         options=range(len(shown)),
@@ -466,7 +484,7 @@ def _md(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
 
 
-def _details(ref: tuple[str, str] | None) -> None:
+def _details(ref: tuple[str, str] | None, layers: Mapping[str, mapkit.PreparedLayer]) -> None:
     st.markdown(f"**{tr('map.details')}**")
     if ref is None or ref[0] not in CATALOGUE:
         st.caption(tr("map.details.empty"))
@@ -478,7 +496,7 @@ def _details(ref: tuple[str, str] | None) -> None:
         st.caption(tr("map.details.gone"))
         return
     row = rows.iloc[0]
-    st.markdown(f"**{_md(str(row.get('name', '')))}**  \n{_md(layer.title(lang()))}")
+    st.markdown(f"**{_md(str(row.get('name', '')))}**  \n{_md(layer_title(layer.id, layers, lang()))}")
     fields = {f.name: f for f in layer.fields}
     labels = {"id": tr("map.col.id"), "name": tr("map.col.name"), "source": tr("map.col.source")}
     out = []
@@ -504,7 +522,7 @@ def _details(ref: tuple[str, str] | None) -> None:
 
 def _unlocated(layers: dict[str, mapkit.PreparedLayer]) -> None:
     rows = [
-        (CATALOGUE.get(lid).title(lang()), name, source)
+        (layer_title(lid, layers, lang()), name, source)
         for lid, p in layers.items()
         for _fid, name, source in p.unlocated
     ]
@@ -584,7 +602,9 @@ def print_signature(
     return hashlib.sha256(repr((parts, bounds, options)).encode("utf-8")).hexdigest()
 
 
-def _print_box(visible: Sequence[LayerDef], flt: AttributeFilter | None) -> None:
+def _print_box(
+    visible: Sequence[LayerDef], flt: AttributeFilter | None, prepared: Mapping[str, mapkit.PreparedLayer]
+) -> None:
     """Paper, orientation and title of the printed map, and its PNG and PDF downloads."""
     with st.expander(tr("map.print")):
         view = st.session_state.get(state.MAP_PRINT_VIEW)
@@ -605,6 +625,7 @@ def _print_box(visible: Sequence[LayerDef], flt: AttributeFilter | None) -> None
         if state.MAP_PRINT_TITLE not in st.session_state:
             st.session_state[state.MAP_PRINT_TITLE] = tr("map.print.default_title")
         title = st.text_input(tr("map.print.title"), key=state.MAP_PRINT_TITLE)
+        printed = flt if flt is not None and flt.layer_id in {v.id for v in visible} else None  # the filter drawn
         options = print_map.PrintOptions(
             title=title,
             paper=str(paper),
@@ -612,7 +633,7 @@ def _print_box(visible: Sequence[LayerDef], flt: AttributeFilter | None) -> None
             dpi=PRINT_DPI,
             lang=lang(),
             made_on=dt.date.today(),
-            subtitle=_filter_text(flt, lang()) if flt is not None and flt.layer_id in {v.id for v in visible} else "",
+            subtitle=_filter_text(printed, prepared, lang()) if printed is not None else "",
             names_layer=next((lid for lid in NAMED_LAYERS if st.session_state.get(state.MAP_NAMES, True)), None),
         )
         layers, bounds = print_layers(visible, flt), print_bounds(view)
@@ -661,13 +682,13 @@ def _page(layers: dict[str, mapkit.PreparedLayer]) -> None:
         )
     with st.container():  # always there, so the map's place in the page (and so the browser's map) never moves
         statuses = tile_statuses([layer for layer in visible if drawn[layer.id].n_located], drawn)
-        _tile_messages(statuses)
+        _tile_messages(statuses, layers)
         hit = _search_box(layers)
         if flt is not None and CATALOGUE.get(flt.layer_id) in visible:
             shown, total = drawn[flt.layer_id].n_located, layers[flt.layer_id].n_located
             st.caption(
                 tr("map.filter.shown").format(
-                    layer=CATALOGUE.get(flt.layer_id).title(lang()),
+                    layer=layer_title(flt.layer_id, layers, lang()),
                     n=shown,
                     total=total,
                     field=(flt.field.label_en if lang() == "en" else flt.field.label_vi).lower(),
@@ -706,12 +727,12 @@ def _page(layers: dict[str, mapkit.PreparedLayer]) -> None:
         )
         if (result or {}).get("print_view"):  # sent by the map's print button, kept until it is pressed again
             st.session_state[state.MAP_PRINT_VIEW] = dict(result["print_view"])
-        _print_box(visible, flt)
+        _print_box(visible, flt, layers)
         _unlocated(layers)
     _select(state.MAP_LAST_CLICK, mapkit.parse_ref((result or {}).get("last_object_clicked_tooltip")))
     with side_col:
         _measurements((result or {}).get("all_drawings"))
-        _details(st.session_state.get(state.MAP_SELECTED))
+        _details(st.session_state.get(state.MAP_SELECTED), layers)
         st.markdown(f"**{tr('map.legend')}**")
         st.html(
             mapkit.legend_html(
@@ -720,5 +741,6 @@ def _page(layers: dict[str, mapkit.PreparedLayer]) -> None:
                 size_max={lid: p.size_max for lid, p in drawn.items() if p.size_max},
                 qualities={lid: q for lid, p in drawn.items() if (q := p.dominant_quality)},
                 present={lid: p.color_values for lid, p in drawn.items()},
+                titles={layer.id: layer_title(layer.id, drawn, lang()) for layer in visible},
             )
         )

@@ -44,7 +44,16 @@ from geo.numbers import decimal_mark, format_number
 from geo.text import fold
 from layers import tiles
 from layers.catalogue import SPECIES_LABELS, STATUS_LABELS
-from layers.model import GEOM_QUALITIES, GEOM_QUALITY_LABELS, GROUPS, Catalogue, FieldDef, LayerDef, Style
+from layers.model import (
+    GEOM_QUALITIES,
+    GEOM_QUALITY_LABELS,
+    GROUPS,
+    Catalogue,
+    FieldDef,
+    LayerDef,
+    Style,
+    quality_mix,
+)
 from ui import assets
 from ui.escape import html_text, js_json
 from ui.i18n import TEXT, t
@@ -940,6 +949,10 @@ class PreparedLayer:
     tile_columns: tuple[str, ...] = ()
     #: (style key, index into ``styles``): a feature's key is its style fields' texts joined by U+001F
     style_lookup: tuple[tuple[str, int], ...] = ()
+    #: the stored ``geom_quality`` values counted as the store counts them (:func:`frame_quality_mix`: a missing
+    #: one is "unknown", where ``quality_counts`` draws it as approximate), for the title (:func:`layer_title`);
+    #: None when the features carry no ``geom_quality``: the title then claims nothing
+    title_mix: tuple[tuple[str, int], ...] | None = None
 
     @property
     def n_located(self) -> int:
@@ -949,6 +962,28 @@ class PreparedLayer:
     def dominant_quality(self) -> str | None:
         located = [(q, n) for q, n in self.quality_counts if q != "unlocated"]
         return max(located, key=lambda qn: qn[1])[0] if located else None
+
+
+def frame_quality_mix(frame: pd.DataFrame | None) -> dict[str, int] | None:
+    """Features per stored ``geom_quality`` (:func:`layers.model.quality_mix`); None without that column."""
+    if frame is None or "geom_quality" not in frame.columns:
+        return None
+    return quality_mix(frame["geom_quality"])
+
+
+def frame_title(layer: LayerDef, frame: pd.DataFrame | None, lang: str) -> str:
+    """``layer``'s title in ``lang`` saying what ``frame``'s features are worth ("… (sơ đồ)", "… (số hóa)").
+
+    :meth:`LayerDef.title` with the features' own quality mix, so a title follows the data (after a real boundary
+    import the communes are "(số hóa)", no longer "(sơ đồ)"); the bare title when the frame says nothing.
+    """
+    return layer.title(lang, frame_quality_mix(frame))
+
+
+def layer_title(layer: LayerDef, prepared: PreparedLayer | None, lang: str) -> str:
+    """:func:`frame_title` of a prepared layer (the title its switch, legend entry and popups show)."""
+    mix = prepared.title_mix if prepared is not None else None
+    return layer.title(lang, dict(mix) if mix is not None else None)
 
 
 def _plain(value: Any) -> Any:
@@ -1084,6 +1119,11 @@ def _qualities(layer: LayerDef, frame: gpd.GeoDataFrame) -> tuple[pd.Series, tup
     return quality, counts
 
 
+def _title_mix(frame: gpd.GeoDataFrame) -> tuple[tuple[str, int], ...] | None:
+    mix = frame_quality_mix(frame)
+    return tuple(mix.items()) if mix is not None else None
+
+
 #: what joins a feature's style fields into its style key (in the browser too: tileKey)
 STYLE_KEY_SEP = "\u001f"
 
@@ -1155,6 +1195,7 @@ def prepare_tiled_layer(layer: LayerDef, frame: gpd.GeoDataFrame) -> PreparedLay
         tiled=True,
         tile_columns=columns,
         style_lookup=tuple(lookup),
+        title_mix=_title_mix(frame),
     )
 
 
@@ -1254,6 +1295,7 @@ def prepare_layer(
         bounds=bounds,  # type: ignore[arg-type]
         search=tuple(search),
         unlocated=unlocated,
+        title_mix=_title_mix(frame),
     )
 
 
@@ -1318,7 +1360,7 @@ def _spec(layer: LayerDef, prepared: PreparedLayer, lang: str, target_titles: Ma
     }
     spec = {
         "id": layer.id,
-        "title": layer.title(lang, dict(prepared.quality_counts)),
+        "title": layer_title(layer, prepared, lang),
         "lang": lang,
         "fields": fields,
         "quality": quality,
@@ -1381,7 +1423,7 @@ def _tiled_spec(
         "maxzoom": tiles.MAX_ZOOM,
         # Leaflet draws tile zoom round(zoom); protomaps-leaflet reads data zoom tile zoom - 1
         "minzoom": tiles.MIN_ZOOM + 0.5,
-        "zoom_note": t("map.tiles.zoom_in", lang).format(layer=layer.title(lang, dict(prepared.quality_counts))),
+        "zoom_note": t("map.tiles.zoom_in", lang).format(layer=layer_title(layer, prepared, lang)),
     }
     return _spec(layer, prepared, lang, target_titles)[:-1] + "," + js_json(extra)[1:]
 
@@ -1647,6 +1689,11 @@ def parse_ref(tooltip_text: str | None) -> tuple[str, str] | None:
 _CSS_DASH = {None: "solid", "approximate": "dashed", "schematic": "dotted"}
 
 
+def css_dash(quality: str | None) -> str:
+    """The CSS border style a legend draws a geometry quality's outline with (as :func:`style_for` dashes it)."""
+    return _CSS_DASH[quality if quality in FLAGGED_QUALITIES else None]
+
+
 def _symbol(
     layer: LayerDef,
     *,
@@ -1656,7 +1703,7 @@ def _symbol(
     outline: bool = False,
 ) -> str:
     s = style_for(layer, fill=fill, quality=quality, outline=outline)
-    border = f"{max(1.0, float(s['weight'])):.1f}px {_CSS_DASH.get(quality if quality in FLAGGED_QUALITIES else None)}"
+    border = f"{max(1.0, float(s['weight'])):.1f}px {css_dash(quality)}"
     border += f" {html_text(s['color'])}"
     if layer.geometry_type == "Point":
         r = radius if radius is not None else float(s["radius"])
@@ -1700,6 +1747,7 @@ def legend_html(
     qualities: Mapping[str, str] | None = None,
     present: Mapping[str, Iterable[str]] | None = None,
     mixes: Mapping[str, Mapping[str, int]] | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> str:
     """The legend of ``catalogue``'s layers as HTML, grouped like the catalogue, drawn with the map's own styles.
 
@@ -1708,13 +1756,15 @@ def legend_html(
     the map; ``present`` (layer id -> the ``color_field`` values its features have) limits a colour-coded
     layer's entries to those values; ``mixes`` (layer id -> features per quality, e.g.
     ``PreparedLayer.quality_counts``) lets each title say what its data is worth ("(sơ đồ)", "(số hóa)"; from
-    the dominant quality when only ``qualities`` is given). A note at the end explains what the geometry
-    qualities mean and how they are drawn.
+    the dominant quality when only ``qualities`` is given); ``titles`` (layer id -> title, e.g. :func:`layer_title`)
+    gives each title as the page shows it elsewhere, and wins over both. Titles are escaped here (``html_text``).
+    A note at the end explains what the geometry qualities mean and how they are drawn.
     """
     layers = list(catalogue)
     size_max = size_max or {}
     qualities = qualities or {}
     mixes = mixes or {}
+    titles = titles or {}
     parts = ['<div class="by-legend" style="font-size:0.85rem;line-height:1.3">']
     for group, (vi, en) in GROUPS.items():
         members = [layer for layer in layers if layer.group == group]
@@ -1725,7 +1775,7 @@ def legend_html(
             q = qualities.get(layer.id)
             style = layer.style
             mix = mixes.get(layer.id) or ({q: 1} if q else None)
-            title = layer.title(lang, mix)
+            title = titles[layer.id] if layer.id in titles else layer.title(lang, mix)
             if style.color_map and style.color_field:
                 parts.append(_row(_symbol(layer, quality=q), title))
                 only = set(present[layer.id]) if present is not None and layer.id in present else None

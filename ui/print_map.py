@@ -26,9 +26,9 @@ from matplotlib.patches import Patch, Rectangle
 
 from geo.crs import DISPLAY_EPSG, WORK_CRS, WORK_EPSG, transformer
 from geo.numbers import format_number
-from layers.model import GEOM_QUALITIES, LayerDef, Style, quality_mix
+from layers.model import GEOM_QUALITIES, LayerDef, Style
 from ui.i18n import TEXT, t
-from ui.mapkit import FLAGGED_QUALITIES, choice_label, quality_label, style_for
+from ui.mapkit import FLAGGED_QUALITIES, choice_label, frame_title, quality_label, style_for
 
 __all__ = [
     "PAPERS",
@@ -242,8 +242,7 @@ def _legend(layers: Sequence[PrintLayer], present: Mapping[str, list[str]], lang
         layer = item.layer
         q = _dominant(item)
         handles.append(_handle(layer, quality=q))
-        mix = quality_mix(item.frame["geom_quality"]) if "geom_quality" in item.frame.columns else None
-        labels.append(layer.title(lang, mix))
+        labels.append(frame_title(layer, item.frame, lang))
         if layer.style.color_field and layer.style.color_map:
             for value, color in layer.style.color_map:
                 if value in present.get(layer.id, []):

@@ -110,7 +110,9 @@ def test_first_open_builds_the_tiles_in_the_background_then_draws_them(page: Pag
     assert tile_files(app) == []
     pg = page.page
     pg.goto(app.url, wait_until="domcontentloaded")
-    progress = pg.get_by_text(re.compile(r"Đang tạo lớp bản đồ «Vùng nguyên liệu đã khoanh vẽ» \(100\.000 đối tượng\)"))
+    # titled with what the plots are worth (digitised, approximate and schematic ones), as the layer switch is
+    building = r"Đang tạo lớp bản đồ «Vùng nguyên liệu đã khoanh vẽ \(một phần sơ đồ\)» \(100\.000 đối tượng\)"
+    progress = pg.get_by_text(re.compile(building))
     progress.wait_for(timeout=90_000)
     seen = time.monotonic()
     assert pg.locator('[data-testid="stProgress"]').count() >= 1

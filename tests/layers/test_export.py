@@ -19,7 +19,7 @@ from geo.crs import area_ha
 from geo.errors import InputDataError
 from geo.io import read_vector
 from layers.catalogue import CATALOGUE
-from layers.export import FORMATS, SUFFIX, export_frame, export_layer, qml_for
+from layers.export import FORMATS, SUFFIX, area_column_of, export_frame, export_layer, qml_for
 from layers.store import GeoPackageStore, create_store
 from tests.geo.test_io_corpus import E0, N0, square
 
@@ -219,6 +219,61 @@ def test_tables_measure_surveyed_and_digitised_shapes_only(tmp_path: Path) -> No
     clean = export_frame(_lots(), "csv", tmp_path / "clean.csv")
     assert "area_ha_note" not in _read_table(tmp_path / "clean.csv", "csv").columns
     assert not any("area_ha" in w for w in clean.warnings)
+
+
+def _plan_zones(quality: str | None) -> gpd.GeoDataFrame:
+    """The plan's raw-material zones as built from data/; with ``quality``, every located shape made that."""
+    from layers.authored import load_layer
+    from layers.settings import DATA_DIR
+
+    zones = load_layer(CATALOGUE.get("material_zones_plan"), DATA_DIR)
+    if quality is not None:
+        located = zones.geometry.notna() & ~zones.geometry.is_empty
+        zones.loc[located, "geom_quality"] = quality
+    return zones
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_plan_zone_keeps_the_plans_hectares_apart_from_its_communes_area(tmp_path: Path, fmt: str) -> None:
+    """A zone drawn as the union of its communes (digitised after a real boundary import) is not that big.
+
+    ``planned_ha`` is the plan's figure; the shape's measured area is ``communes_area_ha`` and no ``area_ha`` column
+    is written that a reader could take for the zone's area.
+    """
+    zones = _plan_zones("digitised")  # as re-derived from real boundaries (services.boundaries)
+    store = create_store(tmp_path / "store.gpkg")
+    store.write_layer("material_zones_plan", zones, user="t", message="test", origin="derived")
+    out = tmp_path / f"zones{SUFFIX[fmt]}"
+    result = export_layer(store, "material_zones_plan", fmt, out)
+    table = _read_table(out, fmt).set_index("id")
+    assert "area_ha" not in table.columns and "area_ha_note" not in table.columns
+    que = table.loc["mz_que_sa"]
+    assert que["planned_ha"] == zones.set_index("id").at["mz_que_sa", "planned_ha"]  # the seed's figure, untouched
+    shape = zones[zones["id"] == "mz_que_sa"]
+    assert que["communes_area_ha"] == pytest.approx(float(area_ha(shape).round(4).iloc[0]))
+    assert que["communes_area_ha"] > 1.5 * que["planned_ha"]  # the communes' land, not the zone's
+    assert table["communes_area_ha"].drop(index="mz_che").notna().all() and pd.isna(
+        table.at["mz_che", "communes_area_ha"]
+    )
+    assert any(w.startswith("communes_area_ha is the measured area of each shape") for w in result.warnings)
+
+
+def test_schematic_plan_zones_export_no_area_under_either_name(tmp_path: Path) -> None:
+    store = create_store(tmp_path / "store.gpkg")
+    store.write_layer("material_zones_plan", _plan_zones(None), user="t", message="test", origin="authored")
+    result = export_layer(store, "material_zones_plan", "csv", tmp_path / "zones.csv")
+    table = _read_table(tmp_path / "zones.csv", "csv").set_index("id")
+    assert "area_ha" not in table.columns and table["communes_area_ha"].isna().all()
+    assert "schematic" in table.at["mz_district_que", "communes_area_ha_note"]
+    assert any("communes_area_ha left empty for 10 of 11 features" in w for w in result.warnings)
+    assert not any("is the measured area of each shape" in w for w in result.warnings)
+
+
+def test_a_layer_whose_shapes_are_its_features_keeps_area_ha(store: GeoPackageStore, tmp_path: Path) -> None:
+    assert area_column_of(CATALOGUE.get("cluster_lots")) == "area_ha" == area_column_of(None)
+    assert area_column_of(CATALOGUE.get("material_zones_plan")) == "communes_area_ha"
+    export_layer(store, "cluster_lots", "csv", tmp_path / "lots.csv")
+    assert "area_ha" in _read_table(tmp_path / "lots.csv", "csv").columns
 
 
 # --- issue 14: no live formula in a spreadsheet, and an export never destroys the store ----------------------

@@ -217,3 +217,48 @@ def test_commune_names_colocated_points_and_the_print_box(store_path: Path) -> N
     at.toggle(key=state.MAP_WIDGET + state.MAP_NAMES).set_value(False).run()
     assert "window.baoyenMapkit.names(" not in map_args(at)["feature_group"]
     assert map_page.measure_labels("en")["draw.toolbar.buttons.polyline"] == "Measure a distance (draw a line)"
+
+
+def switch_labels(at: AppTest) -> dict[str, str]:
+    """The sidebar's layer switches: layer id -> label (markdown, as Streamlit reads it)."""
+    prefix = state.MAP_WIDGET + state.MAP_VISIBLE
+    return {str(c.key)[len(prefix) :]: c.label for c in at.checkbox if str(c.key).startswith(prefix)}
+
+
+def legend_text(at: AppTest) -> str:
+    return "".join(e.proto.body for e in at.get("html") if "by-legend" in e.proto.body)
+
+
+def test_layer_switches_and_legend_say_what_the_stored_data_is_worth(store_path: Path, tmp_path: Path) -> None:
+    """Schematic cells are titled "(sơ đồ)"; after a real boundary import the same switches say "(số hóa)"."""
+    from services.boundaries import boundary_versions, import_boundary_frame
+    from tests.conftest import signed
+
+    counts = located_counts(store_path)
+    vi, en = run_page("vi"), run_page("en")
+    labels, english = switch_labels(vi), switch_labels(en)
+    assert labels["communes_legacy"] == rf"Xã, thị trấn trước 7/2025 \(sơ đồ\) \({counts['communes_legacy']}\)"
+    assert labels["material_zones_plan"].startswith(r"Vùng nguyên liệu theo kế hoạch \(sơ đồ\) \(")
+    assert labels["hydropower"] == rf"Thủy điện \(sơ đồ\) \({counts['hydropower']}\)"
+    assert english["communes_legacy"] == rf"Communes before July 2025 \(schematic\) \({counts['communes_legacy']}\)"
+    assert labels["cluster_lots"] == r"Lô đất trong cụm \(chưa có dữ liệu\)"  # nothing stored: no claim
+    assert "Xã, thị trấn trước 7/2025 (sơ đồ)" in legend_text(vi)
+    assert "Communes before July 2025 (schematic)" in legend_text(en)
+
+    with store_at(tmp_path / "real.gpkg") as real:
+        store = open_store(real)
+        cells = store.read_layer("communes_legacy")
+        frame = cells[["ma_xa", "ten_xa", "geometry"]].rename(columns={"ma_xa": "MaXa", "ten_xa": "TenXa"})
+        frame["geometry"] = frame.geometry.buffer(-50)  # "real" boundaries: the cells shrunk a little
+        import_boundary_frame(
+            store, frame, source="xa.gpkg", actor=signed(store), base_versions=boundary_versions(store)
+        )
+        at = run_page("vi")
+        assert not at.exception
+        labels = switch_labels(at)
+        assert labels["communes_legacy"] == rf"Xã, thị trấn trước 7/2025 \(số hóa\) \({counts['communes_legacy']}\)"
+        assert labels["material_zones_plan"].startswith(r"Vùng nguyên liệu theo kế hoạch \(số hóa\) \(")
+        assert labels["hydropower"].startswith(r"Thủy điện \(sơ đồ\)")  # points at commune centres stay schematic
+        legend = legend_text(at)
+        assert "Xã, thị trấn trước 7/2025 (số hóa)" in legend and "Vùng nguyên liệu theo kế hoạch (số hóa)" in legend
+        assert "trước 7/2025 (sơ đồ)" not in legend and "kế hoạch (sơ đồ)" not in legend
