@@ -14,11 +14,13 @@ from cli.output import CommandFailed, Ctx, describe_error, emit_json, say, write
 from cli.registry import command
 from geo.errors import DataSourceError, PlanError, UnsafeInputError
 from geo.io import MissingCRSError, ReadReport
+from geo.safety import CodedNote
 from layers.export import FORMATS
 from services.boundaries import QUALITIES as BOUNDARY_QUALITIES
 from services.boundaries import boundary_versions, import_boundaries
 from services.data import current_version, export, import_preview, validate_file
 from services.inputs import CrsChoice
+from services.messages import describe
 
 #: what a planner may say of an imported file's geometry; "unknown" (the default) until they say
 IMPORT_QUALITIES = ("unknown", "surveyed", "digitised", "approximate", "schematic")
@@ -46,7 +48,8 @@ def quiet_warnings() -> Iterator[list[str]]:
             for w in caught:
                 text = " ".join(str(w.message).split())
                 if text not in lines:
-                    lines.append(text)
+                    # a library's own words, inside a notice that says in the run's language who wrote them
+                    lines.append(CodedNote(text, code="import.library_warning", detail=text))
 
 
 def crs_choice(ctx: Ctx) -> CrsChoice:
@@ -197,8 +200,6 @@ def _validate(ctx: Ctx) -> int:
     )
     if r.converted_fields:
         write(ctx.t("  đã chuyển sang Unicode: ", "  converted to Unicode: ") + ", ".join(r.converted_fields))
-    from services.messages import describe
-
     for w in preview.warnings:
         write(f"  {ctx.t('cảnh báo', 'warning')}: {describe(w, ctx.lang)}")
     for e in preview.errors:
@@ -294,12 +295,13 @@ def _import(ctx: Ctx) -> int:
     if not preview.ok:
         if args.json:
             emit_json({**preview.to_dict(), "version": None})
+        first = describe(preview.errors[0], ctx.lang)
         raise CommandFailed(
             ctx.t(
-                f"chưa nhập {path.name} vào {args.layer}: {len(preview.errors)} lỗi (lỗi đầu: {preview.errors[0]}); "
+                f"chưa nhập {path.name} vào {args.layer}: {len(preview.errors)} lỗi (lỗi đầu: {first}); "
                 "chưa ghi gì (xem chi tiết bằng `baoyen validate`)",
                 f"{path.name} was not imported into {args.layer}: {len(preview.errors)} problem(s) "
-                f"(first: {preview.errors[0]}); nothing was written (details: `baoyen validate`)",
+                f"(first: {first}); nothing was written (details: `baoyen validate`)",
             ),
             1,
         )

@@ -13,6 +13,7 @@ from cli.output import Ctx, emit_json, print_table, say, write
 from cli.registry import command
 from services.inputs import read_input
 from services.materials import amount_text, overlay, supply
+from services.messages import describe
 
 
 def _configure_overlay(p: argparse.ArgumentParser, lang: str) -> None:
@@ -73,7 +74,7 @@ def _configure_overlay(p: argparse.ArgumentParser, lang: str) -> None:
 def _read(ctx: Ctx, path: str, what: str):  # type: ignore[no-untyped-def]
     frame, report = read_input(path, what=what, crs=crs_choice(ctx), limits=ctx.settings.limits)
     for w in report.warnings:
-        ctx.warn(f"{what}: {w}")
+        ctx.warn(f"{what}: {describe(w, ctx.lang)}")
     return frame
 
 
@@ -248,5 +249,5 @@ def _supply(ctx: Ctx) -> int:
         )
     print_table(rows, [ctx.t("chỉ số", "measure"), ctx.t("giá trị", "value")])
     for n in result.notes:
-        say(f"{ctx.t('ghi chú', 'note')}: {n}")
+        say(f"{ctx.t('ghi chú', 'note')}: {describe(n, ctx.lang)}")
     return 0

@@ -199,5 +199,7 @@ class Ctx:
         return self.t("có", "yes") if flag else self.t("không", "no")
 
     def warn(self, message: str) -> None:
-        """A warning line on stderr."""
-        say(f"{self.t('cảnh báo', 'warning')}: {message}")
+        """A warning line on stderr; a coded notice (a read's, an export's) is said in this run's language."""
+        from services.messages import describe
+
+        say(f"{self.t('cảnh báo', 'warning')}: {describe(message, self.lang)}")

@@ -764,10 +764,17 @@ def _gdal_read(
         rows = _unreadable_rows(p, layer=layer, encoding=encoding, cap=cap, report=report, name=name)
         report.unreadable_geometries = len(rows) or len(invalid)
         why = _unreadable_reason(invalid[0])
-        listed = _rows(rows) if rows else "some features"
+        listed = f" (features {_rows(rows)})" if rows else ""
         report.errors.append(
-            f"{name}: the geometry of {report.unreadable_geometries} feature(s) cannot be read ({why}) "
-            f"(features {listed}); correct them in a GIS and export the file again"
+            CodedNote(
+                f"{name}: the geometry of {report.unreadable_geometries} feature(s) cannot be read ({why})"
+                f"{listed}; correct them in a GIS and export the file again",
+                code="read.unreadable_geometry",
+                source=name,
+                count=report.unreadable_geometries,
+                reason=why,
+                **_row_params(rows),
+            )
         )
     return frame
 
@@ -790,15 +797,17 @@ def _unreadable_rows(
     return [int(i) + 1 for i in np.flatnonzero(given & shapely.is_missing(decoded))]
 
 
-def _unreadable_reason(message: str) -> str:
-    """A short reason from shapely's "Invalid WKB" notice."""
+def _unreadable_reason(message: str) -> CodedNote:
+    """A short reason from shapely's "Invalid WKB" notice (coded: said in the user's language)."""
     low = message.lower()
     if "closed linestring" in low or "closed ring" in low:
-        return "a polygon ring is not closed: its last point must repeat its first"
+        return CodedNote("a polygon ring is not closed: its last point must repeat its first", code="read.ring_open")
     if "linearring" in low and "must" in low:
-        return "a polygon ring has too few points"
-    detail = message.split(".", 1)[-1].strip() if "." in message else message
-    return detail[:120] or "it is not valid"
+        return CodedNote("a polygon ring has too few points", code="read.ring_too_short")
+    detail = (message.split(".", 1)[-1].strip() if "." in message else message)[:120]
+    if not detail:
+        return CodedNote("it is not valid", code="read.wkb_invalid")
+    return CodedNote(detail, code="read.wkb_detail", detail=detail)
 
 
 def _damaged_parquet(name: str, exc: BaseException) -> UnsafeInputError:
@@ -952,7 +961,11 @@ def _finish(
         elif file_crs is not None:
             report.crs_source = "file"
         else:
-            guess, reason = guess_crs(bounds) if bounds else (None, "it has no coordinates")
+            guess, reason = (
+                guess_crs(bounds)
+                if bounds
+                else (None, CodedNote("it has no coordinates", code="crs.guess_no_coordinates"))
+            )
             report.crs_guess, report.crs_guess_reason = guess, reason
             hint = f"the coordinates suggest EPSG:{guess} ({reason})" if guess else f"the coordinates: {reason}"
             no_crs = "has no .prj" if no_prj else "does not say its CRS"
@@ -989,7 +1002,7 @@ def _finish(
                 code="read.repaired",
                 source=name,
                 count=gcheck.repaired,
-                rows=_rows(gcheck.repaired_rows),
+                **_row_params(gcheck.repaired_rows),
             )
         )
     if gcheck.empty:
@@ -999,14 +1012,15 @@ def _finish(
                 code="read.no_geometry",
                 source=name,
                 count=gcheck.empty,
-                rows=_rows(gcheck.empty_rows),
+                **_row_params(gcheck.empty_rows),
             )
         )
     if gcheck.mixed:
-        kinds = ", ".join(f"{n} {k}" for k, n in gcheck.types.items())
+        # each "3 Point" is coded: its geometry type is said in the user's language
+        kinds = [CodedNote(f"{n} {k}", code="read.kind_count", count=n, kind=k) for k, n in gcheck.types.items()]
         report.warnings.append(
             CodedNote(
-                f"{name} mixes geometry types ({kinds}); a layer holds one type",
+                f"{name} mixes geometry types ({', '.join(kinds)}); a layer holds one type",
                 code="read.mixed_types",
                 source=name,
                 kinds=kinds,
@@ -1048,6 +1062,11 @@ def _rows(rows: Sequence[int], n: int = 10) -> str:
     return shown + (f" and {len(rows) - n} more" if len(rows) > n else "")
 
 
+def _row_params(rows: Sequence[int], n: int = 10) -> dict[str, object]:
+    """The params of a notice that lists features: the first ``n`` (``rows``, numbers) and how many more."""
+    return {"rows": [int(r) for r in rows[:n]], "more": max(0, len(rows) - n)}
+
+
 # --- writing ----------------------------------------------------------------------------------------------
 
 #: output format -> (GDAL driver, file suffix)
@@ -1069,7 +1088,7 @@ def write_vector(
     crs: object = None,
     layer: str | None = None,
 ) -> list[str]:
-    """Write ``frame`` to ``path`` with a GDAL driver (or GeoParquet), atomically; return GDAL's messages.
+    """Write ``frame`` to ``path`` with a GDAL driver (or GeoParquet), atomically; return its notices.
 
     ``driver`` is a key of :data:`WRITE_DRIVERS` ("gpkg", "shp", "geojson", "kml", "fgb", "parquet") or a
     GDAL driver name. ``crs`` reprojects first (KML is always written in EPSG:4326, as the format
@@ -1077,7 +1096,8 @@ def write_vector(
     10 characters go into ``<name>.fieldnames.json`` beside it (read back by :func:`read_vector`), and text
     longer than a .dbf holds (254 bytes) is named in one message that recommends GeoPackage. The file
     appears complete or not at all: it is written beside the target under a temporary name and moved into
-    place.
+    place. The notices are coded notes (:class:`~geo.safety.CodedNote`): GDAL's messages (``export.library_message``,
+    as GDAL wrote them), and the cut names and text.
     """
     drv = WRITE_DRIVERS.get(driver, (driver, ""))[0]
     out = Path(path)
@@ -1122,7 +1142,8 @@ def write_vector(
             os.replace(f, out.parent / f.name)
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
-    return messages
+    # GDAL's own words stay as it wrote them, inside a notice that says who wrote them
+    return [m if getattr(m, "code", None) else CodedNote(m, code="export.library_message", detail=m) for m in messages]
 
 
 #: the most bytes a .dbf text field holds
@@ -1131,7 +1152,7 @@ DBF_TEXT_BYTES = 254
 
 def _long_dbf_text(frame: gpd.GeoDataFrame) -> list[str]:
     """One message per text field with values a .dbf must cut (longer than 254 bytes in UTF-8)."""
-    out = []
+    out: list[str] = []
     for c in frame.columns:
         if c == frame.geometry.name:
             continue
@@ -1142,8 +1163,15 @@ def _long_dbf_text(frame: gpd.GeoDataFrame) -> list[str]:
         if too_long.any():
             rows = [int(i) + 1 for i in np.flatnonzero(too_long)]
             out.append(
-                f"field {c}: {len(rows)} text value(s) longer than a shapefile holds ({DBF_TEXT_BYTES} bytes) were "
-                f"cut (features {_rows(rows)}); export as GeoPackage (gpkg) to keep them whole"
+                CodedNote(
+                    f"field {c}: {len(rows)} text value(s) longer than a shapefile holds ({DBF_TEXT_BYTES} bytes) "
+                    f"were cut (features {_rows(rows)}); export as GeoPackage (gpkg) to keep them whole",
+                    code="export.text_cut",
+                    field=str(c),
+                    count=len(rows),
+                    limit=DBF_TEXT_BYTES,
+                    **_row_params(rows),
+                )
             )
     return out
 
@@ -1167,9 +1195,15 @@ def _keep_field_names(frame: gpd.GeoDataFrame, shp: Path, messages: list[str], l
         side = shp.with_name(shp.stem + FIELDNAMES_SUFFIX)
         doc = {"about": "full field names of the .dbf beside this file", "fields": renamed}
         side.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+        names = ", ".join(f"{o} → {w}" for w, o in renamed.items())
         kept.append(
-            f"the shapefile cuts field names to 10 characters ({', '.join(f'{o} → {w}' for w, o in renamed.items())}); "
-            f"the full names are kept in {side.name} beside it and are restored when the file is imported"
+            CodedNote(
+                f"the shapefile cuts field names to 10 characters ({names}); the full names are kept in {side.name} "
+                "beside it and are restored when the file is imported",
+                code="export.names_kept",
+                names=names,
+                file=side.name,
+            )
         )
     return kept + long_text
 

@@ -21,6 +21,7 @@ from pyproj import CRS
 
 from geo.crs import WORK_EPSG, crs_label
 from geo.errors import CRSError, DataSourceError, InputDataError, UnsafeInputError
+from geo.safety import CodedNote
 from geo.validate import guess_crs
 
 #: most cells a DEM may declare (5 000 × 5 000 × 8: a 10 m DEM of 2 500 km²); beyond it the file is refused
@@ -191,7 +192,10 @@ def read_dem(
                 ) from None
             transform, file_crs, nodata = src.transform, src.crs, src.nodata
     for w in caught:
-        report.warnings.append(f"{name}: {w.message}")
+        detail = " ".join(str(w.message).split())
+        report.warnings.append(
+            CodedNote(f"{name}: {detail}", code="raster.library_warning", source=name, detail=detail)
+        )
     data = np.ma.filled(masked.astype("float64"), np.nan)
     report.nodata = None if nodata is None or not math.isfinite(float(nodata)) else float(nodata)
     data = _mask_implausible(data, name, report)
@@ -226,8 +230,15 @@ def _mask_implausible(data: np.ndarray, name: str, report: RasterReport) -> np.n
         values = np.unique(data[bad])
         shown = ", ".join(f"{v:g}" for v in values[:3]) + (" …" if len(values) > 3 else "")
         report.warnings.append(
-            f"{name}: {int(bad.sum())} cells hold {shown}, which is no elevation on land; they are read as no data "
-            "(the file's no-data value is probably missing or wrong)"
+            CodedNote(
+                f"{name}: {int(bad.sum())} cells hold {shown}, which is no elevation on land; they are read as no "
+                "data (the file's no-data value is probably missing or wrong)",
+                code="raster.implausible",
+                source=name,
+                count=int(bad.sum()),
+                values=[float(v) for v in values[:3]],
+                more=len(values) > 3,
+            )
         )
         data = np.where(bad, np.nan, data)
     return data

@@ -60,7 +60,8 @@ class SeveralLayersError(InputDataError):
         # ``layers`` keeps them all, for a page's choice
         shown = [v if len(v) <= 40 else v[:39] + "…" for v in names[:_MAX_NAMED]]
         if len(names) > _MAX_NAMED:
-            shown.append(f"… and {len(names) - _MAX_NAMED:,} more")
+            more = len(names) - _MAX_NAMED
+            shown.append(CodedNote(f"… and {more:,} more", code="list.more", count=more))
         super().__init__(message, code=code, layers=shown, count=len(names), **params)
         self.layers = names
 

@@ -25,6 +25,7 @@ from geo.errors import CRSError, InputDataError
 from geo.geometry import repair
 from geo.numbers import ColumnNumbers, decimal_mark, format_number, parse_column
 from geo.numbers import parse_number as _parse_number
+from geo.safety import CodedNote
 from geo.text import fold, header_key, nfc
 
 # --- text -------------------------------------------------------------------------------------------------
@@ -96,19 +97,28 @@ def guess_crs(bounds: Sequence[float]) -> tuple[int | None, str]:
     ranges look like, e.g. swapped axes). Candidates: EPSG:4326 (degrees), EPSG:9208 (VN-2000 / TM-3
     104°45′, the province's projection, preferred) and EPSG:3405 (VN-2000 / UTM 48N). The two VN-2000
     projections overlap over Lào Cai, so a fit in both gives 9208 with a note that 3405 would also fit.
+    The reason is a :class:`~geo.safety.CodedNote` (``crs.guess_*``, with the ``bounds``): its English text,
+    said in the user's language where it is shown.
     """
     minx, miny, maxx, maxy = (float(v) for v in bounds)
     b = (minx, miny, maxx, maxy)
     if not all(np.isfinite(b)):
-        return None, "the coordinates are not finite numbers"
+        return None, CodedNote("the coordinates are not finite numbers", code="crs.guess_not_finite")
     rng = f"x {_fmt(minx)}…{_fmt(maxx)}, y {_fmt(miny)}…{_fmt(maxy)}"
+
+    def why(text: str, code: str, **params: object) -> CodedNote:
+        return CodedNote(f"{rng} {text}", code=code, bounds=[minx, miny, maxx, maxy], **params)
+
     if minx >= -180 and maxx <= 180 and miny >= -180 and maxy <= 180:
         if _inside(b, LAO_CAI_LONLAT, 0.5):
-            return 4326, f"{rng} look like longitude/latitude in degrees around Lào Cai (WGS 84)"
+            return 4326, why("look like longitude/latitude in degrees around Lào Cai (WGS 84)", "crs.guess_lonlat")
         if _inside((miny, minx, maxy, maxx), LAO_CAI_LONLAT, 0.5):
-            return None, f"{rng} look like latitude/longitude in swapped order (x is latitude); swap the axes"
+            return None, why(
+                "look like latitude/longitude in swapped order (x is latitude); swap the axes",
+                "crs.guess_latlon_swapped",
+            )
         if maxy <= 90 and miny >= -90:
-            return 4326, f"{rng} look like degrees but lie outside Lào Cai; check the data"
+            return 4326, why("look like degrees but lie outside Lào Cai; check the data", "crs.guess_degrees_outside")
     fits = {epsg: _inside(b, region_bounds(epsg), 20_000.0) for epsg in (9208, 3405)}
     if fits[9208]:
         note = (
@@ -116,13 +126,15 @@ def guess_crs(bounds: Sequence[float]) -> tuple[int | None, str]:
             if fits[3405]
             else ""
         )
-        return 9208, f"{rng} fit VN-2000 / TM-3 104°45′ over Lào Cai (metres){note}"
+        return 9208, why(f"fit VN-2000 / TM-3 104°45′ over Lào Cai (metres){note}", "crs.guess_tm", also_utm=fits[3405])
     if fits[3405]:
-        return 3405, f"{rng} fit VN-2000 / UTM zone 48N over Lào Cai (metres)"
+        return 3405, why("fit VN-2000 / UTM zone 48N over Lào Cai (metres)", "crs.guess_utm")
     swapped = (miny, minx, maxy, maxx)
     if any(_inside(swapped, region_bounds(e), 20_000.0) for e in (9208, 3405)):
-        return None, f"{rng} look like northing/easting in swapped order (x is the northing); swap the axes"
-    return None, f"{rng} fit none of EPSG:9208, EPSG:3405 or EPSG:4326 around Lào Cai"
+        return None, why(
+            "look like northing/easting in swapped order (x is the northing); swap the axes", "crs.guess_en_swapped"
+        )
+    return None, why("fit none of EPSG:9208, EPSG:3405 or EPSG:4326 around Lào Cai", "crs.guess_none")
 
 
 def km_outside_region(bounds_lonlat: Sequence[float]) -> float:
@@ -149,17 +161,18 @@ def region_warning(frame: gpd.GeoDataFrame, *, label: str) -> str | None:
         return None
     km = km_outside_region(b)
     if km > FAR_OUTSIDE_KM:
-        from geo.safety import CodedNote
-
         return CodedNote(
             f"{label} lies about {km:,.0f} km outside Lào Cai in {crs_label(frame.crs)} "
             f"(lon {b[0]:.3f}…{b[2]:.3f}, lat {b[1]:.3f}…{b[3]:.3f}): the CRS is probably wrong; "
             "choose the CRS the data was made in (VN-2000 TM-3 104°45′ is EPSG:9208)",
             code="read.far_outside",
             source=label,
-            km=round(km),
+            km=float(round(km)),
             crs=crs_label(frame.crs),
-            lonlat=f"{b[0]:.3f}…{b[2]:.3f}, {b[1]:.3f}…{b[3]:.3f}",
+            lon0=round(float(b[0]), 3),
+            lon1=round(float(b[2]), 3),
+            lat0=round(float(b[1]), 3),
+            lat1=round(float(b[3]), 3),
         )
     return None
 
@@ -494,8 +507,6 @@ class RowFailure:
 
     def note(self) -> str:
         """The failure as a coded note (its English text, composed in the user's language by the edges)."""
-        from geo.safety import CodedNote
-
         return CodedNote(
             str(self), code="schema.bad_value", row=self.row, field=self.field, value=self.value, expected=self.expected
         )
@@ -521,23 +532,48 @@ class AmbiguousValues:
     #: True when the column's other values disagree on the mark; False when none of them shows one
     conflicting: bool = False
 
+    #: how many rows a message lists (the rest are counted)
+    MAX_LISTED = 10
+
     def __str__(self) -> str:
-        max_listed = 10
-        shown = [
-            f"row {r} '{t}' as {format_number(v, self.lang, group=False)}"
-            for r, t, v in zip(self.rows[:max_listed], self.texts, self.values, strict=False)
+        return str(self.note())
+
+    def note(self, source: str | None = None) -> CodedNote:
+        """The values as a coded note: rows, texts and readings (numbers), the mark used, and why.
+
+        ``source`` (a file's label) leads the text when given.
+        """
+        n = self.MAX_LISTED
+        rows = [
+            CodedNote(
+                f"row {r} '{t}' as {format_number(v, self.lang, group=False)}",
+                code="schema.ambiguous_row",
+                row=r,
+                written=t,
+                reading=v,
+            )
+            for r, t, v in zip(self.rows[:n], self.texts, self.values, strict=False)
         ]
-        more = f" and {len(self.rows) - max_listed} more" if len(self.rows) > max_listed else ""
+        left = max(0, len(self.rows) - n)
+        more = f" and {left} more" if left else ""
         group = "." if self.mark == "," else ","
         why = (
             "the column's values disagree on the decimal mark"
             if self.conflicting
             else "no other value of the column shows which mark it uses"
         )
-        return (
-            f"field {self.field}: {', '.join(shown)}{more} — read with '{self.mark}' as the decimal mark and "
+        lead = f"{source}: " if source else ""
+        return CodedNote(
+            f"{lead}field {self.field}: {', '.join(rows)}{more} — read with '{self.mark}' as the decimal mark and "
             f"'{group}' between thousands because {why}; check these values, and write them without a "
-            "thousands separator (or with a different number of decimals) if that reading is wrong"
+            "thousands separator (or with a different number of decimals) if that reading is wrong",
+            code="schema.ambiguous_conflicting" if self.conflicting else "schema.ambiguous",
+            source=source or "",
+            field=self.field,
+            rows=rows,
+            more=left,
+            mark=self.mark,
+            group=group,
         )
 
 
@@ -564,8 +600,6 @@ class SchemaCheck:
         """One-line descriptions of what blocks an import."""
         out: list[str] = []
         if self.missing_required:
-            from geo.safety import CodedNote
-
             out.append(
                 CodedNote(
                     f"required field(s) {', '.join(self.missing_required)} have no source column; map a column to them",
@@ -573,8 +607,6 @@ class SchemaCheck:
                     fields=", ".join(self.missing_required),
                 )
             )
-        from geo.safety import CodedNote
-
         for f in self.failures[:max_listed]:
             out.append(f.note())
         if len(self.failures) > max_listed:
@@ -597,9 +629,12 @@ class SchemaCheck:
             )
         return out
 
-    def warnings(self) -> list[str]:
-        """One-line descriptions of what the import did that the planner should check (ambiguous numbers)."""
-        return [str(a) for a in self.ambiguous]
+    def warnings(self, *, source: str | None = None) -> list[str]:
+        """What the import did that the planner should check (ambiguous numbers), as coded notes.
+
+        ``source`` (the file's label) leads each when given.
+        """
+        return [a.note(source) for a in self.ambiguous]
 
 
 def suggest_mapping(
@@ -910,10 +945,15 @@ def _conflicting_rows(numbers: ColumnNumbers | None) -> dict[int, str]:
         return {}
     mark = numbers.decimal_mark
     group = "." if mark == "," else ","
-    out = {}
+    out: dict[int, str] = {}
     for i, text, _ in numbers.problems:
         if parse_number(text) is not None:  # a number, but written with the other mark
-            out[i] = f"a number written like the column's other values ('{mark}' decimal mark, '{group}' thousands)"
+            out[i] = CodedNote(
+                f"a number written like the column's other values ('{mark}' decimal mark, '{group}' thousands)",
+                code="schema.expected_mark",
+                mark=mark,
+                group=group,
+            )
     return out
 
 

@@ -16,6 +16,7 @@ import shapely
 
 from geo.crs import WORK_CRS, require_crs
 from geo.errors import InputDataError
+from geo.safety import CodedNote
 from geo.text import unit_name_key
 
 CODE_FIELD = "ma_xa"
@@ -176,7 +177,15 @@ def match_boundaries(
             result.unmatched_units.append(f"{code} {out.at[i, NAME_FIELD]}")
             continue
         if len(parts[code]) > 1:
-            result.warnings.append(f"{code} {out.at[i, NAME_FIELD]}: {len(parts[code])} polygons joined into one unit")
+            unit = f"{code} {out.at[i, NAME_FIELD]}"
+            result.warnings.append(
+                CodedNote(
+                    f"{unit}: {len(parts[code])} polygons joined into one unit",
+                    code="boundaries.joined",
+                    unit=unit,
+                    count=len(parts[code]),
+                )
+            )
         out.at[i, "geometry"] = shapely.union_all(parts[code])
         out.at[i, "geom_quality"] = quality
         out.at[i, "source"] = source

@@ -36,6 +36,7 @@ from geo.crs import WORK_CRS, area_ha, crs_label, get_crs
 from geo.errors import DataSourceError, InputDataError, PlanError
 from geo.io import write_vector, zip_files
 from geo.numbers import AREA_HA_DECIMALS, round_measured
+from geo.safety import CodedNote
 from layers.catalogue import CATALOGUE
 from layers.model import Catalogue, LayerDef, Style
 from layers.store import Store, check_layer_id
@@ -114,7 +115,13 @@ def export_frame(
     warnings: list[str] = []
     data = frame.to_crs(target) if not CRS.from_user_input(frame.crs).equals(target) else frame
     if fmt == "kml" and target.to_epsg() != 4326:
-        warnings.append(f"KML is always in EPSG:4326; {crs_label(target)} was not used")
+        warnings.append(
+            CodedNote(
+                f"KML is always in EPSG:4326; {crs_label(target)} was not used",
+                code="export.kml_lonlat",
+                crs=crs_label(target),
+            )
+        )
         data = frame.to_crs("EPSG:4326")
     with _replacing(path, fmt) as part:
         if fmt == "gpkg":
@@ -124,7 +131,14 @@ def export_frame(
         elif fmt == "shp":
             long_names = [c for c in data.columns if c != data.geometry.name and len(str(c)) > 10]
             if long_names:
-                warnings.append("shapefile field names are cut to 10 characters: " + ", ".join(long_names))
+                names = ", ".join(map(str, long_names))
+                warnings.append(
+                    CodedNote(
+                        f"shapefile field names are cut to 10 characters: {names}",
+                        code="export.names_cut",
+                        fields=names,
+                    )
+                )
             data = _shapefile_safe(data)
             with tempfile.TemporaryDirectory(prefix="baoyen-shp-") as tmp:
                 shp = Path(tmp) / f"{layer_name}.shp"
@@ -139,23 +153,40 @@ def export_frame(
             unmeasured = int(table[note_column].notna().sum()) if note_column in table.columns else 0
             if unmeasured:
                 warnings.append(
-                    f"{area_column} left empty for {unmeasured} of {len(frame)} features: their geometry is not "
-                    f"surveyed or digitised, so its area is not the feature's (see {note_column})"
+                    CodedNote(
+                        f"{area_column} left empty for {unmeasured} of {len(frame)} features: their geometry is not "
+                        f"surveyed or digitised, so its area is not the feature's (see {note_column})",
+                        code="export.area_unmeasured",
+                        column=area_column,
+                        count=unmeasured,
+                        total=len(frame),
+                        note_column=note_column,
+                    )
                 )
             if area_column != AREA_COLUMN and area_column in table.columns and table[area_column].notna().any():
                 warnings.append(
-                    f"{area_column} is the measured area of each shape, and the shapes of {layer_name} are not its "
-                    "features' own outlines (see the layer's description): it is not the features' area"
+                    CodedNote(
+                        f"{area_column} is the measured area of each shape, and the shapes of {layer_name} are not "
+                        "its features' own outlines (see the layer's description): it is not the features' area",
+                        code="export.area_of_shapes",
+                        column=area_column,
+                        layer=layer_name,
+                    )
                 )
             formulas = formula_cells(table)
             if formulas:
                 warnings.append(
-                    f"{formulas} text cell(s) begin like a spreadsheet formula (=, +, -, @); they are written as "
-                    "text" + (", with a leading '" if fmt == "csv" else "") + ", so they never run"
+                    CodedNote(
+                        f"{formulas} text cell(s) begin like a spreadsheet formula (=, +, -, @); they are written as "
+                        "text" + (", with a leading '" if fmt == "csv" else "") + ", so they never run",
+                        code="export.formula_cells",
+                        count=formulas,
+                        csv=fmt == "csv",
+                    )
                 )
             _write_table(table, part, fmt)
     if replaces:
-        warnings.append(f"{path} existed and was replaced")
+        warnings.append(CodedNote(f"{path} existed and was replaced", code="export.replaced", path=str(path)))
     return ExportResult(path, fmt, len(frame), crs_label(data.crs), warnings)
 
 

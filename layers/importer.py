@@ -175,7 +175,7 @@ def prepare_import(
         chosen = dict(mapping) if mapping is not None else suggest_layer_mapping(columns, layer)
         out, schema = apply_schema(frame, fields, mapping=chosen, normalise_choice=normalise_choice, lang=lang)
         errors.extend(schema.errors())
-        warnings.extend(f"{name}: {w}" for w in schema.warnings())
+        warnings.extend(schema.warnings(source=name))
         if schema.unmapped:
             warnings.append(
                 CodedNote(
@@ -213,7 +213,7 @@ def prepare_import(
                 chosen.update(hit)
         out, schema = apply_schema(frame, fields, mapping=chosen, normalise_choice=_plain_choice, lang=lang)
         errors.extend(schema.errors())
-        warnings.extend(f"{name}: {w}" for w in schema.warnings())
+        warnings.extend(schema.warnings(source=name))
         if report.mixed_types:
             errors.append(
                 CodedNote(

@@ -66,6 +66,37 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{source} is in {crs}, which cannot be converted to longitude/latitude, so it cannot be placed in Vietnam; "
         f"choose the CRS the data was made in ({_VN2000} is EPSG:9208)",
     ),
+    # --- what the values of a file without a CRS look like (geo.validate.guess_crs) --------------------------
+    "crs.guess_not_finite": ("các tọa độ không phải là số hữu hạn", "the coordinates are not finite numbers"),
+    "crs.guess_no_coordinates": ("dữ liệu không có tọa độ nào", "it has no coordinates"),
+    "crs.guess_lonlat": (
+        "các giá trị {range} giống kinh độ, vĩ độ (độ) quanh Lào Cai (WGS 84)",
+        "{range} look like longitude/latitude in degrees around Lào Cai (WGS 84)",
+    ),
+    "crs.guess_latlon_swapped": (
+        "các giá trị {range} giống vĩ độ, kinh độ ghi ngược thứ tự (x là vĩ độ); hãy đổi chỗ hai cột tọa độ",
+        "{range} look like latitude/longitude in swapped order (x is latitude); swap the axes",
+    ),
+    "crs.guess_degrees_outside": (
+        "các giá trị {range} giống giá trị độ nhưng nằm ngoài Lào Cai; hãy kiểm tra dữ liệu",
+        "{range} look like degrees but lie outside Lào Cai; check the data",
+    ),
+    "crs.guess_tm": (
+        f"các giá trị {{range}} khớp với {_VN2000} trên địa bàn Lào Cai (mét)",
+        f"{{range}} fit {_VN2000} over Lào Cai (metres)",
+    ),
+    "crs.guess_utm": (
+        "các giá trị {range} khớp với VN-2000 / UTM múi 48N trên địa bàn Lào Cai (mét)",
+        "{range} fit VN-2000 / UTM zone 48N over Lào Cai (metres)",
+    ),
+    "crs.guess_en_swapped": (
+        "các giá trị {range} giống tọa độ bắc, đông ghi ngược thứ tự (x là tọa độ bắc); hãy đổi chỗ hai cột tọa độ",
+        "{range} look like northing/easting in swapped order (x is the northing); swap the axes",
+    ),
+    "crs.guess_none": (
+        "các giá trị {range} không khớp với EPSG:9208, EPSG:3405 hay EPSG:4326 quanh Lào Cai",
+        "{range} fit none of EPSG:9208, EPSG:3405 or EPSG:4326 around Lào Cai",
+    ),
     # --- reading a file safely -----------------------------------------------------------------------------
     "file.cannot_open": (
         "không mở được {source} ({detail}); hãy kiểm tra đường dẫn hoặc đổi tên tệp cho ngắn hơn",
@@ -723,6 +754,47 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "không ghi được {path} ({reason}); chưa ghi gì vào đó",
         "{path} could not be written ({reason}); nothing was written there",
     ),
+    # --- what an export noticed (layers/export.py, geo.io.write_vector) -------------------------------------
+    "export.kml_lonlat": (
+        "tệp KML luôn dùng EPSG:4326 (kinh độ, vĩ độ), nên không dùng hệ tọa độ {crs} đã chọn",
+        "KML is always in EPSG:4326; {crs} was not used",
+    ),
+    "export.names_cut": (
+        "tệp shapefile chỉ giữ tên trường dài tối đa 10 ký tự, nên các tên này bị cắt ngắn: {fields}",
+        "shapefile field names are cut to 10 characters: {fields}",
+    ),
+    "export.names_kept": (
+        "tệp shapefile cắt tên trường còn 10 ký tự ({names}); tên đầy đủ được lưu trong tệp {file} đi kèm và được "
+        "khôi phục khi nhập lại tệp",
+        "the shapefile cuts field names to 10 characters ({names}); the full names are kept in {file} beside it and "
+        "are restored when the file is imported",
+    ),
+    "export.text_cut": (
+        "trường {field}: {count} giá trị chữ dài hơn mức tệp shapefile chứa được ({limit} byte) đã bị cắt (đối tượng "
+        "{rows}{and_more}); hãy xuất dạng GeoPackage (gpkg) để giữ nguyên",
+        "field {field}: {count} text value(s) longer than a shapefile holds ({limit} bytes) were cut (features "
+        "{rows}{and_more}); export as GeoPackage (gpkg) to keep them whole",
+    ),
+    "export.library_message": ("khi ghi tệp, thư viện GDAL báo: «{detail}»", "{detail}"),
+    "export.area_unmeasured": (
+        "để trống {column} của {count}/{total} đối tượng: hình học của chúng không phải do đo đạc hay số hóa, nên diện "
+        "tích của hình không phải diện tích của đối tượng (xem cột {note_column})",
+        "{column} left empty for {count} of {total} features: their geometry is not surveyed or digitised, so its "
+        "area is not the feature's (see {note_column})",
+    ),
+    "export.area_of_shapes": (
+        "{column} là diện tích đo được của từng hình, mà các hình của lớp {layer} không phải đường bao của chính các "
+        "đối tượng (xem phần mô tả lớp): đó không phải diện tích của các đối tượng",
+        "{column} is the measured area of each shape, and the shapes of {layer} are not its features' own outlines "
+        "(see the layer's description): it is not the features' area",
+    ),
+    "export.formula_cells": (
+        "{count} ô chữ bắt đầu giống công thức bảng tính (=, +, -, @); chúng được ghi dưới dạng chữ{quote}, nên không "
+        "bao giờ chạy như công thức",
+        "{count} text cell(s) begin like a spreadsheet formula (=, +, -, @); they are written as text{quote}, so they "
+        "never run",
+    ),
+    "export.replaced": ("tệp {path} đã có từ trước và đã được ghi đè", "{path} existed and was replaced"),
     "input.refused": (
         "{what}: {first} (và {more} lỗi khác)",
         "{what}: {first} (and {more} more problem(s))",
@@ -827,6 +899,13 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     "raster.empty": ("{source} không có giá trị độ cao nào", "{source} holds no elevation values"),
     "raster.too_small": ("DEM cần ít nhất 3 × 3 ô để tính độ dốc", "a DEM needs at least 3 × 3 cells for a slope"),
+    "raster.library_warning": ("{source}: khi đọc tệp, thư viện raster báo: «{detail}»", "{source}: {detail}"),
+    "raster.implausible": (
+        "{source}: {count} ô có giá trị {values}{and_more}, không thể là độ cao trên mặt đất; các ô này được coi là "
+        "không có dữ liệu (có lẽ tệp thiếu hoặc ghi sai giá trị «không có dữ liệu»)",
+        "{source}: {count} cells hold {values}{and_more}, which is no elevation on land; they are read as no data "
+        "(the file's no-data value is probably missing or wrong)",
+    ),
     "terrain.bad_units": ("đơn vị độ dốc phải là percent hoặc degrees", "slope units must be percent or degrees"),
     "terrain.no_id_field": ("các vùng không có trường '{field}'", "the zones have no field '{field}'"),
     "terrain.not_work_crs": ("DEM phải ở lưới EPSG:9208", "the DEM must be on an EPSG:9208 grid"),
@@ -1032,13 +1111,28 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{source} declares {declared}; it was read as {used} as asked",
     ),
     "read.repaired": (
-        "{source}: đã sửa {count} hình học không hợp lệ (đối tượng {rows}); hãy kiểm tra lại các đối tượng này",
-        "{source}: {count} invalid geometries were repaired (features {rows})",
+        "{source}: đã sửa {count} hình học không hợp lệ (đối tượng {rows}{and_more}); hãy kiểm tra lại các đối tượng "
+        "này",
+        "{source}: {count} invalid geometries were repaired (features {rows}{and_more})",
     ),
     "read.no_geometry": (
-        "{source}: {count} đối tượng không có hình học (đối tượng {rows})",
-        "{source}: {count} feature(s) without geometry (features {rows})",
+        "{source}: {count} đối tượng không có hình học (đối tượng {rows}{and_more})",
+        "{source}: {count} feature(s) without geometry (features {rows}{and_more})",
     ),
+    "read.unreadable_geometry": (
+        "{source}: không đọc được hình học của {count} đối tượng ({reason}){listed}; hãy sửa các đối tượng này bằng "
+        "phần mềm GIS rồi xuất lại tệp",
+        "{source}: the geometry of {count} feature(s) cannot be read ({reason}){listed}; correct them in a GIS and "
+        "export the file again",
+    ),
+    "read.ring_open": (
+        "một vòng của đa giác không khép kín: điểm cuối phải trùng với điểm đầu",
+        "a polygon ring is not closed: its last point must repeat its first",
+    ),
+    "read.ring_too_short": ("một vòng của đa giác có quá ít điểm", "a polygon ring has too few points"),
+    "read.wkb_invalid": ("hình học không hợp lệ", "it is not valid"),
+    "read.wkb_detail": ("thư viện hình học báo: «{detail}»", "{detail}"),
+    "read.kind_count": ("{count} đối tượng kiểu {kind}", "{count} {kind}"),
     "read.mixed_types": (
         "{source} có nhiều kiểu hình học ({kinds}); mỗi lớp chỉ chứa một kiểu, hãy tách tệp trước",
         "{source} mixes geometry types ({kinds}); a layer holds one type",
@@ -1052,10 +1146,11 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{source}: field {field} repeats the id(s) {ids}",
     ),
     "read.far_outside": (
-        "{source} nằm cách Lào Cai khoảng {km} km theo {crs} (kinh độ, vĩ độ {lonlat}): có lẽ hệ tọa độ chưa đúng; "
-        "hãy chọn hệ tọa độ mà dữ liệu được lập (VN-2000 múi 3° kinh tuyến trục 104°45′ là EPSG:9208)",
-        "{source} lies about {km} km outside Lào Cai in {crs} (lon, lat {lonlat}): the CRS is probably wrong; "
-        "choose the CRS the data was made in (VN-2000 TM-3 104°45′ is EPSG:9208)",
+        "{source} nằm cách Lào Cai khoảng {km} km theo {crs} (kinh độ {lon0}…{lon1}, vĩ độ {lat0}…{lat1}): có lẽ hệ "
+        "tọa độ chưa đúng; hãy chọn hệ tọa độ mà dữ liệu được lập (VN-2000 múi 3° kinh tuyến trục 104°45′ là "
+        "EPSG:9208)",
+        "{source} lies about {km} km outside Lào Cai in {crs} (lon {lon0}…{lon1}, lat {lat0}…{lat1}): the CRS is "
+        "probably wrong; choose the CRS the data was made in (VN-2000 TM-3 104°45′ is EPSG:9208)",
     ),
     "encoding.not_unicode": (
         "{source}: tệp .cpg ghi UTF-8 nhưng chữ không phải UTF-8; đã đọc theo {encoding}",
@@ -1087,6 +1182,27 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "thiếu giá trị bắt buộc ở {cells}{and_more}; hãy điền các ô này trong tệp",
         "required value missing in {cells}{and_more}",
     ),
+    "schema.expected_mark": (
+        "một số viết giống các giá trị khác của cột (dấu thập phân '{mark}', dấu phân cách hàng nghìn '{group}')",
+        "a number written like the column's other values ('{mark}' decimal mark, '{group}' thousands)",
+    ),
+    "schema.ambiguous": (
+        "{lead}trường {field}: {rows}{and_more} — đã đọc '{mark}' là dấu thập phân và '{group}' là dấu phân cách "
+        "hàng nghìn vì không có giá trị nào khác trong cột cho biết cột dùng dấu nào; hãy kiểm tra các giá trị này, "
+        "nếu đọc như vậy là sai thì hãy viết số không có dấu phân cách hàng nghìn (hoặc với số chữ số thập phân khác)",
+        "{lead}field {field}: {rows}{and_more} — read with '{mark}' as the decimal mark and '{group}' between "
+        "thousands because no other value of the column shows which mark it uses; check these values, and write "
+        "them without a thousands separator (or with a different number of decimals) if that reading is wrong",
+    ),
+    "schema.ambiguous_conflicting": (
+        "{lead}trường {field}: {rows}{and_more} — đã đọc '{mark}' là dấu thập phân và '{group}' là dấu phân cách "
+        "hàng nghìn vì các giá trị trong cột không thống nhất về dấu thập phân; hãy kiểm tra các giá trị này, nếu "
+        "đọc như vậy là sai thì hãy viết số không có dấu phân cách hàng nghìn (hoặc với số chữ số thập phân khác)",
+        "{lead}field {field}: {rows}{and_more} — read with '{mark}' as the decimal mark and '{group}' between "
+        "thousands because the column's values disagree on the decimal mark; check these values, and write them "
+        "without a thousands separator (or with a different number of decimals) if that reading is wrong",
+    ),
+    "schema.ambiguous_row": ("dòng {row} «{written}» được đọc là {reading}", "row {row} '{written}' as {reading}"),
     "import.fold_clash": (
         "{source}: hai cột cho cùng một tên trường khi bỏ dấu; hãy đổi tên một cột",
         "{source}: two columns give the same field name once folded to ASCII; rename one",
@@ -1112,6 +1228,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{count} đối tượng không có hình học được lưu là «chưa xác định vị trí»",
         "{count} feature(s) without geometry are stored as 'unlocated'",
     ),
+    "import.library_warning": ("khi đọc và chuyển đổi tệp, một thư viện báo: «{detail}»", "{detail}"),
     "coords.nan": (
         "{source}: tọa độ không phải là số (NaN) ở đối tượng {features}{and_more}; hãy sửa tọa độ của các đối tượng "
         "này",
@@ -1433,10 +1550,14 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{source} không có trường '{field}'; hãy chọn một trong các trường của tệp: {fields}",
         "{source} has no field '{field}'; fields: {fields}",
     ),
+    "boundaries.joined": (
+        "{unit}: {count} vùng đã được gộp thành một đơn vị",
+        "{unit}: {count} polygons joined into one unit",
+    ),
 }
 
 #: params written without grouping the thousands (they are shown beside the digits they were read from)
-UNGROUPED: frozenset[str] = frozenset({"as_thousands", "as_decimal"})
+UNGROUPED: frozenset[str] = frozenset({"as_thousands", "as_decimal", "reading"})
 
 #: code -> named parts inside a template, empty unless a param is given (truthy): (name, param, Vietnamese,
 #: English); "{features}{and_more}" reads "1, 2 và 5 đối tượng khác" when ``more`` is 5, "1, 2" without it
@@ -1457,6 +1578,23 @@ INLINE_PARTS: dict[str, tuple[tuple[str, str, str, str], ...]] = {
     "occupancy.unknown_use": (("and_more", "more", " và {more} vùng khác", " and {more} more"),),
     "occupancy.bad_dates": (("and_more", "more", " và {more} đối tượng khác", " and {more} more"),),
     "occupancy.not_polygons": (("and_more", "more", " và {more} lô khác", " and {more} more"),),
+    "read.repaired": (("and_more", "more", " và {more} đối tượng khác", " and {more} more"),),
+    "read.no_geometry": (("and_more", "more", " và {more} đối tượng khác", " and {more} more"),),
+    "read.unreadable_geometry": (
+        ("and_more", "more", " và {more} đối tượng khác", " and {more} more"),
+        ("listed", "rows", " (đối tượng {rows}{and_more})", " (features {rows}{and_more})"),
+    ),
+    "export.text_cut": (("and_more", "more", " và {more} đối tượng khác", " and {more} more"),),
+    "export.formula_cells": (("quote", "csv", ", với dấu ' ở đầu", ", with a leading '"),),
+    "raster.implausible": (("and_more", "more", " …", " …"),),
+    "schema.ambiguous": (
+        ("lead", "source", "{source}: ", "{source}: "),
+        ("and_more", "more", " và {more} giá trị khác", " and {more} more"),
+    ),
+    "schema.ambiguous_conflicting": (
+        ("lead", "source", "{source}: ", "{source}: "),
+        ("and_more", "more", " và {more} giá trị khác", " and {more} more"),
+    ),
 }
 
 #: code -> parts appended when a param is given (truthy): (param, Vietnamese, English)
@@ -1476,6 +1614,13 @@ OPTIONAL_PARTS: dict[str, tuple[tuple[str, str, str], ...]] = {
             "swapped",
             "; có vẻ X và Y bị đổi chỗ (vĩ độ ghi trước kinh độ)",
             "; x and y look swapped (latitude written before longitude)",
+        ),
+    ),
+    "crs.guess_tm": (
+        (
+            "also_utm",
+            "; EPSG:3405 (VN-2000 / UTM 48N) cũng khớp, khi đó dữ liệu nằm lệch về phía tây khoảng 26 km",
+            "; EPSG:3405 (VN-2000 / UTM 48N) would also fit and place the data about 26 km farther west",
         ),
     ),
     "table.crs_assumed": (
@@ -1561,7 +1706,7 @@ def _values(params: Mapping[str, object], lang: str) -> dict[str, str]:
         elif _coded(value):
             out[key] = describe(value, lang)
         elif isinstance(value, str):
-            out[key] = _words_vi(value) if lang != "en" and key in ("expected", "want", "have") else value
+            out[key] = _words_vi(value) if lang != "en" and key in ("expected", "want", "have", "kind") else value
         elif isinstance(value, Sequence) and value and all(_coded(v) for v in value):
             out[key] = "; ".join(describe(v, lang) for v in value)
         elif isinstance(value, Sequence):  # coded items among plain ones (a list cut short by "… and 5 more")

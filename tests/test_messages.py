@@ -466,6 +466,279 @@ def test_every_code_written_in_the_coded_files_has_a_template() -> None:
     assert unknown == []
 
 
+# --- (f2) every notice a planner sees is coded, so that it is said in the planner's language ---------------------
+
+#: the files that make the notices of a read, an import, a measure or an export (warnings, problems, notes): each
+#: notice is a geo.safety.CodedNote with a template; a plain str shows as English on a Vietnamese page
+NOTICE_FILES = (
+    "geo/io.py",
+    "geo/validate.py",
+    "geo/tables.py",
+    "geo/encoding.py",
+    "geo/safety.py",
+    "geo/raster.py",
+    "layers/importer.py",
+    "layers/boundaries.py",
+    "layers/export.py",
+    *sorted(p.relative_to(REPO).as_posix() for p in (REPO / "analysis").glob("*.py")),
+    *sorted(p.relative_to(REPO).as_posix() for p in (REPO / "services").glob("*.py")),
+    "cli/io_cmds.py",
+)
+#: the names of the lists (report fields, locals, keyword arguments) that hold notices, and of the methods giving them
+NOTICE_LISTS = frozenset({"warnings", "errors", "problems", "notes", "notices", "messages", "kept", "skipped"})
+#: methods of str whose result is plain text
+_TEXT_METHODS = frozenset({"format", "join", "strip", "capitalize", "lower", "upper"})
+
+
+def _plain_text(node: ast.expr | None) -> bool:
+    """True for an expression that makes plain text: a literal, an f-string, text added or formatted, ``str(...)``.
+
+    A tuple is not (a (Vietnamese, English) pair, as analysis.siting keeps its notes), nor a call of anything else
+    (``CodedNote(...)``, a helper's notices: the corpus test below reads what the helpers give).
+    """
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        return _plain_text(node.left) or _plain_text(node.right)
+    if isinstance(node, ast.IfExp):
+        return _plain_text(node.body) or _plain_text(node.orelse)
+    if isinstance(node, ast.Call):
+        func = node.func
+        return (isinstance(func, ast.Name) and func.id == "str") or (
+            isinstance(func, ast.Attribute) and func.attr in _TEXT_METHODS
+        )
+    if isinstance(node, (ast.List, ast.Set)):
+        return any(_plain_text(e) for e in node.elts)
+    if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+        return _plain_text(node.elt)
+    if isinstance(node, ast.Starred):
+        return _plain_text(node.value)
+    return False
+
+
+def _last_name(node: ast.expr) -> str | None:
+    """``warnings`` of ``warnings``, ``report.warnings``, ``self.notes``..."""
+    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+
+
+def _plain_notices(tree: ast.Module) -> list[tuple[int, str]]:
+    """(line, source) of plain text put into a notice list, or returned by a ``warnings()``-like method.
+
+    Seen: ``<list>.append/extend/insert(text)``, ``<list> += text``, ``<list> = text``, a keyword argument
+    ``warnings=[text]`` (a result built with its notices), ``return text`` in a method named like a notice list.
+    """
+    found: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr in ("append", "extend", "insert")
+                and _last_name(func.value) in NOTICE_LISTS
+            ):
+                found += node.args[-1:]
+            found += [
+                kw.value
+                for kw in node.keywords
+                if kw.arg in NOTICE_LISTS and isinstance(kw.value, (ast.List, ast.ListComp, ast.GeneratorExp))
+            ]
+        elif (
+            isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add) and _last_name(node.target) in NOTICE_LISTS
+        ):
+            found.append(node.value)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(_last_name(t) in NOTICE_LISTS for t in targets):
+                found.append(node.value)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in NOTICE_LISTS:
+            found += [r.value for r in ast.walk(node) if isinstance(r, ast.Return) and r.value is not None]
+    return sorted((n.lineno, ast.unparse(n)) for n in found if _plain_text(n))
+
+
+def test_the_notice_scan_sees_plain_text_put_into_a_notice_list() -> None:
+    tree = ast.parse(
+        "def f(report, name, n, rows, raw):\n"
+        '    report.warnings.append(f"{name}: {n} polygons joined into one unit")\n'
+        '    warnings.extend(f"{name}: {w}" for w in rows)\n'
+        '    errors.insert(0, "no features; " + name)\n'
+        '    notes += [f"{n} cells"]\n'
+        "    out = Preview(warnings=[str(n)])\n"
+        '    messages = ["GDAL: " + raw]\n'
+        '    report.warnings.append(CodedNote(f"{name}: x", code="read.x", source=name))\n'
+        '    notes.append(("Chưa có lớp đường.", "No roads."))\n'
+        '    text = raw.decode("utf-8", errors="replace")\n'
+        "    report.warnings.extend(info.warnings)\n"
+        '    items.append(f"{n}")\n'
+        "class Check:\n"
+        "    def warnings(self):\n"
+        "        return [str(a) for a in self.ambiguous]\n"
+        "    def errors(self):\n"
+        "        return [a.note() for a in self.failures]\n"
+    )
+    assert [line for line, _ in _plain_notices(tree)] == [2, 3, 4, 5, 6, 7, 15]
+
+
+def test_no_notice_of_those_files_is_plain_text() -> None:
+    plain = [
+        f"{rel}:{line}: {source}"
+        for rel in NOTICE_FILES
+        for line, source in _plain_notices(ast.parse((REPO / rel).read_text(encoding="utf-8")))
+    ]
+    assert plain == [], "make these notices a geo.safety.CodedNote with a template in services/messages.py:\n" + (
+        "\n".join(plain)
+    )
+
+
+def _uncoded(notices: list[str]) -> list[str]:
+    """The notices that a Vietnamese page would show in English: plain text, or a code without a template."""
+    return [str(n) for n in notices if getattr(n, "code", None) not in TEMPLATES]
+
+
+def test_the_notice_check_sees_plain_text_and_unknown_codes() -> None:
+    from geo.safety import CodedNote
+
+    notices = [
+        CodedNote("`a.gpkg` holds no features", code="read.no_features", source="`a.gpkg`"),
+        "`a.gpkg`: 2 polygons joined into one unit",
+        CodedNote("something new", code="read.not_written_yet"),
+    ]
+    assert _uncoded(notices) == ["`a.gpkg`: 2 polygons joined into one unit", "something new"]
+
+
+def _odd_inputs_notices(tmp_path: Path) -> list[str]:
+    """Every warning and problem of reading, importing, matching and exporting a corpus of odd (not hostile) inputs."""
+    import json
+
+    import numpy as np
+    from affine import Affine
+
+    from geo.encoding import encode_tcvn3
+    from geo.raster import read_dem
+    from layers.boundaries import match_boundaries
+    from layers.export import export_frame
+    from layers.importer import prepare_import
+    from tests.geo.test_io_corpus import (
+        LAT0,
+        LON0,
+        NAMES,
+        declared_9208,
+        legacy_shapefile,
+        nan_polygon,
+        sample_frame,
+        unclosed_rings,
+    )
+    from tests.geo.test_raster import _write
+    from tests.terrain_data import X0, Y0
+
+    notices: list[str] = []
+
+    def read(path: Path, **kwargs: object) -> None:
+        _, report = read_vector(path, **kwargs)  # type: ignore[arg-type]
+        notices.extend([*report.warnings, *report.errors])
+
+    def geojson(name: str, features: list[dict[str, object]]) -> Path:
+        p = tmp_path / name
+        p.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+        return p
+
+    def feature(geometry: dict[str, object], **properties: object) -> dict[str, object]:
+        return {"type": "Feature", "properties": properties, "geometry": geometry}
+
+    point = {"type": "Point", "coordinates": [LON0, LAT0]}
+    bowtie = {"type": "Polygon", "coordinates": [[[104.4, 22.2], [104.41, 22.21], [104.41, 22.2], [104.4, 22.21]]]}
+    line = {"type": "LineString", "coordinates": [[LON0, LAT0], [LON0 + 0.01, LAT0]]}
+    read(unclosed_rings(tmp_path))
+    read(nan_polygon(tmp_path))
+    read(geojson("odd.geojson", [feature(bowtie, id="a"), feature(point, id="a", tags={"x": 1}), feature(None)]))
+    read(geojson("mixed.geojson", [feature(point), feature(line)]))
+    far = tmp_path / "far.gpkg"
+    sample_frame().translate(300_000, 0).to_file(far)  # in Vietnam, far east of Lào Cai
+    read(far)
+    read(declared_9208(tmp_path), crs="EPSG:3405")
+    odd_cpg = legacy_shapefile(tmp_path / "cpg", encode_tcvn3, NAMES, cpg="not-a-code-page")
+    read(odd_cpg)
+    read(legacy_shapefile(tmp_path / "tcvn3", encode_tcvn3, NAMES, cpg="1252"))
+    table = tmp_path / "diem.csv"
+    table.write_text(
+        "Kinh độ,Vĩ độ,tên\n104°28'41.5\"E,22°14'40.6\"N,a\n104°61',22.1,b\n,22.2,c\n,,d\n", encoding="utf-8"
+    )
+    read(table)
+
+    # an import: numbers two readings fit, columns that are no field of the layer, names made storable
+    communes = tmp_path / "xa.csv"
+    communes.write_text(
+        'X,Y,ma_xa,centre_lon,ghi chú\n2460000,473000,02947,"2.150",a\n2461000,474000,02950,"3.400",b\n'
+    )
+    for layer in ("communes_legacy", "free_layer"):
+        preview = prepare_import(communes, layer)
+        notices.extend([*preview.warnings, *preview.errors])
+
+    # boundaries: two polygons of one commune
+    units = gpd.GeoDataFrame(
+        {"ma_xa": ["02947"], "ten_xa": ["Phố Ràng"], "geom_quality": ["schematic"], "source": ["sơ đồ"]},
+        geometry=[None],
+        crs=9208,
+    )
+    halves = gpd.GeoDataFrame(
+        {"ma": ["02947", "02947"]},
+        geometry=[
+            shapely.box(470_000, 2_455_000, 470_500, 2_455_500),
+            shapely.box(470_500, 2_455_000, 471_000, 2_455_500),
+        ],
+        crs=9208,
+    )
+    notices.extend(match_boundaries(units, halves, source="`xa.geojson`").warnings)
+
+    # exports: cut names and text, KML in degrees, formulas, a file replaced
+    frame = sample_frame(2).assign(ghi_chu_rat_dai=["Ghi chú về vùng nguyên liệu. " * 20, "=1+1"])
+    for fmt, name in (("shp", "lo.zip"), ("kml", "lo.kml"), ("csv", "lo.csv"), ("csv", "lo.csv")):
+        notices.extend(export_frame(frame, fmt, tmp_path / name, layer_name="lo").warnings)
+
+    # a DEM whose no-data value is not declared
+    z = np.full((20, 20), 450.0, dtype="float32")
+    z[:5] = -32768
+    _, dem_report = read_dem(_write(tmp_path / "nd.tif", z, Affine(30, 0, X0, 0, -30, Y0), "EPSG:9208"))
+    notices.extend(dem_report.warnings)
+    return notices
+
+
+def test_every_notice_of_a_corpus_of_odd_inputs_is_coded_and_said_in_vietnamese(tmp_path: Path) -> None:
+    notices = _odd_inputs_notices(tmp_path)
+    assert _uncoded(notices) == [], "give these notices a code and a template in services/messages.py"
+    codes = {getattr(n, "code", None) for n in notices}
+    # the corpus keeps reaching the notices it was written for
+    assert {
+        "read.unreadable_geometry",
+        "coords.nan",
+        "read.repaired",
+        "read.no_geometry",
+        "read.repeated_ids",
+        "read.json_field",
+        "read.mixed_types",
+        "read.far_outside",
+        "read.crs_overridden",
+        "read.cpg_unknown",
+        "encoding.legacy_vietnamese",
+        "table.not_degrees",
+        "schema.ambiguous",
+        "import.columns_left",
+        "import.fields_renamed",
+        "boundaries.joined",
+        "export.names_kept",
+        "export.text_cut",
+        "export.kml_lonlat",
+        "export.formula_cells",
+        "export.replaced",
+        "raster.implausible",
+    } <= codes, codes
+    for note in notices:
+        text = describe(note, "vi")
+        _vietnamese(text)
+        assert text != describe(note, "en"), note
+
+
 # --- (g) real errors and notices of those files, in Vietnamese and English -------------------------------------
 
 
@@ -732,6 +1005,86 @@ def test_a_reads_notices_are_said_in_both_languages(tmp_path: Path) -> None:
     assert any("trường id có mã lặp lại: a" in w for w in vi), vi
     assert all(w.startswith("`diem.geojson`") for w in vi + en)
     assert any("repaired (features 1)" in w for w in en) and any("repeats the id(s) a" in w for w in en)
+
+
+def test_geometries_that_cannot_be_read_are_said_in_vietnamese(tmp_path: Path) -> None:
+    from tests.geo.test_io_corpus import unclosed_rings
+
+    _, report = read_vector(unclosed_rings(tmp_path))
+    (note,) = report.errors
+    assert note.code == "read.unreadable_geometry"  # type: ignore[attr-defined]
+    assert note.params["count"] == 2 and note.params["rows"] == [2, 3]  # type: ignore[attr-defined]
+    text = describe(note)
+    _no_english(text, "feature", "cannot", "ring", "not closed", "correct")
+    assert text == (
+        "`unclosed.geojson`: không đọc được hình học của 2 đối tượng (một vòng của đa giác không khép kín: điểm cuối "
+        "phải trùng với điểm đầu) (đối tượng 2, 3); hãy sửa các đối tượng này bằng phần mềm GIS rồi xuất lại tệp"
+    )
+    assert describe(note, "en") == str(note)  # the English template is the library's own text
+
+
+def test_geometry_types_and_the_values_of_a_file_without_crs_in_vietnamese(tmp_path: Path) -> None:
+    from tests.geo.test_io_corpus import LAT0, LON0, shapefile_zip
+
+    mixed = tmp_path / "hon_hop.geojson"
+    gpd.GeoDataFrame(
+        geometry=[shapely.Point(LON0, LAT0), shapely.LineString([(LON0, LAT0), (LON0 + 0.01, LAT0)])], crs=4326
+    ).to_file(mixed, driver="GeoJSON")
+    _, report = read_vector(mixed)
+    (note,) = [w for w in report.warnings if getattr(w, "code", None) == "read.mixed_types"]
+    text = describe(note)
+    _no_english(text, "Point", "LineString", "mixes")
+    assert "(1 đối tượng kiểu điểm; 1 đối tượng kiểu đường)" in text
+
+    exc = _caught(read_vector, shapefile_zip(tmp_path, drop=("prj",)))
+    assert isinstance(exc, MissingCRSError) and getattr(exc.reason, "code", None) == "crs.guess_tm"
+    reason = describe(exc.reason)  # what the data page says beside its guess
+    _no_english(reason, "fit", "metres", "would")
+    assert reason == (
+        "các giá trị x 473.000…478.000, y 2.460.000…2.461.000 khớp với VN-2000 / TM-3 104°45′ trên địa bàn Lào Cai "
+        "(mét); EPSG:3405 (VN-2000 / UTM 48N) cũng khớp, khi đó dữ liệu nằm lệch về phía tây khoảng 26 km"
+    )
+    assert str(exc.reason).startswith("x 473,000…478,000, y 2,460,000…2,461,000 fit VN-2000 / TM-3")
+
+
+def test_numbers_two_readings_fit_are_said_in_vietnamese(tmp_path: Path) -> None:
+    from layers.importer import prepare_import
+
+    p = tmp_path / "xa.csv"
+    p.write_text('X,Y,ma_xa,centre_lon\n2460000,473000,02947,"2.150"\n2461000,474000,02950,"3.400"\n')
+    preview = prepare_import(p, "communes_legacy")
+    (note,) = [w for w in preview.warnings if getattr(w, "code", None) == "schema.ambiguous"]
+    assert [r.params["reading"] for r in note.params["rows"]] == [2150.0, 3400.0]  # type: ignore[attr-defined]
+    text = describe(note)
+    _no_english(text, "field", "row", "read with", "thousands", "check")
+    # the reading is written without grouping: "2.150" read as 2150 (never "2.150" again)
+    assert text.startswith(
+        "`xa.csv`: trường centre_lon: dòng 1 «2.150» được đọc là 2150; dòng 2 «3.400» được đọc là 3400 — đã đọc ',' "
+        "là dấu thập phân và '.' là dấu phân cách hàng nghìn vì không có giá trị nào khác trong cột"
+    )
+    assert str(note).startswith("`xa.csv`: field centre_lon: row 1 '2.150' as 2150, row 2 '3.400' as 3400 — read")
+
+
+def test_what_an_export_cut_or_changed_is_said_in_vietnamese(tmp_path: Path) -> None:
+    from layers.export import export_frame
+    from tests.geo.test_io_corpus import sample_frame
+
+    frame = sample_frame(12).assign(ghi_chu_rat_dai=["Ghi chú về vùng nguyên liệu. " * 20] * 12)
+    result = export_frame(frame, "shp", tmp_path / "lo.zip", layer_name="lo")
+    by_code = {getattr(w, "code", None): w for w in result.warnings}
+    cut = describe(by_code["export.text_cut"])
+    _no_english(cut, "field", "text value", "were cut", "features", "more")
+    assert cut == (
+        "trường ghi_chu_rat_dai: 12 giá trị chữ dài hơn mức tệp shapefile chứa được (254 byte) đã bị cắt (đối tượng "
+        "1, 2, 3, 4, 5, 6, 7, 8, 9, 10 và 2 đối tượng khác); hãy xuất dạng GeoPackage (gpkg) để giữ nguyên"
+    )
+    kept = describe(by_code["export.names_kept"])
+    _vietnamese(kept)
+    assert "(ghi_chu_rat_dai → ghi_chu_ra)" in kept and "lo.fieldnames.json" in kept
+    kml = export_frame(frame.head(1), "kml", tmp_path / "lo.kml", layer_name="lo")
+    assert [describe(w) for w in kml.warnings] == [
+        "tệp KML luôn dùng EPSG:4326 (kinh độ, vĩ độ), nên không dùng hệ tọa độ EPSG:9208 đã chọn"
+    ]
 
 
 def test_values_that_do_not_convert_are_said_in_both_languages() -> None:

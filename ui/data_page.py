@@ -253,12 +253,13 @@ def _read_or_ask(
 
 
 def _ask_crs(exc: MissingCRSError) -> None:
-    st.warning(str(exc))
+    st.warning(common.error_text(exc))
     options = crs_options(exc.guess)
+    reason = common.notice_text(exc.reason)  # what the values look like, in the page's language
     if exc.guess:
-        st.info(tr("data.crs_guess").format(crs=f"EPSG:{exc.guess}", reason=exc.reason))
+        st.info(tr("data.crs_guess").format(crs=f"EPSG:{exc.guess}", reason=reason))
     else:
-        st.info(tr("data.crs_no_guess").format(reason=exc.reason))
+        st.info(tr("data.crs_no_guess").format(reason=reason))
     picked = st.radio(
         tr("data.crs_choose"),
         options,

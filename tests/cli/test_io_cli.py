@@ -221,3 +221,20 @@ def test_refusals_stay_one_line_in_a_real_terminal(tmp_path: Path) -> None:
             if cmd[0] == "import":
                 assert proc.stdout == "" and proc.stderr.count("\n") == 1, (build.__name__, proc.stderr)
                 assert proc.stderr.startswith("baoyen import: ")
+
+
+@pytest.mark.vietnamese
+def test_import_and_export_warn_in_the_language_of_the_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The notices of a read and of an export are coded notes: said in Vietnamese, never their English text."""
+    p = tmp_path / "xa_xa.gpkg"
+    sample_frame().set_crs(9213, allow_override=True).to_file(p)  # in Vietnam, ~170 km east of Lào Cai
+    store = tmp_path / "store.gpkg"
+    status, _, err = _run(["import", str(p), "--layer", "lots_test", "--store", str(store)], capsys)
+    assert status == 0, err
+    assert "cảnh báo: `xa_xa.gpkg` nằm cách Lào Cai khoảng" in err and "có lẽ hệ tọa độ chưa đúng" in err
+    assert "probably wrong" not in err
+    out = tmp_path / "lo.kml"
+    status, _, err = _run(["export", "lots_test", "--format", "kml", "-o", str(out), "--store", str(store)], capsys)
+    assert status == 0, err
+    assert "cảnh báo: tệp KML luôn dùng EPSG:4326 (kinh độ, vĩ độ), nên không dùng hệ tọa độ EPSG:9208 đã chọn" in err
+    assert "KML is always" not in err

@@ -145,6 +145,10 @@ def test_missing_crs_offers_the_guess_and_the_usual_choices(store: Store, tmp_pa
     assert radio.options[0].startswith("EPSG:9208") and "đoán" in radio.options[0]
     assert [o.split(" ")[0] for o in radio.options] == ["EPSG:9208", "EPSG:3405", "EPSG:4326"]
     assert "Đoán từ giá trị tọa độ: EPSG:9208" in _texts(at)
+    # the refusal and what the values look like, in the page's language
+    assert "khớp với VN-2000 / TM-3 104°45′ trên địa bàn Lào Cai" in _texts(at)
+    assert "thiếu tệp .prj" in _texts(at)
+    assert "fit VN-2000" not in _texts(at) and "has no .prj" not in _texts(at)
     radio.set_value(9208).run()
     at.button(key=state.DATA_CRS_APPLY).click().run()
     assert not at.exception
