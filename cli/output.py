@@ -21,6 +21,7 @@ from layers.settings import Settings
 from layers.store import Store
 from services.accounts import AuthError, first_start, sign_in
 from services.context import Actor, open_store
+from services.messages import describe
 
 
 class CommandFailed(Exception):
@@ -72,7 +73,6 @@ def print_table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> None:
 def describe_error(exc: PlanError, lang: str, *, command: str | None = None) -> str:
     """The error in ``lang`` with the command-line hint for its code, when there is one."""
     from cli.hints import cli_hint
-    from services.messages import describe
 
     text = describe(exc, lang)
     hint = cli_hint(exc, lang, command=command)
@@ -200,6 +200,4 @@ class Ctx:
 
     def warn(self, message: str) -> None:
         """A warning line on stderr; a coded notice (a read's, an export's) is said in this run's language."""
-        from services.messages import describe
-
         say(f"{self.t('cảnh báo', 'warning')}: {describe(message, self.lang)}")

@@ -32,11 +32,6 @@ def quality_mix(frame: gpd.GeoDataFrame, language: str) -> str:
     return ", ".join(f"{counts[q]} {mapkit.quality_label(q, language)}" for q in ordered)
 
 
-def title(layer: LayerDef, frame: gpd.GeoDataFrame | None, language: str) -> str:
-    """The layer's title followed by what its stored features are worth ("… (sơ đồ)", "… (số hóa)")."""
-    return mapkit.frame_title(layer, frame, language)
-
-
 def sources(layer: LayerDef, frame: gpd.GeoDataFrame, language: str) -> str:
     """The distinct sources the layer's features cite (at most a few), or where the layer's data comes from."""
     cited: list[str] = []
@@ -59,7 +54,7 @@ def catalogue_table(frames: dict[str, gpd.GeoDataFrame], language: str) -> pd.Da
             frame = frames.get(layer.id)
             rows.append(
                 {
-                    tr("catalogue.col.title"): title(layer, frame, language),
+                    tr("catalogue.col.title"): mapkit.frame_title(layer, frame, language),
                     tr("catalogue.col.group"): GROUPS[group][1 if language == "en" else 0],
                     tr("catalogue.col.geometry"): tr(f"catalogue.geometry.{layer.geometry_type}"),
                     tr("catalogue.col.features"): len(frame) if frame is not None else None,
@@ -105,7 +100,7 @@ def render() -> None:
     choices = [layer.id for layer in CATALOGUE if layer.id in frames]
     if not choices:
         return
-    titles = {lid: title(CATALOGUE.get(lid), frames[lid], lang()) for lid in choices}
+    titles = {lid: mapkit.frame_title(CATALOGUE.get(lid), frames[lid], lang()) for lid in choices}
     layer_id = st.selectbox(tr("catalogue.pick"), options=choices, format_func=titles.__getitem__)
     layer = CATALOGUE.get(layer_id)
     frame = frames[layer_id]
