@@ -7,9 +7,11 @@ version it is in go in, a file comes out; which layers need tiles (:func:`needs_
 removing the files a newer version superseded (:func:`remove_superseded`). Scheduling the builds in the background
 is :mod:`services.tiles`'s work.
 
-The tiles carry each feature's ``id`` and the few attributes its style depends on (``geom_quality``, the style's
-``color_field`` and ``outline_when`` fields), as text: nothing a popup shows comes from a tile (the map page reads
-the feature from the store by its id).
+The tiles carry only the few attributes a feature's style depends on (``geom_quality``, the style's ``color_field``
+and ``outline_when`` fields), as text, and no id: nothing a popup shows comes from a tile. A click sends where it
+was, and the map page finds the feature at that place in the store's version (``ui.mapkit.feature_at``). An id
+per feature was 37 % of a file (100,000 plots: 6.4 MB with ids, 4.0 MB without), and GDAL's PMTiles writer as
+pyogrio drives it writes no MVT feature id (docs/DECISIONS.md).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from geo.crs import to_display
 from layers.model import LayerDef
 
 #: bump when what a tile file holds or how it is cut changes: every file is then rebuilt under a new name
-TILE_FORMAT = 1
+TILE_FORMAT = 2
 #: the vector layer inside every tile file
 TILE_LAYER = "features"
 #: data zooms written. The map draws data zoom z at display zoom z + 1 (protomaps-leaflet's 512 px tiles), so the
@@ -79,9 +81,9 @@ def coordinates(frame: gpd.GeoDataFrame) -> int:
 
 
 def tile_columns(layer: LayerDef, available: Iterable[str]) -> tuple[str, ...]:
-    """The attributes a layer's tiles carry: ``id`` and those its style depends on, present in ``available``."""
+    """The attributes a layer's tiles carry: those its style depends on, present in ``available`` (never ``id``)."""
     have = set(available)
-    wanted = ["id", "geom_quality"]
+    wanted = ["geom_quality"]
     if layer.style.color_field:
         wanted.append(layer.style.color_field)
     wanted += [f for f, _v in layer.style.outline_when]
@@ -225,9 +227,26 @@ def read_tiles(path: Path, *, zoom: int) -> gpd.GeoDataFrame:
     return pyogrio.read_dataframe(path, layer=TILE_LAYER, ZOOM_LEVEL=str(zoom))
 
 
-def ids_at(path: Path, *, zoom: int) -> set[str]:
-    """The distinct feature ids a tile file holds at ``zoom``."""
-    return set(np.unique(read_tiles(path, zoom=zoom)["id"].astype(str)))
+def found_in(path: Path, frame: gpd.GeoDataFrame, *, zoom: int) -> np.ndarray:
+    """For each feature of ``frame`` (any CRS): whether a feature of the tile file covers its interior point.
+
+    The tiles carry no id, so a check that a file holds a layer's features asks where they are: a feature's
+    point on its surface lies inside some tile feature at ``zoom`` (tiles hold shapes to within a grid cell, so
+    a point near an edge is looked for within 1 m). Features without a geometry are False. For checks and tests.
+    """
+    back = read_tiles(path, zoom=zoom)
+    geoms = np.asarray(frame.to_crs(back.crs or "EPSG:3857").geometry.array, dtype=object)
+    located = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    out = np.zeros(len(geoms), dtype=bool)
+    if not located.any() or back.empty:
+        return out
+    points = shapely.point_on_surface(geoms[located])
+    tree = shapely.STRtree(np.asarray(back.geometry.array, dtype=object))
+    hit, _ = tree.query(points, predicate="dwithin", distance=1.0)
+    inside = np.zeros(len(points), dtype=bool)
+    inside[hit] = True
+    out[np.flatnonzero(located)] = inside
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -19,7 +19,9 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 import streamlit as st
 from folium.plugins import Draw
 from streamlit_folium import st_folium
@@ -143,6 +145,31 @@ def _large_frame(store_path: str, layer_id: str, version: int) -> gpd.GeoDataFra
 def _tiled(store_path: str, layer_id: str, version: int) -> mapkit.PreparedLayer:
     """A large layer ready to draw from its tiles, computed once per store, layer and version (shared)."""
     return mapkit.prepare_tiled_layer(CATALOGUE.get(layer_id), _large_frame(store_path, layer_id, version))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _pick_tree(store_path: str, layer_id: str, version: int) -> Any:
+    """An STRtree of a large layer version's shapes, for finding what a click on its tiles picked (shared)."""
+    return shapely.STRtree(np.asarray(_large_frame(store_path, layer_id, version).geometry.array, dtype=object))
+
+
+def clicked(text: str | None, layers: Mapping[str, mapkit.PreparedLayer]) -> tuple[str, str] | None:
+    """(layer id, feature id) of what the map's last click picked, from the text it sent, or None.
+
+    A GeoJSON feature sends its hidden ``⟦layer/id⟧``; a click on a tiled layer sends where it was
+    (``⟦layer@lat,lon,zoom⟧``: the tiles carry no id) and the feature there is looked up in the store's version.
+    """
+    ref = mapkit.parse_ref(text)
+    if ref is not None:
+        return ref
+    at = mapkit.parse_point_ref(text)
+    if at is None or at.layer_id not in layers or not layers[at.layer_id].tiled:
+        return None
+    version = common.store().current_version(at.layer_id)
+    path = common.store_key()
+    frame = _large_frame(path, at.layer_id, version)
+    row = mapkit.feature_at(frame.geometry.array, at, tree=_pick_tree(path, at.layer_id, version))
+    return None if row is None else (at.layer_id, str(frame["id"].iloc[row]))
 
 
 @st.cache_resource(show_spinner=False)
@@ -704,7 +731,7 @@ def _page(layers: dict[str, mapkit.PreparedLayer]) -> None:
     # the click the map sent (st_folium keeps its last value under its key before this run): a large layer's
     # selected feature is drawn by this run's map, not the next one's
     last = st.session_state.get(state.MAP_COMPONENT)
-    _select(state.MAP_LAST_CLICK, mapkit.parse_ref(last.get("last_object_clicked_tooltip") if last else None))
+    _select(state.MAP_LAST_CLICK, clicked(last.get("last_object_clicked_tooltip") if last else None, drawn))
     map_col, side_col = st.columns([3, 1], gap="medium")
     with map_col:
         result = st_folium(
@@ -729,7 +756,7 @@ def _page(layers: dict[str, mapkit.PreparedLayer]) -> None:
             st.session_state[state.MAP_PRINT_VIEW] = dict(result["print_view"])
         _print_box(visible, flt, layers)
         _unlocated(layers)
-    _select(state.MAP_LAST_CLICK, mapkit.parse_ref((result or {}).get("last_object_clicked_tooltip")))
+    _select(state.MAP_LAST_CLICK, clicked((result or {}).get("last_object_clicked_tooltip"), drawn))
     with side_col:
         _measurements((result or {}).get("all_drawings"))
         _details(st.session_state.get(state.MAP_SELECTED), layers)

@@ -21,6 +21,7 @@ streamlit-folium's ``feature_group_to_add`` must therefore come from :func:`base
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -434,9 +435,9 @@ _RUNTIME_JS = r"""
       }
     };
   }
-  // the ref of a clicked tiled feature goes to the page as streamlit-folium's own clicks do (the tooltip text);
-  // the page reads the feature from the store by that id and sends its popup back (selected()). A GeoJSON point
-  // or line under the cursor keeps the click; over a GeoJSON polygon (a commune) the tiled plot wins. It runs on
+  // a click on a tiled feature sends ⟦layer@lat,lon,zoom⟧ to the page as streamlit-folium's own clicks send a
+  // tooltip's text; the page finds the feature there in the store (feature_at) and sends its popup back. A GeoJSON
+  // point or line under the cursor keeps the click; over a GeoJSON polygon (a commune) the tiled plot wins. It runs on
   // "preclick": a polygon's popup stops the click itself before the map hears it.
   function tileClick(map) {
     if (map.byTiledClick) { return; }
@@ -445,8 +446,11 @@ _RUNTIME_JS = r"""
       var ref = null;
       for (var k = map.byTiled.length - 1; k >= 0 && !ref; k--) {
         var t = map.byTiled[k], hits = (t.queryTileFeaturesDebug(e.latlng.lng, e.latlng.lat, 6).get("") || [])
-          .filter(function (h) { return h.layerName === t.bySpec.tile_layer && h.feature.props.id != null; });
-        if (hits.length) { ref = "\u27e6" + t.bySpec.id + "/" + hits[hits.length - 1].feature.props.id + "\u27e7"; }
+          .filter(function (h) { return h.layerName === t.bySpec.tile_layer; });
+        if (hits.length) {  // the tiles carry no id: the page finds the feature at this place in the store
+          ref = "\u27e6" + t.bySpec.id + "@" + e.latlng.lat.toFixed(7) + "," + e.latlng.lng.toFixed(7) + ","
+            + map.getZoom().toFixed(2) + "\u27e7";
+        }
       }
       if (!ref) { return; }
       var taken = false;
@@ -945,7 +949,7 @@ class PreparedLayer:
     #: drawn from vector tiles (:func:`prepare_tiled_layer`): ``geojson`` is empty and search entries carry no
     #: geometry (the page reads a feature from the store when it is picked)
     tiled: bool = False
-    #: the attributes the tiles carry, ``id`` first (:func:`layers.tiles.tile_columns`)
+    #: the attributes the tiles carry: the style's fields (:func:`layers.tiles.tile_columns`)
     tile_columns: tuple[str, ...] = ()
     #: (style key, index into ``styles``): a feature's key is its style fields' texts joined by U+001F
     style_lookup: tuple[tuple[str, int], ...] = ()
@@ -1137,7 +1141,7 @@ def prepare_tiled_layer(layer: LayerDef, frame: gpd.GeoDataFrame) -> PreparedLay
     """
     quality, quality_counts = _qualities(layer, frame)
     columns = tiles.tile_columns(layer, frame.columns)
-    keys = columns[1:]
+    keys = columns
     geoms = frame.geometry.array
     located = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     texts = pd.DataFrame({c: frame[c].astype("string").fillna("") for c in keys}, index=frame.index)
@@ -1417,7 +1421,7 @@ def _tiled_spec(
     layer: LayerDef, prepared: PreparedLayer, lang: str, target_titles: Mapping[str, str] | None = None
 ) -> str:
     extra = {
-        "keys": list(prepared.tile_columns[1:]),
+        "keys": list(prepared.tile_columns),
         "lookup": dict(prepared.style_lookup),
         "tile_layer": tiles.TILE_LAYER,
         "maxzoom": tiles.MAX_ZOOM,
@@ -1441,8 +1445,9 @@ def add_tiled_layer(
 
     ``target`` is a map from :func:`base_map` passed through :func:`use_tiles`, or a feature group for one.
     Styles are the GeoJSON layers' (:func:`style_for`, quality dashes and hatching included). A click on a
-    feature sends its ``⟦layer/id⟧`` to the page like a GeoJSON feature's tooltip (:func:`parse_ref`); the page
-    reads the feature from the store and draws it with :func:`add_selected`. Below the tiles' first zoom the
+    feature sends ``⟦layer@lat,lon,zoom⟧`` to the page as a GeoJSON feature sends its tooltip
+    (:func:`parse_point_ref`); the page finds the feature there in the store (:func:`feature_at`) and draws it
+    with :func:`add_selected`. Below the tiles' first zoom the
     map says to zoom in.
     """
     if not prepared.tiled or prepared.layer_id != layer.id:
@@ -1682,6 +1687,79 @@ def parse_ref(tooltip_text: str | None) -> tuple[str, str] | None:
         return None
     layer_id, sep, feature_id = tooltip_text[start + 1 : end].partition("/")
     return (layer_id, feature_id) if sep and layer_id else None
+
+
+#: how near a click (in screen pixels) a tiled feature may be to be picked: the browser's hit test uses the same
+PICK_PIXELS = 6
+_EARTH_CIRCUMFERENCE_M = 40_075_016.686
+_DEGREES = r"(-?\d{1,3}(?:\.\d{1,12})?)"
+_POINT_REF = re.compile(rf"^([A-Za-z0-9_]{{1,64}})@{_DEGREES},{_DEGREES},(\d{{1,2}}(?:\.\d{{1,6}})?)$")
+
+
+@dataclass(frozen=True)
+class PointRef:
+    """Where a click on a tiled layer was: the layer, the place (EPSG:4326) and the map's zoom."""
+
+    layer_id: str
+    lat: float
+    lon: float
+    zoom: float
+
+    @property
+    def tolerance_m(self) -> float:
+        """:data:`PICK_PIXELS` screen pixels at the click's zoom and latitude, in metres (Leaflet's 256-px zoom)."""
+        per_px = _EARTH_CIRCUMFERENCE_M * math.cos(math.radians(self.lat)) / (256 * 2**self.zoom)
+        return PICK_PIXELS * per_px
+
+
+def parse_point_ref(text: str | None) -> PointRef | None:
+    """The :class:`PointRef` a click on a tiled layer sent (``⟦layer@lat,lon,zoom⟧``), or None.
+
+    The text comes from the browser and is untrusted: anything but a layer id, a latitude, a longitude and a zoom
+    in range is None.
+    """
+    if not text:
+        return None
+    start, end = text.rfind(REF_OPEN), text.rfind(REF_CLOSE)
+    if start < 0 or end < start:
+        return None
+    found = _POINT_REF.match(text[start + 1 : end])
+    if found is None:
+        return None
+    lat, lon, zoom = (float(found.group(i)) for i in (2, 3, 4))
+    if not (abs(lat) <= 85.0 and abs(lon) <= 180.0 and 0.0 <= zoom <= 24.0):
+        return None
+    return PointRef(found.group(1), lat, lon, zoom)
+
+
+def feature_at(geoms: np.ndarray, at: PointRef, *, tree: shapely.STRtree | None = None) -> int | None:
+    """The row of the feature a click on a tiled layer picked, or None: ``geoms`` are the layer's (EPSG:4326).
+
+    The last feature (in the store's order, the order the tiles draw) whose shape holds the place; else the one
+    nearest to it within :attr:`PointRef.tolerance_m` (a line, or a click just beside a shape), measured in
+    EPSG:9208. ``tree`` is an STRtree of ``geoms`` kept by the caller (built here when None).
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    if not len(geoms):
+        return None
+    tree = tree if tree is not None else shapely.STRtree(geoms)
+    tol = at.tolerance_m
+    # a box of at least the tolerance around the place, in degrees (1° of latitude is ≥ 110 km)
+    dlat = tol / 110_000.0
+    dlon = dlat / max(math.cos(math.radians(at.lat)), 1e-6)
+    candidates = np.sort(tree.query(shapely.box(at.lon - dlon, at.lat - dlat, at.lon + dlon, at.lat + dlat)))
+    if not len(candidates):
+        return None
+    point = shapely.Point(at.lon, at.lat)
+    holding = candidates[shapely.intersects(geoms[candidates], point)]
+    if len(holding):
+        return int(holding[-1])
+    to_work = transformer(f"EPSG:{DISPLAY_EPSG}", f"EPSG:{WORK_EPSG}")
+    work = shapely.transform(geoms[candidates], lambda xy: np.column_stack(to_work.transform(xy[:, 0], xy[:, 1])))
+    px, py = to_work.transform(at.lon, at.lat)
+    dist = shapely.distance(work, shapely.Point(px, py))
+    best = int(np.argmin(dist))
+    return int(candidates[best]) if dist[best] <= tol else None
 
 
 # --- legend ---------------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from layers.catalogue import CATALOGUE
 from tests.tiles_data import PLOTS_LAYER, plots
 
 STORE = "/srv/baoyen/baoyen.gpkg"
-COLUMNS = ("id", "geom_quality", "species")
+COLUMNS = ("geom_quality", "species")
 
 
 @pytest.fixture(scope="module")
@@ -33,25 +33,37 @@ def built(frame: gpd.GeoDataFrame, tmp_path_factory: pytest.TempPathFactory) -> 
 def test_the_file_holds_every_feature_at_the_deepest_zoom(frame: gpd.GeoDataFrame, built: tiles.TileFile) -> None:
     assert built.path.is_file() and built.bytes == built.path.stat().st_size > 0
     assert built.features == len(frame)
-    assert tiles.ids_at(built.path, zoom=13) == set(frame["id"])
+    assert tiles.found_in(built.path, frame, zoom=13).all()
+    # and nothing else: a place between the plots holds no feature
+    gaps = frame.copy()
+    gaps["geometry"] = frame.geometry.translate(xoff=frame.geometry.bounds.eval("maxx - minx").max() * 0.75)
+    assert not tiles.found_in(built.path, gaps.iloc[:50], zoom=13).any()
+
+
+def tile_piece_at(back: gpd.GeoDataFrame, frame: gpd.GeoDataFrame, plot_id: str) -> gpd.GeoDataFrame:
+    """The tile features that hold the interior point of ``plot_id`` (a feature cut by a tile edge: one piece)."""
+    point = frame[frame["id"] == plot_id].to_crs(back.crs).geometry.iloc[0].point_on_surface()
+    return back[back.geometry.intersects(point)]
 
 
 def test_the_first_zoom_holds_the_features_too_and_carries_their_style_fields(
     frame: gpd.GeoDataFrame, built: tiles.TileFile
 ) -> None:
     back = tiles.read_tiles(built.path, zoom=10)
-    assert set(back["id"]) == set(frame["id"])
-    assert set(COLUMNS) <= set(back.columns)
-    one = back.drop_duplicates("id").set_index("id").loc["plot_7"]
+    assert tiles.found_in(built.path, frame, zoom=10).all()
+    assert set(back.columns) == {*COLUMNS, "geometry", "mvt_id"}  # no id: a click is found by place
+    assert back["mvt_id"].isna().all()
+    (one,) = tile_piece_at(back, frame, "plot_7").itertuples()
     src = frame.set_index("id").loc["plot_7"]
-    assert (one["species"], one["geom_quality"]) == (src["species"], src["geom_quality"])
+    assert (one.species, one.geom_quality) == (src["species"], src["geom_quality"])
     assert "name" not in back.columns and "owner" not in back.columns  # popups read the store, not the tiles
 
 
 def test_features_land_where_they_are(frame: gpd.GeoDataFrame, built: tiles.TileFile) -> None:
-    back = tiles.read_tiles(built.path, zoom=13).to_crs("EPSG:4326")
-    plot = back[back["id"] == "plot_100"].geometry.union_all()
+    back = tiles.read_tiles(built.path, zoom=13)
     truth = frame[frame["id"] == "plot_100"].to_crs("EPSG:4326").geometry.iloc[0]
+    pieces = back[back.geometry.within(frame[frame["id"] == "plot_100"].to_crs(back.crs).geometry.iloc[0].buffer(5))]
+    plot = pieces.to_crs("EPSG:4326").geometry.union_all()
     # a zoom-13 tile's grid is ~1.2 m here: the shape comes back within a few metres (1e-4° ~ 11 m)
     assert shapely.hausdorff_distance(plot, truth) < 1e-4
 
@@ -60,9 +72,9 @@ def test_features_without_a_place_are_left_out(tmp_path: Path) -> None:
     frame = plots(10)
     frame.loc[3, "geometry"] = None
     frame.loc[4, "geometry"] = shapely.Polygon()
-    written = tiles.build_tiles(frame, tmp_path / "a.pmtiles", columns=("id",), min_zoom=12, max_zoom=12)
+    written = tiles.build_tiles(frame, tmp_path / "a.pmtiles", columns=("species",), min_zoom=12, max_zoom=12)
     assert written.features == 8
-    assert tiles.ids_at(written.path, zoom=12) == set(frame["id"]) - {"plot_3", "plot_4"}
+    assert tiles.found_in(written.path, plots(10), zoom=12).tolist() == [True] * 3 + [False] * 2 + [True] * 5
 
 
 def test_a_missing_value_is_carried_as_empty_text(tmp_path: Path) -> None:
@@ -70,14 +82,14 @@ def test_a_missing_value_is_carried_as_empty_text(tmp_path: Path) -> None:
     frame["species"] = frame["species"].astype(object)
     frame.loc[0, "species"] = None
     written = tiles.build_tiles(frame, tmp_path / "a.pmtiles", columns=COLUMNS, min_zoom=12, max_zoom=12)
-    back = tiles.read_tiles(written.path, zoom=12).drop_duplicates("id").set_index("id")
-    assert back.loc["plot_0", "species"] == ""
-    assert back.loc["plot_1", "species"] == frame.loc[1, "species"]
+    back = tiles.read_tiles(written.path, zoom=12)
+    assert tile_piece_at(back, frame, "plot_0")["species"].tolist() == [""]
+    assert tile_piece_at(back, frame, "plot_1")["species"].tolist() == [frame.loc[1, "species"]]
 
 
 def test_no_partial_file_is_left_when_the_build_fails(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="no column"):
-        tiles.build_tiles(plots(5), tmp_path / "a.pmtiles", columns=("id", "nope"))
+        tiles.build_tiles(plots(5), tmp_path / "a.pmtiles", columns=("species", "nope"))
     assert list(tmp_path.iterdir()) == []
 
 
@@ -149,12 +161,8 @@ def test_which_layers_are_drawn_from_tiles(gtype: str, features: int, coordinate
     assert tiles.needs_tiles(gtype, features=features, coordinates=coordinates) is expected
 
 
-def test_tiles_carry_the_id_and_the_fields_the_style_reads() -> None:
+def test_tiles_carry_only_the_fields_the_style_reads() -> None:
     lots = CATALOGUE.get("cluster_lots")
-    assert tiles.tile_columns(lots, ["id", "name", "status", "tenant", "geom_quality"]) == (
-        "id",
-        "geom_quality",
-        "status",
-    )
+    assert tiles.tile_columns(lots, ["id", "name", "status", "tenant", "geom_quality"]) == ("geom_quality", "status")
     zones = CATALOGUE.get("material_zones_plan")
-    assert tiles.tile_columns(zones, ["id", "species", "scope"]) == ("id", "species", "scope")
+    assert tiles.tile_columns(zones, ["id", "species", "scope"]) == ("species", "scope")

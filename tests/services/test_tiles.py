@@ -12,7 +12,7 @@ from layers.store import create_store
 from services.tiles import TileBuilds, build_now
 from tests.tiles_data import PLOTS_LAYER, plots
 
-COLUMNS = ("id", "geom_quality", "species")
+COLUMNS = ("geom_quality", "species")
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def test_a_version_without_tiles_is_built_in_the_background(store, tmp_path: Pat
     assert not builds.path(first.name).exists()
     done = builds.wait(first, timeout_s=120)
     assert done.state == "ready", done.error
-    assert tiles.ids_at(builds.path(done.name), zoom=tiles.MAX_ZOOM) == {f"plot_{i}" for i in range(1500)}
+    assert tiles.found_in(builds.path(done.name), plots(1500), zoom=tiles.MAX_ZOOM).all()
     again = builds.ensure(store, PLOTS_LAYER, 1, columns=COLUMNS, features=1500)
     assert again.state == "ready" and again.name == first.name
 
@@ -45,14 +45,16 @@ def test_a_new_version_gets_new_tiles_and_the_old_file_goes(store, tmp_path: Pat
     v2 = builds.wait(v2, timeout_s=120)
     assert v2.ready, v2.error
     assert [p.name for p in (tmp_path / "tiles").iterdir()] == [v2.name]
-    assert len(tiles.ids_at(builds.path(v2.name), zoom=tiles.MAX_ZOOM)) == 700
+    assert tiles.found_in(builds.path(v2.name), plots(700), zoom=tiles.MAX_ZOOM).all()
+    assert not tiles.found_in(builds.path(v2.name), plots(1500), zoom=tiles.MAX_ZOOM).all()  # v1's plots lie elsewhere
 
 
 def test_the_build_reads_the_version_it_was_asked_for(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     store.write_layer(PLOTS_LAYER, plots(40), user="test", message="v2")
     builds = TileBuilds(tmp_path / "tiles")
     v1 = builds.wait(builds.ensure(store, PLOTS_LAYER, 1, columns=COLUMNS, features=1500), timeout_s=120)
-    assert v1.ready and len(tiles.ids_at(builds.path(v1.name), zoom=tiles.MAX_ZOOM)) == 1500
+    assert v1.ready and tiles.found_in(builds.path(v1.name), plots(1500), zoom=tiles.MAX_ZOOM).all()
+    assert not tiles.found_in(builds.path(v1.name), plots(40), zoom=tiles.MAX_ZOOM).all()
 
 
 def test_wait_all_waits_for_every_build(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -101,5 +103,5 @@ def test_a_frame_the_caller_holds_is_built_as_given(store, tmp_path: Path) -> No
     columns = list(held.columns)
     status = builds.ensure(store, PLOTS_LAYER, 1, columns=COLUMNS, features=1500, frame=held)
     done = builds.wait(status, timeout_s=120)
-    assert done.ready and tiles.ids_at(builds.path(done.name), zoom=tiles.MAX_ZOOM) == set(held["id"])
+    assert done.ready and tiles.found_in(builds.path(done.name), held, zoom=tiles.MAX_ZOOM).all()
     assert held.crs.to_epsg() == 4326 and list(held.columns) == columns  # not modified

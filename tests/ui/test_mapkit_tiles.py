@@ -6,7 +6,9 @@ import json
 import re
 
 import folium
+import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from hypothesis import given
@@ -32,7 +34,7 @@ def test_a_tiled_layer_gets_the_geojson_layers_styles_for_every_style_key() -> N
     frame = plots(300)
     tiled = mapkit.prepare_tiled_layer(PLOTS, frame)
     geojson = mapkit.prepare_layer(PLOTS, frame)
-    assert tiled.tiled and tiled.geojson == "" and tiled.tile_columns == ("id", "geom_quality", "species")
+    assert tiled.tiled and tiled.geojson == "" and tiled.tile_columns == ("geom_quality", "species")
     assert set(tiled.styles) == set(geojson.styles)
     lookup = dict(tiled.style_lookup)
     features = json.loads(geojson.geojson)["features"]
@@ -127,3 +129,56 @@ def test_nothing_is_selected_for_a_feature_without_a_place() -> None:
     assert not group._children
     assert mapkit.feature_geojson(frame.iloc[2:3]) is None
     assert json.loads(mapkit.feature_geojson(frame.iloc[1:2]) or "null")["type"] == "Polygon"
+
+
+def _at(frame, i: int, *, zoom: float = 16.0, dx_m: float = 0.0) -> mapkit.PointRef:  # type: ignore[no-untyped-def]
+    """A click on plot ``i``'s interior point, moved ``dx_m`` metres east (EPSG:9208)."""
+    p = frame.geometry.iloc[i].point_on_surface()
+    lon, lat = shapely.get_coordinates(
+        gpd.GeoSeries([shapely.Point(p.x + dx_m, p.y)], crs=frame.crs).to_crs("EPSG:4326")
+    )[0]
+    return mapkit.PointRef(PLOTS_LAYER, float(lat), float(lon), zoom)
+
+
+def test_a_click_on_the_tiles_finds_the_plot_it_fell_on() -> None:
+    frame = plots(2000)
+    shown = frame.to_crs("EPSG:4326")
+    geoms = shown.geometry.array
+    tree = shapely.STRtree(np.asarray(geoms, dtype=object))
+    for i in (0, 7, 1234, 1999):
+        assert mapkit.feature_at(geoms, _at(frame, i), tree=tree) == i
+        assert mapkit.feature_at(geoms, _at(frame, i)) == i  # the tree is built when none is given
+    # beside a plot: picked within 6 screen pixels (13 m at zoom 16 here, 1.7 m at zoom 19), not beyond
+    edge_m = (frame.geometry.iloc[7].bounds[2] - frame.geometry.iloc[7].bounds[0]) / 2
+    assert mapkit.feature_at(geoms, _at(frame, 7, dx_m=edge_m + 3.0), tree=tree) == 7
+    assert mapkit.feature_at(geoms, _at(frame, 7, dx_m=edge_m + 3.0, zoom=19), tree=tree) is None
+    assert mapkit.feature_at(geoms[:0], _at(frame, 7)) is None
+
+
+def test_where_plots_overlap_the_last_one_drawn_is_picked() -> None:
+    frame = plots(10)
+    frame = gpd.GeoDataFrame(
+        pd.concat([frame, frame.iloc[[3]].assign(id="plot_3_copy")], ignore_index=True), crs=frame.crs
+    )
+    shown = frame.to_crs("EPSG:4326")
+    assert mapkit.feature_at(shown.geometry.array, _at(frame, 3)) == 10
+
+
+def test_the_place_a_click_sends_is_read_strictly() -> None:
+    ref = mapkit.parse_point_ref("\u27e6material_zones_mapped@22.2501234,104.4012345,16.00\u27e7")
+    assert ref == mapkit.PointRef("material_zones_mapped", 22.2501234, 104.4012345, 16.0)
+    assert 12.5 < ref.tolerance_m < 14.0  # 6 px at zoom 16, 22° N: 2.2 m a pixel
+    for bad in (
+        None,
+        "",
+        "Phố Ràng",
+        "\u27e6hydropower/hp_1\u27e7",  # a GeoJSON feature's reference: parse_ref's
+        "\u27e6x@1e400,104,16\u27e7",
+        "\u27e6x@NaN,104,16\u27e7",
+        "\u27e6x@95.0,104,16\u27e7",
+        "\u27e6x@22,200.5,16\u27e7",
+        "\u27e6x@22,104,99\u27e7",
+        "\u27e6../../etc@22,104,16\u27e7",
+        "\u27e6<img src=x>@22,104,16\u27e7",
+    ):
+        assert mapkit.parse_point_ref(bad) is None, bad
