@@ -22,7 +22,7 @@ import shapely
 
 from geo.crs import crs_label, transformer
 from geo.errors import CRSError, InputDataError
-from geo.geometry import repair
+from geo.geometry import is_valid, repair
 from geo.numbers import ColumnNumbers, decimal_mark, format_number, parse_column
 from geo.numbers import parse_number as _parse_number
 from geo.safety import CodedNote
@@ -421,7 +421,7 @@ def check_geometries(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, Geometr
     arr = np.asarray(geoms, dtype=object)
     missing = shapely.is_missing(arr)
     empty_mask = missing | shapely.is_empty(arr)
-    valid = shapely.is_valid(arr) | empty_mask
+    valid = is_valid(arr) | empty_mask
     bad = np.flatnonzero(~valid)
     out = frame
     if bad.size:

@@ -531,11 +531,12 @@ class Store(ABC):
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 
 
-def _to_gpb(geoms: np.ndarray, srs_id: int) -> list[bytes | None]:
+def _to_gpb(geoms: np.ndarray, srs_id: int, *, wkb: np.ndarray | None = None) -> list[bytes | None]:
     """Encode shapely geometries as GeoPackage binary blobs (little-endian, xy envelope).
 
     The WKB and the envelopes are made for the whole array at once (shapely, numpy); only the joining of each
-    blob's three parts is per row.
+    blob's three parts is per row. ``wkb`` is the geometries' 2D little-endian WKB when the caller made it already
+    (:func:`prepare_rows`, for the content hash), None to make it here.
     """
     out: list[bytes | None] = [None] * len(geoms)
     present = ~shapely.is_missing(geoms)
@@ -543,7 +544,10 @@ def _to_gpb(geoms: np.ndarray, srs_id: int) -> list[bytes | None]:
         return out
     idx = np.flatnonzero(present)
     sub = geoms[idx]
-    wkbs = shapely.to_wkb(sub, byte_order=1, output_dimension=2, flavor="iso").tolist()
+    if wkb is not None:
+        wkbs = wkb[idx].tolist()
+    else:
+        wkbs = shapely.to_wkb(sub, byte_order=1, output_dimension=2, flavor="iso").tolist()
     empty = shapely.is_empty(sub).tolist()
     # the GeoPackage envelope is (minx, maxx, miny, maxy); an empty geometry has none
     env = np.ascontiguousarray(shapely.bounds(sub)[:, [0, 2, 1, 3]], dtype="<f8").tobytes()
@@ -670,13 +674,21 @@ class PreparedWrite(NamedTuple):
     content_hash: str
     #: each field's values as stored (:func:`_to_sql_values`), in the order of ``columns``
     values: list[list[Any]]
+    #: the geometries' little-endian WKB (None where missing) when it is also what the store writes (every
+    #: geometry 2D: the hash's WKB and the stored one are the same bytes), else None
+    wkb: np.ndarray | None = None
 
 
 def prepare_rows(frame: gpd.GeoDataFrame, columns: list[list[str]]) -> PreparedWrite:
     """Convert a frame's fields and geometries once: the values both the hash and the stored rows are made of."""
     values = [_to_sql_values(frame[n], k) for n, k in columns]
-    digest = content_hash(frame, _known={n: v for (n, _), v in zip(columns, values, strict=True)})
-    return PreparedWrite(frame, columns, _geometry_type(frame), digest, values)
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    wkb = shapely.to_wkb(geoms, byte_order=1)
+    known: dict[str, Any] = {n: v for (n, _), v in zip(columns, values, strict=True)}
+    known[frame.geometry.name] = wkb
+    digest = content_hash(frame, _known=known)
+    flat = not shapely.has_z(geoms[~shapely.is_missing(geoms)]).any()  # 2D: ISO and extended WKB are the same
+    return PreparedWrite(frame, columns, _geometry_type(frame), digest, values, wkb if flat else None)
 
 
 def _restore(values: list[Any], kind: str) -> pd.Series:
@@ -702,7 +714,8 @@ def content_hash(frame: pd.DataFrame, *, _known: dict[str, Any] | None = None) -
 
     The bytes hashed are those of each column's stored values as JSON and each geometry's WKB (a zero byte for a
     missing one), so a hash recorded by an earlier version of the store still matches. ``_known`` holds the
-    stored values the caller converted already (column -> values), so nothing is converted twice.
+    stored values the caller converted already (column -> values; the geometry column -> its WKB, little-endian),
+    so nothing is converted twice.
     """
     known = _known or {}
     h = hashlib.sha256()
@@ -710,7 +723,7 @@ def content_hash(frame: pd.DataFrame, *, _known: dict[str, Any] | None = None) -
     for col in frame.columns:
         series = frame[col]
         if isinstance(series, gpd.GeoSeries):
-            wkb = shapely.to_wkb(np.asarray(series.values, dtype=object), byte_order=1)
+            wkb = known[col] if col in known else shapely.to_wkb(np.asarray(series.values, dtype=object), byte_order=1)
             h.update(b"".join(b"\x00" if w is None else w for w in wkb.tolist()))
         else:
             kind = _kind(series)
@@ -1290,7 +1303,7 @@ class GeoPackageStore(Store):
             + ")"
         )
         geoms = np.asarray(frame.geometry.values, dtype=object)
-        blobs = _to_gpb(geoms, self.srs_epsg)
+        blobs = _to_gpb(geoms, self.srs_epsg, wkb=prepared.wkb if prepared is not None else None)
         values = prepared.values if prepared is not None else [_to_sql_values(frame[n], k) for n, k in columns]
         placeholders = ", ".join(["?"] * (len(columns) + 1))
         names = ", ".join([_q(GEOM_COLUMN), *(_q(n) for n, _ in columns)])

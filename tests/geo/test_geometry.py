@@ -34,3 +34,18 @@ def test_repair_always_gives_valid_geometry(points: list[tuple[int, int]]) -> No
     poly = shapely.Polygon(points)
     fixed, _ = repair(np.array([poly], dtype=object))
     assert shapely.is_valid(fixed[0])
+
+
+def test_validity_of_a_long_array_is_checked_in_threads_with_the_same_answer() -> None:
+    from geo import geometry
+
+    rng = np.random.default_rng(4)
+    good = shapely.box(*np.stack([rng.uniform(0, 1e5, 45_000)] * 2 + [rng.uniform(1e5, 2e5, 45_000)] * 2, 1).T)
+    bow = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
+    geoms = np.array(good.tolist(), dtype=object)
+    geoms[[5, 22_500, 44_999]] = bow
+    geoms[100] = None
+    got = geometry.is_valid(geoms)
+    assert got.dtype == bool and got.tolist() == shapely.is_valid(geoms).tolist()
+    assert np.flatnonzero(~got).tolist() == [5, 100, 22_500, 44_999]
+    assert geometry.is_valid(geoms[:10]).tolist() == shapely.is_valid(geoms[:10]).tolist()

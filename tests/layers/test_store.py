@@ -299,8 +299,8 @@ def test_every_write_is_read_back_inside_its_transaction(
     before = snapshot(store.path)
     real = store_module._to_gpb
 
-    def damaged(geoms, srs_id):  # type: ignore[no-untyped-def]
-        blobs = real(geoms, srs_id)
+    def damaged(geoms, srs_id, *, wkb=None):  # type: ignore[no-untyped-def]
+        blobs = real(geoms, srs_id, wkb=wkb)
         return [None if b is None else b[:-9] for b in blobs]  # the last coordinate cut off
 
     monkeypatch.setattr(store_module, "_to_gpb", damaged)
@@ -319,8 +319,8 @@ def test_the_read_back_checks_count_and_extent(store: GeoPackageStore, monkeypat
 
     real = store_module._to_gpb
 
-    def far_away(geoms, srs_id):  # type: ignore[no-untyped-def]
-        return real(shapely.transform(geoms, lambda c: c * 1e7), srs_id)  # still finite, off the globe
+    def far_away(geoms, srs_id, *, wkb=None):  # type: ignore[no-untyped-def]
+        return real(shapely.transform(geoms, lambda c: c * 1e7), srs_id)  # still finite, off the globe (new WKB)
 
     monkeypatch.setattr(store_module, "_to_gpb", far_away)
     with pytest.raises(StoreError, match="not on the globe"):
