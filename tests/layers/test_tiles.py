@@ -166,3 +166,23 @@ def test_tiles_carry_only_the_fields_the_style_reads() -> None:
     assert tiles.tile_columns(lots, ["id", "name", "status", "tenant", "geom_quality"]) == ("geom_quality", "status")
     zones = CATALOGUE.get("material_zones_plan")
     assert tiles.tile_columns(zones, ["id", "species", "scope"]) == ("species", "scope")
+
+
+def test_detailed_shapes_are_simplified_by_a_fraction_of_a_pixel_and_boxes_are_left_as_they_are(
+    tmp_path: Path,
+) -> None:
+    boxes = plots(400)
+    rounded = boxes.copy()
+    rounded["geometry"] = boxes.geometry.centroid.buffer(20, quad_segs=12)  # 49 coordinates each, ~40 m across
+    assert tiles.coordinates(rounded) / len(rounded) > tiles.SIMPLIFY_FROM_COORDINATES
+    for frame, name in ((boxes, "boxes"), (rounded, "rounded")):
+        written = tiles.build_tiles(frame, tmp_path / f"{name}.pmtiles", columns=COLUMNS, min_zoom=10, max_zoom=14)
+        assert tiles.found_in(written.path, frame, zoom=10).all() and tiles.found_in(written.path, frame, zoom=14).all()
+    low = tiles.read_tiles(tmp_path / "rounded.pmtiles", zoom=10)
+    assert tiles.coordinates(low) / len(low) < 12  # ~40 m is 4 tile units at zoom 10: a few vertices do
+    deep = tiles.read_tiles(tmp_path / "rounded.pmtiles", zoom=14).to_crs(boxes.crs)
+    shape = deep[deep.geometry.intersects(rounded.geometry.iloc[77].centroid)].geometry.union_all()
+    # an eighth of a pixel at zoom 14 is ~0.1 m; the tile grid itself ~0.6 m
+    assert shapely.hausdorff_distance(shape, rounded.geometry.iloc[77]) < 1.0
+    box_back = tiles.read_tiles(tmp_path / "boxes.pmtiles", zoom=10)
+    assert tiles.coordinates(box_back) / len(box_back) == 5  # a box keeps its four corners
