@@ -406,63 +406,34 @@ _RUNTIME_JS = r"""
   function tileKey(spec, p) {
     return spec.keys.map(function (c) { return p[c] == null ? "" : String(p[c]); }).join("\u001f");
   }
-  // every feature drawn with the style the GeoJSON layers use (styleOf's options), picked by the feature's style
-  // fields as the tiles carry them (spec.lookup: key -> index into spec.styles). Drawing each feature on its own
-  // (a fill and a stroke per plot) cost most of a first view's time, so a tile's features are gathered into one
-  // path per style and each path is filled and stroked once: the first rule gathers, the second (called by
-  // protomaps-leaflet once per tile, after the first, with no feature: its filter passes none) draws. Holes stay
-  // holes (MVT rings wind by kind: "nonzero"); where features of one style overlap, the overlap is shaded once.
-  function tileRules(spec) {
-    var pending = null;
-    var gather = {
-      before: function () { pending = {t: null, paths: {}, order: []}; },
+  // one symbolizer for every feature: the style is the one the GeoJSON layers use (styleOf's options), picked by
+  // the feature's style fields as the tiles carry them (spec.lookup: key -> index into spec.styles)
+  function tileSymbolizer(spec) {
+    return {
+      before: function () {},
       draw: function (ctx, geom, z, f) {
-        if (!pending.t) { pending.t = ctx.getTransform(); }  // the tile's place, as protomaps-leaflet set it
-        var i = spec.lookup[tileKey(spec, f.props)], polygon = f.geomType === 3;
-        var key = (i === undefined ? 0 : i) + (polygon ? "p" : "l"), p = pending.paths[key];
-        if (!p) {
-          p = pending.paths[key] = {path: new Path2D(), style: i === undefined ? 0 : i, polygon: polygon};
-          pending.order.push(key);
+        var i = spec.lookup[tileKey(spec, f.props)], s = spec.styles[i === undefined ? 0 : i];
+        var polygon = f.geomType === 3;
+        ctx.beginPath();
+        geom.forEach(function (ring) {
+          ring.forEach(function (pt, j) { if (j) { ctx.lineTo(pt.x, pt.y); } else { ctx.moveTo(pt.x, pt.y); } });
+          if (polygon) { ctx.closePath(); }
+        });
+        if (polygon && s.fill !== false && (s.fillColor || s.hatch)) {
+          ctx.globalAlpha = s.fillOpacity === undefined ? 0.2 : s.fillOpacity;
+          ctx.fillStyle = s.hatch ? hatch(s.hatch) : s.fillColor;
+          ctx.fill("evenodd");
         }
-        for (var r = 0; r < geom.length; r++) {
-          var ring = geom[r];
-          for (var j = 0; j < ring.length; j++) {
-            if (j) { p.path.lineTo(ring[j].x, ring[j].y); } else { p.path.moveTo(ring[j].x, ring[j].y); }
-          }
-          if (polygon) { p.path.closePath(); }
+        if (s.stroke !== false) {
+          ctx.globalAlpha = s.opacity === undefined ? 1 : s.opacity;
+          ctx.strokeStyle = s.color; ctx.lineWidth = s.weight === undefined ? 1 : s.weight;
+          ctx.setLineDash(dash(s.dashArray));
+          ctx.stroke();
+          ctx.setLineDash([]);
         }
+        ctx.globalAlpha = 1;
       }
     };
-    var paint = {
-      before: function (ctx) {
-        var done = pending;
-        pending = null;
-        if (!done || !done.t) { return; }
-        ctx.save();
-        ctx.setTransform(done.t);
-        done.order.forEach(function (key) {
-          var p = done.paths[key], s = spec.styles[p.style];
-          if (p.polygon && s.fill !== false && (s.fillColor || s.hatch)) {
-            ctx.globalAlpha = s.fillOpacity === undefined ? 0.2 : s.fillOpacity;
-            ctx.fillStyle = s.hatch ? hatch(s.hatch) : s.fillColor;
-            ctx.fill(p.path, "nonzero");
-          }
-          if (s.stroke !== false) {
-            ctx.globalAlpha = s.opacity === undefined ? 1 : s.opacity;
-            ctx.strokeStyle = s.color; ctx.lineWidth = s.weight === undefined ? 1 : s.weight;
-            ctx.setLineDash(dash(s.dashArray));
-            ctx.stroke(p.path);
-            ctx.setLineDash([]);
-          }
-        });
-        ctx.restore();
-      },
-      draw: function () {}
-    };
-    return [
-      {dataLayer: spec.tile_layer, symbolizer: gather},
-      {dataLayer: spec.tile_layer, symbolizer: paint, filter: function () { return false; }}
-    ];
   }
   // a click on a tiled feature sends ⟦layer@lat,lon,zoom⟧ to the page as streamlit-folium's own clicks send a
   // tooltip's text; the page finds the feature there in the store (feature_at) and sends its popup back. A GeoJSON
@@ -546,7 +517,7 @@ _RUNTIME_JS = r"""
       });
     }
     layer.bySpec = spec;
-    layer.paintRules = tileRules(spec);
+    layer.paintRules = [{dataLayer: spec.tile_layer, symbolizer: tileSymbolizer(spec)}];
     // out of the group the page replaces, or that group's removal would take it off the map
     if (layer.byParent && layer.byParent !== parent) { layer.byParent.removeLayer(layer); }
     layer.byParent = parent;
