@@ -61,6 +61,8 @@ RESERVED_PREFIXES: tuple[str, ...] = ("gpkg_", "gpkgext_", "rtree_", "sqlite_", 
 RESERVED_NAMES: frozenset[str] = frozenset({"layer_styles"})
 #: how long a write waits for another program's write to finish before it gives up (seconds)
 LOCK_TIMEOUT_S = 30.0
+#: the page cache of a write transaction's connection, KiB (SQLite's default is 2,000 KiB)
+WRITE_CACHE_KIB = 65_536
 #: the first 16 bytes of every SQLite database file
 SQLITE_HEADER = b"SQLite format 3\x00"
 # SQLite's primary result codes (https://www.sqlite.org/rescode.html) the store tells apart
@@ -954,6 +956,10 @@ class GeoPackageStore(Store):
         con = self._connect()
         try:
             try:
+                # a layer write goes through SQLite's page cache: at its default 2 MB a 100,000-plot write
+                # (33 MB) spills it again and again (0.6 s of inserts; 0.4 s with this). Memory is taken only as
+                # pages are written, and given back when the connection closes, at the end of the transaction.
+                con.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
                 con.execute("BEGIN IMMEDIATE")
                 try:
                     yield con
