@@ -440,13 +440,22 @@ def measure_map() -> folium.Map:
 
 def spread_moves(visible: Iterable[LayerDef], layers: Mapping[str, mapkit.PreparedLayer]) -> dict[str, Any]:
     """Where the visible point layers' co-located points are drawn (layer/id -> lat, lon, metres moved)."""
-    points = [
+    points = tuple(
         (f"{e.layer_id}/{e.feature_id}", e.at[0], e.at[1])
         for layer in visible
         if layer.geometry_type == "Point"
         for e in layers[layer.id].search
         if e.at is not None
-    ]
+    )
+    return _spread(points)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _spread(points: tuple[tuple[str, float, float], ...]) -> dict[str, Any]:
+    """:func:`ui.mapkit.spread_colocated`, computed once per set of points.
+
+    Every rerun runs in a new thread, where pyproj makes its transformers again (0.14 s a rerun).
+    """
     return dict(mapkit.spread_colocated(points))
 
 
@@ -621,11 +630,25 @@ def print_layers(visible: Iterable[LayerDef], flt: AttributeFilter | None) -> li
 
 
 def print_signature(
-    layers: Sequence[print_map.PrintLayer], bounds: tuple[float, float, float, float], options: print_map.PrintOptions
+    visible: Iterable[LayerDef],
+    flt: AttributeFilter | None,
+    bounds: tuple[float, float, float, float],
+    options: print_map.PrintOptions,
 ) -> str:
-    """What a printed map was made from: the layers (with their versions and filtered features), frame and options."""
+    """What a printed map was made from: the layers with their versions and filter, the frame and the options.
+
+    A layer's version and the filter on it decide its features, so none of them is listed (listing 120,000 plot
+    and lot ids cost every rerun of the map a third of a second).
+    """
     store = common.store()
-    parts = [(p.layer.id, store.current_version(p.layer.id), tuple(p.frame["id"].astype(str))) for p in layers]
+    parts = [
+        (
+            layer.id,
+            store.current_version(layer.id),
+            (flt.field.name, flt.values) if flt is not None and flt.layer_id == layer.id else None,
+        )
+        for layer in visible
+    ]
     return hashlib.sha256(repr((parts, bounds, options)).encode("utf-8")).hexdigest()
 
 
@@ -663,11 +686,12 @@ def _print_box(
             subtitle=_filter_text(printed, prepared, lang()) if printed is not None else "",
             names_layer=next((lid for lid in NAMED_LAYERS if st.session_state.get(state.MAP_NAMES, True)), None),
         )
-        layers, bounds = print_layers(visible, flt), print_bounds(view)
+        bounds = print_bounds(view)
         # made on a click and kept in the session: a download whose file is made at the click (st.download_button's
         # callable) is lost when the map reruns the page meanwhile ("Deferred file not found" in Streamlit 1.67)
-        signature = print_signature(layers, bounds, options)
+        signature = print_signature(visible, flt, bounds, options)
         if st.button(tr("map.print.make"), key=state.MAP_PRINT_MAKE, type="primary"):
+            layers = print_layers(visible, flt)
             with st.spinner(tr("map.print.making")):
                 png = print_map.render(layers, bounds, options, "png")
                 pdf = print_map.render(layers, bounds, options, "pdf")

@@ -262,3 +262,20 @@ def test_layer_switches_and_legend_say_what_the_stored_data_is_worth(store_path:
         legend = legend_text(at)
         assert "Xã, thị trấn trước 7/2025 (số hóa)" in legend and "Vùng nguyên liệu theo kế hoạch (số hóa)" in legend
         assert "trước 7/2025 (sơ đồ)" not in legend and "kế hoạch (sơ đồ)" not in legend
+
+
+def test_a_kept_printed_map_is_stale_once_a_layer_it_shows_has_a_new_version(store_path: Path) -> None:
+    """The print's signature names each layer's version and filter, not its features (kept last: it writes)."""
+    at = run_page()
+    assert "hydropower" in drawn_layers(map_args(at))
+    at.button(key=state.MAP_PRINT_MAKE).click().run()
+    assert len(at.get("download_button")) == 2
+    at.run()
+    assert len(at.get("download_button")) == 2  # a rerun alone keeps it
+    store = open_store(store_path)
+    frame = store.read_layer("hydropower")
+    frame.loc[frame.index[0], "name"] = "Thủy điện đổi tên"
+    store.write_layer("hydropower", frame, user="test", message="renamed")
+    at.run()
+    assert not at.exception and not at.get("download_button")
+    assert any("Tạo bản in" in c.value for c in at.caption)
