@@ -263,18 +263,23 @@ def found_in(path: Path, frame: gpd.GeoDataFrame, *, zoom: int) -> np.ndarray:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m layers.tiles FRAME.parquet DEST.pmtiles COLUMN...``: build tiles in a process of their own.
+    """``python -m layers.tiles [--nice=N] FRAME.parquet DEST.pmtiles COLUMN...``: build tiles in a process of its own.
 
     :mod:`services.tiles` runs its builds this way: GDAL's writer holds Python's GIL, and inside the app's process
-    it would stall every page for the length of a build. Prints the written :class:`TileFile` as JSON.
+    it would stall every page for the length of a build; ``--nice=N`` lowers the process's priority by N. Prints
+    the written :class:`TileFile` as JSON, with the niceness the build ran at.
     """
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0].startswith("--nice="):
+        # a build in the background yields the CPU to the app and the browser (2 cores: both wait otherwise)
+        os.nice(int(args.pop(0).removeprefix("--nice=")))
     if len(args) < 2:
-        print("usage: python -m layers.tiles FRAME.parquet DEST.pmtiles COLUMN...", file=sys.stderr)
+        print("usage: python -m layers.tiles [--nice=N] FRAME.parquet DEST.pmtiles COLUMN...", file=sys.stderr)
         return 2
     frame = gpd.read_parquet(args[0])
     written = build_tiles(frame, Path(args[1]), columns=args[2:])
-    print(json.dumps({"path": str(written.path), "features": written.features, "seconds": written.seconds}))
+    out = {"path": str(written.path), "features": written.features, "seconds": written.seconds, "niceness": os.nice(0)}
+    print(json.dumps(out))
     return 0
 
 

@@ -186,3 +186,18 @@ def test_detailed_shapes_are_simplified_by_a_fraction_of_a_pixel_and_boxes_are_l
     assert shapely.hausdorff_distance(shape, rounded.geometry.iloc[77]) < 1.0
     box_back = tiles.read_tiles(tmp_path / "boxes.pmtiles", zoom=10)
     assert tiles.coordinates(box_back) / len(box_back) == 5  # a box keeps its four corners
+
+
+def test_the_build_command_runs_at_a_lower_priority_when_asked(tmp_path: Path) -> None:
+    import json
+
+    from services.tiles import BUILD_NICENESS
+
+    src = tmp_path / "frame.parquet"
+    tiles.tile_frame(plots(50), COLUMNS).to_parquet(src)
+    dest = tmp_path / "a.pmtiles"
+    cmd = [sys.executable, "-m", "layers.tiles", f"--nice={BUILD_NICENESS}", str(src), str(dest), *COLUMNS]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[2])
+    said = json.loads(done.stdout.strip().splitlines()[-1])
+    assert said["niceness"] == min(19, os.nice(0) + BUILD_NICENESS) and said["features"] == 50
+    assert tiles.found_in(dest, plots(50), zoom=tiles.MAX_ZOOM).all()
