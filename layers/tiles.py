@@ -52,6 +52,8 @@ TILE_MIN_COORDINATES = 200_000
 #: geometry types drawn from tiles; point layers stay GeoJSON (circle markers sized by a field)
 TILED_TYPES: tuple[str, ...] = ("Polygon", "LineString")
 SUFFIX = ".pmtiles"
+#: the environment variable by which a caller of :func:`main` lowers the build process's priority
+NICENESS_ENV = "BAOYEN_TILE_NICENESS"
 #: features of more coordinates than this on average are simplified in the tiles (GDAL's SIMPLIFICATION, in tile
 #: units: 4096 a tile, 8 a screen pixel at the zoom it is drawn); a layer of boxes and small plots is not, which
 #: would only cost build time
@@ -263,19 +265,20 @@ def found_in(path: Path, frame: gpd.GeoDataFrame, *, zoom: int) -> np.ndarray:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m layers.tiles [--nice=N] FRAME.parquet DEST.pmtiles COLUMN...``: build tiles in a process of its own.
+    """``python -m layers.tiles FRAME.parquet DEST.pmtiles COLUMN...``: build tiles in a process of their own.
 
     :mod:`services.tiles` runs its builds this way: GDAL's writer holds Python's GIL, and inside the app's process
-    it would stall every page for the length of a build; ``--nice=N`` lowers the process's priority by N. Prints
-    the written :class:`TileFile` as JSON, with the niceness the build ran at.
+    it would stall every page for the length of a build; :data:`NICENESS_ENV` set to N lowers the process's
+    priority by N. Prints the written :class:`TileFile` as JSON, with the niceness the build ran at.
     """
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0].startswith("--nice="):
-        # a build in the background yields the CPU to the app and the browser (2 cores: both wait otherwise)
-        os.nice(int(args.pop(0).removeprefix("--nice=")))
     if len(args) < 2:
-        print("usage: python -m layers.tiles [--nice=N] FRAME.parquet DEST.pmtiles COLUMN...", file=sys.stderr)
+        print("usage: python -m layers.tiles FRAME.parquet DEST.pmtiles COLUMN...", file=sys.stderr)
         return 2
+    lower = os.environ.get(NICENESS_ENV, "")
+    if lower.isdigit():
+        # a build in the background yields the CPU to the app and the browser (2 cores: both wait otherwise)
+        os.nice(int(lower))
     frame = gpd.read_parquet(args[0])
     written = build_tiles(frame, Path(args[1]), columns=args[2:])
     out = {"path": str(written.path), "features": written.features, "seconds": written.seconds, "niceness": os.nice(0)}

@@ -202,8 +202,9 @@ def build_in_process(frame: gpd.GeoDataFrame, dest: Path, *, columns: Sequence[s
         src = Path(tmp) / "frame.parquet"
         tiles.tile_frame(frame, columns).to_parquet(src)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+        env[tiles.NICENESS_ENV] = str(BUILD_NICENESS)
         done = subprocess.run(
-            [sys.executable, "-m", "layers.tiles", f"--nice={BUILD_NICENESS}", str(src), str(dest), *columns],
+            [sys.executable, "-m", "layers.tiles", str(src), str(dest), *columns],
             cwd=REPO,
             env=env,
             capture_output=True,
