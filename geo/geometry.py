@@ -42,7 +42,8 @@ def repair(geoms: NDArray[np.object_]) -> tuple[NDArray[np.object_], NDArray[np.
     invalid = present & ~is_valid(out)
     if invalid.any():
         out[invalid] = shapely.make_valid(out[invalid], method="structure", keep_collapsed=False)
-        again = invalid & ~shapely.is_valid(out)
+        again = np.zeros_like(invalid)
+        again[invalid] = ~shapely.is_valid(out[invalid])  # only the repaired ones can still be invalid
         if again.any():
             out[again] = shapely.make_valid(out[again], method="structure", keep_collapsed=False)
     return out, invalid
