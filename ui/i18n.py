@@ -210,6 +210,11 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "map.print.button": ("Dùng khung nhìn này để in bản đồ", "Use this view for the printed map"),
     "map.print.short": ("In", "Print"),
+    "map.switch": ("Lớp trên bản đồ", "Layers on the map"),
+    "map.print.hidden": (
+        "Không in các lớp đã ẩn trên bản đồ: {layers}",
+        "Layers hidden on the map are not printed: {layers}",
+    ),
     "map.spread.moved": (
         "Vẽ lệch {m} m khỏi vị trí để tách khỏi các điểm cùng chỗ.",
         "Drawn {m} m off its place, apart from the points at the same place.",

@@ -618,6 +618,17 @@ def print_bounds(view: Mapping[str, Any] | None) -> tuple[float, float, float, f
     return west, south, east, north
 
 
+def print_hidden(view: Mapping[str, Any] | None) -> frozenset[str]:
+    """The layers hidden by the map's own switch when the print button was pressed (catalogue ids only).
+
+    The list comes from the browser, so anything but a catalogue layer id is dropped.
+    """
+    hidden = (view or {}).get("hidden")
+    if not isinstance(hidden, list):
+        return frozenset()
+    return frozenset(h for h in hidden if isinstance(h, str) and h in CATALOGUE)
+
+
 def print_layers(visible: Iterable[LayerDef], flt: AttributeFilter | None) -> list[print_map.PrintLayer]:
     """The visible layers' features for the printed map, with the attribute filter applied as on screen."""
     out = []
@@ -662,6 +673,11 @@ def _print_box(
             st.caption(tr("map.print.frame.view").format(zoom=format_number(view.get("zoom"), lang())))
         else:
             st.caption(tr("map.print.frame.default"))
+        hidden = print_hidden(view)
+        if any(layer.id in hidden for layer in visible):  # hidden by the map's own switch: not printed either
+            visible = [layer for layer in visible if layer.id not in hidden]
+            names = ", ".join(layer_title(lid, prepared, lang()) for lid in sorted(hidden) if lid in prepared)
+            st.caption(tr("map.print.hidden").format(layers=names))
         a, b = st.columns(2)
         paper = a.selectbox(tr("map.print.paper"), options=PAPERS, key=state.MAP_PRINT_PAPER)
         names = {o: tr(f"map.print.{o}") for o in ORIENTATIONS}

@@ -259,7 +259,7 @@ _RUNTIME_JS = r"""
       }
     });
     g.byLayer = spec.id;
-    return g.addTo(parent);
+    return shown(spec, g, parent);
   }
   function highlight(parent, data, name) {
     var g = L.geoJSON(data, {
@@ -287,6 +287,7 @@ _RUNTIME_JS = r"""
       if (map.byCursor) { map.byCursor.refresh(); }
       if (map.byTileNote) { map.byTileNote.refresh(); }
       if (map.byPrint) { map.byPrint.refresh(); }
+      if (map.bySwitch) { map.bySwitch.refresh(); }
     });
   }
   // numbers as geo.numbers writes them: the marks come from Python (spec.marks = [group, decimal])
@@ -363,7 +364,7 @@ _RUNTIME_JS = r"""
           var b = map.getBounds(), g = window.__GLOBAL_DATA__ || {}, v = {};
           Object.keys(g.previous_data || {}).forEach(function (k) { v[k] = g.previous_data[k]; });
           v.print_view = {south: b.getSouth(), west: b.getWest(), north: b.getNorth(), east: b.getEast(),
-                          zoom: map.getZoom(), at: Date.now()};
+                          zoom: map.getZoom(), at: Date.now(), hidden: hiddenIds()};
           if (window.Streamlit) { window.Streamlit.setComponentValue(v); }
         });
         return box;
@@ -400,6 +401,60 @@ _RUNTIME_JS = r"""
       } else if (l.eachLayer) { l.eachLayer(visit); }
     }
     parent.eachLayer(visit);
+  }
+  // --- the map's own layer switch: a drawn layer shown or hidden in the browser at once, without a rerun of the
+  // page (the sidebar's switches choose which layers the page sends; this one only what is on screen). A layer hidden
+  // here stays hidden when the page sends it again (a rerun, a new version); its title is text, never HTML.
+  var switches = {}, hiddenLayers = {}, switchSeq = 0;
+  function shown(spec, l, parent) {
+    var known = switches[spec.id];
+    switches[spec.id] = {title: spec.title, layer: l, parent: parent, seq: known ? known.seq : switchSeq++};
+    if (!hiddenLayers[spec.id]) { parent.addLayer(l); }
+    onMap(parent, layerSwitch);
+    if (parent._map) { layerSwitch(parent._map); }
+    return l;
+  }
+  function hiddenIds() { return Object.keys(hiddenLayers).filter(function (id) { return hiddenLayers[id]; }); }
+  function layerSwitch(map) {
+    if (!map) { return; }
+    if (!map.bySwitch) {
+      var S = L.Control.extend({
+        options: {position: "topright"},
+        onAdd: function () {
+          var d = this._div = L.DomUtil.create("details", "by-switch leaflet-control");
+          this._head = L.DomUtil.create("summary", "", d);
+          this._list = L.DomUtil.create("div", "by-switch-list", d);
+          L.DomEvent.disableClickPropagation(d);
+          L.DomEvent.disableScrollPropagation(d);
+          return d;
+        },
+        refresh: function () {
+          var list = this._list, s = map.byLabels || {};
+          // the layers of the groups on this map now (a group the page replaced took its layers with it)
+          var ids = Object.keys(switches).filter(function (id) {
+            var e = switches[id];
+            return e.parent === map || e.parent._map === map;
+          }).sort(function (a, b) { return switches[a].seq - switches[b].seq; });
+          this._head.textContent = s.layers || "";
+          this._div.style.display = ids.length ? "block" : "none";
+          list.textContent = "";
+          ids.forEach(function (id) {
+            var row = L.DomUtil.create("label", "by-switch-row", list);
+            var box = L.DomUtil.create("input", "", row);
+            box.type = "checkbox"; box.checked = !hiddenLayers[id]; box.setAttribute("data-layer", id);
+            L.DomUtil.create("span", "", row).textContent = switches[id].title;
+            L.DomEvent.on(box, "change", function () {
+              var e = switches[id];
+              hiddenLayers[id] = !box.checked;
+              if (box.checked) { e.parent.addLayer(e.layer); } else { e.parent.removeLayer(e.layer); }
+            });
+          });
+        }
+      });
+      map.bySwitch = new S().addTo(map);
+    }
+    clearTimeout(map.bySwitchTimer);  // once per group: after every layer of it has been registered
+    map.bySwitchTimer = setTimeout(function () { map.bySwitch.refresh(); }, 0);
   }
   // --- large layers drawn from the app's vector tiles (protomaps-leaflet reads the PMTiles file by ranges) ---
   function dash(s) { return s ? String(s).split(/[ ,]+/).map(Number) : []; }
@@ -521,8 +576,7 @@ _RUNTIME_JS = r"""
     // out of the group the page replaces, or that group's removal would take it off the map
     if (layer.byParent && layer.byParent !== parent) { layer.byParent.removeLayer(layer); }
     layer.byParent = parent;
-    parent.addLayer(layer);
-    return layer;
+    return shown(spec, layer, parent);
   }
   // a tiled feature the page read from the store: outlined, with its popup (built by popup() from the store's row)
   function selected(spec, data, at, parent) {
@@ -557,6 +611,11 @@ _CSS = """<style>
   line-height: 1.3; font-variant-numeric: tabular-nums; }
 .by-tilenote { background: #fff3cd; color: #664d03; border: 1px solid #e0c36c; padding: 4px 8px; border-radius: 3px;
   max-width: 280px; font-size: 0.8rem; }
+.by-switch { background: rgba(255,255,255,0.92); padding: 3px 8px; border-radius: 4px; max-width: 300px;
+  box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 0.8rem; }
+.by-switch summary { cursor: pointer; font-weight: 600; }
+.by-switch-list { max-height: 320px; overflow-y: auto; margin-top: 3px; }
+.by-switch-row { display: flex; gap: 5px; align-items: baseline; margin: 2px 0; cursor: pointer; }
 .by-print a { width: auto; min-width: 30px; padding: 0 5px; font-size: 12px; font-weight: 600; cursor: pointer; }
 .leaflet-tooltip.by-label { background: transparent; border: 0; box-shadow: none; padding: 0; font-weight: 600;
   color: #333; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; white-space: nowrap; }
@@ -703,6 +762,7 @@ def map_labels(lang: str) -> dict[str, Any]:
         "tiles": t("map.tiles.failed", lang),
         "print": t("map.print.button", lang),
         "print_short": t("map.print.short", lang),
+        "layers": t("map.switch", lang),
         "marks": ["." if dec == "," else ",", dec],
     }
 

@@ -203,6 +203,33 @@ def test_the_layer_switch_hides_and_shows_the_plots(page: Page, app: App) -> Non
     assert_offline(page)
 
 
+def test_the_maps_own_switch_hides_a_layer_at_once_and_keeps_it_hidden_across_reruns(page: Page, app: App) -> None:
+    frame = open_map(page, app)
+    wait_tiles_drawn(frame)
+    frame.locator(".by-switch summary").get_by_text("Lớp trên bản đồ", exact=True).click()
+    box = frame.locator(f'.by-switch input[data-layer="{PLOTS_LAYER}"]')
+    row = frame.locator(".by-switch-row").filter(has=frame.locator(f'input[data-layer="{PLOTS_LAYER}"]'))
+    assert row.inner_text().startswith(TITLE) and box.is_checked()
+    save_screenshot(page, "tiles_switch.png")
+    drawn = frame.evaluate("() => new Set(Object.values(window.map._layers).map(l => l.byLayer).filter(Boolean)).size")
+    assert drawn >= 2 and frame.locator(".by-switch input").count() == drawn  # the GeoJSON layers too
+    box.uncheck()
+    # read at once, not waited for: the layer left the map in the click's own handler (no rerun of the page)
+    assert frame.evaluate(TILED_JS) == []
+    assert frame.locator(".leaflet-tile-pane canvas.leaflet-tile").count() == 0
+    # a rerun (the commune names switched off in the sidebar) sends the layer again: it stays hidden
+    page.page.locator('[data-testid="stSidebar"]').get_by_text("Hiện tên xã", exact=True).click()
+    frame.wait_for_function("() => document.querySelectorAll('.by-label.by-commune').length === 0", timeout=60_000)
+    page.page.wait_for_timeout(500)
+    assert frame.evaluate(TILED_JS) == [] and not box.is_checked()
+    box.check()
+    assert len(frame.evaluate(TILED_JS)) == 1
+    wait_tiles_drawn(frame)
+    page.page.locator('[data-testid="stSidebar"]').get_by_text("Hiện tên xã", exact=True).click()
+    assert_no_exception(page)
+    assert_offline(page)
+
+
 def test_a_new_version_replaces_the_old_tiles(page: Page, app: App) -> None:
     (old,) = tile_files(app)
     newer = plots(20_000, tag=" (v3)")

@@ -219,6 +219,19 @@ def test_commune_names_colocated_points_and_the_print_box(store_path: Path) -> N
     assert map_page.measure_labels("en")["draw.toolbar.buttons.polyline"] == "Measure a distance (draw a line)"
 
 
+def test_layers_hidden_by_the_maps_own_switch_are_not_printed(store_path: Path) -> None:
+    """The print button sends the layers hidden on the map (browser input: only catalogue ids are kept)."""
+    view = {"south": 22.1, "west": 104.2, "north": 22.5, "east": 104.6, "zoom": 11}
+    assert map_page.print_hidden({**view, "hidden": ["hydropower", "../../etc", 7, None]}) == {"hydropower"}
+    assert map_page.print_hidden({**view, "hidden": "hydropower"}) == frozenset()
+    assert map_page.print_hidden(None) == frozenset()
+    shown = run_page(**{state.MAP_PRINT_VIEW: view})
+    assert not any("đã ẩn" in c.value for c in shown.caption)
+    at = run_page(**{state.MAP_PRINT_VIEW: {**view, "hidden": ["hydropower"]}})
+    assert not at.exception
+    assert any(c.value.startswith("Không in các lớp đã ẩn trên bản đồ: Thủy điện") for c in at.caption)
+
+
 def switch_labels(at: AppTest) -> dict[str, str]:
     """The sidebar's layer switches: layer id -> label (markdown, as Streamlit reads it)."""
     prefix = state.MAP_WIDGET + state.MAP_VISIBLE
