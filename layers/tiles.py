@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sys
 import time
 import warnings
@@ -170,6 +171,61 @@ def remove_stale_parts(tiles_dir: Path) -> list[Path]:
     return sorted(gone)
 
 
+def content_digest(shown: gpd.GeoDataFrame) -> str:
+    """What a tile file is made of, as a hash: the tile frame's columns, values and shapes, and :data:`TILE_FORMAT`.
+
+    ``shown`` is a :func:`tile_frame`. Two versions of a layer whose edits touched no shape and no attribute the
+    tiles carry (a tenant renamed, an owner corrected) have the same digest, so their tiles are the same file.
+    """
+    h = hashlib.sha256(f"tile-format-{TILE_FORMAT}\0".encode())
+    columns = [c for c in shown.columns if c != shown.geometry.name]
+    h.update(json.dumps(columns).encode("utf-8"))
+    for c in columns:
+        h.update("\x1f".join(str(v) for v in shown[c].tolist()).encode("utf-8") + b"\x1e")
+    wkb = shapely.to_wkb(np.asarray(shown.geometry.array, dtype=object), byte_order=1, output_dimension=2)
+    h.update(b"".join(wkb.tolist()))
+    return h.hexdigest()
+
+
+#: how a tile file records its content digest (GDAL's PMTiles metadata "description")
+_CONTENT = "baoyen tiles; content "
+
+
+def file_content(path: Path) -> str | None:
+    """The content digest a tile file records (:func:`content_digest`), None when it records none or is unreadable."""
+    try:
+        meta = pyogrio.read_info(path).get("dataset_metadata") or {}
+    except (pyogrio.errors.DataSourceError, OSError):
+        return None
+    text = str(meta.get("description", ""))
+    return text.removeprefix(_CONTENT) if text.startswith(_CONTENT) else None
+
+
+def reuse_same_content(tiles_dir: Path, store_location: str, layer_id: str, dest: Path, digest: str) -> Path | None:
+    """Give ``dest`` the tiles of another version of the layer whose content digest is ``digest``; None if none.
+
+    The file is linked (or copied) to a temporary sibling and renamed into place, as a build would: a reader
+    never sees half a file. The other version's file is left as it is (:func:`remove_superseded` deletes it).
+    """
+    for other in reversed(layer_files(tiles_dir, store_location, layer_id)):
+        if other.name == dest.name or file_content(other) != digest:
+            continue
+        part = dest.with_name(f".{dest.name}.{os.getpid()}.part")
+        part.unlink(missing_ok=True)
+        try:
+            try:
+                os.link(other, part)
+            except OSError:
+                shutil.copyfile(other, part)
+            os.replace(part, dest)
+        except FileNotFoundError:  # another process removed it meanwhile: build instead
+            continue
+        finally:
+            part.unlink(missing_ok=True)
+        return dest
+    return None
+
+
 def tile_frame(frame: gpd.GeoDataFrame, columns: Sequence[str]) -> gpd.GeoDataFrame:
     """What goes into the tiles: located features in EPSG:4326 (2D), ``columns`` as text ("" for missing)."""
     missing = [c for c in columns if c not in frame.columns]
@@ -198,7 +254,7 @@ def build_tiles(
     GDAL writes a temporary sibling that is renamed into place when complete, so a reader (the app's static
     server) never sees half a file; what killed builds left behind is deleted first. Features without a geometry
     are left out; ``columns`` are carried as text. Detailed features are simplified in the tiles by a fraction of
-    a pixel (:data:`SIMPLIFY_FROM_COORDINATES`).
+    a pixel (:data:`SIMPLIFY_FROM_COORDINATES`). The file records its :func:`content_digest`.
     """
     if not dest.name.endswith(SUFFIX):
         raise ValueError(f"{dest} is not a {SUFFIX} file")
@@ -212,6 +268,7 @@ def build_tiles(
         "MAXZOOM": str(max_zoom),
         "MAX_SIZE": str(MAX_TILE_BYTES),
         "NAME": dest.stem,
+        "DESCRIPTION": _CONTENT + content_digest(shown),
     }
     if len(shown) and coordinates(shown) / len(shown) > SIMPLIFY_FROM_COORDINATES:
         options |= {"SIMPLIFICATION": SIMPLIFICATION, "SIMPLIFICATION_MAX_ZOOM": SIMPLIFICATION_MAX_ZOOM}

@@ -6,9 +6,11 @@ page that draws the layer finds a new version and starts its build. The build ru
 that reads exactly the version it was asked for (not "the current one", which may move meanwhile), has
 :func:`layers.tiles.build_tiles` write the file in a child process (GDAL's writer holds the GIL: in the app's own
 process a 30,000-plot build stalled every other thread for 5.5 of its 5.8 s) and then deletes the files that version
-superseded. One :class:`TileBuilds` serves a whole process (the page keeps one per tiles folder); two processes
-over one store may both build a version, each into its own temporary file, and the second rename wins with the
-same content.
+superseded. An edit that changed no shape and no attribute the tiles carry (a tenant, an owner) needs no build: the
+file of the version before has the same content digest (:func:`layers.tiles.content_digest`) and is linked under
+the new version's name. One :class:`TileBuilds` serves a whole process (the page keeps one per tiles folder);
+two processes over one store may both build a version, each into its own temporary file, and the second rename wins
+with the same content.
 
 GDAL reports no progress through pyogrio, so a build's progress is an estimate from its elapsed time and the
 layer's size (:data:`SECONDS_PER_FEATURE`, measured on the project's two-core machine), never more than 95 %
@@ -183,8 +185,13 @@ class TileBuilds:
         try:
             if frame is None:
                 frame = store.read_version(layer_id, version)
-            job.seconds = build_in_process(frame, self.path(name), columns=columns)
-            tiles.remove_superseded(self.tiles_dir, store.location, layer_id, self.path(name))
+            shown = tiles.tile_frame(frame, columns)
+            dest = self.path(name)
+            if tiles.reuse_same_content(self.tiles_dir, store.location, layer_id, dest, tiles.content_digest(shown)):
+                job.seconds = 0.0  # an edit that left the tiles as they were: the other version's file is this one
+            else:
+                job.seconds = build_in_process(shown, dest, columns=columns)
+            tiles.remove_superseded(self.tiles_dir, store.location, layer_id, dest)
         except Exception as exc:  # a thread's exception would vanish: the page shows it instead
             job.error = f"{type(exc).__name__}: {exc}"
         finally:
@@ -221,6 +228,10 @@ def build_now(store: Store, layer_id: str, tiles_dir: Path, *, columns: Sequence
     version = store.current_version(layer_id)
     frame = store.read_version(layer_id, version)
     dest = tiles_dir / tiles.tile_name(store.location, layer_id, version, columns)
-    written = tiles.build_tiles(frame, dest, columns=columns)
+    shown = tiles.tile_frame(frame, columns)
+    if tiles.reuse_same_content(tiles_dir, store.location, layer_id, dest, tiles.content_digest(shown)):
+        written = tiles.TileFile(dest, len(shown), 0.0, dest.stat().st_size)
+    else:
+        written = tiles.build_tiles(shown, dest, columns=columns)
     tiles.remove_superseded(tiles_dir, store.location, layer_id, written.path)
     return written

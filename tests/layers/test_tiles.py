@@ -203,3 +203,22 @@ def test_the_build_command_runs_at_a_lower_priority_when_asked(tmp_path: Path) -
     said = json.loads(done.stdout.strip().splitlines()[-1])
     assert said["niceness"] == min(19, os.nice(0) + BUILD_NICENESS) and said["features"] == 50
     assert tiles.found_in(dest, plots(50), zoom=tiles.MAX_ZOOM).all()
+
+
+def test_a_file_that_is_no_tile_file_records_no_content(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.pmtiles"
+    junk.write_bytes(b"not a PMTiles archive")
+    assert tiles.file_content(junk) is None
+    assert tiles.file_content(tmp_path / "missing.pmtiles") is None
+
+
+def test_the_content_digest_follows_shapes_and_carried_values_only() -> None:
+    frame = plots(50)
+    base = tiles.content_digest(tiles.tile_frame(frame, ("geom_quality", "species")))
+    renamed = frame.assign(name="khác", owner="khác")
+    assert tiles.content_digest(tiles.tile_frame(renamed, ("geom_quality", "species"))) == base
+    other = frame.assign(geom_quality="schematic")
+    assert tiles.content_digest(tiles.tile_frame(other, ("geom_quality", "species"))) != base
+    assert tiles.content_digest(tiles.tile_frame(frame, ("geom_quality",))) != base
+    shifted = frame.set_geometry(frame.geometry.translate(1.0, 0.0))
+    assert tiles.content_digest(tiles.tile_frame(shifted, ("geom_quality", "species"))) != base

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+import shapely.affinity
 
 from layers import tiles
 from layers.store import create_store
@@ -105,3 +106,46 @@ def test_a_frame_the_caller_holds_is_built_as_given(store, tmp_path: Path) -> No
     done = builds.wait(status, timeout_s=120)
     assert done.ready and tiles.found_in(builds.path(done.name), held, zoom=tiles.MAX_ZOOM).all()
     assert held.crs.to_epsg() == 4326 and list(held.columns) == columns  # not modified
+
+
+def test_an_edit_the_tiles_do_not_carry_reuses_the_file_and_a_shape_edit_rebuilds(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A new owner is in no tile: version 2 gets version 1's file under its own name; a moved plot is rebuilt."""
+    builds = TileBuilds(tmp_path / "tiles")
+    v1 = builds.wait(builds.ensure(store, PLOTS_LAYER, 1, columns=COLUMNS, features=1500), timeout_s=120)
+    assert v1.ready and v1.elapsed_s > 0
+    content = tiles.file_content(builds.path(v1.name))
+    assert content is not None and len(content) == 64
+    body = builds.path(v1.name).read_bytes()
+
+    owners = store.read_layer(PLOTS_LAYER)
+    owners.loc[owners.index[:10], "owner"] = "Hộ bà Lò Thị Mai"
+    v2 = store.write_layer(PLOTS_LAYER, owners, user="test", message="owners corrected")
+    reused = builds.wait(builds.ensure(store, PLOTS_LAYER, v2, columns=COLUMNS, features=1500), timeout_s=120)
+    assert reused.ready and reused.name != v1.name and reused.elapsed_s == 0.0  # no build ran
+    assert builds.path(reused.name).read_bytes() == body
+    assert [p.name for p in (tmp_path / "tiles").iterdir()] == [reused.name]
+
+    moved = store.read_layer(PLOTS_LAYER)
+    moved.loc[moved.index[0], "geometry"] = shapely.affinity.translate(moved.geometry.iloc[0], 500.0, 0.0)
+    v3 = store.write_layer(PLOTS_LAYER, moved, user="test", message="plot 0 moved")
+    rebuilt = builds.wait(builds.ensure(store, PLOTS_LAYER, v3, columns=COLUMNS, features=1500), timeout_s=120)
+    assert rebuilt.ready and rebuilt.elapsed_s > 0
+    assert tiles.file_content(builds.path(rebuilt.name)) not in (None, content)
+    assert tiles.found_in(builds.path(rebuilt.name), moved, zoom=tiles.MAX_ZOOM).all()
+
+    species = store.read_layer(PLOTS_LAYER)
+    species.loc[species.index[5], "species"] = "che" if species.loc[species.index[5], "species"] != "che" else "que"
+    v4 = store.write_layer(PLOTS_LAYER, species, user="test", message="a style field changed")
+    restyled = builds.wait(builds.ensure(store, PLOTS_LAYER, v4, columns=COLUMNS, features=1500), timeout_s=120)
+    assert restyled.ready and restyled.elapsed_s > 0  # the tiles carry the species: rebuilt
+
+
+def test_build_now_reuses_a_file_of_the_same_content(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    first = build_now(store, PLOTS_LAYER, tmp_path, columns=COLUMNS)
+    frame = store.read_layer(PLOTS_LAYER)
+    frame["name"] = frame["name"] + " (đổi tên)"
+    store.write_layer(PLOTS_LAYER, frame, user="test", message="renamed")
+    second = build_now(store, PLOTS_LAYER, tmp_path, columns=COLUMNS)
+    assert second.seconds == 0.0 and second.features == 1500 and second.bytes == first.bytes
+    assert not first.path.exists() and second.path.is_file()
+    assert tiles.file_content(second.path) == tiles.content_digest(tiles.tile_frame(frame, COLUMNS))
