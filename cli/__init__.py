@@ -33,12 +33,34 @@ COMMAND_MODULES = (
     "cli.user_cmds",
 )
 
+#: the module that registers each command: a run of one command loads only its module (the others import terrain,
+#: migration and report code it does not need: a tenth of a second of every start). tests/cli checks it against
+#: what the modules register.
+COMMAND_HOMES: dict[str, str] = {
+    **dict.fromkeys(("init", "layers", "history", "restore"), "cli.store_cmds"),
+    "migrate": "cli.migrate_cmds",
+    **dict.fromkeys(("validate", "import", "export", "import-boundaries"), "cli.io_cmds"),
+    "occupancy": "cli.cluster_cmds",
+    **dict.fromkeys(("overlay", "supply"), "cli.material_cmds"),
+    **dict.fromkeys(("targets", "budget-check", "report", "record-actual", "record-disbursement"), "cli.target_cmds"),
+    **dict.fromkeys(("dem", "siting", "decree32"), "cli.terrain_cmds"),
+    "sample": "cli.sample_cmds",
+    "audit": "cli.audit_cmds",
+    **dict.fromkeys(("user", "check-address"), "cli.user_cmds"),
+}
 
-def _load_commands() -> None:
+
+def _load_commands(only: str | None = None) -> None:
     import importlib
 
-    for name in COMMAND_MODULES:
+    for name in [COMMAND_HOMES[only]] if only in COMMAND_HOMES else COMMAND_MODULES:
         importlib.import_module(name)
+
+
+def command_of(argv: Sequence[str]) -> str | None:
+    """The command a command line names (its first word that is not an option), None when it names none we know."""
+    word = next((a for a in argv if not a.startswith("-")), None)
+    return word if word in COMMAND_HOMES else None
 
 
 def language_of(argv: Sequence[str]) -> str:
@@ -53,9 +75,9 @@ def language_of(argv: Sequence[str]) -> str:
     return env if env in ("vi", "en") else "vi"
 
 
-def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
-    """The argument parser of the ``baoyen`` command, its help in ``lang``."""
-    _load_commands()
+def build_parser(lang: str = "vi", *, only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of the ``baoyen`` command, its help in ``lang``; with ``only``, of that command alone."""
+    _load_commands(only)
     en = lang == "en"
     parser = argparse.ArgumentParser(
         prog="baoyen",
@@ -74,6 +96,8 @@ def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for cmd in COMMANDS.values():
+        if only in COMMAND_HOMES and cmd.name != only:
+            continue
         summary = cmd.summary(lang).replace("%", "%%")
         p = sub.add_parser(cmd.name, help=summary, description=summary)
         add_store(p, lang)
@@ -89,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = language_of(argv)
-    args = build_parser(lang).parse_args(argv)
+    args = build_parser(lang, only=command_of(argv)).parse_args(argv)
     lang = getattr(args, "lang", None) or lang
     settings = Settings.from_env(store=getattr(args, "store", None), language=lang)
     ctx = Ctx(args=args, settings=settings, lang=lang, command=args.command)

@@ -32,7 +32,7 @@ import sqlite3
 import struct
 import urllib.parse
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -562,6 +562,11 @@ def _to_gpb(geoms: np.ndarray, srs_id: int, *, wkb: np.ndarray | None = None) ->
 
 def _from_gpb(blobs: list[bytes | None]) -> np.ndarray:
     """Decode GeoPackage binary blobs to shapely geometries (None stays missing)."""
+    return shapely.from_wkb(np.array(_wkb_of(blobs), dtype=object))
+
+
+def _wkb_of(blobs: list[bytes | None]) -> list[bytes | None]:
+    """The WKB inside GeoPackage binary blobs (None stays missing); raises StoreError for what is not one."""
     wkbs: list[bytes | None] = [None] * len(blobs)
     for i, blob in enumerate(blobs):
         if blob is None:
@@ -581,7 +586,7 @@ def _from_gpb(blobs: list[bytes | None]) -> np.ndarray:
                 code="store.geometry_envelope",
             )
         wkbs[i] = b[8 + env :]
-    return shapely.from_wkb(np.array(wkbs, dtype=object))
+    return wkbs
 
 
 # --- column kinds: how pandas columns are stored and restored -------------------------------------
@@ -1202,7 +1207,7 @@ class GeoPackageStore(Store):
                     self._archive_current(con, w.layer_id, current)
                 self._create_feature_table(con, w.layer_id, w.layer_id, columns, geom_type, frame, w.message, p)
                 # read the new table back inside the transaction: what cannot be read is never committed
-                self._check_written(con, w.layer_id, len(frame))
+                self._check_written(con, w.layer_id, len(frame), written_wkb=p.wkb)
                 con.execute(
                     "INSERT INTO baoyen_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
@@ -1226,12 +1231,16 @@ class GeoPackageStore(Store):
                 versions.append(version)
         return versions
 
-    def _check_written(self, con: sqlite3.Connection, table: str, expected: int) -> None:
+    def _check_written(
+        self, con: sqlite3.Connection, table: str, expected: int, *, written_wkb: np.ndarray | None = None
+    ) -> None:
         """Read a table just written back through the transaction; raise :class:`StoreError` unless it is sound.
 
         Sound means: as many rows as written, every stored geometry decodes, every coordinate is finite, and
         the extent lies on the globe; the extent recorded in ``gpkg_contents`` is finite too. Raising inside
-        the transaction rolls the whole write back.
+        the transaction rolls the whole write back. ``written_wkb`` is the WKB of the geometries as they were
+        checked before writing (finite, on the frame): then each stored blob must hold exactly those bytes, which
+        proves all of that without decoding 100,000 geometries again (the extent is the recorded one).
         """
 
         def refuse(problem: str) -> StoreError:
@@ -1245,6 +1254,17 @@ class GeoPackageStore(Store):
         blobs = [r[0] for r in con.execute(f"SELECT {_q(GEOM_COLUMN)} FROM {_q(table)} ORDER BY fid")]
         if len(blobs) != expected:
             raise refuse(f"it holds {len(blobs)} features instead of {expected}")
+        if written_wkb is not None:
+            try:
+                stored_wkb = _wkb_of(blobs)
+            except StoreError as exc:
+                raise refuse(f"a geometry is not GeoPackage binary ({exc.code})") from exc
+            want = written_wkb.tolist()
+            if stored_wkb != want:
+                first = next(i for i, (a, b) in enumerate(zip(stored_wkb, want, strict=True)) if a != b) + 1
+                raise refuse(f"the geometry of feature {first} is not the one written")
+            self._check_extent(con, table, refuse)
+            return
         try:
             with np.errstate(all="ignore"):
                 geoms = _from_gpb(blobs)
@@ -1262,11 +1282,24 @@ class GeoPackageStore(Store):
             raise refuse("some coordinates are not finite numbers")
         x0, y0 = coords.min(axis=0)
         x1, y1 = coords.max(axis=0)
+        self._check_extent(con, table, refuse)
+        self._check_on_globe(float(x0), float(y0), float(x1), float(y1), refuse)
+
+    def _check_extent(self, con: sqlite3.Connection, table: str, refuse: Callable[[str], StoreError]) -> None:
+        """The extent recorded in ``gpkg_contents`` is finite and on the globe (none recorded: no geometry)."""
         row = con.execute(
             "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?", (table,)
         ).fetchone()
-        if row is None or any(v is None or not np.isfinite(float(v)) for v in row):
+        if row is None:
             raise refuse("its recorded extent is not finite")
+        if all(v is None for v in row):
+            return
+        if any(v is None or not np.isfinite(float(v)) for v in row):
+            raise refuse("its recorded extent is not finite")
+        x0, y0, x1, y1 = (float(v) for v in row)
+        self._check_on_globe(x0, y0, x1, y1, refuse)
+
+    def _check_on_globe(self, x0: float, y0: float, x1: float, y1: float, refuse: Callable[[str], StoreError]) -> None:
         if self.srs_epsg == 4326:
             lon, lat = np.array([x0, x1, x0, x1]), np.array([y0, y0, y1, y1])
         else:

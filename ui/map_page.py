@@ -676,8 +676,8 @@ def _print_box(
         hidden = print_hidden(view)
         if any(layer.id in hidden for layer in visible):  # hidden by the map's own switch: not printed either
             visible = [layer for layer in visible if layer.id not in hidden]
-            names = ", ".join(layer_title(lid, prepared, lang()) for lid in sorted(hidden) if lid in prepared)
-            st.caption(tr("map.print.hidden").format(layers=names))
+            hidden_titles = ", ".join(layer_title(lid, prepared, lang()) for lid in sorted(hidden) if lid in prepared)
+            st.caption(tr("map.print.hidden").format(layers=hidden_titles))
         a, b = st.columns(2)
         paper = a.selectbox(tr("map.print.paper"), options=PAPERS, key=state.MAP_PRINT_PAPER)
         names = {o: tr(f"map.print.{o}") for o in ORIENTATIONS}

@@ -207,3 +207,36 @@ def test_a_read_only_store_is_listed(
     status, _, err = run(capsys, "restore", "hydropower", "1", "--store", store)
     line = one_line(status, err)
     assert "read-only" in line and "remove" not in line and "not a GeoPackage" not in line
+
+
+def test_each_command_loads_only_the_module_that_registers_it() -> None:
+    """``cli.COMMAND_HOMES`` names, for every command, the module its handler is in (and no command is missing)."""
+    from cli.registry import COMMANDS
+
+    cli.build_parser("vi")  # every module loaded
+    assert set(COMMANDS) == set(cli.COMMAND_HOMES)
+    assert {name: c.run.__module__ for name, c in COMMANDS.items()} == cli.COMMAND_HOMES
+    assert set(cli.COMMAND_HOMES.values()) == set(cli.COMMAND_MODULES)
+    assert cli.command_of(["import", "a.shp", "--layer", "x"]) == "import"
+    assert cli.command_of(["--lang", "en", "import"]) is None  # "en" comes first: every command is loaded
+    assert cli.command_of(["--help"]) is None and cli.command_of([]) is None
+    parser = cli.build_parser("en", only="import")
+    assert parser.parse_args(["import", "a.shp", "--layer", "x"]).command == "import"
+    with pytest.raises(SystemExit):
+        parser.parse_args(["export", "--layer", "x"])  # a parser for one command knows no other
+
+
+def test_a_command_s_run_does_not_import_the_terrain_code() -> None:
+    code = (
+        "import sys, cli\n"
+        "try:\n    cli.main(['layers', '--store', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+        "print('rasterio' in sys.modules, 'cli.terrain_cmds' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "/nonexistent/store.gpkg"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "BAOYEN_LANG": "en"},
+    )
+    assert done.stdout.split()[-2:] == ["False", "False"], done.stderr

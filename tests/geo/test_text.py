@@ -56,3 +56,28 @@ def test_the_one_normaliser_of_free_text() -> None:
     for name in ("Thị trấn Phố Ràng", "TT. Phố Ràng", "tt Phố Ràng", "PHỐ RÀNG"):
         assert unit_name_key(name) == "pho rang", name
     assert unit_name_key("Xã Điện Quan") == "dien quan" and unit_name_key("Xuân Hòa") == "xuan hoa"
+
+
+@given(st.lists(st.one_of(st.none(), st.text()), max_size=30))
+def test_a_text_column_comes_out_in_nfc_value_by_value(values: list[str | None]) -> None:
+    import pandas as pd
+
+    from geo.validate import nfc_texts
+
+    column = pd.Series(values, dtype="string")
+    out, changed = nfc_texts(column)
+    expected = [None if v is None else nfc(v) for v in values]
+    assert out.tolist() == expected
+    assert changed == (expected != values)
+
+
+def test_a_column_already_in_nfc_is_left_as_it_is() -> None:
+    import pandas as pd
+
+    from geo.validate import nfc_texts
+
+    given = ["Phố Ràng", "Bảo Hà", None, "ascii", "Xã Cam Cọn\n"]
+    out, changed = nfc_texts(pd.Series(given, dtype="string"))
+    assert not changed and out.tolist() == given
+    out, changed = nfc_texts(pd.Series([*given, unicodedata.normalize("NFD", "Lương Sơn")], dtype="string"))
+    assert changed and out.tolist() == [*given, "Lương Sơn"]

@@ -323,8 +323,35 @@ def test_the_read_back_checks_count_and_extent(store: GeoPackageStore, monkeypat
         return real(shapely.transform(geoms, lambda c: c * 1e7), srs_id)  # still finite, off the globe (new WKB)
 
     monkeypatch.setattr(store_module, "_to_gpb", far_away)
-    with pytest.raises(StoreError, match="not on the globe"):
+    with pytest.raises(StoreError, match="feature 1 is not the one written") as info:
         store.write_layer("things", sample(), user="test")
+    assert info.value.code == "store.readback_failed"
+    assert not store.has_layer("things")
+    monkeypatch.undo()
+    # finite coordinates that no place on Earth has: written as given, refused by the extent the table records
+    off = gpd.GeoDataFrame({"id": ["a"]}, geometry=[shapely.Point(3e13, 2e13)], crs="EPSG:9208")
+    with pytest.raises(StoreError, match="not on the globe"):
+        store.write_layer("things", off, user="test")
+    assert not store.has_layer("things")
+
+
+def test_the_read_back_of_a_copied_version_decodes_every_geometry(
+    store: GeoPackageStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A version copied from another store (no checked WKB at hand) is read back by decoding what was stored."""
+    import layers.store as store_module
+
+    source = create_store(store.path.with_name("source.gpkg"))
+    source.write_layer("things", sample(), user="test")
+    (record,) = source.version_records("things")
+    real = store_module._to_gpb
+
+    def damaged(geoms, srs_id, *, wkb=None):  # type: ignore[no-untyped-def]
+        return [None if b is None else b[:-9] for b in real(geoms, srs_id, wkb=wkb)]
+
+    monkeypatch.setattr(store_module, "_to_gpb", damaged)
+    with pytest.raises(StoreError, match="reading it back"):
+        store.write_version(record, source.read_version("things", 1))
     assert not store.has_layer("things")
 
 
