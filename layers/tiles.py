@@ -31,12 +31,13 @@ import geopandas as gpd
 import numpy as np
 import pyogrio
 import shapely
+from pyproj import Transformer
 
 from geo.crs import to_display
 from layers.model import LayerDef
 
 #: bump when what a tile file holds or how it is cut changes: every file is then rebuilt under a new name
-TILE_FORMAT = 3
+TILE_FORMAT = 4
 #: the vector layer inside every tile file
 TILE_LAYER = "features"
 #: data zooms written. The map draws data zoom z at display zoom z + 1 (protomaps-leaflet's 512 px tiles), so the
@@ -66,6 +67,69 @@ SIMPLIFICATION = "2"
 SIMPLIFICATION_MAX_ZOOM = "1"
 
 
+#: the overview: the layer drawn once as a PNG for the district's views, where 100,000 plots are a pixel or two
+#: each and decoding and drawing them from the tiles cost the browser a second. Its pixel is a screen pixel at
+#: this zoom; the map shows the image below that zoom and the vector tiles from it on
+OVERVIEW_ZOOM = 12
+#: the image's longest side: a larger layer's overview is made at a lower zoom (and shown below that one)
+OVERVIEW_MAX_PX = 4096
+#: an overview is the tile file's name with this added
+OVERVIEW_SUFFIX = ".png"
+#: half the width of the Web Mercator world (EPSG:3857), metres
+_MERCATOR_HALF = 20037508.342789244
+
+#: RGBA, 0-255
+Rgba = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Palette:
+    """How the overview paints a feature.
+
+    A feature's style key (its tile columns' texts joined by U+001F) picks a style (an unknown key the first);
+    each style has a fill and a stroke colour, None where it has none.
+    """
+
+    lookup: dict[str, int]
+    styles: tuple[tuple[Rgba | None, Rgba | None], ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {"lookup": self.lookup, "styles": [list(s) for s in self.styles]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Palette:
+        lookup = {str(k): int(v) for k, v in dict(data["lookup"]).items()}  # type: ignore[call-overload]
+        styles = tuple(
+            (
+                None if fill is None else _rgba(fill),
+                None if stroke is None else _rgba(stroke),
+            )
+            for fill, stroke in data["styles"]  # type: ignore[attr-defined]
+        )
+        return cls(lookup, styles)
+
+
+def _rgba(value: Iterable[object]) -> Rgba:
+    r, g, b, a = (max(0, min(255, int(v))) for v in value)  # type: ignore[call-overload]
+    return (r, g, b, a)
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Where an overview image lies (degrees; the image is north up in Web Mercator) and at which zoom."""
+
+    zoom: int
+    south: float
+    west: float
+    north: float
+    east: float
+    width: int
+    height: int
+
+    def to_json(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
 @dataclass(frozen=True)
 class TileFile:
     """A written tile file: where it is, how many features it holds, how long GDAL took and its size."""
@@ -74,6 +138,13 @@ class TileFile:
     features: int
     seconds: float
     bytes: int
+    #: the overview image beside it (:func:`overview_path`), None when none was made
+    overview: Overview | None = None
+
+
+def overview_path(tile_path: Path) -> Path:
+    """The overview image of a tile file: its name with :data:`OVERVIEW_SUFFIX` added."""
+    return tile_path.with_name(tile_path.name + OVERVIEW_SUFFIX)
 
 
 def needs_tiles(geometry_type: str, *, features: int, coordinates: int | None = None) -> bool:
@@ -131,12 +202,25 @@ def layer_files(tiles_dir: Path, store_location: str, layer_id: str) -> list[Pat
 
 
 def remove_superseded(tiles_dir: Path, store_location: str, layer_id: str, keep: Path) -> list[Path]:
-    """Delete the layer's other tile files (earlier versions, other formats); returns what was deleted."""
+    """Delete the layer's other tile files (earlier versions, other formats) and their overviews.
+
+    Returns the tile files deleted.
+    """
     gone = []
     for path in layer_files(tiles_dir, store_location, layer_id):
         if path.name != keep.name:
+            overview_path(path).unlink(missing_ok=True)
             path.unlink(missing_ok=True)
             gone.append(path)
+    return gone
+
+
+def remove_layer_files(tiles_dir: Path, store_location: str, layer_id: str) -> list[Path]:
+    """Delete every tile file of ``layer_id`` of that store, with its overview; returns the tile files deleted."""
+    gone = layer_files(tiles_dir, store_location, layer_id)
+    for path in gone:
+        overview_path(path).unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
     return gone
 
 
@@ -171,13 +255,14 @@ def remove_stale_parts(tiles_dir: Path) -> list[Path]:
     return sorted(gone)
 
 
-def content_digest(shown: gpd.GeoDataFrame) -> str:
-    """What a tile file is made of, as a hash: the tile frame's columns, values and shapes, and :data:`TILE_FORMAT`.
+def content_digest(shown: gpd.GeoDataFrame, palette: Palette | None = None) -> str:
+    """What a tile file is made of, as a hash: columns, values, shapes, overview palette and tile format.
 
     ``shown`` is a :func:`tile_frame`. Two versions of a layer whose edits touched no shape and no attribute the
     tiles carry (a tenant renamed, an owner corrected) have the same digest, so their tiles are the same file.
     """
     h = hashlib.sha256(f"tile-format-{TILE_FORMAT}\0".encode())
+    h.update(json.dumps(None if palette is None else palette.to_json(), sort_keys=True).encode("utf-8"))
     columns = [c for c in shown.columns if c != shown.geometry.name]
     h.update(json.dumps(columns).encode("utf-8"))
     for c in columns:
@@ -187,18 +272,41 @@ def content_digest(shown: gpd.GeoDataFrame) -> str:
     return h.hexdigest()
 
 
-#: how a tile file records its content digest (GDAL's PMTiles metadata "description")
-_CONTENT = "baoyen tiles; content "
+#: how a tile file records its content digest and overview (GDAL's PMTiles metadata "description": JSON after this)
+_RECORD = "baoyen tiles "
+
+
+def _record(path: Path) -> dict[str, object]:
+    try:
+        meta = pyogrio.read_info(path).get("dataset_metadata") or {}
+    except (pyogrio.errors.DataSourceError, OSError):
+        return {}
+    text = str(meta.get("description", ""))
+    if not text.startswith(_RECORD):
+        return {}
+    try:
+        record = json.loads(text.removeprefix(_RECORD))
+    except ValueError:
+        return {}
+    return record if isinstance(record, dict) else {}
 
 
 def file_content(path: Path) -> str | None:
     """The content digest a tile file records (:func:`content_digest`), None when it records none or is unreadable."""
-    try:
-        meta = pyogrio.read_info(path).get("dataset_metadata") or {}
-    except (pyogrio.errors.DataSourceError, OSError):
+    content = _record(path).get("content")
+    return content if isinstance(content, str) else None
+
+
+def file_overview(path: Path) -> Overview | None:
+    """The overview a tile file records, None when it has none (or its image is missing)."""
+    data = _record(path).get("overview")
+    if not isinstance(data, dict) or not overview_path(path).is_file():
         return None
-    text = str(meta.get("description", ""))
-    return text.removeprefix(_CONTENT) if text.startswith(_CONTENT) else None
+    try:
+        south, west, north, east = (float(data[k]) for k in ("south", "west", "north", "east"))
+        return Overview(int(data["zoom"]), south, west, north, east, int(data["width"]), int(data["height"]))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def reuse_same_content(tiles_dir: Path, store_location: str, layer_id: str, dest: Path, digest: str) -> Path | None:
@@ -210,20 +318,35 @@ def reuse_same_content(tiles_dir: Path, store_location: str, layer_id: str, dest
     for other in reversed(layer_files(tiles_dir, store_location, layer_id)):
         if other.name == dest.name or file_content(other) != digest:
             continue
-        part = dest.with_name(f".{dest.name}.{os.getpid()}.part")
-        part.unlink(missing_ok=True)
         try:
-            try:
-                os.link(other, part)
-            except OSError:
-                shutil.copyfile(other, part)
-            os.replace(part, dest)
+            if overview_path(other).is_file():  # the image first: a tile file is there only once its overview is
+                _link(overview_path(other), overview_path(dest))
+            _link(other, dest)
         except FileNotFoundError:  # another process removed it meanwhile: build instead
             continue
-        finally:
-            part.unlink(missing_ok=True)
         return dest
     return None
+
+
+def _link(src: Path, dest: Path) -> None:
+    """``dest`` becomes ``src``'s content through a temporary sibling renamed into place (a hard link, or a copy)."""
+    part = _part(dest)
+    part.unlink(missing_ok=True)
+    try:
+        try:
+            os.link(src, part)
+        except FileNotFoundError:
+            raise
+        except OSError:
+            shutil.copyfile(src, part)
+        os.replace(part, dest)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def _part(dest: Path) -> Path:
+    """The temporary sibling a file is written to before it is renamed into place (:func:`remove_stale_parts`)."""
+    return dest.with_name(f".{dest.name}.{os.getpid()}.part")
 
 
 def tile_frame(frame: gpd.GeoDataFrame, columns: Sequence[str]) -> gpd.GeoDataFrame:
@@ -241,6 +364,109 @@ def tile_frame(frame: gpd.GeoDataFrame, columns: Sequence[str]) -> gpd.GeoDataFr
     return out
 
 
+def _style_index(shown: gpd.GeoDataFrame, palette: Palette) -> np.ndarray:
+    """Each feature's style in ``palette`` (by its tile columns' texts, as the map's symbolizer picks it)."""
+    columns = [c for c in shown.columns if c != shown.geometry.name]
+    if columns:
+        keys = shown[columns[0]].astype(str)
+        for c in columns[1:]:
+            keys = keys + "\x1f" + shown[c].astype(str)
+        found = keys.map(palette.lookup)
+        return found.fillna(0).to_numpy(dtype=np.int64)
+    return np.full(len(shown), palette.lookup.get("", 0), dtype=np.int64)
+
+
+def overview_grid(bounds_3857: Sequence[float]) -> tuple[int, float, float, float, int, int]:
+    """(zoom, resolution, left, top, width, height) of the overview of data with these Web Mercator bounds.
+
+    The grid is the zoom's own pixel grid (so the image lines up with the map's pixels), at :data:`OVERVIEW_ZOOM`
+    or lower until its longest side is at most :data:`OVERVIEW_MAX_PX`.
+    """
+    x0, y0, x1, y1 = (float(v) for v in bounds_3857)
+    zoom = OVERVIEW_ZOOM
+    while True:
+        res = 2 * _MERCATOR_HALF / (256 * 2**zoom)
+        left, right = np.floor(x0 / res) * res, np.ceil(x1 / res) * res
+        bottom, top = np.floor(y0 / res) * res, np.ceil(y1 / res) * res
+        width, height = max(1, round((right - left) / res)), max(1, round((top - bottom) / res))
+        if max(width, height) <= OVERVIEW_MAX_PX or zoom == 0:
+            return zoom, res, float(left), float(top), int(width), int(height)
+        zoom -= 1
+
+
+def build_overview(shown: gpd.GeoDataFrame, dest: Path, palette: Palette) -> Overview | None:
+    """Paint a :func:`tile_frame` into one PNG (``dest``, written atomically); None for a frame without features.
+
+    Fills, then outlines, in the order of the features, each in its style's colours: rasterio's rasterize on the
+    overview's pixel grid (:func:`overview_grid`) in Web Mercator, the map's own projection, so the browser draws
+    it as one image at the district's views.
+    """
+    import rasterio
+    import rasterio.errors
+    import rasterio.features
+    from rasterio.transform import Affine
+
+    if shown.empty:
+        return None
+    merc = shown.to_crs("EPSG:3857")
+    geoms = np.asarray(merc.geometry.array, dtype=object)
+    zoom, res, left, top, width, height = overview_grid(merc.total_bounds)
+    transform = Affine(res, 0.0, left, 0.0, -res, top)
+    style = _style_index(shown, palette)
+    n = len(palette.styles)
+    fills = np.zeros((n + 1, 4), dtype=np.uint8)
+    strokes = np.zeros((n + 1, 4), dtype=np.uint8)
+    for i, (fill, stroke) in enumerate(palette.styles):
+        if fill is not None:
+            fills[i + 1] = fill
+        if stroke is not None:
+            strokes[i + 1] = stroke
+    style = np.where((style >= 0) & (style < n), style, 0)
+    polygonal = np.isin(shapely.get_type_id(geoms), (3, 6))
+    shape = (height, width)
+    filled = np.zeros(shape, dtype=np.uint16)
+    painted = polygonal & (fills[style + 1, 3] > 0)
+    if painted.any():
+        filled = rasterio.features.rasterize(
+            zip(geoms[painted], style[painted] + 1, strict=True),
+            out_shape=shape,
+            transform=transform,
+            fill=0,
+            dtype="uint16",
+        )
+    outlined = np.zeros(shape, dtype=np.uint16)
+    lined = strokes[style + 1, 3] > 0
+    if lined.any():
+        edges = np.where(polygonal[lined], shapely.boundary(geoms[lined]), geoms[lined])
+        outlined = rasterio.features.rasterize(
+            zip(edges, style[lined] + 1, strict=True),
+            out_shape=shape,
+            transform=transform,
+            fill=0,
+            dtype="uint16",  # a line is a pixel wide (GDAL's line rasterizing), as a 1-px stroke is at this zoom
+        )
+    rgba = fills[filled]
+    on_edge = outlined > 0
+    rgba[on_edge] = strokes[outlined[on_edge]]
+    part = _part(dest)
+    part.unlink(missing_ok=True)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)  # an image, placed by the map
+            with (
+                rasterio.Env(GDAL_PAM_ENABLED="NO"),  # no .aux.xml beside the image
+                rasterio.open(part, "w", driver="PNG", width=width, height=height, count=4, dtype="uint8") as out,
+            ):
+                out.write(np.moveaxis(rgba, -1, 0))
+        os.replace(part, dest)
+    finally:
+        part.unlink(missing_ok=True)
+    to_4326 = Transformer.from_crs("EPSG:3857", "EPSG:4326", always_xy=True)
+    west, north = to_4326.transform(left, top)
+    east, south = to_4326.transform(left + width * res, top - height * res)
+    return Overview(zoom, float(south), float(west), float(north), float(east), width, height)
+
+
 def build_tiles(
     frame: gpd.GeoDataFrame,
     dest: Path,
@@ -248,6 +474,7 @@ def build_tiles(
     columns: Sequence[str],
     min_zoom: int = MIN_ZOOM,
     max_zoom: int = MAX_ZOOM,
+    palette: Palette | None = None,
 ) -> TileFile:
     """Write the tiles of ``frame`` (any CRS) to ``dest`` (a ``.pmtiles`` path), atomically.
 
@@ -261,18 +488,20 @@ def build_tiles(
     shown = tile_frame(frame, columns)
     dest.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_parts(dest.parent)
-    part = dest.with_name(f".{dest.name}.{os.getpid()}.part")
+    started = time.perf_counter()
+    overview = build_overview(shown, overview_path(dest), palette) if palette is not None else None
+    record = {"content": content_digest(shown, palette), "overview": overview and overview.to_json()}
+    part = _part(dest)
     part.unlink(missing_ok=True)
     options = {
         "MINZOOM": str(min_zoom),
         "MAXZOOM": str(max_zoom),
         "MAX_SIZE": str(MAX_TILE_BYTES),
         "NAME": dest.stem,
-        "DESCRIPTION": _CONTENT + content_digest(shown),
+        "DESCRIPTION": _RECORD + json.dumps(record, sort_keys=True),
     }
     if len(shown) and coordinates(shown) / len(shown) > SIMPLIFY_FROM_COORDINATES:
         options |= {"SIMPLIFICATION": SIMPLIFICATION, "SIMPLIFICATION_MAX_ZOOM": SIMPLIFICATION_MAX_ZOOM}
-    started = time.perf_counter()
     try:
         with warnings.catch_warnings():
             # GDAL says when a tile had to be encoded at a lower resolution: a drawing detail, not a data problem
@@ -288,7 +517,7 @@ def build_tiles(
         os.replace(part, dest)
     finally:
         part.unlink(missing_ok=True)
-    return TileFile(dest, len(shown), time.perf_counter() - started, dest.stat().st_size)
+    return TileFile(dest, len(shown), time.perf_counter() - started, dest.stat().st_size, overview)
 
 
 def read_tiles(path: Path, *, zoom: int) -> gpd.GeoDataFrame:
@@ -321,6 +550,10 @@ def found_in(path: Path, frame: gpd.GeoDataFrame, *, zoom: int) -> np.ndarray:
     return out
 
 
+#: the overview's palette for :func:`main`: a JSON file of this name beside the frame's file
+PALETTE_FILE = "palette.json"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m layers.tiles FRAME.parquet DEST.pmtiles COLUMN...``: build tiles in a process of their own.
 
@@ -332,12 +565,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(args) < 2:
         print("usage: python -m layers.tiles FRAME.parquet DEST.pmtiles COLUMN...", file=sys.stderr)
         return 2
+    # the overview's palette, when the caller wants one, lies beside the frame (PALETTE_FILE)
+    given = Path(args[0]).with_name(PALETTE_FILE)
+    palette = Palette.from_json(json.loads(given.read_text(encoding="utf-8"))) if given.is_file() else None
     lower = os.environ.get(NICENESS_ENV, "")
     if lower.isdigit():
         # a build in the background yields the CPU to the app and the browser (2 cores: both wait otherwise)
         os.nice(int(lower))
     frame = gpd.read_parquet(args[0])
-    written = build_tiles(frame, Path(args[1]), columns=args[2:])
+    written = build_tiles(frame, Path(args[1]), columns=args[2:], palette=palette)
     out = {"path": str(written.path), "features": written.features, "seconds": written.seconds, "niceness": os.nice(0)}
     print(json.dumps(out))
     return 0

@@ -103,12 +103,14 @@ class TileBuilds:
         columns: Sequence[str],
         features: int,
         frame: gpd.GeoDataFrame | None = None,
+        palette: tiles.Palette | None = None,
     ) -> TileStatus:
         """The status of a layer version's tiles, starting their build when no file exists and none runs.
 
         ``columns`` are the attributes the tiles carry (:func:`layers.tiles.tile_columns`), ``features`` the number
         of located features (for the progress estimate). ``frame`` is that version when the caller holds it
-        already (any CRS; it is not modified): the build then does not read it again. A failed build is not
+        already (any CRS; it is not modified): the build then does not read it again. ``palette`` paints the
+        layer's overview image (:func:`layers.tiles.build_overview`); without one none is made. A failed build is not
         retried by this process until the layer has a new version: the page shows the error instead.
         """
         name = tiles.tile_name(store.location, layer_id, version, columns)
@@ -117,7 +119,7 @@ class TileBuilds:
             if job is None and self.path(name).is_file():
                 return TileStatus("ready", layer_id, version, name, features, 1.0, 0.0)
             if job is None:
-                job = self._start(store, layer_id, version, name, tuple(columns), features, frame)
+                job = self._start(store, layer_id, version, name, tuple(columns), features, frame, palette)
             return self._status(job, name)
 
     def wait(self, status: TileStatus, *, timeout_s: float) -> TileStatus:
@@ -158,11 +160,12 @@ class TileBuilds:
         columns: tuple[str, ...],
         features: int,
         frame: gpd.GeoDataFrame | None,
+        palette: tiles.Palette | None,
     ) -> _Job:
         done = threading.Event()
         thread = threading.Thread(
             target=self._run,
-            args=(store, layer_id, version, name, columns, frame),
+            args=(store, layer_id, version, name, columns, frame, palette),
             name=f"tiles-{layer_id}-v{version}",
             daemon=True,  # a build left behind at shutdown leaves only a temporary file, never a partial .pmtiles
         )
@@ -179,6 +182,7 @@ class TileBuilds:
         name: str,
         columns: tuple[str, ...],
         frame: gpd.GeoDataFrame | None,
+        palette: tiles.Palette | None,
     ) -> None:
         with self._lock:
             job = self._jobs[name]
@@ -187,10 +191,11 @@ class TileBuilds:
                 frame = store.read_version(layer_id, version)
             shown = tiles.tile_frame(frame, columns)
             dest = self.path(name)
-            if tiles.reuse_same_content(self.tiles_dir, store.location, layer_id, dest, tiles.content_digest(shown)):
+            digest = tiles.content_digest(shown, palette)
+            if tiles.reuse_same_content(self.tiles_dir, store.location, layer_id, dest, digest):
                 job.seconds = 0.0  # an edit that left the tiles as they were: the other version's file is this one
             else:
-                job.seconds = build_in_process(shown, dest, columns=columns)
+                job.seconds = build_in_process(shown, dest, columns=columns, palette=palette)
             tiles.remove_superseded(self.tiles_dir, store.location, layer_id, dest)
         except Exception as exc:  # a thread's exception would vanish: the page shows it instead
             job.error = f"{type(exc).__name__}: {exc}"
@@ -198,7 +203,9 @@ class TileBuilds:
             job.done.set()
 
 
-def build_in_process(frame: gpd.GeoDataFrame, dest: Path, *, columns: Sequence[str]) -> float:
+def build_in_process(
+    frame: gpd.GeoDataFrame, dest: Path, *, columns: Sequence[str], palette: tiles.Palette | None = None
+) -> float:
     """Build ``frame``'s tiles into ``dest`` in a Python process of its own (``python -m layers.tiles``).
 
     GDAL's writer holds the GIL through pyogrio: in a thread of the app it stalls every page (the progress bar too)
@@ -208,6 +215,8 @@ def build_in_process(frame: gpd.GeoDataFrame, dest: Path, *, columns: Sequence[s
     with tempfile.TemporaryDirectory(prefix="baoyen-tiles-") as tmp:
         src = Path(tmp) / "frame.parquet"
         tiles.tile_frame(frame, columns).to_parquet(src)
+        if palette is not None:
+            (Path(tmp) / tiles.PALETTE_FILE).write_text(json.dumps(palette.to_json()), encoding="utf-8")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
         env[tiles.NICENESS_ENV] = str(BUILD_NICENESS)
         done = subprocess.run(
@@ -223,15 +232,17 @@ def build_in_process(frame: gpd.GeoDataFrame, dest: Path, *, columns: Sequence[s
     return float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
 
 
-def build_now(store: Store, layer_id: str, tiles_dir: Path, *, columns: Sequence[str]) -> tiles.TileFile:
+def build_now(
+    store: Store, layer_id: str, tiles_dir: Path, *, columns: Sequence[str], palette: tiles.Palette | None = None
+) -> tiles.TileFile:
     """Build the current version's tiles in this thread (benchmarks, tests, scripts) and remove superseded files."""
     version = store.current_version(layer_id)
     frame = store.read_version(layer_id, version)
     dest = tiles_dir / tiles.tile_name(store.location, layer_id, version, columns)
     shown = tiles.tile_frame(frame, columns)
-    if tiles.reuse_same_content(tiles_dir, store.location, layer_id, dest, tiles.content_digest(shown)):
-        written = tiles.TileFile(dest, len(shown), 0.0, dest.stat().st_size)
+    if tiles.reuse_same_content(tiles_dir, store.location, layer_id, dest, tiles.content_digest(shown, palette)):
+        written = tiles.TileFile(dest, len(shown), 0.0, dest.stat().st_size, tiles.file_overview(dest))
     else:
-        written = tiles.build_tiles(shown, dest, columns=columns)
+        written = tiles.build_tiles(shown, dest, columns=columns, palette=palette)
     tiles.remove_superseded(tiles_dir, store.location, layer_id, written.path)
     return written

@@ -224,8 +224,15 @@ def tile_statuses(visible: Iterable[LayerDef], layers: Mapping[str, mapkit.Prepa
                 columns=prepared.tile_columns,
                 features=prepared.n_located,
                 frame=_large_frame(common.store_key(), layer.id, version),  # held already: not read again
+                palette=mapkit.overview_palette(prepared),
             )
     return out
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def tile_overview(name: str) -> tiles.Overview | None:
+    """The overview image a ready tile file records (a file's name never changes its content)."""
+    return tiles.file_overview(tile_builds().path(name))
 
 
 def layer_title(layer_id: str, layers: Mapping[str, mapkit.PreparedLayer], language: str) -> str:
@@ -482,7 +489,15 @@ def _plan_group(
         if layers[layer.id].tiled:
             if layer.id in tiled:
                 url = mapkit.tile_url(tiled[layer.id])
-                mapkit.add_tiled_layer(group, layer, layers[layer.id], url, lang=lang(), target_titles=titles)
+                mapkit.add_tiled_layer(
+                    group,
+                    layer,
+                    layers[layer.id],
+                    url,
+                    lang=lang(),
+                    target_titles=titles,
+                    overview=tile_overview(tiled[layer.id]),
+                )
             continue
         mapkit.add_layer(group, layer, layers[layer.id], lang=lang(), target_titles=titles)
     mapkit.add_spread(group, spread_moves(shown, layers))

@@ -20,6 +20,7 @@ streamlit-folium's ``feature_group_to_add`` must therefore come from :func:`base
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter, defaultdict
@@ -499,6 +500,13 @@ _RUNTIME_JS = r"""
     map.byTiled = map.byTiled || [];
     map.byTiledClick = function (e) {
       var ref = null;
+      Object.keys(tileLayers).forEach(function (u) {  // a layer drawn as its overview image: painted here?
+        var l = tileLayers[u], o = l.byOverview;
+        if (!ref && o && o._map === map && overviewHit(map, o, e.latlng, 6)) {
+          ref = "\u27e6" + l.bySpec.id + "@" + e.latlng.lat.toFixed(7) + "," + e.latlng.lng.toFixed(7) + ","
+            + map.getZoom().toFixed(2) + "\u27e7";
+        }
+      });
       for (var k = map.byTiled.length - 1; k >= 0 && !ref; k--) {
         var t = map.byTiled[k], hits = (t.queryTileFeaturesDebug(e.latlng.lng, e.latlng.lat, 6).get("") || [])
           .filter(function (h) { return h.layerName === t.bySpec.tile_layer; });
@@ -547,8 +555,56 @@ _RUNTIME_JS = r"""
     return map.byZoomNote;
   }
   // one protomaps layer per tile file and page, kept across the page's reruns: a layer switched off and on again,
-  // or a new language, reuses its decoded tiles instead of fetching and decoding them again
+  // or a new language, reuses its decoded tiles instead of fetching and decoding them again. It sits in a holder
+  // (what the page's group and the map's switch add and remove) with its overview image, if the file has one: the
+  // image below the overview's zoom (one picture of the district's 100,000 plots, instead of a second of decoding
+  // and drawing them), the vector tiles from that zoom on
   var tileLayers = {};
+  function overviewPane(map) {
+    if (!map.getPane("byOverview")) { map.createPane("byOverview").style.zIndex = 250; }  // over tiles, under vectors
+    return "byOverview";
+  }
+  function pickTiled(layer) {
+    var holder = layer.byHolder, map = holder._map, o = layer.byOverview;
+    if (!map) { return; }
+    var over = !!o && map.getZoom() < layer.bySpec.overview.below;
+    if (over) {
+      if (holder.hasLayer(layer)) { holder.removeLayer(layer); }
+      if (!holder.hasLayer(o)) { holder.addLayer(o); }
+    } else {
+      if (o && holder.hasLayer(o)) { holder.removeLayer(o); }
+      if (!holder.hasLayer(layer)) { holder.addLayer(layer); }
+    }
+  }
+  // the overview's pixels, read once it has loaded: a click on the image asks whether it is painted there
+  function overviewImage(layer, ov) {
+    var img = L.imageOverlay(ov.url, ov.bounds, {interactive: false, className: "by-overview", pane: "byOverview"});
+    img.byUrl = ov.url;
+    img.on("load", function () {
+      var el = img.getElement(), c = document.createElement("canvas");
+      c.width = el.naturalWidth; c.height = el.naturalHeight;
+      var g = c.getContext("2d");
+      g.drawImage(el, 0, 0);
+      var d = g.getImageData(0, 0, c.width, c.height), ink = 0;
+      for (var i = 3; i < d.data.length; i += 4) { if (d.data[i] > 0) { ink++; } }
+      img.byPixels = d; img.byInk = ink;
+    });
+    return img;
+  }
+  function overviewHit(map, img, latlng, radius) {
+    var d = img.byPixels, b = img.getBounds();
+    if (!d || !img._map) { return false; }
+    var nw = map.latLngToLayerPoint(b.getNorthWest()), se = map.latLngToLayerPoint(b.getSouthEast());
+    var p = map.latLngToLayerPoint(latlng), sx = d.width / (se.x - nw.x), sy = d.height / (se.y - nw.y);
+    var x = Math.floor((p.x - nw.x) * sx), y = Math.floor((p.y - nw.y) * sy);
+    var rx = Math.ceil(radius * sx), ry = Math.ceil(radius * sy);
+    for (var j = Math.max(0, y - ry); j <= Math.min(d.height - 1, y + ry); j++) {
+      for (var i = Math.max(0, x - rx); i <= Math.min(d.width - 1, x + rx); i++) {
+        if (d.data[4 * (j * d.width + i) + 3] > 0) { return true; }
+      }
+    }
+    return false;
+  }
   function tiled(spec, url, parent) {
     var layer = tileLayers[url];
     if (!layer) {
@@ -561,7 +617,6 @@ _RUNTIME_JS = r"""
       layer.byLayer = spec.id; layer.byUrl = url;
       layer.on("add", function () {
         var map = layer.byMap = layer._map;
-        tileClick(map);
         if (map.byTiled.indexOf(layer) < 0) { map.byTiled.push(layer); }
         zoomNote(map).refresh();
       });
@@ -570,13 +625,49 @@ _RUNTIME_JS = r"""
         if (list.indexOf(layer) >= 0) { list.splice(list.indexOf(layer), 1); }
         if (map && map.byZoomNote) { map.byZoomNote.refresh(); }
       });
+      var holder = layer.byHolder = L.layerGroup();
+      holder.byTiles = layer;
+      layer.byPick = function () { pickTiled(layer); };
+      holder.on("add", function () {
+        var map = holder.byMap = holder._map;
+        map.byTiled = map.byTiled || [];
+        tileClick(map);
+        overviewPane(map);
+        map.on("zoomend", layer.byPick);
+        layer.byPick();
+      });
+      holder.on("remove", function () {
+        if (holder.byMap) { holder.byMap.off("zoomend", layer.byPick); }
+        holder.clearLayers();
+      });
     }
     layer.bySpec = spec;
     layer.paintRules = [{dataLayer: spec.tile_layer, symbolizer: tileSymbolizer(spec)}];
+    if (spec.overview && (!layer.byOverview || layer.byOverview.byUrl !== spec.overview.url)) {
+      layer.byOverview = overviewImage(layer, spec.overview);
+    }
     // out of the group the page replaces, or that group's removal would take it off the map
-    if (layer.byParent && layer.byParent !== parent) { layer.byParent.removeLayer(layer); }
+    if (layer.byParent && layer.byParent !== parent) { layer.byParent.removeLayer(layer.byHolder); }
     layer.byParent = parent;
-    return shown(spec, layer, parent);
+    var out = shown(spec, layer.byHolder, parent);
+    layer.byPick();
+    return out;
+  }
+  // for checks (tests, benchmarks): what of a tiled layer is on the map, and whether it is drawn
+  function tiledState(id) {
+    var out = [];
+    Object.keys(tileLayers).forEach(function (u) {
+      var l = tileLayers[u], o = l.byOverview;
+      if (l.byLayer !== id || !l.byHolder._map) { return; }
+      if (o && o._map) {
+        out.push({url: u, overview: o.byUrl, ready: !!o.byPixels, ink: o.byInk || 0});
+      } else if (l._map) {
+        out.push({url: u, overview: null, ready: !l._loading && Object.keys(l._tiles).length > 0, ink: null});
+      } else {
+        out.push({url: u, overview: null, ready: false, ink: null});
+      }
+    });
+    return out;
   }
   // a tiled feature the page read from the store: outlined, with its popup (built by popup() from the store's row)
   function selected(spec, data, at, parent) {
@@ -590,7 +681,8 @@ _RUNTIME_JS = r"""
   }
   window.baoyenMapkit = {esc: esc, hatch: hatch, style: styleOf, tooltip: tooltip, popup: popup, layer: layer,
                          features: features, table: table, highlight: highlight, labels: labels, num: num,
-                         controls: controls, names: names, spread: spread, tiled: tiled, selected: selected};
+                         controls: controls, names: names, spread: spread, tiled: tiled, selected: selected,
+                         tiledState: tiledState};
 })();
 """
 
@@ -1081,6 +1173,38 @@ def _rgba(color: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha:.2f})"
 
 
+def _rgb(color: str) -> tuple[int, int, int]:
+    c = color.strip().lstrip("#")
+    if len(c) == 3:
+        c = "".join(ch * 2 for ch in c)
+    try:
+        r, g, b = (int(c[i : i + 2], 16) for i in (0, 2, 4))
+    except ValueError:
+        return (128, 128, 128)
+    return (r, g, b)
+
+
+def overview_palette(prepared: PreparedLayer) -> tiles.Palette:
+    """How a tiled layer's overview image paints each style: the colours :func:`style_for` gives the map.
+
+    A fill is its colour at its opacity; a hatched fill (stripes a pixel wide, 8 px apart) is its colour at a
+    quarter of its opacity, about what the stripes cover; the outline is its colour at its opacity. Widths and
+    dashes are not painted: at the overview's zoom a plot is a pixel or two.
+    """
+    styles = []
+    for text in prepared.styles:
+        o = json.loads(text)
+        fill = None
+        if o.get("fill", True) is not False and (o.get("fillColor") or o.get("hatch")):
+            opacity = float(o.get("fillOpacity", 0.2)) * (0.25 if o.get("hatch") else 1.0)
+            fill = (*_rgb(str(o.get("hatch") or o["fillColor"])), round(255 * opacity))
+        stroke = None
+        if o.get("stroke", True) is not False and o.get("color"):
+            stroke = (*_rgb(str(o["color"])), round(255 * float(o.get("opacity", 1.0))))
+        styles.append((fill, stroke))
+    return tiles.Palette(dict(prepared.style_lookup), tuple(styles))
+
+
 def _fill_for(style: Style, value: object) -> str | None:
     if style.color_field is not None and value is not None:
         for key, color in style.color_map:
@@ -1478,9 +1602,13 @@ def tile_url(name: str) -> str:
 
 
 def _tiled_spec(
-    layer: LayerDef, prepared: PreparedLayer, lang: str, target_titles: Mapping[str, str] | None = None
+    layer: LayerDef,
+    prepared: PreparedLayer,
+    lang: str,
+    target_titles: Mapping[str, str] | None = None,
+    overview: tuple[str, tiles.Overview] | None = None,
 ) -> str:
-    extra = {
+    extra: dict[str, Any] = {
         "keys": list(prepared.tile_columns),
         "lookup": dict(prepared.style_lookup),
         "tile_layer": tiles.TILE_LAYER,
@@ -1489,6 +1617,9 @@ def _tiled_spec(
         "minzoom": tiles.MIN_ZOOM + 0.5,
         "zoom_note": t("map.tiles.zoom_in", lang).format(layer=layer_title(layer, prepared, lang)),
     }
+    if overview is not None:
+        url, o = overview
+        extra["overview"] = {"url": url, "bounds": [[o.south, o.west], [o.north, o.east]], "below": o.zoom}
     return _spec(layer, prepared, lang, target_titles)[:-1] + "," + js_json(extra)[1:]
 
 
@@ -1500,6 +1631,7 @@ def add_tiled_layer(
     *,
     lang: str,
     target_titles: Mapping[str, str] | None = None,
+    overview: tiles.Overview | None = None,
 ) -> None:
     """Draw a large catalogue layer from its PMTiles file at ``url`` (:func:`tile_url`).
 
@@ -1507,12 +1639,15 @@ def add_tiled_layer(
     Styles are the GeoJSON layers' (:func:`style_for`, quality dashes and hatching included). A click on a
     feature sends ``⟦layer@lat,lon,zoom⟧`` to the page as a GeoJSON feature sends its tooltip
     (:func:`parse_point_ref`); the page finds the feature there in the store (:func:`feature_at`) and draws it
-    with :func:`add_selected`. Below the tiles' first zoom the
-    map says to zoom in.
+    with :func:`add_selected`. With ``overview`` (the tile file's, :func:`layers.tiles.file_overview`) the layer is
+    drawn below its zoom as that one image (``url`` + :data:`layers.tiles.OVERVIEW_SUFFIX`), from it on from the
+    tiles; a click on the image is sent the same way. Without one, below the tiles' first zoom the map says to
+    zoom in.
     """
     if not prepared.tiled or prepared.layer_id != layer.id:
         raise ValueError(f"{prepared.layer_id!r} is not a tiled layer prepared for {layer.id!r}")
-    _TiledLayer(_tiled_spec(layer, prepared, lang, target_titles), url).add_to(target)
+    image = (url + tiles.OVERVIEW_SUFFIX, overview) if overview is not None else None
+    _TiledLayer(_tiled_spec(layer, prepared, lang, target_titles, image), url).add_to(target)
 
 
 def add_selected(

@@ -16,6 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from layers import tiles
@@ -28,13 +29,14 @@ pytestmark = pytest.mark.e2e
 
 N_PLOTS = 100_000
 TITLE = "Vùng nguyên liệu đã khoanh vẽ"
-TILED_JS = (
-    f"() => ((window.map && window.map.byTiled) || []).filter(l => l.byLayer === {PLOTS_LAYER!r}).map(l => l.byUrl)"
-)
-# the tiled layer's canvases: painted pixels, once every visible tile has been drawn
+# the plots' tile files on the map (drawn from their tiles or, at the district's views, their overview image)
+TILED_JS = f"() => window.baoyenMapkit.tiledState({PLOTS_LAYER!r}).map(s => s.url)"
+# painted pixels of the plots, once drawn: the overview image's, or the tile canvases' once every visible tile is
 INK_JS = """(id) => {
+  const st = window.baoyenMapkit.tiledState(id);
+  if (!st.length || !st[0].ready) { return -1; }
+  if (st[0].overview) { return st[0].ink; }
   const l = (window.map.byTiled || []).find(t => t.byLayer === id);
-  if (!l || l._loading) { return -1; }
   let n = 0;
   Object.values(l._tiles).forEach(t => {
     const c = t.el, d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
@@ -42,6 +44,7 @@ INK_JS = """(id) => {
   });
   return n;
 }"""
+OVERVIEW_JS = f"() => window.baoyenMapkit.tiledState({PLOTS_LAYER!r}).map(s => s.overview)"
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +61,7 @@ def app(plots_store: Path, chromium_path: Path, tmp_path_factory: pytest.TempPat
     running = start_app(plots_store, tmp_path_factory.mktemp("tiles-log") / "streamlit.log")
     yield running
     stop_app(running)
-    for path in tiles.layer_files(assets.TILES_DIR, str(plots_store), PLOTS_LAYER):
-        path.unlink()
+    tiles.remove_layer_files(assets.TILES_DIR, str(plots_store), PLOTS_LAYER)
 
 
 def tile_files(app: App) -> list[Path]:
@@ -136,17 +138,21 @@ def test_first_open_builds_the_tiles_in_the_background_then_draws_them(page: Pag
 
 def test_the_plots_are_drawn_at_two_zoom_levels_from_range_requests(page: Page, app: App) -> None:
     ranges: list[str] = []
-    page.page.on("request", lambda r: ranges.append(r.headers.get("range", "")) if ".pmtiles" in r.url else None)
+    page.page.on("request", lambda r: ranges.append(r.headers.get("range", "")) if r.url.endswith(".pmtiles") else None)
     frame = open_map(page, app)
     first = wait_tiles_drawn(frame)
     zoom = frame.evaluate("() => window.map.getZoom()")
-    assert 10.5 <= zoom < 12 and first > 1000  # the district's view
+    assert 10.5 <= zoom < 12 and first > 1000  # the district's view: the overview image
+    (overview,) = frame.evaluate(OVERVIEW_JS)
+    assert overview.endswith(".pmtiles.png") and frame.locator("img.by-overview").count() == 1
+    assert frame.locator(".leaflet-tile-pane canvas.leaflet-tile").count() == 0  # no tile decoded for this view
     save_screenshot(page, "tiles_district.png")
     lat, lon = plot_center(plots(N_PLOTS), 43_210)
     frame.evaluate("([a, b]) => window.map.setView([a, b], 16, {animate: false})", [lat, lon])
     frame.wait_for_function("() => window.map.getZoom() === 16")
     page.page.wait_for_timeout(500)
     assert wait_tiles_drawn(frame) > 1000
+    assert frame.evaluate(OVERVIEW_JS) == [None] and frame.locator("img.by-overview").count() == 0
     hits = frame.evaluate(
         "([id, a, b]) => { const t = window.map.byTiled.find(l => l.byLayer === id);"
         " return (t.queryTileFeaturesDebug(b, a, 2).get('') || []).map(h => h.feature.props); }",
@@ -190,6 +196,29 @@ def test_a_click_on_a_plot_shows_its_attributes_from_the_store(page: Page, app: 
     assert_offline(page)
 
 
+def test_a_click_on_the_overview_shows_the_plot_there(page: Page, app: App) -> None:
+    frame = open_map(page, app)
+    wait_tiles_drawn(frame)
+    assert frame.evaluate(OVERVIEW_JS)[0]  # the district's view: the plots are one image
+    every = plots(N_PLOTS)
+    lat, lon = plot_center(every, 61_234)
+    x, y = frame.evaluate(
+        "([a, b]) => { const p = window.map.latLngToContainerPoint([a, b]); return [p.x, p.y]; }", [lat, lon]
+    )
+    box = page.page.locator(MAP_FRAME).bounding_box()
+    page.page.mouse.click(box["x"] + x, box["y"] + y)
+    popup = frame.locator(".leaflet-popup.by-selected")
+    popup.wait_for(timeout=60_000)
+    # a pixel is ~76 m here: the plot found is the one under the cursor or a neighbour within the click's reach
+    name = popup.locator(".by-name").inner_text()
+    assert name.startswith("Lô trồng ")
+    side = int(np.ceil(np.sqrt(N_PLOTS)))
+    found = int(name.removeprefix("Lô trồng "))
+    assert abs(found % side - 61_234 % side) <= 2 and abs(found // side - 61_234 // side) <= 2
+    assert_no_exception(page)
+    assert_offline(page)
+
+
 def test_the_layer_switch_hides_and_shows_the_plots(page: Page, app: App) -> None:
     frame = open_map(page, app)
     wait_tiles_drawn(frame)
@@ -197,6 +226,7 @@ def test_the_layer_switch_hides_and_shows_the_plots(page: Page, app: App) -> Non
     switch.click()
     frame.wait_for_function(f"() => ({TILED_JS})().length === 0", timeout=30_000)
     assert frame.locator(".leaflet-tile-pane canvas.leaflet-tile").count() == 0
+    assert frame.locator("img.by-overview").count() == 0
     switch.click()
     wait_tiles_drawn(frame)
     assert_no_exception(page)
@@ -211,12 +241,14 @@ def test_the_maps_own_switch_hides_a_layer_at_once_and_keeps_it_hidden_across_re
     row = frame.locator(".by-switch-row").filter(has=frame.locator(f'input[data-layer="{PLOTS_LAYER}"]'))
     assert row.inner_text().startswith(TITLE) and box.is_checked()
     save_screenshot(page, "tiles_switch.png")
-    drawn = frame.evaluate("() => new Set(Object.values(window.map._layers).map(l => l.byLayer).filter(Boolean)).size")
-    assert drawn >= 2 and frame.locator(".by-switch input").count() == drawn  # the GeoJSON layers too
+    geojson = frame.evaluate("() => [...new Set(Object.values(window.map._layers).map(l => l.byLayer))]")
+    drawn = {g for g in geojson if g} | {PLOTS_LAYER}  # the plots drawn here as their overview image
+    assert len(drawn) >= 2 and frame.locator(".by-switch input").count() == len(drawn)  # the GeoJSON layers too
     box.uncheck()
     # read at once, not waited for: the layer left the map in the click's own handler (no rerun of the page)
     assert frame.evaluate(TILED_JS) == []
     assert frame.locator(".leaflet-tile-pane canvas.leaflet-tile").count() == 0
+    assert frame.locator("img.by-overview").count() == 0
     # a rerun (the commune names switched off in the sidebar) sends the layer again: it stays hidden
     page.page.locator('[data-testid="stSidebar"]').get_by_text("Hiện tên xã", exact=True).click()
     frame.wait_for_function("() => document.querySelectorAll('.by-label.by-commune').length === 0", timeout=60_000)

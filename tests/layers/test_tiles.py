@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
 
@@ -222,3 +223,81 @@ def test_the_content_digest_follows_shapes_and_carried_values_only() -> None:
     assert tiles.content_digest(tiles.tile_frame(frame, ("geom_quality",))) != base
     shifted = frame.set_geometry(frame.geometry.translate(1.0, 0.0))
     assert tiles.content_digest(tiles.tile_frame(shifted, ("geom_quality", "species"))) != base
+
+
+def _palette(frame: gpd.GeoDataFrame, columns: tuple[str, ...]) -> tiles.Palette:
+    """One style per style key of ``frame``: fill (40 + 7 i, 120, 200, 128), outline (i, 0, 0, 255)."""
+    shown = tiles.tile_frame(frame, columns)
+    keys = sorted(set(shown[list(columns)].astype(str).agg("\x1f".join, axis=1)))
+    return tiles.Palette(
+        {k: i for i, k in enumerate(keys)},
+        tuple((((40 + 7 * i) % 256, 120, 200, 128), (i % 256, 0, 0, 255)) for i in range(len(keys))),
+    )
+
+
+def test_the_overview_paints_each_plot_in_its_style_and_nothing_elsewhere(tmp_path: Path) -> None:
+    import rasterio
+    import rasterio.errors
+    from pyproj import Transformer
+
+    columns = ("geom_quality", "species")
+    big = plots(400)
+    # 400 plots of ~0.4 km on a 20 x 20 grid: several overview pixels (38 m) each, so their insides are filled
+    palette = _palette(big, columns)
+    dest = tmp_path / "x.pmtiles.png"
+    shown = tiles.tile_frame(big, columns)
+    overview = tiles.build_overview(shown, dest, palette)
+    assert overview is not None and overview.zoom == tiles.OVERVIEW_ZOOM
+    assert not list(tmp_path.glob("*.aux.xml"))  # an image only: no georeferencing sidecar
+    with pytest.warns(rasterio.errors.NotGeoreferencedWarning), rasterio.open(dest) as src:  # a plain image
+        rgba = src.read()
+    assert rgba.shape == (4, overview.height, overview.width)
+    to_3857 = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+    left, top = to_3857.transform(overview.west, overview.north)
+    right, bottom = to_3857.transform(overview.east, overview.south)
+    res = (right - left) / overview.width
+    assert res == pytest.approx((top - bottom) / overview.height) and res == pytest.approx(
+        2 * 20037508.342789244 / (256 * 2**tiles.OVERVIEW_ZOOM)
+    )
+    centres = shapely.centroid(np.asarray(big.to_crs("EPSG:3857").geometry.array, dtype=object))
+    col = ((shapely.get_x(centres) - left) / res).astype(int)
+    row = ((top - shapely.get_y(centres)) / res).astype(int)
+    for i in (0, 57, 399):
+        key = "\x1f".join(str(shown.iloc[i][c]) for c in columns)
+        r, g, b, a = palette.styles[palette.lookup[key]][0]
+        assert tuple(rgba[:, row[i], col[i]]) == (r, g, b, a)
+    # between plots (their gaps are 30-50 % of the grid step): transparent
+    gap_x = (shapely.get_x(centres[0]) + shapely.get_x(centres[1])) / 2
+    gap = int((top - shapely.get_y(centres[0])) / res), int((gap_x - left) / res)
+    assert rgba[3, gap[0], gap[1]] == 0
+
+
+def test_a_large_layer_s_overview_is_made_at_a_lower_zoom() -> None:
+    zoom, res, left, top, width, height = tiles.overview_grid((11_000_000.0, 2_000_000.0, 12_000_000.0, 2_600_000.0))
+    assert zoom < tiles.OVERVIEW_ZOOM and max(width, height) <= tiles.OVERVIEW_MAX_PX
+    assert left <= 11_000_000.0 and top >= 2_600_000.0 and left + width * res >= 12_000_000.0
+    assert left / res == pytest.approx(round(left / res))  # on the zoom's own pixel grid
+
+
+def test_a_tile_file_records_its_overview_and_a_reused_file_brings_it(tmp_path: Path) -> None:
+    columns = ("geom_quality", "species")
+    frame = plots(300)
+    palette = _palette(frame, columns)
+    v1 = tmp_path / tiles.tile_name(STORE, PLOTS_LAYER, 1, columns)
+    first = tiles.build_tiles(frame, v1, columns=columns, palette=palette)
+    assert first.overview is not None and tiles.file_overview(first.path) == first.overview
+    assert tiles.overview_path(first.path).is_file()
+    assert tiles.file_content(first.path) == tiles.content_digest(tiles.tile_frame(frame, columns), palette)
+    assert tiles.content_digest(tiles.tile_frame(frame, columns)) != tiles.file_content(first.path)
+    plain = tiles.build_tiles(frame, tmp_path / "plain.pmtiles", columns=columns)
+    assert plain.overview is None and tiles.file_overview(plain.path) is None
+    assert not tiles.overview_path(plain.path).exists()
+    v2 = tmp_path / tiles.tile_name(STORE, PLOTS_LAYER, 2, columns)
+    digest = tiles.content_digest(tiles.tile_frame(frame.assign(owner="khác"), columns), palette)
+    assert tiles.reuse_same_content(tmp_path, STORE, PLOTS_LAYER, v2, digest) == v2
+    assert tiles.overview_path(v2).read_bytes() == tiles.overview_path(v1).read_bytes()
+    assert tiles.file_overview(v2) == first.overview
+    assert tiles.remove_superseded(tmp_path, STORE, PLOTS_LAYER, v2) == [v1]
+    assert not tiles.overview_path(v1).exists() and tiles.overview_path(v2).is_file()
+    assert tiles.remove_layer_files(tmp_path, STORE, PLOTS_LAYER) == [v2]
+    assert not tiles.overview_path(v2).exists()

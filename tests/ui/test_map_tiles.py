@@ -25,8 +25,7 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with store_at(tmp_path_factory.mktemp("store") / "baoyen.gpkg") as path:
         open_store(path).write_layer(PLOTS_LAYER, plots(N), user="test", message="plots")
         yield path
-        for path_ in tiles.layer_files(assets.TILES_DIR, str(path), PLOTS_LAYER):
-            path_.unlink()
+        tiles.remove_layer_files(assets.TILES_DIR, str(path), PLOTS_LAYER)
 
 
 def run_page(**session: object) -> AppTest:
@@ -60,6 +59,10 @@ def test_a_large_layer_is_built_with_a_progress_bar_then_drawn_from_its_tiles(st
     (name,) = (p.name for p in tiles.layer_files(assets.TILES_DIR, str(store_path), PLOTS_LAYER))
     assert f"{assets.TILES_URL}/{name}" in js and "baoyenMapkit.tiled(" in js
     assert "plot_1" not in js and len(js.encode()) < 1_500_000
+    # the district's views draw the overview image the build made beside the tiles
+    overview = tiles.file_overview(assets.TILES_DIR / name)
+    assert overview is not None and (assets.TILES_DIR / f"{name}.png").is_file()
+    assert f'"overview":{{"url":"{assets.TILES_URL}/{name}.png"' in js and f'"below":{overview.zoom}' in js
     # the layer switch shows its count; the legend lists the plots' species
     assert any(rf"\({N}\)" in box.label for box in at.checkbox if "Vùng nguyên liệu đã khoanh vẽ" in box.label)
 

@@ -182,3 +182,24 @@ def test_the_place_a_click_sends_is_read_strictly() -> None:
         "\u27e6<img src=x>@22,104,16\u27e7",
     ):
         assert mapkit.parse_point_ref(bad) is None, bad
+
+
+def test_the_overview_palette_paints_each_style_in_the_map_s_colours() -> None:
+    frame = plots(600)
+    tiled = mapkit.prepare_tiled_layer(PLOTS, frame)
+    palette = mapkit.overview_palette(tiled)
+    assert palette.lookup == dict(tiled.style_lookup) and len(palette.styles) == len(tiled.styles)
+    for text, (fill, stroke) in zip(tiled.styles, palette.styles, strict=True):
+        style = json.loads(text)
+        assert stroke is not None and stroke[:3] == tuple(int(style["color"][i : i + 2], 16) for i in (1, 3, 5))
+        assert stroke[3] == round(255 * style["opacity"])
+        if style.get("fill") is False:
+            assert fill is None
+        else:
+            colour = style.get("hatch") or style["fillColor"]
+            assert fill is not None and fill[:3] == tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+            assert fill[3] == round(255 * style["fillOpacity"] * (0.25 if style.get("hatch") else 1.0))
+    # what the tiles carry picks the same style in the overview as on the map
+    shown = tiles.tile_frame(frame, tiled.tile_columns)
+    key = "\x1f".join(str(shown.iloc[7][c]) for c in tiled.tile_columns)
+    assert palette.lookup[key] == dict(tiled.style_lookup)[key]
