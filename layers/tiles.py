@@ -12,6 +12,11 @@ and ``outline_when`` fields), as text, and no id: nothing a popup shows comes fr
 was, and the map page finds the feature at that place in the store's version (``ui.mapkit.feature_at``). An id
 per feature was 37 % of a file (100,000 plots: 6.4 MB with ids, 4.0 MB without), and GDAL's PMTiles writer as
 pyogrio drives it writes no MVT feature id (docs/DECISIONS.md).
+
+Beside a tile file lies its overview (:func:`build_overview`): the layer painted once into a PNG, which the map
+shows at the district's views instead of decoding every feature; and the file records a digest of its content
+(:func:`content_digest`), so a version whose edit changed nothing the tiles show reuses the file
+(:func:`reuse_same_content`).
 """
 
 from __future__ import annotations
