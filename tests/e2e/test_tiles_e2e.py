@@ -148,7 +148,7 @@ def test_the_plots_are_drawn_at_two_zoom_levels_from_range_requests(page: Page, 
     assert frame.locator(".leaflet-tile-pane canvas.leaflet-tile").count() == 0  # no tile decoded for this view
     save_screenshot(page, "tiles_district.png")
     lat, lon = plot_center(plots(N_PLOTS), 43_210)
-    frame.evaluate("([a, b]) => window.map.setView([a, b], 16, {animate: false})", [lat, lon])
+    frame.evaluate("([a, b]) => { window.map.setView([a, b], 16, {animate: false}); }", [lat, lon])
     frame.wait_for_function("() => window.map.getZoom() === 16")
     page.page.wait_for_timeout(500)
     assert wait_tiles_drawn(frame) > 1000
@@ -169,7 +169,7 @@ def test_the_plots_are_drawn_at_two_zoom_levels_from_range_requests(page: Page, 
 
 def click_plot(page: Page, frame, i: int, frame_plots) -> None:  # type: ignore[no-untyped-def]
     lat, lon = plot_center(frame_plots, i)
-    frame.evaluate("([a, b]) => window.map.setView([a, b], 16, {animate: false})", [lat, lon])
+    frame.evaluate("([a, b]) => { window.map.setView([a, b], 16, {animate: false}); }", [lat, lon])
     wait_tiles_drawn(frame)
     x, y = frame.evaluate(
         "([a, b]) => { const p = window.map.latLngToContainerPoint([a, b]); return [p.x, p.y]; }", [lat, lon]
