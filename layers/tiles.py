@@ -42,13 +42,14 @@ from geo.crs import to_display
 from layers.model import LayerDef
 
 #: bump when what a tile file holds or how it is cut changes: every file is then rebuilt under a new name
-TILE_FORMAT = 4
+TILE_FORMAT = 5
 #: the vector layer inside every tile file
 TILE_LAYER = "features"
-#: data zooms written. The map draws data zoom z at display zoom z + 1 (protomaps-leaflet's 512 px tiles), so the
-#: district's first view (display zoom ~11) reads zoom 10; zooms below it hold every plot in a few huge tiles and
-#: cost GDAL more than the rest together (43 s instead of 19 s for 100,000 plots), so the map asks to zoom in there
-MIN_ZOOM = 10
+#: data zooms written. The map draws data zoom z at display zoom z + 1 (protomaps-leaflet's 512 px tiles); below
+#: display zoom 12 it draws the layer's overview image (:data:`OVERVIEW_ZOOM`), so the tiles start at data zoom 11.
+#: Lower zooms hold every plot in a few huge tiles and cost GDAL the most (zoom 10: 2.4 s of 13.6 s for 100,000
+#: plots; zooms 8-9: 43 s instead of 19 s); without an overview the map asks to zoom in there
+MIN_ZOOM = 11
 MAX_ZOOM = 14
 #: a tile may hold up to this many bytes (GDAL's default, 500 kB, makes it re-encode the first view's dense tiles)
 MAX_TILE_BYTES = 3_000_000

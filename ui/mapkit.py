@@ -567,7 +567,9 @@ _RUNTIME_JS = r"""
   function pickTiled(layer) {
     var holder = layer.byHolder, map = holder._map, o = layer.byOverview;
     if (!map) { return; }
-    var over = !!o && map.getZoom() < layer.bySpec.overview.below;
+    // below the overview's zoom, and wherever the tiles hold nothing yet (a province-sized layer's overview is made
+    // at a lower zoom than the tiles' first)
+    var over = !!o && map.getZoom() < Math.max(layer.bySpec.overview.below, layer.bySpec.minzoom);
     if (over) {
       if (holder.hasLayer(layer)) { holder.removeLayer(layer); }
       if (!holder.hasLayer(o)) { holder.addLayer(o); }
