@@ -36,9 +36,8 @@ import geopandas as gpd
 import numpy as np
 import pyogrio
 import shapely
-from pyproj import Transformer
 
-from geo.crs import to_display
+from geo.crs import to_display, transformer
 from layers.model import LayerDef
 
 #: bump when what a tile file holds or how it is cut changes: every file is then rebuilt under a new name
@@ -60,6 +59,9 @@ TILE_MIN_COORDINATES = 200_000
 #: geometry types drawn from tiles; point layers stay GeoJSON (circle markers sized by a field)
 TILED_TYPES: tuple[str, ...] = ("Polygon", "LineString")
 SUFFIX = ".pmtiles"
+#: a feature's style key is its tile columns' texts joined by this (the map's symbolizer and the overview pick a
+#: style by it)
+STYLE_KEY_SEP = "\x1f"
 #: the environment variable by which a caller of :func:`main` lowers the build process's priority
 NICENESS_ENV = "BAOYEN_TILE_NICENESS"
 #: features of more coordinates than this on average are simplified in the tiles (GDAL's SIMPLIFICATION, in tile
@@ -212,22 +214,19 @@ def remove_superseded(tiles_dir: Path, store_location: str, layer_id: str, keep:
 
     Returns the tile files deleted.
     """
-    gone = []
-    for path in layer_files(tiles_dir, store_location, layer_id):
-        if path.name != keep.name:
-            overview_path(path).unlink(missing_ok=True)
-            path.unlink(missing_ok=True)
-            gone.append(path)
-    return gone
+    return _remove([p for p in layer_files(tiles_dir, store_location, layer_id) if p.name != keep.name])
 
 
 def remove_layer_files(tiles_dir: Path, store_location: str, layer_id: str) -> list[Path]:
     """Delete every tile file of ``layer_id`` of that store, with its overview; returns the tile files deleted."""
-    gone = layer_files(tiles_dir, store_location, layer_id)
-    for path in gone:
+    return _remove(layer_files(tiles_dir, store_location, layer_id))
+
+
+def _remove(paths: list[Path]) -> list[Path]:
+    for path in paths:
         overview_path(path).unlink(missing_ok=True)
         path.unlink(missing_ok=True)
-    return gone
+    return paths
 
 
 def _alive(pid: int) -> bool:
@@ -376,7 +375,7 @@ def _style_index(shown: gpd.GeoDataFrame, palette: Palette) -> np.ndarray:
     if columns:
         keys = shown[columns[0]].astype(str)
         for c in columns[1:]:
-            keys = keys + "\x1f" + shown[c].astype(str)
+            keys = keys + STYLE_KEY_SEP + shown[c].astype(str)
         found = keys.map(palette.lookup)
         return found.fillna(0).to_numpy(dtype=np.int64)
     return np.full(len(shown), palette.lookup.get("", 0), dtype=np.int64)
@@ -467,7 +466,7 @@ def build_overview(shown: gpd.GeoDataFrame, dest: Path, palette: Palette) -> Ove
         os.replace(part, dest)
     finally:
         part.unlink(missing_ok=True)
-    to_4326 = Transformer.from_crs("EPSG:3857", "EPSG:4326", always_xy=True)
+    to_4326 = transformer("EPSG:3857", "EPSG:4326")
     west, north = to_4326.transform(left, top)
     east, south = to_4326.transform(left + width * res, top - height * res)
     return Overview(zoom, float(south), float(west), float(north), float(east), width, height)

@@ -204,17 +204,18 @@ class TileBuilds:
 
 
 def build_in_process(
-    frame: gpd.GeoDataFrame, dest: Path, *, columns: Sequence[str], palette: tiles.Palette | None = None
+    shown: gpd.GeoDataFrame, dest: Path, *, columns: Sequence[str], palette: tiles.Palette | None = None
 ) -> float:
-    """Build ``frame``'s tiles into ``dest`` in a Python process of its own (``python -m layers.tiles``).
+    """Build the tiles of ``shown`` into ``dest`` in a Python process of its own (``python -m layers.tiles``).
 
-    GDAL's writer holds the GIL through pyogrio: in a thread of the app it stalls every page (the progress bar too)
-    for the whole build. The frame goes to the child as GeoParquet, already in EPSG:4326 with its tile columns.
-    Returns GDAL's seconds; raises ``RuntimeError`` with the child's error when it fails.
+    ``shown`` is a :func:`layers.tiles.tile_frame`. GDAL's writer holds the GIL through pyogrio: in a thread of the
+    app it stalls every page (the progress bar too) for the whole build. The frame goes to the child as GeoParquet,
+    already in EPSG:4326 with its tile columns. Returns GDAL's seconds; raises ``RuntimeError`` with the child's error
+    when it fails.
     """
     with tempfile.TemporaryDirectory(prefix="baoyen-tiles-") as tmp:
         src = Path(tmp) / "frame.parquet"
-        tiles.tile_frame(frame, columns).to_parquet(src)
+        shown.to_parquet(src)
         if palette is not None:
             (Path(tmp) / tiles.PALETTE_FILE).write_text(json.dumps(palette.to_json()), encoding="utf-8")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}

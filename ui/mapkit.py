@@ -500,20 +500,18 @@ _RUNTIME_JS = r"""
     map.byTiled = map.byTiled || [];
     map.byTiledClick = function (e) {
       var ref = null;
+      function at(id) {  // the tiles carry no id: the page finds the feature at this place in the store
+        return "\u27e6" + id + "@" + e.latlng.lat.toFixed(7) + "," + e.latlng.lng.toFixed(7) + ","
+          + map.getZoom().toFixed(2) + "\u27e7";
+      }
       Object.keys(tileLayers).forEach(function (u) {  // a layer drawn as its overview image: painted here?
         var l = tileLayers[u], o = l.byOverview;
-        if (!ref && o && o._map === map && overviewHit(map, o, e.latlng, 6)) {
-          ref = "\u27e6" + l.bySpec.id + "@" + e.latlng.lat.toFixed(7) + "," + e.latlng.lng.toFixed(7) + ","
-            + map.getZoom().toFixed(2) + "\u27e7";
-        }
+        if (!ref && o && o._map === map && overviewHit(map, o, e.latlng, 6)) { ref = at(l.bySpec.id); }
       });
       for (var k = map.byTiled.length - 1; k >= 0 && !ref; k--) {
         var t = map.byTiled[k], hits = (t.queryTileFeaturesDebug(e.latlng.lng, e.latlng.lat, 6).get("") || [])
           .filter(function (h) { return h.layerName === t.bySpec.tile_layer; });
-        if (hits.length) {  // the tiles carry no id: the page finds the feature at this place in the store
-          ref = "\u27e6" + t.bySpec.id + "@" + e.latlng.lat.toFixed(7) + "," + e.latlng.lng.toFixed(7) + ","
-            + map.getZoom().toFixed(2) + "\u27e7";
-        }
+        if (hits.length) { ref = at(t.bySpec.id); }
       }
       if (!ref) { return; }
       var taken = false;
@@ -579,7 +577,7 @@ _RUNTIME_JS = r"""
     }
   }
   // the overview's pixels, read once it has loaded: a click on the image asks whether it is painted there
-  function overviewImage(layer, ov) {
+  function overviewImage(ov) {
     var img = L.imageOverlay(ov.url, ov.bounds, {interactive: false, className: "by-overview", pane: "byOverview"});
     img.byUrl = ov.url;
     img.on("load", function () {
@@ -587,9 +585,7 @@ _RUNTIME_JS = r"""
       c.width = el.naturalWidth; c.height = el.naturalHeight;
       var g = c.getContext("2d");
       g.drawImage(el, 0, 0);
-      var d = g.getImageData(0, 0, c.width, c.height), ink = 0;
-      for (var i = 3; i < d.data.length; i += 4) { if (d.data[i] > 0) { ink++; } }
-      img.byPixels = d; img.byInk = ink;
+      img.byPixels = g.getImageData(0, 0, c.width, c.height);
     });
     return img;
   }
@@ -628,7 +624,6 @@ _RUNTIME_JS = r"""
         if (map && map.byZoomNote) { map.byZoomNote.refresh(); }
       });
       var holder = layer.byHolder = L.layerGroup();
-      holder.byTiles = layer;
       layer.byPick = function () { pickTiled(layer); };
       holder.on("add", function () {
         var map = holder.byMap = holder._map;
@@ -646,7 +641,7 @@ _RUNTIME_JS = r"""
     layer.bySpec = spec;
     layer.paintRules = [{dataLayer: spec.tile_layer, symbolizer: tileSymbolizer(spec)}];
     if (spec.overview && (!layer.byOverview || layer.byOverview.byUrl !== spec.overview.url)) {
-      layer.byOverview = overviewImage(layer, spec.overview);
+      layer.byOverview = overviewImage(spec.overview);
     }
     // out of the group the page replaces, or that group's removal would take it off the map
     if (layer.byParent && layer.byParent !== parent) { layer.byParent.removeLayer(layer.byHolder); }
@@ -662,7 +657,9 @@ _RUNTIME_JS = r"""
       var l = tileLayers[u], o = l.byOverview;
       if (l.byLayer !== id || !l.byHolder._map) { return; }
       if (o && o._map) {
-        out.push({url: u, overview: o.byUrl, ready: !!o.byPixels, ink: o.byInk || 0});
+        var d = o.byPixels, ink = 0;  // painted pixels, counted when asked
+        for (var i = 3; d && i < d.data.length; i += 4) { if (d.data[i] > 0) { ink++; } }
+        out.push({url: u, overview: o.byUrl, ready: !!d, ink: ink});
       } else if (l._map) {
         out.push({url: u, overview: null, ready: !l._loading && Object.keys(l._tiles).length > 0, ink: null});
       } else {
@@ -1315,7 +1312,7 @@ def _title_mix(frame: gpd.GeoDataFrame) -> tuple[tuple[str, int], ...] | None:
 
 
 #: what joins a feature's style fields into its style key (in the browser too: tileKey)
-STYLE_KEY_SEP = "\u001f"
+STYLE_KEY_SEP = tiles.STYLE_KEY_SEP
 
 
 def prepare_tiled_layer(layer: LayerDef, frame: gpd.GeoDataFrame) -> PreparedLayer:
