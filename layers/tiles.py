@@ -83,6 +83,9 @@ OVERVIEW_ZOOM = 12
 OVERVIEW_MAX_PX = 4096
 #: an overview is the tile file's name with this added
 OVERVIEW_SUFFIX = ".png"
+#: while its tiles are built, an overview already painted is described by a file of the image's name with this
+#: added (:func:`pending_overview`): the map draws the district's views from it before the tiles are written
+PENDING_SUFFIX = ".json"
 #: half the width of the Web Mercator world (EPSG:3857), metres
 _MERCATOR_HALF = 20037508.342789244
 
@@ -155,6 +158,20 @@ def overview_path(tile_path: Path) -> Path:
     return tile_path.with_name(tile_path.name + OVERVIEW_SUFFIX)
 
 
+def pending_path(tile_path: Path) -> Path:
+    """The description of a tile file's overview while the tiles are still being built (:data:`PENDING_SUFFIX`)."""
+    return tile_path.with_name(tile_path.name + OVERVIEW_SUFFIX + PENDING_SUFFIX)
+
+
+def pending_overview(tile_path: Path) -> Overview | None:
+    """The overview a build under way has painted already, None before (or once the tile file records it)."""
+    try:
+        data = json.loads(pending_path(tile_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return _overview(data) if overview_path(tile_path).is_file() else None
+
+
 def needs_tiles(geometry_type: str, *, features: int, coordinates: int | None = None) -> bool:
     """True when a layer is large enough to be drawn from vector tiles rather than sent whole as GeoJSON.
 
@@ -224,6 +241,7 @@ def remove_layer_files(tiles_dir: Path, store_location: str, layer_id: str) -> l
 
 def _remove(paths: list[Path]) -> list[Path]:
     for path in paths:
+        pending_path(path).unlink(missing_ok=True)
         overview_path(path).unlink(missing_ok=True)
         path.unlink(missing_ok=True)
     return paths
@@ -305,7 +323,11 @@ def file_content(path: Path) -> str | None:
 def file_overview(path: Path) -> Overview | None:
     """The overview a tile file records, None when it has none (or its image is missing)."""
     data = _record(path).get("overview")
-    if not isinstance(data, dict) or not overview_path(path).is_file():
+    return _overview(data) if overview_path(path).is_file() else None
+
+
+def _overview(data: object) -> Overview | None:
+    if not isinstance(data, dict):
         return None
     try:
         south, west, north, east = (float(data[k]) for k in ("south", "west", "north", "east"))
@@ -496,6 +518,9 @@ def build_tiles(
     started = time.perf_counter()
     overview = build_overview(shown, overview_path(dest), palette) if palette is not None else None
     record = {"content": content_digest(shown, palette), "overview": overview and overview.to_json()}
+    pending = pending_path(dest)
+    if overview is not None:  # the map may draw the district's views from the image while the tiles are written
+        _write_atomically(pending, json.dumps(overview.to_json()))
     part = _part(dest)
     part.unlink(missing_ok=True)
     options = {
@@ -522,7 +547,17 @@ def build_tiles(
         os.replace(part, dest)
     finally:
         part.unlink(missing_ok=True)
+        pending.unlink(missing_ok=True)  # the tile file records the overview now (or the build failed)
     return TileFile(dest, len(shown), time.perf_counter() - started, dest.stat().st_size, overview)
+
+
+def _write_atomically(dest: Path, text: str) -> None:
+    part = _part(dest)
+    try:
+        part.write_text(text, encoding="utf-8")
+        os.replace(part, dest)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def read_tiles(path: Path, *, zoom: int) -> gpd.GeoDataFrame:

@@ -63,6 +63,8 @@ class TileStatus:
     elapsed_s: float
     #: why a build failed (the exception's text)
     error: str = ""
+    #: while building, the overview image the build has painted already (:func:`layers.tiles.pending_overview`)
+    overview: tiles.Overview | None = None
 
     @property
     def ready(self) -> bool:
@@ -149,7 +151,8 @@ class TileBuilds:
             return TileStatus("ready", job.layer_id, job.version, name, job.features, 1.0, job.seconds)
         expected = max(1.0, job.features * self.seconds_per_feature)
         progress = min(MAX_ESTIMATE, elapsed / expected)
-        return TileStatus("building", job.layer_id, job.version, name, job.features, progress, elapsed)
+        overview = tiles.pending_overview(self.path(name))
+        return TileStatus("building", job.layer_id, job.version, name, job.features, progress, elapsed, "", overview)
 
     def _start(
         self,

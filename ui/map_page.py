@@ -274,6 +274,8 @@ def _tile_progress(statuses: Mapping[str, TileStatus]) -> None:
         prepared = _tiled(common.store_key(), layer_id, status.version)
         now = builds.ensure(store, layer_id, status.version, columns=prepared.tile_columns, features=status.features)
         if now.state == "building":
+            if now.overview is not None and status.overview is None:
+                st.rerun()  # the build has painted the overview: the map draws the district's views from it
             running = True
             st.progress(now.progress, text=_building_text(now, prepared))
     if not running:
@@ -474,20 +476,35 @@ def _plan_group(
     *,
     names: bool = True,
     tiled: Mapping[str, str] | None = None,
+    pending: Mapping[str, tuple[str, tiles.Overview]] | None = None,
     selected: tuple[str, str] | None = None,
 ) -> folium.FeatureGroup:
     """Everything that changes between reruns, in one group (streamlit-folium swaps groups as a whole anyway).
 
-    ``tiled`` names the tile file of each large layer whose tiles are ready (the others are not drawn yet);
-    ``selected`` is the feature of a large layer clicked or picked: outlined, with its popup, read from the store.
+    ``tiled`` names the tile file of each large layer whose tiles are ready; ``pending`` the tile file and the
+    overview already painted of each whose tiles are being built (drawn as that image alone until they are ready);
+    the others are not drawn yet. ``selected`` is the feature of a large layer clicked or picked: outlined, with
+    its popup, read from the store.
     """
     group = mapkit.context_group(basemap=basemap, lang=lang())
     titles = common.target_titles(lang())
     shown = sorted(visible, key=lambda layer: _DRAW_ORDER.get(layer.geometry_type, 3))
-    tiled = tiled or {}
+    tiled, pending = tiled or {}, pending or {}
     for layer in shown:
         if layers[layer.id].tiled:
-            if layer.id in tiled:
+            if layer.id not in tiled and layer.id in pending:
+                name, image = pending[layer.id]
+                mapkit.add_tiled_layer(
+                    group,
+                    layer,
+                    layers[layer.id],
+                    mapkit.tile_url(name),
+                    lang=lang(),
+                    target_titles=titles,
+                    overview=image,
+                    pending=True,
+                )
+            elif layer.id in tiled:
                 url = mapkit.tile_url(tiled[layer.id])
                 mapkit.add_tiled_layer(
                     group,
@@ -508,7 +525,7 @@ def _plan_group(
                 mapkit.add_names(group, items, kind="commune")
     if hit is not None:
         mapkit.add_highlight(group, hit)
-    if selected is not None and selected[0] in tiled:
+    if selected is not None and (selected[0] in tiled or selected[0] in pending):
         layer = CATALOGUE.get(selected[0])
         rows = feature_rows(selected[0], selected[1])
         if not rows.empty:
@@ -782,6 +799,7 @@ def _page(layers: dict[str, mapkit.PreparedLayer]) -> None:
         hit = dataclasses.replace(hit, geometry=mapkit.feature_geojson(feature_rows(hit.layer_id, hit.feature_id)))
     visible = [layer for layer in visible if drawn[layer.id].n_located]
     ready = {lid: status.name for lid, status in statuses.items() if status.ready}
+    pending = {lid: (s.name, s.overview) for lid, s in statuses.items() if s.state == "building" and s.overview}
 
     # the click the map sent (st_folium keeps its last value under its key before this run): a large layer's
     # selected feature is drawn by this run's map, not the next one's
@@ -802,6 +820,7 @@ def _page(layers: dict[str, mapkit.PreparedLayer]) -> None:
                 hit,
                 names=bool(st.session_state.get(state.MAP_NAMES, True)),
                 tiled=ready,
+                pending=pending,
                 selected=st.session_state.get(state.MAP_SELECTED),
             ),
             center=hit.at if hit is not None and hit.at is not None else None,

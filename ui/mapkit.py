@@ -566,8 +566,9 @@ _RUNTIME_JS = r"""
     var holder = layer.byHolder, map = holder._map, o = layer.byOverview;
     if (!map) { return; }
     // below the overview's zoom, and wherever the tiles hold nothing yet (a province-sized layer's overview is made
-    // at a lower zoom than the tiles' first)
-    var over = !!o && map.getZoom() < Math.max(layer.bySpec.overview.below, layer.bySpec.minzoom);
+    // at a lower zoom than the tiles' first), and at every zoom while the tile file is still being built
+    var spec = layer.bySpec;
+    var over = !!o && (spec.pending || map.getZoom() < Math.max(spec.overview.below, spec.minzoom));
     if (over) {
       if (holder.hasLayer(layer)) { holder.removeLayer(layer); }
       if (!holder.hasLayer(o)) { holder.addLayer(o); }
@@ -1606,8 +1607,11 @@ def _tiled_spec(
     lang: str,
     target_titles: Mapping[str, str] | None = None,
     overview: tuple[str, tiles.Overview] | None = None,
+    *,
+    pending: bool = False,
 ) -> str:
     extra: dict[str, Any] = {
+        "pending": pending,
         "keys": list(prepared.tile_columns),
         "lookup": dict(prepared.style_lookup),
         "tile_layer": tiles.TILE_LAYER,
@@ -1631,6 +1635,7 @@ def add_tiled_layer(
     lang: str,
     target_titles: Mapping[str, str] | None = None,
     overview: tiles.Overview | None = None,
+    pending: bool = False,
 ) -> None:
     """Draw a large catalogue layer from its PMTiles file at ``url`` (:func:`tile_url`).
 
@@ -1641,12 +1646,15 @@ def add_tiled_layer(
     with :func:`add_selected`. With ``overview`` (the tile file's, :func:`layers.tiles.file_overview`) the layer is
     drawn below its zoom as that one image (``url`` + :data:`layers.tiles.OVERVIEW_SUFFIX`), from it on from the
     tiles; a click on the image is sent the same way. Without one, below the tiles' first zoom the map says to
-    zoom in.
+    zoom in. With ``pending`` the file is still being built: the layer is drawn as its overview image at every zoom
+    and no tile is asked for (a later run draws it again without ``pending`` once the file is there).
     """
     if not prepared.tiled or prepared.layer_id != layer.id:
         raise ValueError(f"{prepared.layer_id!r} is not a tiled layer prepared for {layer.id!r}")
+    if pending and overview is None:
+        raise ValueError("a layer whose tiles are being built is drawn from its overview: none was given")
     image = (url + tiles.OVERVIEW_SUFFIX, overview) if overview is not None else None
-    _TiledLayer(_tiled_spec(layer, prepared, lang, target_titles, image), url).add_to(target)
+    _TiledLayer(_tiled_spec(layer, prepared, lang, target_titles, image, pending=pending), url).add_to(target)
 
 
 def add_selected(

@@ -81,6 +81,15 @@ def wait_tiles_drawn(frame, *, timeout_s: float = 90) -> int:  # type: ignore[no
     return int(frame.evaluate(INK_JS, PLOTS_LAYER))
 
 
+def _ink_now(pg) -> int:  # type: ignore[no-untyped-def]
+    """The plots' painted pixels on the page's map now; 0 while there is no map, or it has not drawn them."""
+    try:
+        frame = pg.locator(MAP_FRAME).first.element_handle(timeout=1000).content_frame()
+        return int(frame.evaluate(f"(id) => window.baoyenMapkit ? ({INK_JS})(id) : -1", PLOTS_LAYER))
+    except Exception:  # no map yet, or the frame was replaced while asked: asked again on the next turn
+        return 0
+
+
 def assert_offline(page: Page) -> None:
     assert page.requests, "no request was recorded"
     assert page.foreign_requests() == []
@@ -119,10 +128,16 @@ def test_first_open_builds_the_tiles_in_the_background_then_draws_them(page: Pag
     seen = time.monotonic()
     assert pg.locator('[data-testid="stProgress"]').count() >= 1
     save_screenshot(page, "tiles_building.png")
+    # the build paints the overview first: the district's view is drawn from it before the tile file is written
+    overview_s = None
     while not tile_files(app):
         assert time.monotonic() - seen < 120, "no tile file after 120 s"
+        if overview_s is None and _ink_now(pg) > 0 and not tile_files(app):
+            overview_s = time.monotonic() - seen
+            assert pg.get_by_text(re.compile(building)).count() == 1  # still building, and saying so
         time.sleep(0.2)
     built_s = time.monotonic() - seen
+    assert overview_s is not None, "the overview was not drawn while the tiles were being built"
     frame = map_frame(pg)
     assert wait_tiles_drawn(frame) > 1000
     (url,) = frame.evaluate(TILED_JS)
@@ -131,7 +146,7 @@ def test_first_open_builds_the_tiles_in_the_background_then_draws_them(page: Pag
     # every plot is in the file at the deepest zoom
     assert tiles.found_in(tile_files(app)[0], plots(N_PLOTS), zoom=tiles.MAX_ZOOM).all()
     # the build's time is bench/bench_tiles.py's to judge (target 30 s), not a test's: printed, never asserted
-    print(f"the 100k tile build took {built_s:.1f} s")
+    print(f"the 100k overview was drawn after {overview_s:.1f} s, the tile build took {built_s:.1f} s")
     assert_no_exception(page)
     assert_offline(page)
 
@@ -268,8 +283,11 @@ def test_a_new_version_replaces_the_old_tiles(page: Page, app: App) -> None:
     version = open_store(app.store).write_layer(PLOTS_LAYER, newer, user="test", message="fewer plots")
     frame = open_map(page, app)
     frame.wait_for_function(f"() => ({TILED_JS})().some(u => u.includes('-v{version}-'))", timeout=120_000)
-    wait_tiles_drawn(frame)
-    assert not old.exists()
+    wait_tiles_drawn(frame)  # from the new version's overview as soon as it is painted, before its tiles are
+    deadline = time.monotonic() + 120
+    while old.exists() or not tile_files(app):  # the old file goes once the new one is complete
+        assert time.monotonic() < deadline, "the new version's tiles did not replace the old ones in 120 s"
+        time.sleep(0.2)
     (new,) = tile_files(app)
     assert f"-v{version}-" in new.name
     click_plot(page, frame, 1234, newer)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -301,3 +302,52 @@ def test_a_tile_file_records_its_overview_and_a_reused_file_brings_it(tmp_path: 
     assert not tiles.overview_path(v1).exists() and tiles.overview_path(v2).is_file()
     assert tiles.remove_layer_files(tmp_path, STORE, PLOTS_LAYER) == [v2]
     assert not tiles.overview_path(v2).exists()
+
+
+def test_while_the_tiles_are_written_the_painted_overview_is_described_and_after_it_is_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The map draws the district's views from the overview before the tile file exists (a build takes seconds)."""
+    import pyogrio
+
+    columns = ("geom_quality", "species")
+    frame = plots(300)
+    dest = tmp_path / tiles.tile_name(STORE, PLOTS_LAYER, 1, columns)
+    seen: list[tuple[bool, tiles.Overview | None]] = []
+    write = pyogrio.write_dataframe
+
+    def watched(*args: object, **kwargs: object) -> None:  # the real writer, with what a reader sees meanwhile
+        seen.append((dest.exists(), tiles.pending_overview(dest)))
+        write(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tiles.pyogrio, "write_dataframe", watched)
+    built = tiles.build_tiles(frame, dest, columns=columns, palette=_palette(frame, columns))
+    assert built.overview is not None and seen == [(False, built.overview)]
+    assert not tiles.pending_path(dest).exists() and tiles.pending_overview(dest) is None
+    assert tiles.file_overview(dest) == built.overview
+    # a build that fails leaves no description behind
+    failing = tmp_path / tiles.tile_name(STORE, PLOTS_LAYER, 2, columns)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        assert tiles.pending_overview(failing) is not None
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(tiles.pyogrio, "write_dataframe", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        tiles.build_tiles(frame, failing, columns=columns, palette=_palette(frame, columns))
+    assert not failing.exists() and not tiles.pending_path(failing).exists()
+    assert tiles.pending_overview(failing) is None
+
+
+def test_a_pending_description_is_read_only_with_its_image_and_removed_with_the_layer(tmp_path: Path) -> None:
+    dest = tmp_path / tiles.tile_name(STORE, PLOTS_LAYER, 3, COLUMNS)
+    dest.write_bytes(b"x")
+    ov = tiles.Overview(12, 22.0, 104.0, 22.5, 104.6, 100, 90)
+    tiles.pending_path(dest).write_text(json.dumps(ov.to_json()), encoding="utf-8")
+    assert tiles.pending_overview(dest) is None  # no image beside it
+    tiles.overview_path(dest).write_bytes(b"png")
+    assert tiles.pending_overview(dest) == ov
+    tiles.pending_path(dest).write_text("{not json", encoding="utf-8")
+    assert tiles.pending_overview(dest) is None
+    assert tiles.remove_layer_files(tmp_path, STORE, PLOTS_LAYER) == [dest]
+    assert list(tmp_path.iterdir()) == []

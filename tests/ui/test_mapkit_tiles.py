@@ -82,8 +82,24 @@ def test_the_tiled_layer_names_its_file_styles_and_zooms() -> None:
     assert spec["maxzoom"] == tiles.MAX_ZOOM and spec["minzoom"] == tiles.MIN_ZOOM + 0.5
     assert len(spec["styles"]) == len(prepared.styles) and spec["lookup"] == dict(prepared.style_lookup)
     assert "Phóng to để xem lớp" in spec["zoom_note"]
+    assert spec["pending"] is False and "overview" not in spec
     with pytest.raises(ValueError, match="not a tiled layer"):
         mapkit.add_tiled_layer(group, PLOTS, mapkit.prepare_layer(PLOTS, plots(3)), url, lang="vi")
+
+
+def test_a_layer_whose_tiles_are_being_built_is_drawn_from_its_overview_alone() -> None:
+    prepared = mapkit.prepare_tiled_layer(PLOTS, plots(100))
+    url = mapkit.tile_url("abc-material_zones_mapped-v4-0123.pmtiles")
+    image = tiles.Overview(12, 22.0, 104.0, 22.5, 104.6, 100, 90)
+    group = folium.FeatureGroup(name="plan")
+    mapkit.add_tiled_layer(group, PLOTS, prepared, url, lang="vi", overview=image, pending=True)
+    m = mapkit.use_tiles(mapkit.base_map(lang="vi"))
+    group.add_to(m)
+    spec = _spec_of(m.get_root().render(), "tiled")
+    assert spec["pending"] is True
+    assert spec["overview"] == {"url": url + ".png", "bounds": [[22.0, 104.0], [22.5, 104.6]], "below": 12}
+    with pytest.raises(ValueError, match="drawn from its overview"):
+        mapkit.add_tiled_layer(group, PLOTS, prepared, url, lang="vi", pending=True)
 
 
 def test_a_style_value_from_a_file_cannot_close_the_script() -> None:
