@@ -213,6 +213,11 @@ def browser_figures(store: Path, runs: int) -> dict[str, object]:
             # after a store change: a lot's tenant edited (no tile carries it: the tiles are reused), a lot moved
             # (its 20k tiles rebuilt), then the plots rewritten with new names (the tiles reused)
             s = open_store(store)
+            from layers import tiles
+
+            def lot_tiles() -> list[Path]:
+                return tiles.layer_files(assets.TILES_DIR, str(store), "cluster_lots")
+
             for key, change in (
                 ("changed_lots", lambda lots, k: lots.loc.__setitem__((k, "tenant"), f"Công ty đổi {k}")),
                 ("moved_lots", lambda lots, k: lots.loc.__setitem__((k, "geometry"), translate(lots, k))),
@@ -226,13 +231,7 @@ def browser_figures(store: Path, runs: int) -> dict[str, object]:
                     page, frame, seconds, _ = open_page()
                     seconds_list.append(seconds)
                     # drawn may be the new version's overview while its tiles are still written: when are they?
-                    from layers import tiles
-
-                    def written(v: int = version) -> bool:
-                        files = tiles.layer_files(assets.TILES_DIR, str(store), "cluster_lots")
-                        return any(f"-v{v}-" in f.name for f in files)
-
-                    while not written():
+                    while not any(f"-v{version}-" in f.name for f in lot_tiles()):
                         if time.monotonic() - t_open > 300:
                             raise RuntimeError("the lots' tiles were not written in 300 s")
                         time.sleep(0.05)

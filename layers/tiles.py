@@ -28,7 +28,8 @@ import shutil
 import sys
 import time
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -357,23 +358,33 @@ def reuse_same_content(tiles_dir: Path, store_location: str, layer_id: str, dest
 
 def _link(src: Path, dest: Path) -> None:
     """``dest`` becomes ``src``'s content through a temporary sibling renamed into place (a hard link, or a copy)."""
-    part = _part(dest)
-    part.unlink(missing_ok=True)
-    try:
+    with _into_place(dest) as part:
         try:
             os.link(src, part)
         except FileNotFoundError:
             raise
         except OSError:
             shutil.copyfile(src, part)
-        os.replace(part, dest)
-    finally:
-        part.unlink(missing_ok=True)
 
 
 def _part(dest: Path) -> Path:
     """The temporary sibling a file is written to before it is renamed into place (:func:`remove_stale_parts`)."""
     return dest.with_name(f".{dest.name}.{os.getpid()}.part")
+
+
+@contextmanager
+def _into_place(dest: Path) -> Iterator[Path]:
+    """The temporary sibling (:func:`_part`) to write ``dest`` to, renamed into place when the block ends.
+
+    It is deleted in any case (an error leaves ``dest`` as it was), so a reader never sees half a file.
+    """
+    part = _part(dest)
+    part.unlink(missing_ok=True)
+    try:
+        yield part
+        os.replace(part, dest)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def tile_frame(frame: gpd.GeoDataFrame, columns: Sequence[str]) -> gpd.GeoDataFrame:
@@ -475,19 +486,13 @@ def build_overview(shown: gpd.GeoDataFrame, dest: Path, palette: Palette) -> Ove
     rgba = fills[filled]
     on_edge = outlined > 0
     rgba[on_edge] = strokes[outlined[on_edge]]
-    part = _part(dest)
-    part.unlink(missing_ok=True)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)  # an image, placed by the map
-            with (
-                rasterio.Env(GDAL_PAM_ENABLED="NO"),  # no .aux.xml beside the image
-                rasterio.open(part, "w", driver="PNG", width=width, height=height, count=4, dtype="uint8") as out,
-            ):
-                out.write(np.moveaxis(rgba, -1, 0))
-        os.replace(part, dest)
-    finally:
-        part.unlink(missing_ok=True)
+    with _into_place(dest) as part, warnings.catch_warnings():
+        warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)  # an image, placed by the map
+        with (
+            rasterio.Env(GDAL_PAM_ENABLED="NO"),  # no .aux.xml beside the image
+            rasterio.open(part, "w", driver="PNG", width=width, height=height, count=4, dtype="uint8") as out,
+        ):
+            out.write(np.moveaxis(rgba, -1, 0))
     to_4326 = transformer("EPSG:3857", "EPSG:4326")
     west, north = to_4326.transform(left, top)
     east, south = to_4326.transform(left + width * res, top - height * res)
@@ -520,9 +525,8 @@ def build_tiles(
     record = {"content": content_digest(shown, palette), "overview": overview and overview.to_json()}
     pending = pending_path(dest)
     if overview is not None:  # the map may draw the district's views from the image while the tiles are written
-        _write_atomically(pending, json.dumps(overview.to_json()))
-    part = _part(dest)
-    part.unlink(missing_ok=True)
+        with _into_place(pending) as part:
+            part.write_text(json.dumps(overview.to_json()), encoding="utf-8")
     options = {
         "MINZOOM": str(min_zoom),
         "MAXZOOM": str(max_zoom),
@@ -533,7 +537,7 @@ def build_tiles(
     if len(shown) and coordinates(shown) / len(shown) > SIMPLIFY_FROM_COORDINATES:
         options |= {"SIMPLIFICATION": SIMPLIFICATION, "SIMPLIFICATION_MAX_ZOOM": SIMPLIFICATION_MAX_ZOOM}
     try:
-        with warnings.catch_warnings():
+        with _into_place(dest) as part, warnings.catch_warnings():
             # GDAL says when a tile had to be encoded at a lower resolution: a drawing detail, not a data problem
             warnings.filterwarnings("ignore", message="At least one tile exceeded", category=RuntimeWarning)
             pyogrio.write_dataframe(
@@ -544,20 +548,9 @@ def build_tiles(
                 use_arrow=True,
                 dataset_options=options,
             )
-        os.replace(part, dest)
     finally:
-        part.unlink(missing_ok=True)
         pending.unlink(missing_ok=True)  # the tile file records the overview now (or the build failed)
     return TileFile(dest, len(shown), time.perf_counter() - started, dest.stat().st_size, overview)
-
-
-def _write_atomically(dest: Path, text: str) -> None:
-    part = _part(dest)
-    try:
-        part.write_text(text, encoding="utf-8")
-        os.replace(part, dest)
-    finally:
-        part.unlink(missing_ok=True)
 
 
 def read_tiles(path: Path, *, zoom: int) -> gpd.GeoDataFrame:

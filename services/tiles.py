@@ -81,6 +81,8 @@ class _Job:
     done: threading.Event
     error: str = ""
     seconds: float = 0.0
+    #: the overview the build has painted, once it is found (:func:`layers.tiles.pending_overview`)
+    overview: tiles.Overview | None = None
 
 
 class TileBuilds:
@@ -151,7 +153,9 @@ class TileBuilds:
             return TileStatus("ready", job.layer_id, job.version, name, job.features, 1.0, job.seconds)
         expected = max(1.0, job.features * self.seconds_per_feature)
         progress = min(MAX_ESTIMATE, elapsed / expected)
-        overview = tiles.pending_overview(self.path(name))
+        if job.overview is None:  # read until the build has painted it, then kept: it does not change
+            job.overview = tiles.pending_overview(self.path(name))
+        overview = job.overview
         return TileStatus("building", job.layer_id, job.version, name, job.features, progress, elapsed, "", overview)
 
     def _start(

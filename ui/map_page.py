@@ -492,29 +492,22 @@ def _plan_group(
     tiled, pending = tiled or {}, pending or {}
     for layer in shown:
         if layers[layer.id].tiled:
-            if layer.id not in tiled and layer.id in pending:
-                name, image = pending[layer.id]
-                mapkit.add_tiled_layer(
-                    group,
-                    layer,
-                    layers[layer.id],
-                    mapkit.tile_url(name),
-                    lang=lang(),
-                    target_titles=titles,
-                    overview=image,
-                    pending=True,
-                )
-            elif layer.id in tiled:
-                url = mapkit.tile_url(tiled[layer.id])
-                mapkit.add_tiled_layer(
-                    group,
-                    layer,
-                    layers[layer.id],
-                    url,
-                    lang=lang(),
-                    target_titles=titles,
-                    overview=tile_overview(tiled[layer.id]),
-                )
+            if layer.id in tiled:
+                name, image, building = tiled[layer.id], tile_overview(tiled[layer.id]), False
+            elif layer.id in pending:
+                (name, image), building = pending[layer.id], True
+            else:
+                continue
+            mapkit.add_tiled_layer(
+                group,
+                layer,
+                layers[layer.id],
+                mapkit.tile_url(name),
+                lang=lang(),
+                target_titles=titles,
+                overview=image,
+                pending=building,
+            )
             continue
         mapkit.add_layer(group, layer, layers[layer.id], lang=lang(), target_titles=titles)
     mapkit.add_spread(group, spread_moves(shown, layers))
