@@ -21,6 +21,7 @@ shows at the district's views instead of decoding every feature; and the file re
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -31,6 +32,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import geopandas as gpd
@@ -432,6 +434,57 @@ def overview_grid(bounds_3857: Sequence[float]) -> tuple[int, float, float, floa
         zoom -= 1
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for the block (its previous state restored after).
+
+    Making a million coordinate lists for rasterio triggers a full collection of the whole heap again and again:
+    0.59 s for 980,000 points against 0.12 s paused. The lists hold no cycles; they are freed by their counts.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _shapes(geoms: np.ndarray) -> tuple[list[object], list[object]]:
+    """The geometries as rasterio takes them, to fill and to outline; polygons as GeoJSON-like mappings.
+
+    rasterio reads a shapely geometry through ``__geo_interface__``, one coordinate at a time in Python: for 20,000
+    lots of 48 vertices that took 2.5 of the overview's 2.7 s. Here the polygons' coordinates come out of shapely in
+    one array (:func:`shapely.to_ragged_array`) and are cut into rings by their offsets, once for both: a polygon is
+    filled as itself and outlined as its rings (a MultiLineString: its boundary). Other geometries are passed as
+    they are, to both. Call it with the collector paused (:func:`_gc_paused`).
+    """
+    areas: list[object] = list(geoms)
+    edges: list[object] = list(geoms)
+    polygonal = np.flatnonzero(np.isin(shapely.get_type_id(geoms), (3, 6)))
+    if not len(polygonal):
+        return areas, edges
+    kind, coords, offsets = shapely.to_ragged_array(geoms[polygonal])
+    points = coords.tolist()
+    ring_ends, *parts = (o.tolist() for o in offsets)
+    rings = [points[a:b] for a, b in pairwise(ring_ends)]
+    polygons = [rings[a:b] for a, b in pairwise(parts[0])]
+    if kind == shapely.GeometryType.MULTIPOLYGON:
+        grouped = [polygons[a:b] for a, b in pairwise(parts[1])]
+        filled = [{"type": "MultiPolygon", "coordinates": g} for g in grouped]
+        lined = [{"type": "MultiLineString", "coordinates": [r for p in g for r in p]} for g in grouped]
+    else:
+        filled = [{"type": "Polygon", "coordinates": p} for p in polygons]
+        lined = [{"type": "MultiLineString", "coordinates": p} for p in polygons]
+    for i, area, edge in zip(polygonal.tolist(), filled, lined, strict=True):
+        areas[i], edges[i] = area, edge
+    return areas, edges
+
+
+def _pick(items: list[object], mask: np.ndarray) -> list[object]:
+    return [items[i] for i in np.flatnonzero(mask).tolist()]
+
+
 def build_overview(shown: gpd.GeoDataFrame, dest: Path, palette: Palette) -> Overview | None:
     """Paint a :func:`tile_frame` into one PNG (``dest``, written atomically); None for a frame without features.
 
@@ -462,27 +515,18 @@ def build_overview(shown: gpd.GeoDataFrame, dest: Path, palette: Palette) -> Ove
     style = np.where((style >= 0) & (style < n), style, 0)
     polygonal = np.isin(shapely.get_type_id(geoms), (3, 6))
     shape = (height, width)
-    filled = np.zeros(shape, dtype=np.uint16)
-    painted = polygonal & (fills[style + 1, 3] > 0)
-    if painted.any():
-        filled = rasterio.features.rasterize(
-            zip(geoms[painted], style[painted] + 1, strict=True),
-            out_shape=shape,
-            transform=transform,
-            fill=0,
-            dtype="uint16",
-        )
-    outlined = np.zeros(shape, dtype=np.uint16)
-    lined = strokes[style + 1, 3] > 0
-    if lined.any():
-        edges = np.where(polygonal[lined], shapely.boundary(geoms[lined]), geoms[lined])
-        outlined = rasterio.features.rasterize(
-            zip(edges, style[lined] + 1, strict=True),
-            out_shape=shape,
-            transform=transform,
-            fill=0,
-            dtype="uint16",  # a line is a pixel wide (GDAL's line rasterizing), as a 1-px stroke is at this zoom
-        )
+
+    def paint(shapes: list[object], which: np.ndarray) -> np.ndarray:
+        """Each chosen shape's style + 1 in the pixels it covers (a line: a pixel wide, as a 1-px stroke is)."""
+        if not which.any():
+            return np.zeros(shape, dtype=np.uint16)
+        pairs = zip(_pick(shapes, which), style[which] + 1, strict=True)
+        return rasterio.features.rasterize(pairs, out_shape=shape, transform=transform, fill=0, dtype="uint16")
+
+    with _gc_paused():
+        areas, edges = _shapes(geoms)
+        filled = paint(areas, polygonal & (fills[style + 1, 3] > 0))
+        outlined = paint(edges, strokes[style + 1, 3] > 0)
     rgba = fills[filled]
     on_edge = outlined > 0
     rgba[on_edge] = strokes[outlined[on_edge]]

@@ -273,6 +273,31 @@ def test_the_overview_paints_each_plot_in_its_style_and_nothing_elsewhere(tmp_pa
     assert rgba[3, gap[0], gap[1]] == 0
 
 
+def test_the_overview_s_shapes_rasterize_as_the_geometries_themselves() -> None:
+    """Polygons handed to rasterio as coordinate mappings paint the pixels their shapely geometries paint."""
+    assert tiles._shapes(np.array([shapely.LineString([(0, 0), (1, 1)])], dtype=object))[1][0].geom_type == "LineString"
+    import rasterio.features
+    from rasterio.transform import Affine
+
+    holed = shapely.Polygon([(0, 0), (40, 0), (40, 40), (0, 40)], holes=[[(10, 10), (30, 10), (30, 30), (10, 30)]])
+    multi = shapely.MultiPolygon([shapely.box(50, 5, 60, 15), shapely.box(65, 20, 78, 38, ccw=False)])
+    line = shapely.LineString([(5, 45), (75, 48)])
+    for geoms in (
+        np.array([holed, shapely.box(45, 2, 49, 30)], dtype=object),  # polygons only
+        np.array([holed, multi, line], dtype=object),  # polygons and multipolygons together, and a line
+    ):
+        areas, edges = tiles._shapes(geoms)
+        assert all(isinstance(a, dict) for a in areas[:2]) and all(isinstance(e, dict) for e in edges[:2])
+        kw = {"out_shape": (50, 80), "transform": Affine(1, 0, 0, 0, -1, 50), "fill": 0, "dtype": "uint16"}
+        values = list(range(1, len(geoms) + 1))
+        want_areas = rasterio.features.rasterize(zip(geoms, values, strict=True), **kw)
+        outlines = [shapely.boundary(g) if g.geom_type.endswith("Polygon") else g for g in geoms]
+        want_edges = rasterio.features.rasterize(zip(outlines, values, strict=True), **kw)
+        assert np.array_equal(rasterio.features.rasterize(zip(areas, values, strict=True), **kw), want_areas)
+        assert np.array_equal(rasterio.features.rasterize(zip(edges, values, strict=True), **kw), want_edges)
+        assert (want_areas > 0).sum() > 100 and (want_edges > 0).sum() > 100  # something was painted
+
+
 def test_a_large_layer_s_overview_is_made_at_a_lower_zoom() -> None:
     zoom, res, left, top, width, height = tiles.overview_grid((11_000_000.0, 2_000_000.0, 12_000_000.0, 2_600_000.0))
     assert zoom < tiles.OVERVIEW_ZOOM and max(width, height) <= tiles.OVERVIEW_MAX_PX
