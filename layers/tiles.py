@@ -631,27 +631,49 @@ def found_in(path: Path, frame: gpd.GeoDataFrame, *, zoom: int) -> np.ndarray:
 PALETTE_FILE = "palette.json"
 
 
+#: the argument that makes :func:`main` a build waiting ahead for its job (one JSON line on standard input)
+STANDBY = "--standby"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m layers.tiles FRAME.parquet DEST.pmtiles COLUMN...``: build tiles in a process of their own.
 
     :mod:`services.tiles` runs its builds this way: GDAL's writer holds Python's GIL, and inside the app's process
     it would stall every page for the length of a build; :data:`NICENESS_ENV` set to N lowers the process's
-    priority by N. Prints the written :class:`TileFile` as JSON, with the niceness the build ran at.
+    priority by N. Prints the written :class:`TileFile` as JSON, with the niceness the build ran at and its pid.
+
+    ``python -m layers.tiles --standby`` is a build started ahead of its job: its imports done, it waits for one
+    line on standard input, ``{"frame": ..., "dest": ..., "columns": [...]}``, and builds it. Standard input
+    closed without a line (its starter has gone, or no job came) ends it without building anything.
     """
     args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) < 2:
-        print("usage: python -m layers.tiles FRAME.parquet DEST.pmtiles COLUMN...", file=sys.stderr)
-        return 2
-    # the overview's palette, when the caller wants one, lies beside the frame (PALETTE_FILE)
-    given = Path(args[0]).with_name(PALETTE_FILE)
-    palette = Palette.from_json(json.loads(given.read_text(encoding="utf-8"))) if given.is_file() else None
     lower = os.environ.get(NICENESS_ENV, "")
     if lower.isdigit():
         # a build in the background yields the CPU to the app and the browser (2 cores: both wait otherwise)
         os.nice(int(lower))
+    if args == [STANDBY]:
+        import rasterio.features  # noqa: F401  (the overview's painter: imported while no job waits)
+
+        line = sys.stdin.readline()
+        if not line.strip():
+            return 0
+        job = json.loads(line)
+        args = [str(job["frame"]), str(job["dest"]), *(str(c) for c in job["columns"])]
+    if len(args) < 2:
+        print("usage: python -m layers.tiles FRAME.parquet DEST.pmtiles COLUMN... | --standby", file=sys.stderr)
+        return 2
+    # the overview's palette, when the caller wants one, lies beside the frame (PALETTE_FILE)
+    given = Path(args[0]).with_name(PALETTE_FILE)
+    palette = Palette.from_json(json.loads(given.read_text(encoding="utf-8"))) if given.is_file() else None
     frame = gpd.read_parquet(args[0])
     written = build_tiles(frame, Path(args[1]), columns=args[2:], palette=palette)
-    out = {"path": str(written.path), "features": written.features, "seconds": written.seconds, "niceness": os.nice(0)}
+    out = {
+        "path": str(written.path),
+        "features": written.features,
+        "seconds": written.seconds,
+        "niceness": os.nice(0),
+        "pid": os.getpid(),
+    }
     print(json.dumps(out))
     return 0
 

@@ -88,11 +88,35 @@ class _Job:
 class TileBuilds:
     """The tile builds of one app process over one tiles folder (thread-safe)."""
 
-    def __init__(self, tiles_dir: Path, *, seconds_per_feature: float = SECONDS_PER_FEATURE) -> None:
+    def __init__(
+        self, tiles_dir: Path, *, seconds_per_feature: float = SECONDS_PER_FEATURE, standby: bool = False
+    ) -> None:
+        """Builds into ``tiles_dir``; ``standby``: keep a build process started ahead (:func:`start_standby`).
+
+        With it, once a first build has ended, a process waits ready for the next: that build does not wait for a
+        new Python to import GDAL, geopandas and rasterio (about a second of the first map after an edit).
+        """
         self.tiles_dir = tiles_dir
         self.seconds_per_feature = seconds_per_feature
         self._lock = threading.Lock()
         self._jobs: dict[str, _Job] = {}
+        self._keep_standby = standby
+        self._standby: subprocess.Popen[str] | None = None
+
+    @property
+    def standby_pid(self) -> int | None:
+        """The process id of the build process started ahead, while one waits."""
+        with self._lock:
+            child = self._standby
+        return child.pid if child is not None and child.poll() is None else None
+
+    def close(self) -> None:
+        """End the build process started ahead, if any (a build under way runs to its end)."""
+        with self._lock:
+            child, self._standby, self._keep_standby = self._standby, None, False
+        if child is not None:  # it holds no job (a build takes it under the lock): nothing is lost
+            child.kill()
+            child.communicate()
 
     def path(self, name: str) -> Path:
         """The file of a status's ``name``."""
@@ -202,7 +226,14 @@ class TileBuilds:
             if tiles.reuse_same_content(self.tiles_dir, store.location, layer_id, dest, digest):
                 job.seconds = 0.0  # an edit that left the tiles as they were: the other version's file is this one
             else:
-                job.seconds = build_in_process(shown, dest, columns=columns, palette=palette)
+                with self._lock:
+                    child, self._standby = self._standby, None
+                try:
+                    job.seconds = build_in_process(shown, dest, columns=columns, palette=palette, standby=child)
+                finally:
+                    with self._lock:  # the next one is started once this build is done: the two do not compete
+                        if self._keep_standby and self._standby is None:
+                            self._standby = start_standby()
             tiles.remove_superseded(self.tiles_dir, store.location, layer_id, dest)
         except Exception as exc:  # a thread's exception would vanish: the page shows it instead
             job.error = f"{type(exc).__name__}: {exc}"
@@ -210,34 +241,70 @@ class TileBuilds:
             job.done.set()
 
 
+def _child_env() -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    env[tiles.NICENESS_ENV] = str(BUILD_NICENESS)
+    return env
+
+
+def start_standby() -> subprocess.Popen[str]:
+    """A build process started ahead of its job (``python -m layers.tiles --standby``), at the builds' niceness.
+
+    It imports what a build needs and waits for the job on its standard input (:func:`build_in_process`); when
+    this process ends, its standard input closes and it ends too, having built nothing.
+    """
+    return subprocess.Popen(
+        [sys.executable, "-m", "layers.tiles", tiles.STANDBY],
+        cwd=REPO,
+        env=_child_env(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def build_in_process(
-    shown: gpd.GeoDataFrame, dest: Path, *, columns: Sequence[str], palette: tiles.Palette | None = None
+    shown: gpd.GeoDataFrame,
+    dest: Path,
+    *,
+    columns: Sequence[str],
+    palette: tiles.Palette | None = None,
+    standby: subprocess.Popen[str] | None = None,
 ) -> float:
     """Build the tiles of ``shown`` into ``dest`` in a Python process of its own (``python -m layers.tiles``).
 
     ``shown`` is a :func:`layers.tiles.tile_frame`. GDAL's writer holds the GIL through pyogrio: in a thread of the
     app it stalls every page (the progress bar too) for the whole build. The frame goes to the child as GeoParquet,
-    already in EPSG:4326 with its tile columns. Returns GDAL's seconds; raises ``RuntimeError`` with the child's error
-    when it fails.
+    already in EPSG:4326 with its tile columns. ``standby`` is a process started ahead (:func:`start_standby`) that
+    takes the job, when it is still there; else a new one is started. Returns GDAL's seconds; raises
+    ``RuntimeError`` with the child's error when it fails.
     """
     with tempfile.TemporaryDirectory(prefix="baoyen-tiles-") as tmp:
         src = Path(tmp) / "frame.parquet"
         shown.to_parquet(src)
         if palette is not None:
             (Path(tmp) / tiles.PALETTE_FILE).write_text(json.dumps(palette.to_json()), encoding="utf-8")
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-        env[tiles.NICENESS_ENV] = str(BUILD_NICENESS)
-        done = subprocess.run(
-            [sys.executable, "-m", "layers.tiles", str(src), str(dest), *columns],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    if done.returncode != 0:
-        raise RuntimeError(f"the tile build failed: {done.stderr.strip().splitlines()[-1:] or done.returncode}")
-    return float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
+        if standby is not None and standby.poll() is not None:
+            standby.communicate()  # it has gone (killed): its pipes are closed and a new process builds
+            standby = None
+        if standby is not None:
+            job = {"frame": str(src), "dest": str(dest), "columns": list(columns)}
+            stdout, stderr = standby.communicate(json.dumps(job) + "\n")
+            code = standby.returncode
+        else:
+            done = subprocess.run(
+                [sys.executable, "-m", "layers.tiles", str(src), str(dest), *columns],
+                cwd=REPO,
+                env=_child_env(),
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            stdout, stderr, code = done.stdout, done.stderr, done.returncode
+    if code != 0:
+        raise RuntimeError(f"the tile build failed: {stderr.strip().splitlines()[-1:] or code}")
+    return float(json.loads(stdout.strip().splitlines()[-1])["seconds"])
 
 
 def build_now(

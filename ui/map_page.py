@@ -172,10 +172,13 @@ def clicked(text: str | None, layers: Mapping[str, mapkit.PreparedLayer]) -> tup
     return None if row is None else (at.layer_id, str(frame["id"].iloc[row]))
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, on_release=TileBuilds.close)
 def _tile_builds(tiles_dir: str) -> TileBuilds:
-    """The tile builds of this server process (their threads outlive a session's run)."""
-    return TileBuilds(Path(tiles_dir))
+    """The tile builds of this server process (their threads outlive a session's run).
+
+    When the cache lets them go, their build process started ahead ends.
+    """
+    return TileBuilds(Path(tiles_dir), standby=True)
 
 
 def tile_builds() -> TileBuilds:
@@ -263,7 +266,7 @@ def _building_text(status: TileStatus, prepared: mapkit.PreparedLayer) -> str:
     )
 
 
-@st.fragment(run_every=1.0)
+@st.fragment(run_every=0.5)
 def _tile_progress(statuses: Mapping[str, TileStatus]) -> None:
     """A progress bar per tile build under way; the page reruns when they have all ended."""
     store, builds = common.store(), tile_builds()

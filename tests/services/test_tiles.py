@@ -10,7 +10,7 @@ import shapely.affinity
 
 from layers import tiles
 from layers.store import create_store
-from services.tiles import TileBuilds, build_now
+from services.tiles import TileBuilds, build_in_process, build_now, start_standby
 from tests.tiles_data import PLOTS_LAYER, plots
 
 COLUMNS = ("geom_quality", "species")
@@ -149,3 +149,41 @@ def test_build_now_reuses_a_file_of_the_same_content(store, tmp_path: Path) -> N
     assert second.seconds == 0.0 and second.features == 1500 and second.bytes == first.bytes
     assert not first.path.exists() and second.path.is_file()
     assert tiles.file_content(second.path) == tiles.content_digest(tiles.tile_frame(frame, COLUMNS))
+
+
+def test_a_build_process_started_ahead_takes_the_job(tmp_path: Path) -> None:
+    ahead = start_standby()
+    dest = tmp_path / "a.pmtiles"
+    build_in_process(tiles.tile_frame(plots(60), COLUMNS), dest, columns=COLUMNS, standby=ahead)
+    assert ahead.returncode == 0  # it built the tiles and ended
+    assert tiles.found_in(dest, plots(60), zoom=tiles.MAX_ZOOM).all()
+
+
+def test_a_build_process_started_ahead_ends_without_a_job_and_a_gone_one_is_replaced(tmp_path: Path) -> None:
+    idle = start_standby()
+    out, _ = idle.communicate("", timeout=120)  # its input closed without a job: it ends, building nothing
+    assert idle.returncode == 0 and out == ""
+    gone = start_standby()
+    gone.kill()
+    gone.wait()
+    dest = tmp_path / "b.pmtiles"
+    build_in_process(tiles.tile_frame(plots(60), COLUMNS), dest, columns=COLUMNS, standby=gone)
+    assert tiles.found_in(dest, plots(60), zoom=tiles.MAX_ZOOM).all()  # a new process built it
+
+
+def test_the_app_s_builds_keep_a_process_ready_for_the_next_build(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    builds = TileBuilds(tmp_path / "tiles", standby=True)
+    try:
+        assert builds.standby_pid is None  # none before a first build: a page that builds nothing starts nothing
+        done = builds.wait(builds.ensure(store, PLOTS_LAYER, 1, columns=COLUMNS, features=1500), timeout_s=120)
+        assert done.ready, done.error
+        first = builds.standby_pid
+        assert first is not None  # started when the first build ended
+        store.write_layer(PLOTS_LAYER, plots(700), user="test", message="v2")
+        done = builds.wait(builds.ensure(store, PLOTS_LAYER, 2, columns=COLUMNS, features=700), timeout_s=120)
+        assert done.ready, done.error
+        assert tiles.found_in(builds.path(done.name), plots(700), zoom=tiles.MAX_ZOOM).all()
+        assert builds.standby_pid not in (None, first)  # the waiting one took the build; a new one waits
+    finally:
+        builds.close()
+    assert builds.standby_pid is None
