@@ -632,7 +632,7 @@ PALETTE_FILE = "palette.json"
 
 
 #: the argument that makes :func:`main` a build waiting ahead for its job (one JSON line on standard input)
-STANDBY = "--standby"
+STANDBY = "standby"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -642,7 +642,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     it would stall every page for the length of a build; :data:`NICENESS_ENV` set to N lowers the process's
     priority by N. Prints the written :class:`TileFile` as JSON, with the niceness the build ran at and its pid.
 
-    ``python -m layers.tiles --standby`` is a build started ahead of its job: its imports done, it waits for one
+    ``python -m layers.tiles standby`` is a build started ahead of its job: its imports done, it waits for one
     line on standard input, ``{"frame": ..., "dest": ..., "columns": [...]}``, and builds it. Standard input
     closed without a line (its starter has gone, or no job came) ends it without building anything.
     """
@@ -660,7 +660,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         job = json.loads(line)
         args = [str(job["frame"]), str(job["dest"]), *(str(c) for c in job["columns"])]
     if len(args) < 2:
-        print("usage: python -m layers.tiles FRAME.parquet DEST.pmtiles COLUMN... | --standby", file=sys.stderr)
+        print("usage: python -m layers.tiles FRAME.parquet DEST.pmtiles COLUMN... | standby", file=sys.stderr)
         return 2
     # the overview's palette, when the caller wants one, lies beside the frame (PALETTE_FILE)
     given = Path(args[0]).with_name(PALETTE_FILE)

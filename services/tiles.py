@@ -248,7 +248,7 @@ def _child_env() -> dict[str, str]:
 
 
 def start_standby() -> subprocess.Popen[str]:
-    """A build process started ahead of its job (``python -m layers.tiles --standby``), at the builds' niceness.
+    """A build process started ahead of its job (``python -m layers.tiles standby``), at the builds' niceness.
 
     It imports what a build needs and waits for the job on its standard input (:func:`build_in_process`); when
     this process ends, its standard input closes and it ends too, having built nothing.
