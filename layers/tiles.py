@@ -640,7 +640,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     :mod:`services.tiles` runs its builds this way: GDAL's writer holds Python's GIL, and inside the app's process
     it would stall every page for the length of a build; :data:`NICENESS_ENV` set to N lowers the process's
-    priority by N. Prints the written :class:`TileFile` as JSON, with the niceness the build ran at and its pid.
+    priority by N. Prints the written :class:`TileFile` as JSON, with the niceness the build ran at.
 
     ``python -m layers.tiles standby`` is a build started ahead of its job: its imports done, it waits for one
     line on standard input, ``{"frame": ..., "dest": ..., "columns": [...]}``, and builds it. Standard input
@@ -667,13 +667,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     palette = Palette.from_json(json.loads(given.read_text(encoding="utf-8"))) if given.is_file() else None
     frame = gpd.read_parquet(args[0])
     written = build_tiles(frame, Path(args[1]), columns=args[2:], palette=palette)
-    out = {
-        "path": str(written.path),
-        "features": written.features,
-        "seconds": written.seconds,
-        "niceness": os.nice(0),
-        "pid": os.getpid(),
-    }
+    out = {"path": str(written.path), "features": written.features, "seconds": written.seconds, "niceness": os.nice(0)}
     print(json.dumps(out))
     return 0
 

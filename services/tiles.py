@@ -277,7 +277,7 @@ def build_in_process(
     ``shown`` is a :func:`layers.tiles.tile_frame`. GDAL's writer holds the GIL through pyogrio: in a thread of the
     app it stalls every page (the progress bar too) for the whole build. The frame goes to the child as GeoParquet,
     already in EPSG:4326 with its tile columns. ``standby`` is a process started ahead (:func:`start_standby`) that
-    takes the job, when it is still there; else a new one is started. Returns GDAL's seconds; raises
+    takes the job, when it is still there; else a new one is started and given it. Returns GDAL's seconds; raises
     ``RuntimeError`` with the child's error when it fails.
     """
     with tempfile.TemporaryDirectory(prefix="baoyen-tiles-") as tmp:
@@ -285,23 +285,13 @@ def build_in_process(
         shown.to_parquet(src)
         if palette is not None:
             (Path(tmp) / tiles.PALETTE_FILE).write_text(json.dumps(palette.to_json()), encoding="utf-8")
-        if standby is not None and standby.poll() is not None:
-            standby.communicate()  # it has gone (killed): its pipes are closed and a new process builds
-            standby = None
-        if standby is not None:
-            job = {"frame": str(src), "dest": str(dest), "columns": list(columns)}
-            stdout, stderr = standby.communicate(json.dumps(job) + "\n")
-            code = standby.returncode
-        else:
-            done = subprocess.run(
-                [sys.executable, "-m", "layers.tiles", str(src), str(dest), *columns],
-                cwd=REPO,
-                env=_child_env(),
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            stdout, stderr, code = done.stdout, done.stderr, done.returncode
+        if standby is None or standby.poll() is not None:
+            if standby is not None:
+                standby.communicate()  # it has gone (killed): its pipes are closed and a new process builds
+            standby = start_standby()
+        job = {"frame": str(src), "dest": str(dest), "columns": list(columns)}
+        stdout, stderr = standby.communicate(json.dumps(job) + "\n")
+        code = standby.returncode
     if code != 0:
         raise RuntimeError(f"the tile build failed: {stderr.strip().splitlines()[-1:] or code}")
     return float(json.loads(stdout.strip().splitlines()[-1])["seconds"])
