@@ -76,6 +76,8 @@ e2e: setup
 
 # the tests run in one process per core, a test file per process at a time; the browser tests after them, one at a
 # time: each starts its own app, and their timings must not compete with the multi-process store tests or each other
+# (two browser-test processes were tried: 9 min 2 s against 8 min 57 s one at a time, and the 100,000-plot tile
+# build, niced below the pages, starved past its test's 120 s)
 PYTEST_JOBS ?= auto
 test: setup lint typecheck
 	$(BIN)/pytest -n $(PYTEST_JOBS) --dist loadfile -m "not e2e"
