@@ -7,7 +7,6 @@ exists in any frame, no dialog opens, and the tooltips show the hostile names as
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -141,7 +140,6 @@ def hostile_app(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -
 def test_hostile_names_are_shown_as_text_on_every_page(browser: object, hostile_app: App) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    started = time.monotonic()
     context = browser.new_context(viewport={"width": 1500, "height": 1050}, locale="vi-VN")  # type: ignore[attr-defined]
     pg = context.new_page()
     dialogs: list[str] = []
@@ -232,4 +230,3 @@ def test_hostile_names_are_shown_as_text_on_every_page(browser: object, hostile_
         raise
     finally:
         context.close()
-    assert time.monotonic() - started < 60
