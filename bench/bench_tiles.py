@@ -168,16 +168,23 @@ def browser_figures(store: Path, runs: int) -> dict[str, object]:
 
             drawn: list[float] = []
 
+            def layer_tiles(layer_id: str) -> list[Path]:
+                return tiles.layer_files(assets.TILES_DIR, str(store), layer_id)
+
+            def wait_written(written, since: float, what: str) -> None:  # type: ignore[no-untyped-def]
+                """Poll until ``written()`` holds, at most 300 s after ``since`` (time.monotonic())."""
+                while not written():
+                    if time.monotonic() - since > 300:
+                        raise RuntimeError(f"{what} were not written in 300 s")
+                    time.sleep(0.05)
+
             # first open: the builds run (not timed as "warm"); the map may draw from an overview the build has
             # painted while its tiles are still written, so the warm opens wait until every build is done
             page, frame, first_s, _ = open_page()
             page.close()
             out["first_open_with_builds_s"] = first_s
             t_built = time.monotonic()
-            while not all(tiles.layer_files(assets.TILES_DIR, str(store), layer_id) for layer_id in tiled_ids):
-                if time.monotonic() - t_built > 300:
-                    raise RuntimeError("the tiles were not written in 300 s")
-                time.sleep(0.1)
+            wait_written(lambda: all(layer_tiles(layer_id) for layer_id in tiled_ids), t_built, "the tiles")
             out["builds_done_after_first_open_s"] = time.monotonic() - t_built
             time.sleep(2)  # the build process settles (its files renamed, its memory released)
             # warm opens, a fresh browser profile each (the app's scripts downloaded again), then a returning
@@ -242,9 +249,6 @@ def browser_figures(store: Path, runs: int) -> dict[str, object]:
             # (its 20k tiles rebuilt), then the plots rewritten with new names (the tiles reused)
             s = open_store(store)
 
-            def lot_tiles() -> list[Path]:
-                return tiles.layer_files(assets.TILES_DIR, str(store), "cluster_lots")
-
             for key, change in (
                 ("changed_lots", lambda lots, k: lots.loc.__setitem__((k, "tenant"), f"Công ty đổi {k}")),
                 ("moved_lots", lambda lots, k: lots.loc.__setitem__((k, "geometry"), translate(lots, k))),
@@ -258,10 +262,11 @@ def browser_figures(store: Path, runs: int) -> dict[str, object]:
                     page, frame, seconds, _ = open_page()
                     seconds_list.append(seconds)
                     # drawn may be the new version's overview while its tiles are still written: when are they?
-                    while not any(f"-v{version}-" in f.name for f in lot_tiles()):
-                        if time.monotonic() - t_open > 300:
-                            raise RuntimeError("the lots' tiles were not written in 300 s")
-                        time.sleep(0.05)
+                    wait_written(
+                        lambda v=version: any(f"-v{v}-" in f.name for f in layer_tiles("cluster_lots")),
+                        t_open,
+                        "the lots' tiles",
+                    )
                     written_list.append(time.monotonic() - t_open)
                     page.close()
                 out[f"{key}_s"] = seconds_list
