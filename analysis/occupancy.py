@@ -32,7 +32,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.crs import M2_PER_HA, require_crs, to_work
 from geo.errors import InputDataError
-from geo.geometry import repair
+from geo.geometry import envelope_pairs, repair
 from geo.numbers import format_number
 from geo.safety import CodedNote
 from geo.text import fold, nfc
@@ -570,15 +570,8 @@ def _find_overlaps(geoms: np.ndarray) -> _Overlaps:
     none = _Overlaps(np.zeros(n, dtype=bool), np.zeros(0, int), np.zeros(0, int), np.empty(0, dtype=object))
     if n < 2:
         return none
-    a, b = shapely.STRtree(geoms).query(geoms)  # pairs whose envelopes meet, each pair twice
-    keep = a < b
-    a, b = a[keep], b[keep]
-    # Two lots can only overlap when their envelopes overlap with positive area: neighbours that merely
-    # share an edge (axis-parallel lots) drop out here at numpy speed.
-    box = shapely.bounds(geoms)
-    wide = np.minimum(box[a, 2], box[b, 2]) > np.maximum(box[a, 0], box[b, 0])
-    tall = np.minimum(box[a, 3], box[b, 3]) > np.maximum(box[a, 1], box[b, 1])
-    a, b = a[wide & tall], b[wide & tall]
+    # two lots can only overlap when their envelopes overlap with positive area
+    a, b = envelope_pairs(geoms)
     if len(a) > n // 2:
         # Rotated or irregular lots: most neighbours' envelopes overlap. A pair is dropped when an edge of one
         # of them, a convex lot, has the other wholly on its outer side (then their interiors cannot meet);

@@ -39,7 +39,7 @@ from numpy.typing import NDArray
 
 from geo.crs import M2_PER_HA, WORK_CRS, to_work
 from geo.errors import InputDataError
-from geo.geometry import repair
+from geo.geometry import envelope_pairs, repair
 
 #: Pieces with more coordinates than this are cut before clipping (see module docstring).
 DEFAULT_MAX_VERTICES = 256
@@ -47,6 +47,8 @@ DEFAULT_MAX_VERTICES = 256
 _POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
 #: Clip in chunks of this many pairs, spread over threads.
 _CHUNK = 20_000
+#: at most this many candidate pairs per polygon are tested one by one (else the coverage check picks them)
+_PAIRS_PER_POLYGON = 1.5
 
 
 @dataclass(frozen=True, eq=False)
@@ -191,33 +193,12 @@ def priority_disjoint(
     present = np.flatnonzero(~shapely.is_missing(geoms))
     if len(present) < 2:
         return geoms
-    if group is None:
-        fidx = present[_overlapping(geoms[present])]
-    else:
-        # one coverage check per group: fewer neighbours per polygon, and other groups' overlaps don't matter
-        parts = [present[group[present] == g] for g in np.unique(group[present])]
-        flags = _map_threads(lambda p: _overlapping(geoms[p]), parts, workers)
-        fidx = np.concatenate([p[f] for p, f in zip(parts, flags, strict=True)])
-    if len(fidx) == 0:
-        return geoms
-    tree = shapely.STRtree(geoms)
-    qa, tb = tree.query(geoms[fidx], predicate="intersects")
-    a, b = fidx[qa], tb
-    keep = a != b
-    if group is not None:
-        keep &= group[a] == group[b]
-    a, b = a[keep], b[keep]
+    a, b = _interior_pairs(geoms, present, group, workers)
     if len(a) == 0:
         return geoms
-    # the later polygon loses the overlap; (a, b) and (b, a) may both be present
+    # the later polygon loses the overlap
     later = np.where(rank[a] > rank[b], a, b)
     earlier = np.where(rank[a] > rank[b], b, a)
-    pairs = np.unique(np.stack([later, earlier], axis=1), axis=0)
-    later, earlier = pairs[:, 0], pairs[:, 1]
-    interior = ~shapely.touches(geoms[later], geoms[earlier])
-    later, earlier = later[interior], earlier[interior]
-    if len(later) == 0:
-        return geoms
     # union of the earlier polygons per later one, vectorised over a padded 2-D array
     order = np.argsort(later, kind="stable")
     later, earlier = later[order], earlier[order]
@@ -230,6 +211,51 @@ def priority_disjoint(
     out = geoms.copy()
     out[targets] = polygonal(shapely.difference(geoms[targets], cutters))
     return out
+
+
+def _interior_pairs(
+    geoms: NDArray[np.object_],
+    present: NDArray[np.int64],
+    group: NDArray[np.int64] | None,
+    workers: int,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The pairs (a, b) of ``geoms`` (same ``group``) whose interiors meet, each pair once in some order.
+
+    Group by group, in ``workers`` threads. Two ways, the same pairs: where neighbours are few (the pairs of the
+    group whose envelopes overlap with positive area, at most :data:`_PAIRS_PER_POLYGON` per polygon: plots of one
+    species among others), each such pair is tested itself (``relate``: interiors meet); where they are many (a
+    tiling: every neighbour shares an edge), GEOS' coverage validator first flags the polygons that may overlap,
+    and only the pairs with a flagged polygon are tested.
+    """
+    if group is None:
+        parts = [present]
+    else:
+        order = present[np.argsort(group[present], kind="stable")]
+        parts = np.split(order, np.flatnonzero(np.diff(group[order])) + 1)
+    found = _map_threads(lambda idx: _pairs_in(geoms, idx), parts, workers)
+    a = np.concatenate([f[0] for f in found]) if found else np.zeros(0, dtype=np.int64)
+    b = np.concatenate([f[1] for f in found]) if found else np.zeros(0, dtype=np.int64)
+    if len(a) == 0:
+        return a, b
+    step = max(1, -(-len(a) // max(1, workers)))
+    meets = _map_threads(
+        lambda lo: shapely.relate_pattern(geoms[a[lo : lo + step]], geoms[b[lo : lo + step]], "T********"),
+        list(range(0, len(a), step)),
+        workers,
+    )
+    inside = np.concatenate(meets).astype(bool)
+    return a[inside], b[inside]
+
+
+def _pairs_in(geoms: NDArray[np.object_], idx: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The candidate pairs of the polygons ``geoms[idx]`` (indices into ``geoms``) for :func:`_interior_pairs`."""
+    sub = geoms[idx]
+    qa, qb = envelope_pairs(sub)  # interiors can only meet where the envelopes overlap with positive area
+    if len(qa) > _PAIRS_PER_POLYGON * len(idx):
+        flagged = _overlapping(sub)
+        either = flagged[qa] | flagged[qb]
+        qa, qb = qa[either], qb[either]
+    return idx[qa], idx[qb]
 
 
 def _overlapping(geoms: NDArray[np.object_]) -> NDArray[np.bool_]:
@@ -453,12 +479,7 @@ def overlay_by_unit(
     zcls_text = np.array(id_strings(zones_w[zone_field].to_numpy()[has_geom]), dtype=object)
     ok = ~shapely.is_missing(zgeom)
     zgeom, zcls_text = zgeom[ok], zcls_text[ok]
-    classes, zcode = (
-        np.unique(zcls_text, return_inverse=True)
-        if len(zcls_text)
-        else (np.array([], dtype=object), np.array([], dtype=np.int64))
-    )
-    zcode = zcode.astype(np.int64)
+    classes, zcode = _sorted_codes(zcls_text)
     n_workers = workers or _default_workers()
     # the zones' and the units' overlap checks are independent: run them side by side
     pool = ThreadPoolExecutor(max_workers=1)
@@ -469,8 +490,8 @@ def overlay_by_unit(
     # units: one geometry per id, in id order; overlaps go to the lowest id
     uids_all = np.array(id_strings(units_w[unit_field].to_numpy()), dtype=object)
     ugeom_all = polygonal(np.asarray(units_w.geometry.array, dtype=object))
-    unit_ids, ucode_all = np.unique(uids_all, return_inverse=True)
-    ugeom = _union_by_code(ugeom_all, ucode_all.astype(np.int64), len(unit_ids))
+    unit_ids, ucode_all = _sorted_codes(uids_all)
+    ugeom = _union_by_code(ugeom_all, ucode_all, len(unit_ids))
     try:
         ugeom = priority_disjoint(ugeom, np.arange(len(ugeom), dtype=np.int64))
         zgeom = zones_job.result()
@@ -521,6 +542,15 @@ def overlay_by_unit(
         crs=WORK_CRS,
         units=tuple(str(u) for u in unit_ids),
     )
+
+
+def _sorted_codes(values: NDArray[np.object_]) -> tuple[NDArray[np.object_], NDArray[np.int64]]:
+    """``np.unique(values, return_inverse=True)`` for strings: the sorted distinct values and each one's code.
+
+    By hashing (pandas' factorize), then sorting the few distinct values: 100,000 strings in 2 ms, not 36 ms.
+    """
+    codes, uniques = pd.factorize(values, sort=True)
+    return np.asarray(uniques, dtype=object), np.asarray(codes, dtype=np.int64)
 
 
 def _union_by_code(geoms: NDArray[np.object_], code: NDArray[np.int64], n: int) -> NDArray[np.object_]:

@@ -27,6 +27,7 @@ or hash. Every check of a write is :func:`require`, called by each use case that
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import ipaddress
 import re
@@ -63,8 +64,15 @@ ACCOUNTS_LAYER = "baoyen_users"
 LOGIN_MODES: tuple[str, ...] = ("changes", "all")
 
 _HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
-#: verified against when the name is unknown, so that a wrong name takes as long as a wrong password
-_DUMMY_HASH = _HASHER.hash("baoyen: no such account")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the name is unknown, so that a wrong name takes as long as a wrong password.
+
+    Made at the first sign-in, not at import: hashing costs ~25 ms, paid by every command otherwise.
+    """
+    return _HASHER.hash("baoyen: no such account")
 
 
 class AuthError(PlanError, PermissionError):
@@ -274,12 +282,12 @@ def sign_in(store: Store, name: str, password: str) -> Actor:
     try:
         key = normal_name(name)
     except AuthError:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         raise _bad_credentials() from None
     accounts = store.accounts()
     user = accounts.user(key)
     if user is None:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         raise _bad_credentials()
     now = _now()
     locked = _parse(user.locked_until)

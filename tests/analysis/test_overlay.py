@@ -301,6 +301,51 @@ def test_priority_disjoint_lower_rank_keeps_overlap() -> None:
     assert out[2] is None or out[2].is_empty or out[2].area == 0  # inside a: gone
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_priority_disjoint_finds_the_same_overlaps_both_ways(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Candidate pairs tested one by one, or first picked by GEOS' coverage check: the same polygons come out,
+    and the same as cutting each polygon by hand with every lower-ranked one whose interior meets it."""
+    import analysis.overlay as overlay
+
+    rng = np.random.default_rng(seed)
+    # a tiling of shared edges, some tiles shifted over their neighbours, a tile inside another, a missing one
+    tiles = [sq(x * 100, y * 100, 100) for x in range(8) for y in range(6)]
+    for k in rng.choice(len(tiles), 8, replace=False):
+        tiles[k] = shapely.affinity.translate(tiles[k], *rng.uniform(-40, 40, 2))
+    tiles[5] = sq(510, 10, 30)
+    geoms = np.array([*tiles, star(rng, 300, 300, 150, 12), None], dtype=object)
+    rank = rng.permutation(len(geoms)).astype(np.int64)
+    group = rng.integers(0, 2, len(geoms)).astype(np.int64)
+
+    def expected(with_group: bool) -> list[shapely.Geometry | None]:
+        out: list[shapely.Geometry | None] = []
+        for i, g in enumerate(geoms):
+            if g is None:
+                out.append(None)
+                continue
+            cut = g
+            for j, h in enumerate(geoms):
+                same = not with_group or group[i] == group[j]
+                if h is None or j == i or not same or rank[j] > rank[i]:
+                    continue
+                if shapely.relate_pattern(g, h, "T********"):  # the interiors meet
+                    cut = cut.difference(h)
+            out.append(cut)
+        return out
+
+    for with_group in (False, True):
+        results = []
+        for per_polygon in (0.0, 10**9):  # 0: the coverage check picks the pairs; 10**9: every pair tested
+            monkeypatch.setattr(overlay, "_PAIRS_PER_POLYGON", per_polygon)
+            results.append(priority_disjoint(geoms, rank, group=group if with_group else None, workers=2))
+        for got_a, got_b, want in zip(*results, expected(with_group), strict=True):
+            for got in (got_a, got_b):
+                if want is None or want.is_empty:
+                    assert got is None or got.is_empty
+                else:
+                    assert got is not None and got.symmetric_difference(want).area == pytest.approx(0, abs=1e-6)
+
+
 # ------------------------------------------------------------------------------ regrouping (legacy → 2025)
 
 

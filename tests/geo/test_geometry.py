@@ -6,7 +6,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.geometry import repair
+from geo.geometry import envelope_pairs, repair
 
 
 def test_bow_tie_keeps_both_halves() -> None:
@@ -49,3 +49,13 @@ def test_validity_of_a_long_array_is_checked_in_threads_with_the_same_answer() -
     assert got.dtype == bool and got.tolist() == shapely.is_valid(geoms).tolist()
     assert np.flatnonzero(~got).tolist() == [5, 100, 22_500, 44_999]
     assert geometry.is_valid(geoms[:10]).tolist() == shapely.is_valid(geoms[:10]).tolist()
+
+
+def test_envelope_pairs_drop_edge_neighbours_and_keep_overlaps() -> None:
+    # a 3 × 3 grid of unit squares (neighbours share edges and corners), a square shifted over two of them,
+    # a missing geometry
+    grid = [shapely.box(x, y, x + 1, y + 1) for x in range(3) for y in range(3)]
+    shifted = shapely.box(0.5, 0.2, 1.5, 0.8)  # over squares 0 (0..1, 0..1) and 3 (1..2, 0..1)
+    a, b = envelope_pairs(np.array([*grid, shifted, None], dtype=object))
+    assert sorted(zip(a.tolist(), b.tolist(), strict=True)) == [(0, 9), (3, 9)]
+    assert (a < b).all()
