@@ -50,7 +50,7 @@ import shapely
 from psycopg import sql
 from pyproj import CRS, Proj
 
-from geo.crs import WORK_EPSG, get_crs, require_crs
+from geo.crs import WORK_EPSG, get_crs, reproject, require_crs
 from geo.errors import InputDataError, LayerNotFoundError, StoreError
 from layers.store import (
     GEOM_COLUMN,
@@ -691,7 +691,7 @@ class PostGISStore(Store):
         if crs is not None and len(frame.columns):
             target = get_crs(crs)
             if not target.equals(CRS.from_user_input(frame.crs)):
-                frame = frame.to_crs(target)
+                frame = reproject(frame, target)
         return frame
 
     def _select(
@@ -897,7 +897,7 @@ class PostGISStore(Store):
         layer_id = check_layer_id(record.layer_id)
         require_crs(frame, f"layer '{layer_id}'")
         if CRS.from_user_input(frame.crs).to_epsg() != self.srs_epsg:
-            frame = frame.to_crs(epsg=self.srs_epsg)
+            frame = reproject(frame, self.srs_epsg)
         _refuse_unstorable(layer_id, frame, [[n, k] for n, k in record.columns])
         with self._write() as con:
             top = self._top_version(con, layer_id)

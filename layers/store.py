@@ -44,7 +44,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from geo.crs import WORK_EPSG, get_crs, require_crs, transformer
+from geo.crs import WORK_EPSG, get_crs, reproject, require_crs, transformer
 from geo.errors import InputDataError, LayerNotFoundError, StoreError
 from geo.text import nfc
 from geo.validate import nfc_texts
@@ -346,7 +346,7 @@ class Store(ABC):
         if not isinstance(frame, gpd.GeoDataFrame):
             raise InputDataError(f"layer '{layer_id}' must be a GeoDataFrame with a geometry column")
         require_crs(frame, f"layer '{layer_id}'")
-        frame = frame.to_crs(epsg=self.srs_epsg) if CRS.from_user_input(frame.crs).to_epsg() != self.srs_epsg else frame
+        frame = reproject(frame, self.srs_epsg) if CRS.from_user_input(frame.crs).to_epsg() != self.srs_epsg else frame
         attrs = frame.drop(columns=frame.geometry.name)
         columns = []
         for name in attrs.columns:
@@ -1171,7 +1171,7 @@ class GeoPackageStore(Store):
         if crs is not None and len(frame.columns):
             target = get_crs(crs)
             if not target.equals(CRS.from_user_input(frame.crs)):
-                frame = frame.to_crs(target)
+                frame = reproject(frame, target)
         return frame
 
     def write_layers(self, writes: list[LayerWrite], *, user: str) -> list[int]:
@@ -1436,7 +1436,7 @@ class GeoPackageStore(Store):
         layer_id = check_layer_id(record.layer_id)
         require_crs(frame, f"layer '{layer_id}'")
         if CRS.from_user_input(frame.crs).to_epsg() != self.srs_epsg:
-            frame = frame.to_crs(epsg=self.srs_epsg)
+            frame = reproject(frame, self.srs_epsg)
         columns = [[n, k] for n, k in record.columns]
         with self._tx() as con:
             found = con.execute("SELECT current_version FROM baoyen_layers WHERE layer_id = ?", (layer_id,)).fetchone()

@@ -40,7 +40,7 @@ import numpy as np
 import pyogrio
 import shapely
 
-from geo.crs import to_display, transformer
+from geo.crs import reproject, to_display, transformer
 from layers.model import LayerDef
 
 #: bump when what a tile file holds or how it is cut changes: every file is then rebuilt under a new name
@@ -499,7 +499,7 @@ def build_overview(shown: gpd.GeoDataFrame, dest: Path, palette: Palette) -> Ove
 
     if shown.empty:
         return None
-    merc = shown.to_crs("EPSG:3857")
+    merc = reproject(shown, "EPSG:3857")
     geoms = np.asarray(merc.geometry.array, dtype=object)
     zoom, res, left, top, width, height = overview_grid(merc.total_bounds)
     transform = Affine(res, 0.0, left, 0.0, -res, top)

@@ -17,6 +17,7 @@ from geo.crs import (
     get_crs,
     length_m,
     parse_epsg,
+    reproject,
     require_crs,
     to_display,
     to_work,
@@ -170,3 +171,32 @@ def test_check_same_crs() -> None:
     check_same_crs(a, a)
     with pytest.raises(CRSError, match="different CRSs"):
         check_same_crs(a, a.to_crs(9208))
+
+
+@pytest.mark.parametrize("threaded_from", [0, 10**12])  # in two threads / by geopandas' to_crs
+def test_reproject_gives_to_crs_coordinates(threaded_from: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    import geo.crs as crs
+
+    monkeypatch.setattr(crs, "_THREADED_COORDINATES", threaded_from)
+    rng = np.random.default_rng(9)
+    x, y = rng.uniform(440_000, 480_000, 300), rng.uniform(2_440_000, 2_480_000, 300)
+    geoms = list(shapely.buffer(shapely.points(x, y), 25.0, quad_segs=4))
+    geoms[3] = None
+    geoms[4] = shapely.Polygon()
+    geoms[5] = shapely.Point(x[5], y[5], 120.0)  # with z: kept
+    geoms[6] = shapely.MultiPolygon([geoms[7], geoms[8]])
+    frame = gpd.GeoDataFrame(
+        {"id": range(300), "name": ["Bảo Yên"] * 300}, geometry=geoms, crs=WORK_CRS, index=[1, 1, *range(2, 300)]
+    )
+    before = frame.copy()
+    for target in ("EPSG:4326", "EPSG:3857"):
+        got, want = reproject(frame, target), frame.to_crs(target)
+        assert got.crs == want.crs and list(got.columns) == list(want.columns)
+        assert got.index.equals(want.index) and got["name"].tolist() == want["name"].tolist()
+        for g, w in zip(got.geometry.array, want.geometry.array, strict=True):
+            assert (g is None and w is None) or (
+                g is not None and w is not None and shapely.equals_exact(g, w, 0.0) and g.has_z == w.has_z
+            )
+    assert frame.geometry.equals(before.geometry) and frame.crs == before.crs  # the input is not modified
