@@ -629,6 +629,12 @@ class PostGISStore(Store):
         with self._read() as con:
             return self._current(con, layer_id)[0]
 
+    def current_versions(self) -> dict[str, int]:
+        """Every layer's current version number, by layer id."""
+        with self._read() as con:
+            query = sql.SQL("SELECT layer_id, current_version FROM {}").format(self._t("baoyen_layers"))
+            return {str(k): int(v) for k, v in con.execute(query).fetchall()}
+
     def _current(self, con: psycopg.Connection[Any], layer_id: str) -> tuple[int, str]:
         row = con.execute(
             sql.SQL("SELECT current_version, geometry_type FROM {} WHERE layer_id = %s").format(

@@ -399,6 +399,10 @@ class Store(ABC):
         """Version number of the layer's current version."""
 
     @abstractmethod
+    def current_versions(self) -> dict[str, int]:
+        """Every layer's current version number, by layer id, in one read (for noticing changes)."""
+
+    @abstractmethod
     def read_layer(self, layer_id: str, *, crs: object = None) -> gpd.GeoDataFrame:
         """The current version of a layer, in the store CRS or reprojected to ``crs``."""
 
@@ -1118,6 +1122,11 @@ class GeoPackageStore(Store):
         """The current version number of a layer."""
         with self._read() as con:
             return self._current(con, layer_id)[0]
+
+    def current_versions(self) -> dict[str, int]:
+        """Every layer's current version number, by layer id."""
+        with self._read() as con:
+            return {str(k): int(v) for k, v in con.execute("SELECT layer_id, current_version FROM baoyen_layers")}
 
     def _current(self, con: sqlite3.Connection, layer_id: str) -> tuple[int, str]:
         row = con.execute(

@@ -1,16 +1,16 @@
 """Vector tiles built in the background: which layer versions have tiles, which are being built, and how far.
 
-A layer version's tiles are built the first time the map needs them and no file exists for that version
-(:meth:`TileBuilds.ensure`): after an import, an edit, a restore, or another process writing the store, the next
-page that draws the layer finds a new version and starts its build. The build runs in a thread of the app process
-that reads exactly the version it was asked for (not "the current one", which may move meanwhile), has
-:func:`layers.tiles.build_tiles` write the file in a child process (GDAL's writer holds the GIL: in the app's own
-process a 30,000-plot build stalled every other thread for 5.5 of its 5.8 s) and then deletes the files that version
-superseded. An edit that changed no shape and no attribute the tiles carry (a tenant, an owner) needs no build: the
-file of the version before has the same content digest (:func:`layers.tiles.content_digest`) and is linked under
-the new version's name. One :class:`TileBuilds` serves a whole process (the page keeps one per tiles folder);
-two processes over one store may both build a version, each into its own temporary file, and the second rename wins
-with the same content.
+A layer version's tiles are built when the app's watch (:meth:`TileBuilds.watch`, every second) sees a version
+without tiles, or the first time a map needs them, whichever comes first (:meth:`TileBuilds.ensure`): after an
+import, an edit, a restore, or another process writing the store, the build starts without waiting for a page.
+The build runs in a thread of the app process that reads exactly the version it was asked for (not "the current
+one", which may move meanwhile), has :func:`layers.tiles.build_tiles` write the file in a child process (GDAL's
+writer holds the GIL: in the app's own process a 30,000-plot build stalled every other thread for 5.5 of its
+5.8 s) and then deletes the files that version superseded. An edit that changed no shape and no attribute the
+tiles carry (a tenant, an owner) needs no build: the file of the version before has the same content digest
+(:func:`layers.tiles.content_digest`) and is linked under the new version's name. One :class:`TileBuilds` serves
+a whole process (the page keeps one per tiles folder); two processes over one store may both build a version,
+each into its own temporary file, and the second rename wins with the same content.
 
 GDAL reports no progress through pyogrio, so a build's progress is an estimate from its elapsed time and the
 layer's size (:data:`SECONDS_PER_FEATURE`, measured on the project's two-core machine), never more than 95 %
@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -44,6 +44,8 @@ BUILD_NICENESS = 10
 SECONDS_PER_FEATURE = 2.2e-4
 #: the estimate never says "done" before the file is there
 MAX_ESTIMATE = 0.95
+#: how often a watch (:meth:`TileBuilds.watch`) looks for layer versions without tiles
+WATCH_EVERY_S = 1.0
 
 State = Literal["ready", "building", "failed"]
 
@@ -102,6 +104,10 @@ class TileBuilds:
         self._jobs: dict[str, _Job] = {}
         self._keep_standby = standby
         self._standby: subprocess.Popen[str] | None = None
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
+        #: the last exception a watch's check raised (its text), "" when the last check went through
+        self.watch_error = ""
 
     @property
     def standby_pid(self) -> int | None:
@@ -110,8 +116,33 @@ class TileBuilds:
             child = self._standby
         return child.pid if child is not None and child.poll() is None else None
 
+    def watch(self, check: Callable[[], object], *, every_s: float = WATCH_EVERY_S) -> None:
+        """Call ``check`` now and then every ``every_s`` seconds, in a thread of its own, until :meth:`close`.
+
+        ``check`` looks for layer versions that have no tiles yet and starts their builds (:meth:`ensure`): so a
+        version written by anyone (an import from the command line, another office's edit in the shared database)
+        has its tiles built before a page asks for them. An exception from it is kept in :attr:`watch_error` and
+        the next check runs as usual. One watch per instance: a second call changes nothing.
+        """
+        with self._lock:
+            if self._watcher is not None or self._stop.is_set():
+                return
+
+            def loop() -> None:
+                while not self._stop.is_set():
+                    try:
+                        check()
+                        self.watch_error = ""
+                    except Exception as exc:  # a thread's exception would vanish; the next check may go through
+                        self.watch_error = f"{type(exc).__name__}: {exc}"
+                    self._stop.wait(every_s)
+
+            self._watcher = threading.Thread(target=loop, name="tiles-watch", daemon=True)
+            self._watcher.start()
+
     def close(self) -> None:
-        """End the build process started ahead, if any (a build under way runs to its end)."""
+        """End the watch and the build process started ahead, if any (a build under way runs to its end)."""
+        self._stop.set()
         with self._lock:
             child, self._standby, self._keep_standby = self._standby, None, False
         if child is not None:  # it holds no job (a build takes it under the lock): nothing is lost

@@ -76,6 +76,11 @@ def store() -> Store:
     return _store(store_key())
 
 
+def store_at(path: str) -> Store:
+    """The store at ``path`` (a :func:`store_key`), shared by the sessions: for work outside a session's run."""
+    return _store(path)
+
+
 def showing_sample() -> bool:
     """True while this session shows the sample store (every page then says so)."""
     from services.sample import is_sample
@@ -155,6 +160,11 @@ def layer_frame(layer_id: str, *, crs: str = DISPLAY_CRS) -> gpd.GeoDataFrame:
     """A layer of the store, cached per (store, layer, version, CRS); a new version is read afresh."""
     s = store()
     return _layer(store_key(), layer_id, s.current_version(layer_id), crs)
+
+
+def layer_frame_at(path: str, layer_id: str, version: int, *, crs: str = DISPLAY_CRS) -> gpd.GeoDataFrame:
+    """:func:`layer_frame` of the store at ``path`` (a :func:`store_key`) for a version known to be current."""
+    return _layer(path, layer_id, version, crs)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

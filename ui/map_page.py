@@ -127,18 +127,18 @@ def _use_tiles(store_path: str, layer_id: str, version: int) -> bool:
     layer = CATALOGUE.get(layer_id)
     if layer.geometry_type not in tiles.TILED_TYPES:
         return False
-    features = next(i.features for i in common.store().layer_info() if i.layer_id == layer_id)
+    features = next(i.features for i in common.store_at(store_path).layer_info() if i.layer_id == layer_id)
     if tiles.needs_tiles(layer.geometry_type, features=features):
         return True
     # below the count: a layer of few but detailed features (a CAD import) is decided by its coordinates
-    frame = common.layer_frame(layer_id)
+    frame = common.layer_frame_at(store_path, layer_id, version)
     return tiles.needs_tiles(layer.geometry_type, features=features, coordinates=tiles.coordinates(frame))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _large_frame(store_path: str, layer_id: str, version: int) -> gpd.GeoDataFrame:
     """A large layer's version (EPSG:4326), shared read-only by every session: no copy per rerun (cache_data's)."""
-    return common.store().read_version(layer_id, version, crs=DISPLAY_CRS)
+    return common.store_at(store_path).read_version(layer_id, version, crs=DISPLAY_CRS)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -172,13 +172,50 @@ def clicked(text: str | None, layers: Mapping[str, mapkit.PreparedLayer]) -> tup
     return None if row is None else (at.layer_id, str(frame["id"].iloc[row]))
 
 
+def build_new_versions(store_path: str, builds: TileBuilds, seen: dict[str, int]) -> None:
+    """Start the tile builds of the large layers whose current version is not in ``seen`` (then ``seen`` is it).
+
+    The app's watch (:meth:`services.tiles.TileBuilds.watch`) calls it every second: whoever wrote a version (a
+    page, ``baoyen import``, another office in the shared database), its tiles are built before a map asks. It
+    prepares the version as the page does (the same shared caches), so the next page finds it ready too.
+    """
+    store = common.store_at(store_path)
+    versions = store.current_versions()
+    if versions == seen:
+        return
+    for layer in CATALOGUE:
+        version = versions.get(layer.id)
+        if version is None or seen.get(layer.id) == version or layer.geometry_type not in tiles.TILED_TYPES:
+            continue
+        if not _use_tiles(store_path, layer.id, version):
+            continue
+        prepared = _tiled(store_path, layer.id, version)
+        if prepared.n_located:
+            builds.ensure(
+                store,
+                layer.id,
+                version,
+                columns=prepared.tile_columns,
+                features=prepared.n_located,
+                frame=_large_frame(store_path, layer.id, version),
+                palette=mapkit.overview_palette(prepared),
+            )
+    seen.clear()
+    seen.update(versions)
+
+
 @st.cache_resource(show_spinner=False, on_release=TileBuilds.close)
 def _tile_builds(tiles_dir: str) -> TileBuilds:
     """The tile builds of this server process (their threads outlive a session's run).
 
-    When the cache lets them go, their build process started ahead ends.
+    They watch the planner's store (:func:`build_new_versions`) from the first map on. When the cache lets them
+    go, the watch and their build process started ahead end.
     """
-    return TileBuilds(Path(tiles_dir), standby=True)
+    builds = TileBuilds(Path(tiles_dir), standby=True)
+    path = str(common.settings().store_path)
+    seen: dict[str, int] = {}  # the versions the watch has seen
+    builds.watch(lambda: build_new_versions(path, builds, seen))
+    return builds
 
 
 def tile_builds() -> TileBuilds:

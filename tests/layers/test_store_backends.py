@@ -175,6 +175,8 @@ def test_versions_history_and_restore(store: Store) -> None:
         (2, "bình", "second", 1, True),
     ]
     assert store.current_version("things") == 2
+    store.write_layer("others", every_kind(2), user="an")
+    assert store.current_versions() == {"things": 2, "others": 1}
     with pytest.raises(VersionConflictError) as stale:
         store.restore("things", 1, user="chi", base_version=1)
     assert stale.value.code == "store.conflict"

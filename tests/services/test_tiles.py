@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from pathlib import Path
 
@@ -187,3 +188,38 @@ def test_the_app_s_builds_keep_a_process_ready_for_the_next_build(store, tmp_pat
     finally:
         builds.close()
     assert builds.standby_pid is None
+
+
+def test_a_watch_checks_every_interval_keeps_an_error_and_ends_when_closed(tmp_path: Path) -> None:
+    builds = TileBuilds(tmp_path / "tiles")
+    calls: list[float] = []
+
+    def check() -> None:
+        calls.append(time.monotonic())
+        if len(calls) == 2:
+            raise RuntimeError("the store is away")
+
+    builds.watch(check, every_s=0.05)
+    builds.watch(check, every_s=0.05)  # a second watch changes nothing
+    deadline = time.monotonic() + 30
+    while len(calls) < 5 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(calls) >= 5, "the watch stopped after its check raised"
+    assert builds.watch_error == ""  # the checks after the failed one went through
+    gaps = [b - a for a, b in itertools.pairwise(calls)]
+    assert min(gaps) >= 0.04  # one watch, at its interval (two watches would interleave their calls)
+    builds.close()
+    time.sleep(0.2)
+    seen = len(calls)
+    time.sleep(0.3)
+    assert len(calls) == seen  # closed: no more checks
+
+
+def test_a_failed_check_is_kept_until_one_goes_through(tmp_path: Path) -> None:
+    builds = TileBuilds(tmp_path / "tiles")
+    builds.watch(lambda: 1 / 0, every_s=0.05)
+    deadline = time.monotonic() + 30
+    while not builds.watch_error and time.monotonic() < deadline:
+        time.sleep(0.02)
+    builds.close()
+    assert builds.watch_error.startswith("ZeroDivisionError")

@@ -4,6 +4,7 @@ a click or a search reads the feature from the store."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,3 +86,24 @@ def test_search_finds_a_plot_and_outlines_it_from_the_store(store_path: Path) ->
     js = group_js(at)
     assert "baoyenMapkit.highlight(" in js and "Lô trồng 4242" in js
     assert json.loads(at.get("component_instance")[0].proto.json_args)["zoom"] >= 14
+
+
+def test_a_version_written_elsewhere_gets_its_tiles_without_a_page(store_path: Path) -> None:
+    """The app watches its store: a version another process wrote is built before any map asks for it."""
+    wait_built(store_path)
+    run_page()  # the map has been opened once: the process's builds (and their watch) exist
+    version = open_store(store_path).write_layer(PLOTS_LAYER, plots(N, tag=" v2"), user="other", message="again")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        names = [p.name for p in tiles.layer_files(assets.TILES_DIR, str(store_path), PLOTS_LAYER)]
+        if any(f"-v{version}-" in n for n in names):
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"no tiles of version {version} 120 s after it was written: {names}")
+    assert map_page.tile_builds().watch_error == ""
+    # the map opened now draws the new version at once, from its tiles (no build, no progress bar)
+    assert map_page.tile_builds().wait_all(timeout_s=120)
+    at = run_page()
+    assert not at.exception and not at.get("progress")
+    assert f"-v{version}-" in group_js(at)
