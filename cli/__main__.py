@@ -1,7 +1,5 @@
 """``python -m cli``: the same as the ``baoyen`` command."""
 
-import sys
+from cli import run
 
-from cli import main
-
-sys.exit(main())
+run()

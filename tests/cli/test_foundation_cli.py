@@ -107,6 +107,17 @@ def test_console_script_entry_point(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "Traceback" not in bad.stderr  # argparse usage error
 
 
+@pytest.mark.parametrize("entry", ["script", "module"])
+def test_both_entries_exit_with_the_command_s_status(entry: str, tmp_path: Path) -> None:
+    """The console script and ``python -m cli`` both go through ``cli.run``: the status is main's, 0 or 1."""
+    command = [str(BAOYEN)] if entry == "script" else [sys.executable, "-m", "cli"]
+    store = ["--store", str(tmp_path / "s.gpkg"), "--lang", "en"]
+    ok = subprocess.run([*command, "layers", *store], capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    failed = subprocess.run([*command, "history", "no_such_layer", *store], capture_output=True, text=True, timeout=120)
+    assert failed.returncode == 1 and "no layer 'no_such_layer'" in failed.stderr and "Traceback" not in failed.stderr
+
+
 def test_closed_pipe_stops_quietly(tmp_path: Path) -> None:
     store = str(tmp_path / "s.gpkg")
     subprocess.run([str(BAOYEN), "init", "--store", store], capture_output=True, timeout=120, check=True)
