@@ -183,10 +183,18 @@ def build_new_versions(store_path: str, builds: TileBuilds, seen: dict[str, int]
     versions = store.current_versions()
     if versions == seen:
         return
-    for layer in CATALOGUE:
-        version = versions.get(layer.id)
-        if version is None or seen.get(layer.id) == version or layer.geometry_type not in tiles.TILED_TYPES:
-            continue
+    changed = [
+        (layer, versions[layer.id])
+        for layer in CATALOGUE
+        if layer.geometry_type in tiles.TILED_TYPES
+        and layer.id in versions
+        and seen.get(layer.id) != versions[layer.id]
+    ]
+    # seen before they are built: a version that fails here is not tried again every second (a page that draws
+    # it still starts its build, and shows why it failed)
+    seen.clear()
+    seen.update(versions)
+    for layer, version in changed:
         if not _use_tiles(store_path, layer.id, version):
             continue
         prepared = _tiled(store_path, layer.id, version)
@@ -200,8 +208,6 @@ def build_new_versions(store_path: str, builds: TileBuilds, seen: dict[str, int]
                 frame=_large_frame(store_path, layer.id, version),
                 palette=mapkit.overview_palette(prepared),
             )
-    seen.clear()
-    seen.update(versions)
 
 
 @st.cache_resource(show_spinner=False, on_release=TileBuilds.close)

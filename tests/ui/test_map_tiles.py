@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from layers import tiles
 from layers.store import open_store
+from services.tiles import TileBuilds
 from tests.tiles_data import PLOTS_LAYER, plots
 from tests.ui import helpers
 from tests.ui.helpers import store_at
@@ -107,3 +108,22 @@ def test_a_version_written_elsewhere_gets_its_tiles_without_a_page(store_path: P
     at = run_page()
     assert not at.exception and not at.get("progress")
     assert f"-v{version}-" in group_js(at)
+
+
+def test_a_version_that_fails_to_prepare_is_not_tried_again_every_second(
+    store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[object, ...]] = []
+
+    def unreadable(*args: object) -> None:
+        calls.append(args)
+        raise RuntimeError("the version cannot be read")
+
+    monkeypatch.setattr(map_page, "_tiled", unreadable)
+    seen: dict[str, int] = {}
+    builds = TileBuilds(tmp_path / "tiles")
+    with pytest.raises(RuntimeError, match="cannot be read"):
+        map_page.build_new_versions(str(store_path), builds, seen)
+    assert seen == open_store(store_path).current_versions() and len(calls) == 1
+    map_page.build_new_versions(str(store_path), builds, seen)  # no new version: nothing is tried again
+    assert len(calls) == 1
