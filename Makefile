@@ -78,10 +78,11 @@ e2e: setup
 # time: each starts its own app, and their timings must not compete with the multi-process store tests or each other
 # (two browser-test processes were tried: 9 min 2 s against 8 min 57 s one at a time, and the 100,000-plot tile
 # build, niced below the pages, starved past its test's 120 s)
+# (--durations: each run names its slowest tests, where the time of `make test` goes)
 PYTEST_JOBS ?= auto
 test: setup lint typecheck
-	$(BIN)/pytest -n $(PYTEST_JOBS) --dist loadfile -m "not e2e"
-	$(BIN)/pytest -m e2e
+	$(BIN)/pytest -n $(PYTEST_JOBS) --dist loadfile -m "not e2e" --durations=10
+	$(BIN)/pytest -m e2e --durations=10
 
 bench: setup
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
