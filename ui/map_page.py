@@ -33,6 +33,7 @@ from geo.text import fold
 from layers import tiles
 from layers.catalogue import CATALOGUE
 from layers.model import COMMON_FIELDS, GROUPS, FieldDef, LayerDef
+from layers.store import Store
 from services.tiles import TileBuilds, TileStatus
 from ui import assets, common, mapkit, measure, print_map, state
 from ui.common import lang, show_error, tr
@@ -199,15 +200,22 @@ def build_new_versions(store_path: str, builds: TileBuilds, seen: dict[str, int]
             continue
         prepared = _tiled(store_path, layer.id, version)
         if prepared.n_located:
-            builds.ensure(
-                store,
-                layer.id,
-                version,
-                columns=prepared.tile_columns,
-                features=prepared.n_located,
-                frame=_large_frame(store_path, layer.id, version),
-                palette=mapkit.overview_palette(prepared),
-            )
+            _ensure_tiles(builds, store, store_path, layer.id, version, prepared)
+
+
+def _ensure_tiles(
+    builds: TileBuilds, store: Store, store_path: str, layer_id: str, version: int, prepared: mapkit.PreparedLayer
+) -> TileStatus:
+    """:meth:`TileBuilds.ensure` of a prepared large layer version, handed the frame the page holds already."""
+    return builds.ensure(
+        store,
+        layer_id,
+        version,
+        columns=prepared.tile_columns,
+        features=prepared.n_located,
+        frame=_large_frame(store_path, layer_id, version),  # held already: not read again
+        palette=mapkit.overview_palette(prepared),
+    )
 
 
 @st.cache_resource(show_spinner=False, on_release=TileBuilds.close)
@@ -263,15 +271,7 @@ def tile_statuses(visible: Iterable[LayerDef], layers: Mapping[str, mapkit.Prepa
         prepared = layers[layer.id]
         if prepared.tiled:
             version = store.current_version(layer.id)
-            out[layer.id] = builds.ensure(
-                store,
-                layer.id,
-                version,
-                columns=prepared.tile_columns,
-                features=prepared.n_located,
-                frame=_large_frame(common.store_key(), layer.id, version),  # held already: not read again
-                palette=mapkit.overview_palette(prepared),
-            )
+            out[layer.id] = _ensure_tiles(builds, store, common.store_key(), layer.id, version, prepared)
     return out
 
 
