@@ -651,7 +651,8 @@ _RUNTIME_JS = r"""
     layer.byPick();
     return out;
   }
-  // for checks (tests, benchmarks): what of a tiled layer is on the map, and whether it is drawn
+  // for checks (tests, benchmarks): what of a tiled layer is on the map, whether it is drawn, and whether its file
+  // was still being built when the page drew it (pending: the overview at every zoom, no tile asked for)
   function tiledState(id) {
     var out = [];
     Object.keys(tileLayers).forEach(function (u) {
@@ -660,11 +661,12 @@ _RUNTIME_JS = r"""
       if (o && o._map) {
         var d = o.byPixels, ink = 0;  // painted pixels, counted when asked
         for (var i = 3; d && i < d.data.length; i += 4) { if (d.data[i] > 0) { ink++; } }
-        out.push({url: u, overview: o.byUrl, ready: !!d, ink: ink});
+        out.push({url: u, overview: o.byUrl, ready: !!d, ink: ink, pending: !!l.bySpec.pending});
       } else if (l._map) {
-        out.push({url: u, overview: null, ready: !l._loading && Object.keys(l._tiles).length > 0, ink: null});
+        out.push({url: u, overview: null, ready: !l._loading && Object.keys(l._tiles).length > 0, ink: null,
+                  pending: !!l.bySpec.pending});
       } else {
-        out.push({url: u, overview: null, ready: false, ink: null});
+        out.push({url: u, overview: null, ready: false, ink: null, pending: !!l.bySpec.pending});
       }
     });
     return out;

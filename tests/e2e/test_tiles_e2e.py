@@ -30,7 +30,8 @@ pytestmark = pytest.mark.e2e
 N_PLOTS = 100_000
 TITLE = "Vùng nguyên liệu đã khoanh vẽ"
 # the plots' tile files on the map (drawn from their tiles or, at the district's views, their overview image)
-TILED_JS = f"() => window.baoyenMapkit.tiledState({PLOTS_LAYER!r}).map(s => s.url)"
+STATE_JS = f"() => window.baoyenMapkit.tiledState({PLOTS_LAYER!r})"
+TILED_JS = f"() => ({STATE_JS})().map(s => s.url)"
 # painted pixels of the plots, once drawn: the overview image's, or the tile canvases' once every visible tile is
 INK_JS = """(id) => {
   const st = window.baoyenMapkit.tiledState(id);
@@ -290,6 +291,9 @@ def test_a_new_version_replaces_the_old_tiles(page: Page, app: App) -> None:
         time.sleep(0.2)
     (new,) = tile_files(app)
     assert f"-v{version}-" in new.name
+    # the page draws the finished file on its next run: a click before then may land while the overview gives way
+    # to tiles not yet loaded, and pick nothing (as a planner's click would)
+    frame.wait_for_function(f"() => ({STATE_JS})().some(s => !s.pending)", timeout=60_000)
     click_plot(page, frame, 1234, newer)
     frame.locator(".leaflet-popup.by-selected").get_by_text("Lô trồng 1234 (v3)", exact=True).wait_for(timeout=60_000)
     assert_no_exception(page)
