@@ -27,6 +27,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 import time
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
@@ -34,9 +35,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyogrio
 import shapely
 
@@ -76,6 +79,13 @@ SIMPLIFY_FROM_COORDINATES = 12
 #: decode and draw). The store, the popups and the selected outline keep every vertex.
 SIMPLIFICATION = "2"
 SIMPLIFICATION_MAX_ZOOM = "1"
+#: GDAL's MVT tile size and buffer (EXTENT, BUFFER: its defaults, passed so that the patch below knows them): a
+#: feature goes into every tile whose square, grown by BUFFER / EXTENT of its side, it meets
+TILE_EXTENT = 4096
+TILE_BUFFER = 80
+#: an edit is patched into the file before (:func:`patch_tiles`) when it re-encodes at most this share of what a
+#: full build encodes (features × zooms); a larger one builds the whole file again
+PATCH_MAX_SHARE = 0.5
 
 
 #: the overview: the layer drawn once as a PNG for the district's views, where 100,000 plots are a pixel or two
@@ -566,20 +576,14 @@ def build_tiles(
     remove_stale_parts(dest.parent)
     started = time.perf_counter()
     overview = build_overview(shown, overview_path(dest), palette) if palette is not None else None
-    record = {"content": content_digest(shown, palette), "overview": overview and overview.to_json()}
+    record: dict[str, object] = {"content": content_digest(shown, palette), "overview": overview and overview.to_json()}
     pending = pending_path(dest)
     if overview is not None:  # the map may draw the district's views from the image while the tiles are written
         with _into_place(pending) as part:
             part.write_text(json.dumps(overview.to_json()), encoding="utf-8")
-    options = {
-        "MINZOOM": str(min_zoom),
-        "MAXZOOM": str(max_zoom),
-        "MAX_SIZE": str(MAX_TILE_BYTES),
-        "NAME": dest.stem,
-        "DESCRIPTION": _RECORD + json.dumps(record, sort_keys=True),
-    }
-    if len(shown) and coordinates(shown) / len(shown) > SIMPLIFY_FROM_COORDINATES:
-        options |= {"SIMPLIFICATION": SIMPLIFICATION, "SIMPLIFICATION_MAX_ZOOM": SIMPLIFICATION_MAX_ZOOM}
+    options = _gdal_options(shown, min_zoom, max_zoom)
+    record["build"] = _build_key(options, columns)
+    options |= {"NAME": dest.stem, "DESCRIPTION": _RECORD + json.dumps(record, sort_keys=True)}
     try:
         with _into_place(dest) as part, warnings.catch_warnings():
             # GDAL says when a tile had to be encoded at a lower resolution: a drawing detail, not a data problem
@@ -595,6 +599,284 @@ def build_tiles(
     finally:
         pending.unlink(missing_ok=True)  # the tile file records the overview now (or the build failed)
     return TileFile(dest, len(shown), time.perf_counter() - started, dest.stat().st_size, overview)
+
+
+def _gdal_options(shown: gpd.GeoDataFrame, min_zoom: int, max_zoom: int) -> dict[str, str]:
+    """GDAL's PMTiles options for ``shown`` between two zooms (without the file's name and record)."""
+    options = {
+        "MINZOOM": str(min_zoom),
+        "MAXZOOM": str(max_zoom),
+        "MAX_SIZE": str(MAX_TILE_BYTES),
+        "EXTENT": str(TILE_EXTENT),
+        "BUFFER": str(TILE_BUFFER),
+    }
+    if len(shown) and coordinates(shown) / len(shown) > SIMPLIFY_FROM_COORDINATES:
+        options |= {"SIMPLIFICATION": SIMPLIFICATION, "SIMPLIFICATION_MAX_ZOOM": SIMPLIFICATION_MAX_ZOOM}
+    return options
+
+
+def _build_key(options: dict[str, str], columns: Sequence[str]) -> dict[str, object]:
+    """How a file's tiles were cut (options, columns, format, GDAL): a patch writes into a file cut the same way."""
+    return {**options, "columns": list(columns), "format": TILE_FORMAT, "gdal": pyogrio.__gdal_version_string__}
+
+
+def file_version(path: Path) -> int | None:
+    """The layer version a tile file (:func:`tile_name`) holds, None for a name that is not one."""
+    parts = path.name.removesuffix(SUFFIX).rsplit("-", 2)
+    if len(parts) != 3 or not parts[1].startswith("v") or not parts[1][1:].isdigit():
+        return None
+    return int(parts[1][1:])
+
+
+def patch_base(tiles_dir: Path, store_location: str, layer_id: str, dest: Path, columns: Sequence[str]) -> Path | None:
+    """The other tile file of the layer of the highest version whose tiles carry ``columns`` (to patch), or None."""
+    versioned = [(v, p) for p in layer_files(tiles_dir, store_location, layer_id) if (v := file_version(p)) is not None]
+    for _version, other in sorted(versioned, reverse=True):
+        build = _record(other).get("build")
+        if other.name != dest.name and isinstance(build, dict) and build.get("columns") == list(columns):
+            return other
+    return None
+
+
+def _row_codes(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray, int]:
+    """Each feature of two tile frames as a number, equal for equal features (shape as 2D WKB, and its texts).
+
+    Exact (each column is factorised by value, then the columns' codes together); returns both sides' numbers and
+    how many distinct features there are.
+    """
+    combined = np.zeros(len(before) + len(after), dtype=np.int64)
+    distinct = 1
+    for column in [c for c in before.columns if c != before.geometry.name] + [None]:
+        if column is None:
+            halves = [
+                shapely.to_wkb(np.asarray(f.geometry.array, dtype=object), byte_order=1, output_dimension=2)
+                for f in (before, after)
+            ]
+        else:
+            halves = [f[column].to_numpy(dtype=object) for f in (before, after)]
+        codes, uniques = pd.factorize(np.concatenate(halves))
+        combined, found = pd.factorize(combined * len(uniques) + codes)
+        distinct = len(found)
+    return combined[: len(before)], combined[len(before) :], distinct
+
+
+def changed_boxes(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame) -> list[tuple[float, float, float, float]] | None:
+    """Where the tiles of ``after`` differ from those of ``before`` (both tile frames): bounding boxes.
+
+    A feature is compared whole (shape and the texts the tiles carry), as many times as it occurs: the boxes are
+    those of the features only one side holds (a lot moved: where it was and where it is). None when the features
+    both hold are not in the same order (the tiles draw them in it) or the columns differ: the whole file is made
+    again then.
+    """
+    if list(before.columns) != list(after.columns):
+        return None
+    a, b, distinct = _row_codes(before, after)
+    count_a = np.bincount(a, minlength=distinct)
+    count_b = np.bincount(b, minlength=distinct)
+    # occurrences beyond what the other side holds are the changed ones (the first ones are kept, in order)
+    rank_a = _occurrence(a)
+    rank_b = _occurrence(b)
+    gone = rank_a >= count_b[a]
+    added = rank_b >= count_a[b]
+    if not np.array_equal(a[~gone], b[~added]):
+        return None
+    changed = np.concatenate([np.asarray(before.geometry.array)[gone], np.asarray(after.geometry.array)[added]])
+    return [(float(x0), float(y0), float(x1), float(y1)) for x0, y0, x1, y1 in shapely.bounds(changed).tolist()]
+
+
+def _occurrence(codes: np.ndarray) -> np.ndarray:
+    """For each code, how many times it occurred before it (0 for its first occurrence)."""
+    order = np.argsort(codes, kind="stable")
+    sorted_codes = codes[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_codes)) + 1]
+    first = np.repeat(starts, np.diff(np.r_[starts, len(codes)]))
+    out = np.empty(len(codes), dtype=np.int64)
+    out[order] = np.arange(len(codes)) - first
+    return out
+
+
+def _tile_range(box_3857: Sequence[float], zoom: int, margin: float) -> Iterator[tuple[int, int, int]]:
+    """The tiles (z, x, y) of ``zoom`` whose square grown by ``margin`` of its side meets the box (Web Mercator)."""
+    side = 2 * _MERCATOR_HALF / 2**zoom
+    last = 2**zoom - 1
+    x0, y0, x1, y1 = box_3857
+    cols = range(
+        max(0, int(np.floor((x0 + _MERCATOR_HALF) / side - margin))),
+        min(last, int(np.floor((x1 + _MERCATOR_HALF) / side + margin))) + 1,
+    )
+    rows = range(
+        max(0, int(np.floor((_MERCATOR_HALF - y1) / side - margin))),
+        min(last, int(np.floor((_MERCATOR_HALF - y0) / side + margin))) + 1,
+    )
+    return ((zoom, x, y) for x in cols for y in rows)
+
+
+def _tile_box(tile: tuple[int, int, int], margin: float) -> tuple[float, float, float, float]:
+    """A tile's square grown by ``margin`` of its side (Web Mercator)."""
+    z, x, y = tile
+    side = 2 * _MERCATOR_HALF / 2**z
+    left, top = -_MERCATOR_HALF + x * side, _MERCATOR_HALF - y * side
+    return left - margin * side, top - (1 + margin) * side, left + (1 + margin) * side, top + margin * side
+
+
+def _read_archive(path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[tuple[int, int, int], bytes]]:
+    """A PMTiles file's header, metadata and tiles ((z, x, y) -> the tile's bytes as stored)."""
+    from pmtiles.reader import MemorySource, Reader, all_tiles
+
+    source = MemorySource(path.read_bytes())
+    reader = Reader(source)
+    return dict(reader.header()), reader.metadata(), dict(all_tiles(source))
+
+
+def _write_archive(
+    dest: Path, header: dict[str, Any], metadata: dict[str, Any], tiles_at: dict[tuple[int, int, int], bytes]
+) -> None:
+    """Write a PMTiles file (atomically) of these tiles, in tile-id order, each distinct content stored once."""
+    from pmtiles.tile import Entry, zxy_to_tileid
+    from pmtiles.writer import finalize_header
+
+    entries: list[Entry] = []
+    offsets: dict[bytes, int] = {}
+    data: list[bytes] = []
+    size = 0
+    for tile_id, content in sorted((zxy_to_tileid(*k), v) for k, v in tiles_at.items()):
+        offset = offsets.get(content)
+        if offset is None:
+            offset = offsets[content] = size
+            data.append(content)
+            size += len(content)
+        last = entries[-1] if entries else None
+        if last is not None and last.offset == offset and last.tile_id + last.run_length == tile_id:
+            last.run_length += 1
+        else:
+            entries.append(Entry(tile_id, offset, len(content), 1))
+    head, root, meta, leaves = finalize_header(header, len(tiles_at), entries, len(data), metadata, True, size)
+    with _into_place(dest) as part, part.open("wb") as out:
+        for chunk in (head, root, meta, leaves, *data):
+            out.write(chunk)
+
+
+def _bounds_metadata(shown: gpd.GeoDataFrame, min_zoom: int) -> tuple[dict[str, str], dict[str, int]]:
+    """The file's bounds and centre as GDAL writes them (metadata texts, header fields) for ``shown``'s extent."""
+    west, south, east, north = (float(v) for v in shown.total_bounds)
+    lon, lat = (west + east) / 2, (south + north) / 2
+    texts = {"bounds": f"{west:.7f},{south:.7f},{east:.7f},{north:.7f}", "center": f"{lon:.7f},{lat:.7f},{min_zoom}"}
+    e7 = {
+        "min_lon_e7": round(west * 1e7),
+        "min_lat_e7": round(south * 1e7),
+        "max_lon_e7": round(east * 1e7),
+        "max_lat_e7": round(north * 1e7),
+        "center_zoom": min_zoom,
+        "center_lon_e7": int(lon * 1e7),  # GDAL truncates the centre and rounds the bounds
+        "center_lat_e7": int(lat * 1e7),
+    }
+    return texts, e7
+
+
+def patch_tiles(
+    shown: gpd.GeoDataFrame,
+    dest: Path,
+    *,
+    base: Path,
+    boxes: Sequence[Sequence[float]],
+    columns: Sequence[str],
+    min_zoom: int = MIN_ZOOM,
+    max_zoom: int = MAX_ZOOM,
+    palette: Palette | None = None,
+) -> TileFile | None:
+    """Write the tiles of ``shown`` to ``dest`` from ``base``'s, re-encoding only the tiles an edit touched.
+
+    ``base`` is the tile file of an earlier version, cut the same way; ``boxes`` are where the two differ
+    (:func:`changed_boxes`, EPSG:4326). Every tile that meets a box (grown by GDAL's buffer) is encoded again by
+    GDAL from the features that reach it, one zoom at a time; every other tile is ``base``'s, as it was. The
+    tiles are those a full build writes, byte for byte (tested); the overview is painted again whole. Returns
+    None, writing nothing, when ``base`` was cut otherwise (other options, columns, format or GDAL) or is
+    unreadable, or when the edit reaches more than :data:`PATCH_MAX_SHARE` of the work: :func:`build_tiles` then.
+    """
+    started = time.perf_counter()
+    options = _gdal_options(shown, min_zoom, max_zoom)
+    if _record(base).get("build") != _build_key(options, columns) or shown.empty:
+        return None
+    to_3857 = transformer("EPSG:4326", "EPSG:3857")
+    dirty = [to_3857.transform_bounds(box[0], box[1], box[2], box[3]) for box in boxes]
+    tree = shapely.STRtree(np.asarray(shown.geometry.array, dtype=object))
+    to_4326 = transformer("EPSG:3857", "EPSG:4326")
+    margin = 2 * TILE_BUFFER / TILE_EXTENT  # twice GDAL's buffer: a feature that reaches a tile is never missed
+    plan: list[tuple[int, set[tuple[int, int, int]], np.ndarray]] = []
+    work = 0
+    for zoom in range(min_zoom, max_zoom + 1):
+        touched = {t for box in dirty for t in _tile_range(box, zoom, margin)}
+        query = [shapely.box(*to_4326.transform_bounds(*_tile_box(t, margin))) for t in touched]
+        reach = np.unique(tree.query(query)[1]) if query else np.zeros(0, dtype=np.int64)
+        work += len(reach)
+        plan.append((zoom, touched, reach))
+    if work > PATCH_MAX_SHARE * len(shown) * (max_zoom - min_zoom + 1):
+        return None
+    try:
+        header, metadata, tiles_at = _read_archive(base)
+    except (OSError, ValueError, KeyError):
+        return None
+    overview = build_overview(shown, overview_path(dest), palette) if palette is not None else None
+    record: dict[str, object] = {
+        "content": content_digest(shown, palette),
+        "overview": overview and overview.to_json(),
+        "build": _build_key(options, columns),
+    }
+    pending = pending_path(dest)
+    if overview is not None:
+        with _into_place(pending) as part:
+            part.write_text(json.dumps(overview.to_json()), encoding="utf-8")
+    try:
+        with tempfile.TemporaryDirectory(prefix="baoyen-patch-") as tmp:
+            for zoom, touched, reach in plan:
+                fresh: dict[tuple[int, int, int], bytes] = {}
+                if len(reach):
+                    one = _gdal_options(shown, zoom, zoom)
+                    if "SIMPLIFICATION" in one and zoom < max_zoom:  # GDAL's deepest zoom is the file's, not this one
+                        one["SIMPLIFICATION_MAX_ZOOM"] = one["SIMPLIFICATION"]
+                    part_file = Path(tmp) / f"z{zoom}{SUFFIX}"
+                    with warnings.catch_warnings():
+                        warnings.filterwarnings("ignore", message="At least one tile exceeded", category=RuntimeWarning)
+                        pyogrio.write_dataframe(
+                            shown.iloc[reach],
+                            part_file,
+                            driver="PMTiles",
+                            layer=TILE_LAYER,
+                            use_arrow=True,
+                            dataset_options=one,
+                        )
+                    fresh = _read_archive(part_file)[2]
+                for tile in touched:
+                    tiles_at.pop(tile, None)
+                    if tile in fresh:
+                        tiles_at[tile] = fresh[tile]
+        texts, e7 = _bounds_metadata(shown, min_zoom)
+        metadata |= {"name": dest.stem, "description": _RECORD + json.dumps(record, sort_keys=True), **texts}
+        metadata["tilestats"] = _tilestats(metadata.get("tilestats"), shown)
+        _write_archive(dest, header | e7, metadata, tiles_at)
+    finally:
+        pending.unlink(missing_ok=True)
+    return TileFile(dest, len(shown), time.perf_counter() - started, dest.stat().st_size, overview)
+
+
+def _tilestats(before: object, shown: gpd.GeoDataFrame) -> object:
+    """GDAL's "tilestats" of the earlier file brought up to ``shown``: its feature count and each field's values."""
+    if not isinstance(before, dict) or len(before.get("layers") or []) != 1:
+        return before
+    layer = dict(before["layers"][0])
+    layer["count"] = len(shown)
+    attributes = []
+    for attribute in layer.get("attributes") or []:
+        name = attribute.get("attribute") if isinstance(attribute, dict) else None
+        if name not in shown.columns:
+            attributes.append(attribute)
+            continue
+        present = list(dict.fromkeys(str(v) for v in shown[name].tolist()))
+        kept = [v for v in attribute.get("values") or [] if v in set(present)]
+        values = (kept + [v for v in present if v not in set(kept)])[: max(len(attribute.get("values") or []), 100)]
+        attributes.append({**attribute, "count": len(values), "values": values})
+    layer["attributes"] = attributes
+    return {**before, "layers": [layer]}
 
 
 def read_tiles(path: Path, *, zoom: int) -> gpd.GeoDataFrame:
@@ -643,7 +925,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     priority by N. Prints the written :class:`TileFile` as JSON, with the niceness the build ran at.
 
     ``python -m layers.tiles standby`` is a build started ahead of its job: its imports done, it waits for one
-    line on standard input, ``{"frame": ..., "dest": ..., "columns": [...]}``, and builds it. Standard input
+    line on standard input, ``{"frame": ..., "dest": ..., "columns": [...]}``, and builds it; with ``"base"`` (an
+    earlier version's tile file) and ``"boxes"`` (:func:`changed_boxes`) it patches that file when it can
+    (:func:`patch_tiles`) and builds the whole file otherwise. Standard input
     closed without a line (its starter has gone, or no job came) ends it without building anything.
     """
     args = list(sys.argv[1:] if argv is None else argv)
@@ -659,6 +943,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         job = json.loads(line)
         args = [str(job["frame"]), str(job["dest"]), *(str(c) for c in job["columns"])]
+        patch = (job.get("base"), job.get("boxes"))
+    else:
+        patch = (None, None)
     if len(args) < 2:
         print("usage: python -m layers.tiles FRAME.parquet DEST.pmtiles COLUMN... | standby", file=sys.stderr)
         return 2
@@ -666,8 +953,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     given = Path(args[0]).with_name(PALETTE_FILE)
     palette = Palette.from_json(json.loads(given.read_text(encoding="utf-8"))) if given.is_file() else None
     frame = gpd.read_parquet(args[0])
-    written = build_tiles(frame, Path(args[1]), columns=args[2:], palette=palette)
-    out = {"path": str(written.path), "features": written.features, "seconds": written.seconds, "niceness": os.nice(0)}
+    base, boxes = patch
+    written = None
+    if isinstance(base, str) and isinstance(boxes, list) and Path(base).is_file():
+        written = patch_tiles(frame, Path(args[1]), base=Path(base), boxes=boxes, columns=args[2:], palette=palette)
+    patched = written is not None
+    if written is None:
+        written = build_tiles(frame, Path(args[1]), columns=args[2:], palette=palette)
+    out = {
+        "path": str(written.path),
+        "features": written.features,
+        "seconds": written.seconds,
+        "niceness": os.nice(0),
+        "patched": patched,
+    }
     print(json.dumps(out))
     return 0
 

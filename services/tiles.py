@@ -8,7 +8,10 @@ one", which may move meanwhile), has :func:`layers.tiles.build_tiles` write the 
 writer holds the GIL: in the app's own process a 30,000-plot build stalled every other thread for 5.5 of its
 5.8 s) and then deletes the files that version superseded. An edit that changed no shape and no attribute the
 tiles carry (a tenant, an owner) needs no build: the file of the version before has the same content digest
-(:func:`layers.tiles.content_digest`) and is linked under the new version's name. One :class:`TileBuilds` serves
+(:func:`layers.tiles.content_digest`) and is linked under the new version's name. An edit that did (a lot
+moved, a plot's species corrected) is patched into the file of the version before when it touches few tiles
+(:func:`layers.tiles.patch_tiles`: GDAL encodes again only the tiles it reaches; the file is the one a full build
+writes). One :class:`TileBuilds` serves
 a whole process (the page keeps one per tiles folder); two processes over one store may both build a version,
 each into its own temporary file, and the second rename wins with the same content.
 
@@ -34,7 +37,7 @@ from typing import Literal
 import geopandas as gpd
 
 from layers import tiles
-from layers.store import Store
+from layers.store import Store, StoreError
 
 #: the project's root: the build's child process imports this checkout's packages
 REPO = Path(__file__).resolve().parents[1]
@@ -257,10 +260,13 @@ class TileBuilds:
             if tiles.reuse_same_content(self.tiles_dir, store.location, layer_id, dest, digest):
                 job.seconds = 0.0  # an edit that left the tiles as they were: the other version's file is this one
             else:
+                base, boxes = _patch_from(store, self.tiles_dir, layer_id, dest, columns, shown)
                 with self._lock:
                     child, self._standby = self._standby, None
                 try:
-                    job.seconds = build_in_process(shown, dest, columns=columns, palette=palette, standby=child)
+                    job.seconds = build_in_process(
+                        shown, dest, columns=columns, palette=palette, standby=child, base=base, boxes=boxes
+                    )
                 finally:
                     with self._lock:  # the next one is started once this build is done: the two do not compete
                         if self._keep_standby and self._standby is None:
@@ -270,6 +276,26 @@ class TileBuilds:
             job.error = f"{type(exc).__name__}: {exc}"
         finally:
             job.done.set()
+
+
+def _patch_from(
+    store: Store, tiles_dir: Path, layer_id: str, dest: Path, columns: tuple[str, ...], shown: gpd.GeoDataFrame
+) -> tuple[Path | None, list[tuple[float, float, float, float]] | None]:
+    """The earlier version's tile file a build may patch, and where the two versions' tiles differ; else Nones.
+
+    The earlier version is read from the store (history is never rewritten) and compared feature by feature
+    (:func:`layers.tiles.changed_boxes`); a version the store no longer reads is built whole.
+    """
+    base = tiles.patch_base(tiles_dir, store.location, layer_id, dest, columns)
+    version = tiles.file_version(base) if base is not None else None
+    if base is None or version is None:
+        return None, None
+    try:
+        before = tiles.tile_frame(store.read_version(layer_id, version), columns)
+    except (StoreError, ValueError):
+        return None, None
+    boxes = tiles.changed_boxes(before, shown)
+    return (base, boxes) if boxes is not None else (None, None)
 
 
 def _child_env() -> dict[str, str]:
@@ -302,14 +328,18 @@ def build_in_process(
     columns: Sequence[str],
     palette: tiles.Palette | None = None,
     standby: subprocess.Popen[str] | None = None,
+    base: Path | None = None,
+    boxes: Sequence[Sequence[float]] | None = None,
 ) -> float:
     """Build the tiles of ``shown`` into ``dest`` in a Python process of its own (``python -m layers.tiles``).
 
     ``shown`` is a :func:`layers.tiles.tile_frame`. GDAL's writer holds the GIL through pyogrio: in a thread of the
     app it stalls every page (the progress bar too) for the whole build. The frame goes to the child as GeoParquet,
     already in EPSG:4326 with its tile columns. ``standby`` is a process started ahead (:func:`start_standby`) that
-    takes the job, when it is still there; else a new one is started and given it. Returns GDAL's seconds; raises
-    ``RuntimeError`` with the child's error when it fails.
+    takes the job, when it is still there; else a new one is started and given it. With ``base`` (an earlier
+    version's tile file) and ``boxes`` (where the tiles differ), the child patches that file when it can
+    (:func:`layers.tiles.patch_tiles`). Returns the build's seconds; raises ``RuntimeError`` with the child's
+    error when it fails.
     """
     with tempfile.TemporaryDirectory(prefix="baoyen-tiles-") as tmp:
         src = Path(tmp) / "frame.parquet"
@@ -320,7 +350,9 @@ def build_in_process(
             if standby is not None:
                 standby.communicate()  # it has gone (killed): its pipes are closed and a new process builds
             standby = start_standby()
-        job = {"frame": str(src), "dest": str(dest), "columns": list(columns)}
+        job: dict[str, object] = {"frame": str(src), "dest": str(dest), "columns": list(columns)}
+        if base is not None and boxes is not None:
+            job |= {"base": str(base), "boxes": [list(box) for box in boxes]}
         stdout, stderr = standby.communicate(json.dumps(job) + "\n")
         code = standby.returncode
     if code != 0:

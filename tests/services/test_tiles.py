@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import shutil
 import time
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import shapely.affinity
 
 from layers import tiles
 from layers.store import create_store
-from services.tiles import TileBuilds, build_in_process, build_now, start_standby
+from services.tiles import TileBuilds, _patch_from, build_in_process, build_now, start_standby
 from tests.tiles_data import PLOTS_LAYER, plots
 
 COLUMNS = ("geom_quality", "species")
@@ -223,3 +224,32 @@ def test_a_failed_check_is_kept_until_one_goes_through(tmp_path: Path) -> None:
         time.sleep(0.02)
     builds.close()
     assert builds.watch_error.startswith("ZeroDivisionError")
+
+
+def test_a_shape_edit_is_patched_into_the_file_before_and_gives_the_tiles_of_a_full_build(
+    store, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    builds = TileBuilds(tmp_path / "tiles")
+    v1 = builds.wait(builds.ensure(store, PLOTS_LAYER, 1, columns=COLUMNS, features=1500), timeout_s=120)
+    assert v1.ready, v1.error
+    moved = store.read_layer(PLOTS_LAYER)
+    moved.loc[moved.index[3], "geometry"] = shapely.affinity.translate(moved.geometry.iloc[3], 60.0, 0.0)
+    v2 = store.write_layer(PLOTS_LAYER, moved, user="test", message="plot 3 moved")
+    base, boxes = _patch_from(store, tmp_path / "tiles", PLOTS_LAYER, builds.path("next.pmtiles"), COLUMNS,
+                              tiles.tile_frame(moved, COLUMNS))  # fmt: skip
+    assert base == builds.path(v1.name) and boxes is not None and len(boxes) == 2
+    patched = builds.wait(builds.ensure(store, PLOTS_LAYER, v2, columns=COLUMNS, features=1500), timeout_s=120)
+    assert patched.ready, patched.error
+    full = tiles.build_tiles(tiles.tile_frame(moved, COLUMNS), tmp_path / "full.pmtiles", columns=COLUMNS)
+    assert tiles._read_archive(builds.path(patched.name))[2] == tiles._read_archive(full.path)[2]
+    assert [p.name for p in (tmp_path / "tiles").iterdir()] == [patched.name]
+    # a file of a version the store does not hold is no base, nor is another store's: the whole file is built
+    ghost = tmp_path / "tiles" / tiles.tile_name(store.location, PLOTS_LAYER, 99, COLUMNS)
+    shutil.copyfile(builds.path(patched.name), ghost)
+    assert _patch_from(store, tmp_path / "tiles", PLOTS_LAYER, builds.path("x.pmtiles"), COLUMNS,
+                       tiles.tile_frame(moved, COLUMNS)) == (None, None)  # fmt: skip
+    ghost.unlink()
+    other = create_store(tmp_path / "other.gpkg")
+    other.write_layer(PLOTS_LAYER, plots(10), user="test", message="v1")
+    assert _patch_from(other, tmp_path / "tiles", PLOTS_LAYER, builds.path("x.pmtiles"), COLUMNS,
+                       tiles.tile_frame(moved, COLUMNS)) == (None, None)  # fmt: skip
