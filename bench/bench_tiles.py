@@ -51,6 +51,15 @@ LOADED_JS = """(ids) => ids.every(id => {
   const st = window.baoyenMapkit.tiledState(id);
   return st.length > 0 && st.every(s => s.ready);
 })"""
+# after a pan: every tiled layer drawn, and each one's tiles of the zoom the map shows now (not the view before)
+PANNED_JS = (
+    """(ids) => ("""
+    + LOADED_JS
+    + """)(ids) && (window.map.byTiled || []).every(l => {
+  const z = Math.round(window.map.getZoom()) + (l.options.zoomOffset || 0), t = Object.values(l._tiles);
+  return l._tileZoom === z && t.length > 0 && t.every(x => x.coords.z === z && x.current);
+})"""
+)
 
 
 def verdict(value: float, target: float) -> str:
@@ -219,7 +228,7 @@ def browser_figures(store: Path, runs: int) -> dict[str, object]:
                 frame.evaluate(
                     "([a, b, z]) => { window.map.setView([a, b], z, {animate: false}); }", [lat, lon, 14 + k % 2]
                 )
-                frame.wait_for_function(LOADED_JS, arg=tiled_ids, timeout=60_000, polling=10)
+                frame.wait_for_function(PANNED_JS, arg=tiled_ids, timeout=60_000, polling=10)
                 pans.append(time.monotonic() - t0)
             out["pan_s"] = pans
             switch = page.locator('[data-testid="stSidebar"]').get_by_text(

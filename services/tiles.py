@@ -111,6 +111,9 @@ class TileBuilds:
         self._watcher: threading.Thread | None = None
         #: the last exception a watch's check raised (its text), "" when the last check went through
         self.watch_error = ""
+        #: (store, layer) -> (version, tile frame) of the last version built or reused: the next version's patch is
+        #: compared with it instead of reading that version from the store again (one frame per large layer)
+        self._shown: dict[tuple[str, str], tuple[int, gpd.GeoDataFrame]] = {}
 
     @property
     def standby_pid(self) -> int | None:
@@ -260,7 +263,9 @@ class TileBuilds:
             if tiles.reuse_same_content(self.tiles_dir, store.location, layer_id, dest, digest):
                 job.seconds = 0.0  # an edit that left the tiles as they were: the other version's file is this one
             else:
-                base, boxes = _patch_from(store, self.tiles_dir, layer_id, dest, columns, shown)
+                with self._lock:
+                    known = self._shown.get((store.location, layer_id))
+                base, boxes = _patch_from(store, self.tiles_dir, layer_id, dest, columns, shown, known=known)
                 with self._lock:
                     child, self._standby = self._standby, None
                 try:
@@ -272,6 +277,8 @@ class TileBuilds:
                         if self._keep_standby and self._standby is None:
                             self._standby = start_standby()
             tiles.remove_superseded(self.tiles_dir, store.location, layer_id, dest)
+            with self._lock:
+                self._shown[(store.location, layer_id)] = (version, shown)
         except Exception as exc:  # a thread's exception would vanish: the page shows it instead
             job.error = f"{type(exc).__name__}: {exc}"
         finally:
@@ -279,21 +286,32 @@ class TileBuilds:
 
 
 def _patch_from(
-    store: Store, tiles_dir: Path, layer_id: str, dest: Path, columns: tuple[str, ...], shown: gpd.GeoDataFrame
+    store: Store,
+    tiles_dir: Path,
+    layer_id: str,
+    dest: Path,
+    columns: tuple[str, ...],
+    shown: gpd.GeoDataFrame,
+    *,
+    known: tuple[int, gpd.GeoDataFrame] | None = None,
 ) -> tuple[Path | None, list[tuple[float, float, float, float]] | None]:
     """The earlier version's tile file a build may patch, and where the two versions' tiles differ; else Nones.
 
-    The earlier version is read from the store (history is never rewritten) and compared feature by feature
-    (:func:`layers.tiles.changed_boxes`); a version the store no longer reads is built whole.
+    The earlier version is ``known`` (version, tile frame) when it is that one, else read from the store (history
+    is never rewritten); the two are compared feature by feature (:func:`layers.tiles.changed_boxes`). A version
+    the store no longer reads is built whole.
     """
     base = tiles.patch_base(tiles_dir, store.location, layer_id, dest, columns)
     version = tiles.file_version(base) if base is not None else None
     if base is None or version is None:
         return None, None
-    try:
-        before = tiles.tile_frame(store.read_version(layer_id, version), columns)
-    except (StoreError, ValueError):
-        return None, None
+    if known is not None and known[0] == version and list(known[1].columns) == [*columns, "geometry"]:
+        before = known[1]
+    else:
+        try:
+            before = tiles.tile_frame(store.read_version(layer_id, version), columns)
+        except (StoreError, ValueError):
+            return None, None
     boxes = tiles.changed_boxes(before, shown)
     return (base, boxes) if boxes is not None else (None, None)
 
@@ -342,8 +360,8 @@ def build_in_process(
     error when it fails.
     """
     with tempfile.TemporaryDirectory(prefix="baoyen-tiles-") as tmp:
-        src = Path(tmp) / "frame.parquet"
-        shown.to_parquet(src)
+        src = Path(tmp) / tiles.FRAME_FILE
+        tiles.write_frame(shown, src)
         if palette is not None:
             (Path(tmp) / tiles.PALETTE_FILE).write_text(json.dumps(palette.to_json()), encoding="utf-8")
         if standby is None or standby.poll() is not None:

@@ -198,23 +198,25 @@ def build_new_versions(store_path: str, builds: TileBuilds, seen: dict[str, int]
     for layer, version in changed:
         if not _use_tiles(store_path, layer.id, version):
             continue
-        prepared = _tiled(store_path, layer.id, version)
-        if prepared.n_located:
-            _ensure_tiles(builds, store, store_path, layer.id, version, prepared)
+        # the build first (it needs only the styles), then the rest of the page's preparation beside it
+        job = mapkit.tile_job(layer, _large_frame(store_path, layer.id, version))
+        if job.features:
+            _ensure_tiles(builds, store, store_path, layer.id, version, job)
+        _tiled(store_path, layer.id, version)
 
 
 def _ensure_tiles(
-    builds: TileBuilds, store: Store, store_path: str, layer_id: str, version: int, prepared: mapkit.PreparedLayer
+    builds: TileBuilds, store: Store, store_path: str, layer_id: str, version: int, job: mapkit.TileJob
 ) -> TileStatus:
-    """:meth:`TileBuilds.ensure` of a prepared large layer version, handed the frame the page holds already."""
+    """:meth:`TileBuilds.ensure` of a large layer version, handed the frame the page holds already."""
     return builds.ensure(
         store,
         layer_id,
         version,
-        columns=prepared.tile_columns,
-        features=prepared.n_located,
+        columns=job.columns,
+        features=job.features,
         frame=_large_frame(store_path, layer_id, version),  # held already: not read again
-        palette=mapkit.overview_palette(prepared),
+        palette=job.palette,
     )
 
 
@@ -271,7 +273,8 @@ def tile_statuses(visible: Iterable[LayerDef], layers: Mapping[str, mapkit.Prepa
         prepared = layers[layer.id]
         if prepared.tiled:
             version = store.current_version(layer.id)
-            out[layer.id] = _ensure_tiles(builds, store, common.store_key(), layer.id, version, prepared)
+            job = mapkit.TileJob(prepared.tile_columns, prepared.n_located, mapkit.overview_palette(prepared))
+            out[layer.id] = _ensure_tiles(builds, store, common.store_key(), layer.id, version, job)
     return out
 
 

@@ -74,9 +74,14 @@ def test_a_patched_file_holds_the_tiles_and_metadata_of_a_full_build(tmp_path: P
     assert not list(tmp_path.glob(".*.part"))
 
 
-def test_a_patch_repaints_the_overview_and_records_it(tmp_path: Path) -> None:
-    palette = tiles.Palette({"": 0}, (((10, 20, 30, 255), (0, 0, 0, 255)),))
-    before = plots(800)
+@pytest.mark.parametrize("shape", ["boxes", "rounds"])
+def test_a_patch_repaints_the_overview_around_the_edit_only_and_records_it(tmp_path: Path, shape: str) -> None:
+    before = plots(800) if shape == "boxes" else rounded(plots(800))
+    keys = sorted(set(before["geom_quality"] + tiles.STYLE_KEY_SEP + before["species"]))
+    styles = tuple(
+        ((40 * i % 256, 90, 200, 120), (0, 0, 40 * i % 256, 255) if i % 3 else None) for i in range(len(keys))
+    )
+    palette = tiles.Palette({k: i for i, k in enumerate(keys)}, styles)
     after = edited(before)
     old, new = tiles.tile_frame(before, COLUMNS), tiles.tile_frame(after, COLUMNS)
     base = tiles.build_tiles(old, tmp_path / "v1.pmtiles", columns=COLUMNS, palette=palette)
@@ -89,6 +94,18 @@ def test_a_patch_repaints_the_overview_and_records_it(tmp_path: Path) -> None:
     assert tiles.file_overview(patched.path) == full.overview
     assert tiles.overview_path(patched.path).read_bytes() == tiles.overview_path(full.path).read_bytes()
     assert not tiles.pending_path(patched.path).exists()
+    # painted around the edit only (the layer's extent is the same): the same pixels as painted whole
+    boxes = tiles.changed_boxes(old, new) or []
+    window = tiles._patch_overview(new, tmp_path / "window.png", base.path, boxes, palette)
+    assert window == full.overview
+    assert (tmp_path / "window.png").read_bytes() == tiles.overview_path(full.path).read_bytes()
+    assert (tmp_path / "window.png").read_bytes() != tiles.overview_path(base.path).read_bytes()
+    # a layer whose extent grew gets a new grid: painted whole
+    grown = new.copy()
+    grown.loc[grown.index[0], "geometry"] = shapely.affinity.translate(new.geometry.iloc[0], -0.05, 0.0)  # west
+    wider = tiles.changed_boxes(old, grown) or []
+    assert tiles._patch_overview(grown, tmp_path / "grown.png", base.path, wider, palette) is None
+    assert not (tmp_path / "grown.png").exists()
 
 
 def test_which_features_changed_is_found_by_content_and_order() -> None:
@@ -147,10 +164,10 @@ def test_the_build_process_patches_when_given_a_base(tmp_path: Path) -> None:
     before, after = plots(900), edited(plots(900))
     old, new = tiles.tile_frame(before, COLUMNS), tiles.tile_frame(after, COLUMNS)
     base = tiles.build_tiles(old, tmp_path / "v1.pmtiles", columns=COLUMNS)
-    new.to_parquet(tmp_path / "frame.parquet")
+    tiles.write_frame(new, tmp_path / tiles.FRAME_FILE)
     outputs = []
     for name, extra in (("v2", {"base": str(base.path), "boxes": tiles.changed_boxes(old, new)}), ("v3", {})):
-        job = {"frame": str(tmp_path / "frame.parquet"), "dest": str(tmp_path / f"{name}.pmtiles"),
+        job = {"frame": str(tmp_path / tiles.FRAME_FILE), "dest": str(tmp_path / f"{name}.pmtiles"),
                "columns": list(COLUMNS), **extra}  # fmt: skip
         run = subprocess.run(
             [sys.executable, "-m", "layers.tiles", tiles.STANDBY],

@@ -219,3 +219,11 @@ def test_the_overview_palette_paints_each_style_in_the_map_s_colours() -> None:
     shown = tiles.tile_frame(frame, tiled.tile_columns)
     key = "\x1f".join(str(shown.iloc[7][c]) for c in tiled.tile_columns)
     assert palette.lookup[key] == dict(tiled.style_lookup)[key]
+
+
+def test_a_tile_job_is_what_the_whole_preparation_gives_the_build() -> None:
+    for frame in (plots(600), plots(50).assign(geometry=None)):
+        tiled = mapkit.prepare_tiled_layer(PLOTS, frame)
+        job = mapkit.tile_job(PLOTS, frame)
+        assert job.columns == tiled.tile_columns and job.features == tiled.n_located
+        assert job.palette == mapkit.overview_palette(tiled)
