@@ -590,10 +590,13 @@ def _patch_overview(
     zoom, res, left, top, width, height = overview_grid(merc.total_bounds)
     if recorded is None or recorded != _grid_overview(zoom, res, left, top, width, height):
         return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)  # an image, placed by the map
-        with rasterio.Env(GDAL_PAM_ENABLED="NO"), rasterio.open(overview_path(base)) as image:
-            rgba = np.moveaxis(image.read(), 0, -1).copy()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)  # an image, placed by the map
+            with rasterio.Env(GDAL_PAM_ENABLED="NO"), rasterio.open(overview_path(base)) as image:
+                rgba = np.moveaxis(image.read(), 0, -1).copy()
+    except (rasterio.errors.RasterioIOError, OSError):  # removed meanwhile (a newer build superseded it)
+        return None
     if rgba.shape != (height, width, 4):
         return None
     geoms = np.asarray(merc.geometry.array, dtype=object)
@@ -874,10 +877,12 @@ def patch_tiles(
         plan.append((zoom, touched, reach))
     if work > PATCH_MAX_SHARE * len(shown) * (max_zoom - min_zoom + 1):
         return None
+    from pmtiles.tile import MagicNumberNotFound, SpecVersionUnsupported
+
     try:
         header, metadata, tiles_at = _read_archive(base)
-    except (OSError, ValueError, KeyError):
-        return None
+    except (OSError, ValueError, KeyError, EOFError, MagicNumberNotFound, SpecVersionUnsupported):
+        return None  # removed meanwhile, or not a PMTiles file after all: built whole
     overview = None
     if palette is not None:
         overview = _patch_overview(shown, overview_path(dest), base, boxes, palette)

@@ -106,6 +106,13 @@ def test_a_patch_repaints_the_overview_around_the_edit_only_and_records_it(tmp_p
     wider = tiles.changed_boxes(old, grown) or []
     assert tiles._patch_overview(grown, tmp_path / "grown.png", base.path, wider, palette) is None
     assert not (tmp_path / "grown.png").exists()
+    # a base whose image has gone (removed by a newer build meanwhile): the image is painted whole
+    tiles.overview_path(base.path).unlink()
+    assert tiles._patch_overview(new, tmp_path / "gone.png", base.path, boxes, palette) is None
+    again = tiles.patch_tiles(new, tmp_path / "v3.pmtiles", base=base.path, boxes=boxes, columns=COLUMNS,
+                              palette=palette)  # fmt: skip
+    assert again is not None and again.overview == full.overview
+    assert tiles.overview_path(again.path).read_bytes() == tiles.overview_path(full.path).read_bytes()
 
 
 def test_which_features_changed_is_found_by_content_and_order() -> None:
