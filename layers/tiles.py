@@ -579,16 +579,19 @@ def _patch_overview(
 
     The pixels around each box (two beyond it) are painted again from every feature that reaches them, in order:
     the image :func:`build_overview` paints, pixel for pixel (tested). None, writing nothing, when the base has no
-    image or the grid moved (the layer's extent changed): the whole image is painted then.
+    image, it was painted with another palette, or the grid moved (the layer's extent changed): the whole image is
+    painted then.
     """
     import rasterio
     import rasterio.errors
     from rasterio.transform import Affine
 
     recorded = file_overview(base)
+    if recorded is None or _record(base).get("palette") != _palette_key(palette):
+        return None  # no image, or one painted in other colours
     merc = reproject(shown, "EPSG:3857")
     zoom, res, left, top, width, height = overview_grid(merc.total_bounds)
-    if recorded is None or recorded != _grid_overview(zoom, res, left, top, width, height):
+    if recorded != _grid_overview(zoom, res, left, top, width, height):
         return None
     try:
         with warnings.catch_warnings():
@@ -640,7 +643,11 @@ def build_tiles(
     remove_stale_parts(dest.parent)
     started = time.perf_counter()
     overview = build_overview(shown, overview_path(dest), palette) if palette is not None else None
-    record: dict[str, object] = {"content": content_digest(shown, palette), "overview": overview and overview.to_json()}
+    record: dict[str, object] = {
+        "content": content_digest(shown, palette),
+        "overview": overview and overview.to_json(),
+        "palette": _palette_key(palette),
+    }
     pending = pending_path(dest)
     if overview is not None:  # the map may draw the district's views from the image while the tiles are written
         with _into_place(pending) as part:
@@ -677,6 +684,13 @@ def _gdal_options(shown: gpd.GeoDataFrame, min_zoom: int, max_zoom: int) -> dict
     if len(shown) and coordinates(shown) / len(shown) > SIMPLIFY_FROM_COORDINATES:
         options |= {"SIMPLIFICATION": SIMPLIFICATION, "SIMPLIFICATION_MAX_ZOOM": SIMPLIFICATION_MAX_ZOOM}
     return options
+
+
+def _palette_key(palette: Palette | None) -> str | None:
+    """A digest of the overview's palette, which a file records (a patch repaints only an image of the same)."""
+    if palette is None:
+        return None
+    return hashlib.sha256(json.dumps(palette.to_json(), sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def _build_key(options: dict[str, str], columns: Sequence[str]) -> dict[str, object]:
@@ -890,6 +904,7 @@ def patch_tiles(
     record: dict[str, object] = {
         "content": content_digest(shown, palette),
         "overview": overview and overview.to_json(),
+        "palette": _palette_key(palette),
         "build": _build_key(options, columns),
     }
     pending = pending_path(dest)

@@ -352,9 +352,10 @@ def build_in_process(
     """Build the tiles of ``shown`` into ``dest`` in a Python process of its own (``python -m layers.tiles``).
 
     ``shown`` is a :func:`layers.tiles.tile_frame`. GDAL's writer holds the GIL through pyogrio: in a thread of the
-    app it stalls every page (the progress bar too) for the whole build. The frame goes to the child as GeoParquet,
-    already in EPSG:4326 with its tile columns. ``standby`` is a process started ahead (:func:`start_standby`) that
-    takes the job, when it is still there; else a new one is started and given it. With ``base`` (an earlier
+    app it stalls every page (the progress bar too) for the whole build. The frame goes to the child as Arrow IPC
+    (:func:`layers.tiles.write_frame`), already in EPSG:4326 with its tile columns. ``standby`` is a process
+    started ahead (:func:`start_standby`) that takes the job, when it is still there; else a new one is started
+    and given it. With ``base`` (an earlier
     version's tile file) and ``boxes`` (where the tiles differ), the child patches that file when it can
     (:func:`layers.tiles.patch_tiles`). Returns the build's seconds; raises ``RuntimeError`` with the child's
     error when it fails.

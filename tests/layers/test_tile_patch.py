@@ -106,6 +106,14 @@ def test_a_patch_repaints_the_overview_around_the_edit_only_and_records_it(tmp_p
     wider = tiles.changed_boxes(old, grown) or []
     assert tiles._patch_overview(grown, tmp_path / "grown.png", base.path, wider, palette) is None
     assert not (tmp_path / "grown.png").exists()
+    # new colours, no shape changed: no tile to encode again, and the image is painted whole in them
+    recoloured = tiles.Palette(palette.lookup, tuple(((9, 9, 9, 255), s) for _f, s in palette.styles))
+    assert tiles._patch_overview(new, tmp_path / "recoloured.png", base.path, boxes, recoloured) is None
+    redone = tiles.patch_tiles(new, tmp_path / "v4.pmtiles", base=patched.path, boxes=[], columns=COLUMNS,
+                               palette=recoloured)  # fmt: skip
+    painted = tiles.build_tiles(new, tmp_path / "painted.pmtiles", columns=COLUMNS, palette=recoloured)
+    assert redone is not None and tiles._read_archive(redone.path)[2] == tiles._read_archive(full.path)[2]
+    assert tiles.overview_path(redone.path).read_bytes() == tiles.overview_path(painted.path).read_bytes()
     # a base whose image has gone (removed by a newer build meanwhile): the image is painted whole
     tiles.overview_path(base.path).unlink()
     assert tiles._patch_overview(new, tmp_path / "gone.png", base.path, boxes, palette) is None
