@@ -11,8 +11,8 @@ The store holds the project's data, 100,000 synthetic plantation plots (``materi
 - first map drawn after the page opens (warm server, every tile build done), in a fresh browser profile each time
   and in one profile kept across opens (a returning browser, its HTTP cache warm), and after a store change, in
   Chromium (a fresh profile): a lot's tenant edited (no tile carries it: the tiles of the version before are
-  reused), a lot moved (the 20k lots' tiles rebuilt in the background) and the 100k plots rewritten with new names
-  (tiles reused);
+  reused), a lot moved (the 20k lots' tiles patched in the background), a plot moved (the 100k plots' tiles
+  patched) and the 100k plots rewritten with new names (tiles reused);
 - pan/zoom to a new area until every visible tile is drawn, and a toggle of the plots layer (hidden / drawn
   again) by the map's own layer switch (in the browser), and by the sidebar's switch (a rerun), in Chromium.
 
@@ -255,26 +255,36 @@ def browser_figures(store: Path, runs: int) -> dict[str, object]:
             page.close()
 
             # after a store change: a lot's tenant edited (no tile carries it: the tiles are reused), a lot moved
-            # (its 20k tiles rebuilt), then the plots rewritten with new names (the tiles reused)
+            # (the 20k lots' tiles patched), a plot moved (the 100k plots' tiles patched), then the plots rewritten
+            # with new names (the tiles reused)
             s = open_store(store)
 
-            for key, change in (
-                ("changed_lots", lambda lots, k: lots.loc.__setitem__((k, "tenant"), f"Công ty đổi {k}")),
-                ("moved_lots", lambda lots, k: lots.loc.__setitem__((k, "geometry"), translate(lots, k))),
+            for key, layer_id, change in (
+                ("changed_lots", "cluster_lots", lambda lots, k: lots.loc.__setitem__((k, "tenant"), f"Công ty {k}")),
+                (
+                    "moved_lots",
+                    "cluster_lots",
+                    lambda lots, k: lots.loc.__setitem__((k, "geometry"), translate(lots, k)),
+                ),
+                (
+                    "moved_plots",
+                    PLOTS_LAYER,
+                    lambda f, k: f.loc.__setitem__((f.index[7 * k], "geometry"), translate(f, 7 * k)),
+                ),
             ):
                 seconds_list, written_list = [], []
                 for k in range(runs):
-                    lots = s.read_layer("cluster_lots")
-                    change(lots, k)
-                    version = s.write_layer("cluster_lots", lots, user="bench", message="edit")
+                    edited = s.read_layer(layer_id)
+                    change(edited, k)
+                    version = s.write_layer(layer_id, edited, user="bench", message="edit")
                     t_open = time.monotonic()
                     page, frame, seconds, _ = open_page()
                     seconds_list.append(seconds)
                     # drawn may be the new version's overview while its tiles are still written: when are they?
                     wait_written(
-                        lambda v=version: any(f"-v{v}-" in f.name for f in layer_tiles("cluster_lots")),
+                        lambda v=version, lid=layer_id: any(f"-v{v}-" in f.name for f in layer_tiles(lid)),
                         t_open,
-                        "the lots' tiles",
+                        f"the tiles of {layer_id}",
                     )
                     written_list.append(time.monotonic() - t_open)
                     page.close()
@@ -298,7 +308,7 @@ def browser_figures(store: Path, runs: int) -> dict[str, object]:
 
 
 def translate(lots, k: int):  # type: ignore[no-untyped-def]
-    """Lot ``k``'s shape moved 5 m east: an edit of a shape, which the tiles carry."""
+    """Feature ``k``'s shape moved 5 m east: an edit of a shape, which the tiles carry."""
     import shapely.affinity
 
     return shapely.affinity.translate(lots.geometry.iloc[k], 5.0, 0.0)
@@ -380,6 +390,12 @@ def main() -> int:
             ("moved_lots_geojson_s", "after a lot moved: map with its small layers", "changed_s"),
             ("moved_lots_s", "after a lot moved: every layer drawn (the lots from their new overview)", "changed_s"),
             ("moved_lots_tiles_written_s", "after a lot moved: the 20k lots' tiles rebuilt (zoomed in)", "changed_s"),
+            ("moved_plots_s", "after a plot moved: every layer drawn (the plots from their new overview)", "changed_s"),
+            (
+                "moved_plots_tiles_written_s",
+                "after a plot moved: the 100k plots' tiles rebuilt (zoomed in)",
+                "changed_s",
+            ),
             ("changed_plots_geojson_s", "after the plots rewritten, new names: map with its small layers", "changed_s"),
             ("changed_plots_s", "after the plots rewritten, new names: every layer drawn (tiles reused)", "changed_s"),
             ("pan_s", "pan/zoom to a new area, every tile drawn", "pan_s"),

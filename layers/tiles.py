@@ -573,14 +573,21 @@ def _write_png(dest: Path, rgba: np.ndarray) -> None:
 
 
 def _patch_overview(
-    shown: gpd.GeoDataFrame, dest: Path, base: Path, boxes: Sequence[Sequence[float]], palette: Palette
+    shown: gpd.GeoDataFrame,
+    dest: Path,
+    base: Path,
+    boxes: Sequence[Sequence[float]],
+    palette: Palette,
+    *,
+    tree: shapely.STRtree | None = None,
 ) -> Overview | None:
     """Paint ``shown``'s overview into ``dest`` from ``base``'s image, again only around the ``boxes`` (EPSG:4326).
 
     The pixels around each box (two beyond it) are painted again from every feature that reaches them, in order:
-    the image :func:`build_overview` paints, pixel for pixel (tested). None, writing nothing, when the base has no
-    image, it was painted with another palette, or the grid moved (the layer's extent changed): the whole image is
-    painted then.
+    the image :func:`build_overview` paints, pixel for pixel (tested). Only those features are projected and
+    styled (``tree``: an STRtree of ``shown``'s geometries, when the caller has one). None, writing nothing, when
+    the base has no image, it was painted with another palette, or the grid moved (the layer's extent changed):
+    the whole image is painted then.
     """
     import rasterio
     import rasterio.errors
@@ -589,8 +596,12 @@ def _patch_overview(
     recorded = file_overview(base)
     if recorded is None or _record(base).get("palette") != _palette_key(palette):
         return None  # no image, or one painted in other colours
-    merc = reproject(shown, "EPSG:3857")
-    zoom, res, left, top, width, height = overview_grid(merc.total_bounds)
+    to_3857 = transformer("EPSG:4326", "EPSG:3857")
+    # Web Mercator is monotonic in each axis alone: the projected extent is the extent's corners projected (a
+    # last-digit difference from projecting every vertex moves the grid, and the image is painted whole)
+    west, south, east, north = (float(v) for v in shown.total_bounds)
+    (x0, x1), (y0, y1) = to_3857.transform([west, east], [south, north])
+    zoom, res, left, top, width, height = overview_grid((x0, y0, x1, y1))
     if recorded != _grid_overview(zoom, res, left, top, width, height):
         return None
     try:
@@ -602,20 +613,23 @@ def _patch_overview(
         return None
     if rgba.shape != (height, width, 4):
         return None
-    geoms = np.asarray(merc.geometry.array, dtype=object)
-    tree = shapely.STRtree(geoms)
-    style = _style_index(shown, palette)
-    to_3857 = transformer("EPSG:4326", "EPSG:3857")
+    geoms = np.asarray(shown.geometry.array, dtype=object)
+    tree = tree if tree is not None else shapely.STRtree(geoms)
+    to_4326 = transformer("EPSG:3857", "EPSG:4326")
     for box in boxes:
-        x0, y0, x1, y1 = to_3857.transform_bounds(box[0], box[1], box[2], box[3])
-        c0, c1 = max(0, int(np.floor((x0 - left) / res)) - 2), min(width, int(np.ceil((x1 - left) / res)) + 2)
-        r0, r1 = max(0, int(np.floor((top - y1) / res)) - 2), min(height, int(np.ceil((top - y0) / res)) + 2)
+        bx0, by0, bx1, by1 = to_3857.transform_bounds(box[0], box[1], box[2], box[3])
+        c0, c1 = max(0, int(np.floor((bx0 - left) / res)) - 2), min(width, int(np.ceil((bx1 - left) / res)) + 2)
+        r0, r1 = max(0, int(np.floor((top - by1) / res)) - 2), min(height, int(np.ceil((top - by0) / res)) + 2)
         if c0 >= c1 or r0 >= r1:
             continue
         wl, wt = left + c0 * res, top - r0 * res
-        reach = np.sort(tree.query(shapely.box(wl - res, wt - (r1 - r0 + 1) * res, wl + (c1 - c0 + 1) * res, wt + res)))
+        grown = (wl - res, wt - (r1 - r0 + 1) * res, wl + (c1 - c0 + 1) * res, wt + res)
+        reach = np.sort(tree.query(shapely.box(*to_4326.transform_bounds(*grown))))
+        near = reproject(shown.iloc[reach], "EPSG:3857")
+        style = _style_index(shown.iloc[reach], palette)
         window = Affine(res, 0.0, wl, 0.0, -res, wt)
-        rgba[r0:r1, c0:c1] = _paint(geoms[reach], style[reach], palette, (r1 - r0, c1 - c0), window)
+        near_geoms = np.asarray(near.geometry.array, dtype=object)
+        rgba[r0:r1, c0:c1] = _paint(near_geoms, style, palette, (r1 - r0, c1 - c0), window)
     _write_png(dest, rgba)
     return recorded
 
@@ -861,6 +875,7 @@ def patch_tiles(
     min_zoom: int = MIN_ZOOM,
     max_zoom: int = MAX_ZOOM,
     palette: Palette | None = None,
+    digest: str | None = None,
 ) -> TileFile | None:
     """Write the tiles of ``shown`` to ``dest`` from ``base``'s, re-encoding only the tiles an edit touched.
 
@@ -871,6 +886,7 @@ def patch_tiles(
     boxes (:func:`_patch_overview`) and announced while the tiles are written, as a full build does. Returns
     None, writing nothing, when ``base`` was cut otherwise (other options, columns, format or GDAL) or is
     unreadable, or when the edit reaches more than :data:`PATCH_MAX_SHARE` of the work: :func:`build_tiles` then.
+    ``digest`` is ``shown``'s :func:`content_digest` with ``palette`` when the caller has it already.
     """
     started = time.perf_counter()
     options = _gdal_options(shown, min_zoom, max_zoom)
@@ -899,10 +915,10 @@ def patch_tiles(
         return None  # removed meanwhile, or not a PMTiles file after all: built whole
     overview = None
     if palette is not None:
-        overview = _patch_overview(shown, overview_path(dest), base, boxes, palette)
+        overview = _patch_overview(shown, overview_path(dest), base, boxes, palette, tree=tree)
         overview = overview or build_overview(shown, overview_path(dest), palette)
     record: dict[str, object] = {
-        "content": content_digest(shown, palette),
+        "content": digest or content_digest(shown, palette),
         "overview": overview and overview.to_json(),
         "palette": _palette_key(palette),
         "build": _build_key(options, columns),
@@ -1042,9 +1058,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         job = json.loads(line)
         args = [str(job["frame"]), str(job["dest"]), *(str(c) for c in job["columns"])]
-        patch = (job.get("base"), job.get("boxes"))
+        patch = (job.get("base"), job.get("boxes"), job.get("digest"))
     else:
-        patch = (None, None)
+        patch = (None, None, None)
     if len(args) < 2:
         print("usage: python -m layers.tiles FRAME DEST.pmtiles COLUMN... | standby", file=sys.stderr)
         return 2
@@ -1052,10 +1068,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     given = Path(args[0]).with_name(PALETTE_FILE)
     palette = Palette.from_json(json.loads(given.read_text(encoding="utf-8"))) if given.is_file() else None
     frame = read_frame(Path(args[0]))
-    base, boxes = patch
+    base, boxes, digest = patch
     written = None
     if isinstance(base, str) and isinstance(boxes, list) and Path(base).is_file():
-        written = patch_tiles(frame, Path(args[1]), base=Path(base), boxes=boxes, columns=args[2:], palette=palette)
+        known = digest if isinstance(digest, str) else None
+        written = patch_tiles(
+            frame, Path(args[1]), base=Path(base), boxes=boxes, columns=args[2:], palette=palette, digest=known
+        )
     patched = written is not None
     if written is None:
         written = build_tiles(frame, Path(args[1]), columns=args[2:], palette=palette)

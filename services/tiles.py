@@ -270,7 +270,14 @@ class TileBuilds:
                     child, self._standby = self._standby, None
                 try:
                     job.seconds = build_in_process(
-                        shown, dest, columns=columns, palette=palette, standby=child, base=base, boxes=boxes
+                        shown,
+                        dest,
+                        columns=columns,
+                        palette=palette,
+                        standby=child,
+                        base=base,
+                        boxes=boxes,
+                        digest=digest,
                     )
                 finally:
                     with self._lock:  # the next one is started once this build is done: the two do not compete
@@ -348,6 +355,7 @@ def build_in_process(
     standby: subprocess.Popen[str] | None = None,
     base: Path | None = None,
     boxes: Sequence[Sequence[float]] | None = None,
+    digest: str | None = None,
 ) -> float:
     """Build the tiles of ``shown`` into ``dest`` in a Python process of its own (``python -m layers.tiles``).
 
@@ -357,8 +365,8 @@ def build_in_process(
     started ahead (:func:`start_standby`) that takes the job, when it is still there; else a new one is started
     and given it. With ``base`` (an earlier
     version's tile file) and ``boxes`` (where the tiles differ), the child patches that file when it can
-    (:func:`layers.tiles.patch_tiles`). Returns the build's seconds; raises ``RuntimeError`` with the child's
-    error when it fails.
+    (:func:`layers.tiles.patch_tiles`; ``digest``, the frame's content digest, is not computed again there).
+    Returns the build's seconds; raises ``RuntimeError`` with the child's error when it fails.
     """
     with tempfile.TemporaryDirectory(prefix="baoyen-tiles-") as tmp:
         src = Path(tmp) / tiles.FRAME_FILE
@@ -371,7 +379,7 @@ def build_in_process(
             standby = start_standby()
         job: dict[str, object] = {"frame": str(src), "dest": str(dest), "columns": list(columns)}
         if base is not None and boxes is not None:
-            job |= {"base": str(base), "boxes": [list(box) for box in boxes]}
+            job |= {"base": str(base), "boxes": [list(box) for box in boxes], "digest": digest}
         stdout, stderr = standby.communicate(json.dumps(job) + "\n")
         code = standby.returncode
     if code != 0:

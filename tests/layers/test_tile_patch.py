@@ -181,7 +181,8 @@ def test_the_build_process_patches_when_given_a_base(tmp_path: Path) -> None:
     base = tiles.build_tiles(old, tmp_path / "v1.pmtiles", columns=COLUMNS)
     tiles.write_frame(new, tmp_path / tiles.FRAME_FILE)
     outputs = []
-    for name, extra in (("v2", {"base": str(base.path), "boxes": tiles.changed_boxes(old, new)}), ("v3", {})):
+    patch = {"base": str(base.path), "boxes": tiles.changed_boxes(old, new), "digest": tiles.content_digest(new)}
+    for name, extra in (("v2", patch), ("v3", {})):
         job = {"frame": str(tmp_path / tiles.FRAME_FILE), "dest": str(tmp_path / f"{name}.pmtiles"),
                "columns": list(COLUMNS), **extra}  # fmt: skip
         run = subprocess.run(
@@ -190,4 +191,5 @@ def test_the_build_process_patches_when_given_a_base(tmp_path: Path) -> None:
         )  # fmt: skip
         outputs.append(json.loads(run.stdout.strip().splitlines()[-1]))
     assert [o["patched"] for o in outputs] == [True, False]
+    assert tiles.file_content(tmp_path / "v2.pmtiles") == tiles.file_content(tmp_path / "v3.pmtiles") == patch["digest"]
     assert archive(tmp_path / "v2.pmtiles")[2] == archive(tmp_path / "v3.pmtiles")[2]
