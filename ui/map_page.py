@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import re
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -312,10 +313,17 @@ def _building_text(status: TileStatus, prepared: mapkit.PreparedLayer) -> str:
     )
 
 
+#: the page is not rerun by the progress bar sooner than this after its last whole run began: the browser may
+#: still be mounting that run's map, and a new one arriving then was seen to leave the map without its layers
+#: (2 opens in 25 after a patched edit, whose build ends while the page loads)
+RERUN_SETTLE_S = 2.5
+
+
 @st.fragment(run_every=0.5)
 def _tile_progress(statuses: Mapping[str, TileStatus]) -> None:
     """A progress bar per tile build under way; the page reruns when they have all ended."""
     store, builds = common.store(), tile_builds()
+    settled = time.monotonic() - float(st.session_state.get(state.MAP_RUN_AT, 0.0)) >= RERUN_SETTLE_S
     running = False
     for layer_id, status in statuses.items():
         if status.state != "building":
@@ -323,10 +331,13 @@ def _tile_progress(statuses: Mapping[str, TileStatus]) -> None:
         prepared = _tiled(common.store_key(), layer_id, status.version)
         now = builds.ensure(store, layer_id, status.version, columns=prepared.tile_columns, features=status.features)
         if now.state == "building":
-            if now.overview is not None and status.overview is None:
+            if now.overview is not None and status.overview is None and settled:
                 st.rerun()  # the build has painted the overview: the map draws the district's views from it
             running = True
             st.progress(now.progress, text=_building_text(now, prepared))
+        elif not settled:
+            running = True  # ended: the page reruns at a later look, once its map has settled
+            st.progress(1.0, text=_building_text(now, prepared))
     if not running:
         st.rerun()
     st.caption(tr("map.tiles.building_help"))
@@ -813,6 +824,7 @@ def _print_box(
 
 
 def _page(layers: dict[str, mapkit.PreparedLayer]) -> None:
+    st.session_state[state.MAP_RUN_AT] = time.monotonic()
     visible, basemap = _sidebar(layers)
     flt = _filter_box(layers, visible)
     drawn = dict(layers)

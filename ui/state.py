@@ -21,6 +21,7 @@ MAP_PICK = "map.pick."  # + folded query -> chosen result index
 MAP_SELECTED = "map.selected"  # (layer id, feature id) shown in the side panel
 MAP_LAST_CLICK = "map.last_click"  # last clicked (layer id, feature id), to tell a new click from a rerun
 MAP_LAST_PICK = "map.last_pick"  # last chosen search result, likewise
+MAP_RUN_AT = "map.run_at"  # time.monotonic() when the map page's last whole run began
 # --- map tools ---
 MAP_NAMES = "map.names"  # bool: commune names written on the map, kept across pages
 MAP_FILTER_LAYER = "map.filter.layer"  # layer id the attribute filter applies to ("" for none)
