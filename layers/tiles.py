@@ -557,19 +557,31 @@ def _paint(
     return rgba
 
 
-def _write_png(dest: Path, rgba: np.ndarray) -> None:
-    """Write RGBA pixels (rows, columns, 4) as a PNG, atomically."""
+@contextmanager
+def _image_env() -> Iterator[None]:
+    """The overview's PNG opened by rasterio: an image the map places (no georeferencing, no .aux.xml beside it).
+
+    Only rasterio's NotGeoreferencedWarning is silenced, and only for that file's opening.
+    """
     import rasterio
     import rasterio.errors
 
+    with warnings.catch_warnings(), rasterio.Env(GDAL_PAM_ENABLED="NO"):
+        warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)
+        yield
+
+
+def _write_png(dest: Path, rgba: np.ndarray) -> None:
+    """Write RGBA pixels (rows, columns, 4) as a PNG, atomically."""
+    import rasterio
+
     height, width = rgba.shape[:2]
-    with _into_place(dest) as part, warnings.catch_warnings():
-        warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)  # an image, placed by the map
-        with (
-            rasterio.Env(GDAL_PAM_ENABLED="NO"),  # no .aux.xml beside the image
-            rasterio.open(part, "w", driver="PNG", width=width, height=height, count=4, dtype="uint8") as out,
-        ):
-            out.write(np.moveaxis(rgba, -1, 0))
+    with (
+        _into_place(dest) as part,
+        _image_env(),
+        rasterio.open(part, "w", driver="PNG", width=width, height=height, count=4, dtype="uint8") as out,
+    ):
+        out.write(np.moveaxis(rgba, -1, 0))
 
 
 def _patch_overview(
@@ -605,10 +617,8 @@ def _patch_overview(
     if recorded != _grid_overview(zoom, res, left, top, width, height):
         return None
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)  # an image, placed by the map
-            with rasterio.Env(GDAL_PAM_ENABLED="NO"), rasterio.open(overview_path(base)) as image:
-                rgba = np.moveaxis(image.read(), 0, -1).copy()
+        with _image_env(), rasterio.open(overview_path(base)) as image:
+            rgba = np.moveaxis(image.read(), 0, -1).copy()
     except (rasterio.errors.RasterioIOError, OSError):  # removed meanwhile (a newer build superseded it)
         return None
     if rgba.shape != (height, width, 4):
@@ -670,20 +680,21 @@ def build_tiles(
     record["build"] = _build_key(options, columns)
     options |= {"NAME": dest.stem, "DESCRIPTION": _RECORD + json.dumps(record, sort_keys=True)}
     try:
-        with _into_place(dest) as part, warnings.catch_warnings():
-            # GDAL says when a tile had to be encoded at a lower resolution: a drawing detail, not a data problem
-            warnings.filterwarnings("ignore", message="At least one tile exceeded", category=RuntimeWarning)
-            pyogrio.write_dataframe(
-                shown,
-                part,
-                driver="PMTiles",
-                layer=TILE_LAYER,
-                use_arrow=True,
-                dataset_options=options,
-            )
+        with _into_place(dest) as part:
+            _write_pmtiles(shown, part, options)
     finally:
         pending.unlink(missing_ok=True)  # the tile file records the overview now (or the build failed)
     return TileFile(dest, len(shown), time.perf_counter() - started, dest.stat().st_size, overview)
+
+
+def _write_pmtiles(shown: gpd.GeoDataFrame, path: Path, options: dict[str, str]) -> None:
+    """GDAL's PMTiles driver writes ``shown`` (a tile frame) to ``path`` with ``options``."""
+    with warnings.catch_warnings():
+        # GDAL says when a tile had to be encoded at a lower resolution: a drawing detail, not a data problem
+        warnings.filterwarnings("ignore", message="At least one tile exceeded", category=RuntimeWarning)
+        pyogrio.write_dataframe(
+            shown, path, driver="PMTiles", layer=TILE_LAYER, use_arrow=True, dataset_options=options
+        )
 
 
 def _gdal_options(shown: gpd.GeoDataFrame, min_zoom: int, max_zoom: int) -> dict[str, str]:
@@ -936,16 +947,7 @@ def patch_tiles(
                     if "SIMPLIFICATION" in one and zoom < max_zoom:  # GDAL's deepest zoom is the file's, not this one
                         one["SIMPLIFICATION_MAX_ZOOM"] = one["SIMPLIFICATION"]
                     part_file = Path(tmp) / f"z{zoom}{SUFFIX}"
-                    with warnings.catch_warnings():
-                        warnings.filterwarnings("ignore", message="At least one tile exceeded", category=RuntimeWarning)
-                        pyogrio.write_dataframe(
-                            shown.iloc[reach],
-                            part_file,
-                            driver="PMTiles",
-                            layer=TILE_LAYER,
-                            use_arrow=True,
-                            dataset_options=one,
-                        )
+                    _write_pmtiles(shown.iloc[reach], part_file, one)
                     fresh = _read_archive(part_file)[2]
                 for tile in touched:
                     tiles_at.pop(tile, None)
